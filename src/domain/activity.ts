@@ -1,0 +1,366 @@
+/**
+ * Activity: one entry of the annual action plan, made together by both schools.
+ *
+ * Stored as a nested Y.Map in the `activities` collection, keyed by id. Short fields are plain
+ * values (last writer wins per field); description and expected results are Y.Text, so two
+ * people editing them at once merge by character. Responsible people and costs are nested
+ * Y.Maps keyed by school id, so each side edits its own entry without touching the other's.
+ * Deleting sets `deletedAt` (a tombstone): an edit on another device stays visible.
+ */
+import * as Y from 'yjs'
+import { DomainError, ValidationError } from './errors'
+import { randomId } from './ids'
+import { assertWritable, collection, schoolIds, type Migration } from './schema'
+
+export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
+
+export const ACTIVITY_STATUSES = ['idea', 'planned', 'in-progress', 'done', 'postponed', 'dropped'] as const
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number]
+
+export const TITLE_MAX_LENGTH = 200
+
+export interface Money {
+  /** A non-negative amount in the currency's main unit (e.g. 12.5 EUR). */
+  readonly amount: number
+  /** ISO 4217 code, e.g. EUR, CDF, RWF, XOF, USD, MAD. */
+  readonly currency: string
+}
+
+/** What a person fills in. Dates are ISO calendar dates (YYYY-MM-DD) or '' when not yet known. */
+export interface ActivityInput {
+  readonly title: string
+  readonly description: string
+  readonly expectedResults: string
+  readonly targetGroup: string
+  readonly kind: ActivityKind
+  /** Id of the school that leads, or '' when not decided. */
+  readonly leadSchoolId: string
+  readonly startDate: string
+  readonly endDate: string
+  readonly status: ActivityStatus
+  /** Responsible people per school id (free text, e.g. "Ms Uwase, Mr Peeters"). */
+  readonly responsible: Readonly<Record<string, string>>
+  /** Cost estimate per school id; a school without an estimate is absent. */
+  readonly cost: Readonly<Record<string, Money>>
+}
+
+export interface Activity extends ActivityInput {
+  readonly id: string
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly updatedBy: string
+  readonly updatedAt: string
+  readonly deletedAt: string | null
+  readonly deletedBy: string | null
+}
+
+export const EMPTY_ACTIVITY: ActivityInput = {
+  title: '',
+  description: '',
+  expectedResults: '',
+  targetGroup: '',
+  kind: 'joint',
+  leadSchoolId: '',
+  startDate: '',
+  endDate: '',
+  status: 'idea',
+  responsible: {},
+  cost: {},
+}
+
+/** Activity has no migrations yet: version 1 is its first shape. */
+export const activityMigrations: readonly Migration[] = []
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value)
+  if (!m) return false
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.toISOString().slice(0, 10) === value
+}
+
+const CURRENCY = /^[A-Z]{3}$/
+
+export function isActivityKind(v: unknown): v is ActivityKind {
+  return typeof v === 'string' && (ACTIVITY_KINDS as readonly string[]).includes(v)
+}
+
+export function isActivityStatus(v: unknown): v is ActivityStatus {
+  return typeof v === 'string' && (ACTIVITY_STATUSES as readonly string[]).includes(v)
+}
+
+/**
+ * Checks an activity as a person entered it. Returns every problem, so a form can mark all
+ * fields at once. `knownSchoolIds` restricts who may lead or carry a cost.
+ */
+export function validateActivity(input: ActivityInput, knownSchoolIds: readonly string[]): DomainError[] {
+  const issues: DomainError[] = []
+  const title = input.title.trim()
+  if (!title) issues.push(new DomainError('titleRequired', 'title'))
+  else if (title.length > TITLE_MAX_LENGTH) issues.push(new DomainError('invalidChoice', 'title', 'title too long'))
+  if (!isActivityKind(input.kind)) issues.push(new DomainError('invalidChoice', 'kind'))
+  if (!isActivityStatus(input.status)) issues.push(new DomainError('invalidChoice', 'status'))
+  if (input.leadSchoolId && !knownSchoolIds.includes(input.leadSchoolId)) {
+    issues.push(new DomainError('invalidChoice', 'leadSchoolId'))
+  }
+  if (input.startDate && !isIsoDate(input.startDate)) issues.push(new DomainError('invalidDate', 'startDate'))
+  if (input.endDate && !isIsoDate(input.endDate)) issues.push(new DomainError('invalidDate', 'endDate'))
+  if (isIsoDate(input.startDate) && isIsoDate(input.endDate) && input.endDate < input.startDate) {
+    issues.push(new DomainError('endBeforeStart', 'endDate'))
+  }
+  for (const [schoolId, money] of Object.entries(input.cost)) {
+    if (!knownSchoolIds.includes(schoolId)) {
+      issues.push(new DomainError('invalidChoice', `cost.${schoolId}`))
+      continue
+    }
+    if (typeof money.amount !== 'number' || !Number.isFinite(money.amount) || money.amount < 0) {
+      issues.push(new DomainError('negativeCost', `cost.${schoolId}`))
+    }
+    if (!CURRENCY.test(money.currency)) issues.push(new DomainError('invalidCurrency', `cost.${schoolId}`))
+  }
+  for (const schoolId of Object.keys(input.responsible)) {
+    if (!knownSchoolIds.includes(schoolId)) issues.push(new DomainError('invalidChoice', `responsible.${schoolId}`))
+  }
+  return issues
+}
+
+function activities(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return collection(doc, 'activities')
+}
+
+/**
+ * Replaces the text of a Y.Text with `next` by editing only the part that changed (common prefix
+ * and suffix kept). Two people who change different parts of the same text both keep their edit.
+ */
+export function setTextMinimal(text: Y.Text, next: string): void {
+  const prev = text.toString()
+  if (prev === next) return
+  let start = 0
+  const maxStart = Math.min(prev.length, next.length)
+  while (start < maxStart && prev.charCodeAt(start) === next.charCodeAt(start)) start++
+  let endPrev = prev.length
+  let endNext = next.length
+  while (endPrev > start && endNext > start && prev.charCodeAt(endPrev - 1) === next.charCodeAt(endNext - 1)) {
+    endPrev--
+    endNext--
+  }
+  if (endPrev > start) text.delete(start, endPrev - start)
+  if (endNext > start) text.insert(start, next.slice(start, endNext))
+}
+
+function str(map: Y.Map<unknown>, key: string, fallback = ''): string {
+  const v = map.get(key)
+  return typeof v === 'string' ? v : fallback
+}
+
+function text(map: Y.Map<unknown>, key: string): string {
+  const v = map.get(key)
+  return v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : ''
+}
+
+function readMoney(value: unknown): Money | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const v = value as Record<string, unknown>
+  if (typeof v.amount !== 'number' || !Number.isFinite(v.amount) || typeof v.currency !== 'string') return undefined
+  return { amount: v.amount, currency: v.currency }
+}
+
+/** Turns a stored record (from any device, any app) into a typed value; bad fields fall back. */
+function toActivity(id: string, map: Y.Map<unknown>): Activity {
+  const responsible: Record<string, string> = {}
+  const r = map.get('responsible')
+  if (r instanceof Y.Map) {
+    for (const [k, v] of r.entries()) if (typeof v === 'string') responsible[k] = v
+  }
+  const cost: Record<string, Money> = {}
+  const c = map.get('cost')
+  if (c instanceof Y.Map) {
+    for (const [k, v] of c.entries()) {
+      const m = readMoney(v)
+      if (m) cost[k] = m
+    }
+  }
+  const kind = map.get('kind')
+  const status = map.get('status')
+  const deletedAt = map.get('deletedAt')
+  const deletedBy = map.get('deletedBy')
+  return {
+    id,
+    title: str(map, 'title'),
+    description: text(map, 'description'),
+    expectedResults: text(map, 'expectedResults'),
+    targetGroup: str(map, 'targetGroup'),
+    kind: isActivityKind(kind) ? kind : 'joint',
+    leadSchoolId: str(map, 'leadSchoolId'),
+    startDate: str(map, 'startDate'),
+    endDate: str(map, 'endDate'),
+    status: isActivityStatus(status) ? status : 'idea',
+    responsible,
+    cost,
+    createdBy: str(map, 'createdBy'),
+    createdAt: str(map, 'createdAt'),
+    updatedBy: str(map, 'updatedBy'),
+    updatedAt: str(map, 'updatedAt'),
+    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+    deletedBy: typeof deletedBy === 'string' ? deletedBy : null,
+  }
+}
+
+export function readActivity(doc: Y.Doc, id: string): Activity | undefined {
+  const map = activities(doc).get(id)
+  return map instanceof Y.Map ? toActivity(id, map) : undefined
+}
+
+/** Order of the plan: dated activities by start date, then undated ones; ties by title. */
+export function compareActivities(a: Activity, b: Activity): number {
+  const da = a.startDate || a.endDate
+  const db = b.startDate || b.endDate
+  if (da !== db) {
+    if (!da) return 1
+    if (!db) return -1
+    return da < db ? -1 : 1
+  }
+  return a.title.localeCompare(b.title) || a.id.localeCompare(b.id)
+}
+
+export function listActivities(doc: Y.Doc, opts: { includeDeleted?: boolean } = {}): Activity[] {
+  const out: Activity[] = []
+  for (const [id, map] of activities(doc).entries()) {
+    if (!(map instanceof Y.Map)) continue
+    const a = toActivity(id, map)
+    if (a.deletedAt && !opts.includeDeleted) continue
+    out.push(a)
+  }
+  return out.sort(compareActivities)
+}
+
+function normalise(input: ActivityInput): ActivityInput {
+  const cost: Record<string, Money> = {}
+  for (const [k, v] of Object.entries(input.cost)) cost[k] = { amount: v.amount, currency: v.currency.trim().toUpperCase() }
+  const responsible: Record<string, string> = {}
+  for (const [k, v] of Object.entries(input.responsible)) responsible[k] = v.trim()
+  return { ...input, title: input.title.trim(), targetGroup: input.targetGroup.trim(), cost, responsible }
+}
+
+function checked(doc: Y.Doc, input: ActivityInput): ActivityInput {
+  assertWritable(doc)
+  const n = normalise(input)
+  const issues = validateActivity(n, schoolIds(doc))
+  if (issues.length > 0) throw new ValidationError(issues)
+  return n
+}
+
+const PLAIN_FIELDS = ['title', 'targetGroup', 'kind', 'leadSchoolId', 'startDate', 'endDate', 'status'] as const
+const TEXT_FIELDS = ['description', 'expectedResults'] as const
+
+/** Writes only the fields that differ, so concurrent edits of other fields are untouched. */
+function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next: ActivityInput): void {
+  for (const f of PLAIN_FIELDS) {
+    if (!prev || prev[f] !== next[f]) map.set(f, next[f])
+  }
+  for (const f of TEXT_FIELDS) {
+    let t = map.get(f)
+    if (!(t instanceof Y.Text)) {
+      t = new Y.Text()
+      map.set(f, t)
+    }
+    setTextMinimal(t as Y.Text, next[f])
+  }
+  let responsible = map.get('responsible')
+  if (!(responsible instanceof Y.Map)) {
+    responsible = new Y.Map<unknown>()
+    map.set('responsible', responsible)
+  }
+  const rm = responsible as Y.Map<unknown>
+  for (const [k, v] of Object.entries(next.responsible)) if (rm.get(k) !== v) rm.set(k, v)
+  for (const k of Array.from(rm.keys())) if (!(k in next.responsible)) rm.delete(k)
+  let cost = map.get('cost')
+  if (!(cost instanceof Y.Map)) {
+    cost = new Y.Map<unknown>()
+    map.set('cost', cost)
+  }
+  const cm = cost as Y.Map<unknown>
+  for (const [k, v] of Object.entries(next.cost)) {
+    const old = readMoney(cm.get(k))
+    if (!old || old.amount !== v.amount || old.currency !== v.currency) cm.set(k, { amount: v.amount, currency: v.currency })
+  }
+  for (const k of Array.from(cm.keys())) if (!(k in next.cost)) cm.delete(k)
+}
+
+export function createActivity(doc: Y.Doc, input: ActivityInput, actor: string, now: Date = new Date()): string {
+  const n = checked(doc, input)
+  const id = randomId()
+  doc.transact(() => {
+    const map = new Y.Map<unknown>()
+    activities(doc).set(id, map)
+    writeFields(map, undefined, n)
+    const at = now.toISOString()
+    map.set('createdBy', actor)
+    map.set('createdAt', at)
+    map.set('updatedBy', actor)
+    map.set('updatedAt', at)
+  })
+  return id
+}
+
+function existing(doc: Y.Doc, id: string): Y.Map<unknown> {
+  const map = activities(doc).get(id)
+  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id', `no activity ${id}`)
+  return map
+}
+
+/** Applies a change; only fields that differ from the stored value are written. */
+export function updateActivity(
+  doc: Y.Doc,
+  id: string,
+  patch: Partial<ActivityInput>,
+  actor: string,
+  now: Date = new Date(),
+): void {
+  assertWritable(doc)
+  const map = existing(doc, id)
+  const prev = toActivity(id, map)
+  const n = checked(doc, { ...prev, ...patch })
+  doc.transact(() => {
+    writeFields(map, prev, n)
+    map.set('updatedBy', actor)
+    map.set('updatedAt', now.toISOString())
+  })
+}
+
+/** Tombstones an activity; `restoreActivity` undoes it. */
+export function deleteActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const map = existing(doc, id)
+  doc.transact(() => {
+    map.set('deletedAt', now.toISOString())
+    map.set('deletedBy', actor)
+    map.set('updatedBy', actor)
+    map.set('updatedAt', now.toISOString())
+  })
+}
+
+export function restoreActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const map = existing(doc, id)
+  doc.transact(() => {
+    map.set('deletedAt', null)
+    map.set('deletedBy', null)
+    map.set('updatedBy', actor)
+    map.set('updatedAt', now.toISOString())
+  })
+}
+
+/** Groups activities by the month they start in (YYYY-MM; '' for undated), in plan order. */
+export function groupByMonth(list: readonly Activity[]): { month: string; activities: Activity[] }[] {
+  const groups: { month: string; activities: Activity[] }[] = []
+  for (const a of [...list].sort(compareActivities)) {
+    const month = (a.startDate || a.endDate).slice(0, 7)
+    const last = groups[groups.length - 1]
+    if (last && last.month === month) last.activities.push(a)
+    else groups.push({ month, activities: [a] })
+  }
+  return groups
+}

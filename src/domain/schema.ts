@@ -1,0 +1,158 @@
+/**
+ * The partnership document: one Y.Doc per partnership.
+ *
+ * Owns the top-level layout (`meta` plus one keyed Y.Map per collection), the schema version
+ * and the migration runner. Record files (`activity.ts`, …) own their fields and migrations.
+ *
+ * Traps:
+ * - `schemaVersion` only grows. A document whose version is newer than this app knows is opened
+ *   read-only: writing a shape we do not understand could destroy a newer app's data.
+ * - Migrations run on several offline devices independently, so every step must be idempotent
+ *   and merge cleanly with the same step run elsewhere.
+ * - A document that has no `meta` yet is not broken: it is a joined partnership that has not
+ *   received its first sync. Never write meta into it, or two "creations" would race.
+ */
+import * as Y from 'yjs'
+import { DomainError } from './errors'
+
+/** The version this app writes. Only grows. */
+export const CURRENT_SCHEMA_VERSION = 1
+
+export const COLLECTIONS = [
+  'schools',
+  'activities',
+  'calendar',
+  'letters',
+  'feedback',
+  'agreement',
+  'contacts',
+  'meetings',
+  'organisations',
+] as const
+export type CollectionName = (typeof COLLECTIONS)[number]
+
+/** Origin of transactions made by migrations, so listeners can tell them apart. */
+export const MIGRATION_ORIGIN = 'scholenband:migration'
+
+export interface Migration {
+  /** The schema version this step brings the document to (2, 3, …; version 1 is the initial shape). */
+  readonly toVersion: number
+  readonly description: string
+  /** Runs inside a transaction. Must be safe to run twice and on two devices at once. */
+  readonly up: (doc: Y.Doc) => void
+}
+
+
+export interface School {
+  readonly id: string
+  readonly name: string
+}
+
+export interface PartnershipMeta {
+  readonly schemaVersion: number
+  readonly name: string
+  readonly createdAt: string
+  readonly createdBy: string
+  /** The school that created the partnership on its device. */
+  readonly schoolA: School
+  /** The partner school. */
+  readonly schoolB: School
+}
+
+export function metaMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('meta')
+}
+
+export function collection(doc: Y.Doc, name: CollectionName): Y.Map<Y.Map<unknown>> {
+  return doc.getMap(name)
+}
+
+export function readSchemaVersion(doc: Y.Doc): number | undefined {
+  const v = metaMap(doc).get('schemaVersion')
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined
+}
+
+/** True when the document was written by a newer app than this one. */
+export function isTooNew(doc: Y.Doc): boolean {
+  const v = readSchemaVersion(doc)
+  return v !== undefined && v > CURRENT_SCHEMA_VERSION
+}
+
+/** Every write goes through this: a too-new or not-yet-synced document is never written. */
+export function assertWritable(doc: Y.Doc): void {
+  if (isTooNew(doc)) throw new DomainError('readOnly', undefined, 'document schema is newer than this app')
+  if (readSchemaVersion(doc) === undefined) throw new DomainError('notFound', 'meta', 'document has no meta yet')
+}
+
+export interface NewPartnership {
+  readonly name: string
+  readonly ourSchoolName: string
+  readonly partnerSchoolName: string
+}
+
+/** Validates the create form. Returns the problems; empty when fine. */
+export function validateNewPartnership(input: NewPartnership): DomainError[] {
+  const issues: DomainError[] = []
+  if (!input.name.trim()) issues.push(new DomainError('nameRequired', 'name'))
+  if (!input.ourSchoolName.trim()) issues.push(new DomainError('nameRequired', 'ourSchoolName'))
+  if (!input.partnerSchoolName.trim()) issues.push(new DomainError('nameRequired', 'partnerSchoolName'))
+  return issues
+}
+
+/** Writes the meta of a brand-new partnership into an empty document. */
+export function initPartnership(
+  doc: Y.Doc,
+  input: NewPartnership,
+  ids: { schoolAId: string; schoolBId: string },
+  actor: string,
+  now: Date = new Date(),
+): void {
+  const issues = validateNewPartnership(input)
+  if (issues.length > 0) throw issues[0]!
+  if (readSchemaVersion(doc) !== undefined) throw new DomainError('invalidChoice', 'meta', 'document already initialised')
+  doc.transact(() => {
+    const meta = metaMap(doc)
+    meta.set('schemaVersion', CURRENT_SCHEMA_VERSION)
+    meta.set('name', input.name.trim())
+    meta.set('createdAt', now.toISOString())
+    meta.set('createdBy', actor)
+    meta.set('schoolA', { id: ids.schoolAId, name: input.ourSchoolName.trim() })
+    meta.set('schoolB', { id: ids.schoolBId, name: input.partnerSchoolName.trim() })
+  })
+}
+
+function readSchool(value: unknown, fallbackId: string): School {
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>
+    return {
+      id: typeof v.id === 'string' ? v.id : fallbackId,
+      name: typeof v.name === 'string' ? v.name : '',
+    }
+  }
+  return { id: fallbackId, name: '' }
+}
+
+/** Reads meta as a typed value; undefined while the document has not received it yet. */
+export function readMeta(doc: Y.Doc): PartnershipMeta | undefined {
+  const schemaVersion = readSchemaVersion(doc)
+  if (schemaVersion === undefined) return undefined
+  const meta = metaMap(doc)
+  const str = (k: string): string => {
+    const v = meta.get(k)
+    return typeof v === 'string' ? v : ''
+  }
+  return {
+    schemaVersion,
+    name: str('name'),
+    createdAt: str('createdAt'),
+    createdBy: str('createdBy'),
+    schoolA: readSchool(meta.get('schoolA'), 'A'),
+    schoolB: readSchool(meta.get('schoolB'), 'B'),
+  }
+}
+
+export function schoolIds(doc: Y.Doc): string[] {
+  const meta = readMeta(doc)
+  return meta ? [meta.schoolA.id, meta.schoolB.id] : []
+}
+

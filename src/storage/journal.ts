@@ -1,0 +1,123 @@
+/**
+ * A write-ahead journal in localStorage for local edits, until IndexedDB has committed them.
+ *
+ * Why: y-indexeddb starts an IndexedDB transaction per update but offers no "stored yet?" signal
+ * (yjs/y-indexeddb#28); an edit followed at once by closing the tab can vanish with the
+ * transaction. localStorage writes are synchronous, so the edit is on disk when the handler returns.
+ * We then open a read-only transaction on y-indexeddb's `updates` store: IndexedDB runs
+ * overlapping transactions in creation order, so when ours completes, the write before it has
+ * committed, and the journal entry can go.
+ *
+ * On open, journal entries are applied to the document first (Yjs updates are idempotent), and
+ * y-indexeddb stores them with the rest of the state.
+ *
+ * If localStorage is full or missing, the journal is skipped: y-indexeddb still stores the edit,
+ * only without the tab-close guarantee.
+ */
+import * as Y from 'yjs'
+
+const PREFIX = 'sb-journal:'
+
+interface Entry {
+  readonly seq: number
+  /** base64 of the Yjs update */
+  readonly u: string
+}
+
+function toB64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+function fromB64(text: string): Uint8Array {
+  const bin = atob(text)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+function storage(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage
+  } catch {
+    return undefined
+  }
+}
+
+export class Journal {
+  private readonly key: string
+  private seq = 0
+
+  constructor(docName: string) {
+    this.key = PREFIX + docName
+    const entries = this.read()
+    this.seq = entries.reduce((m, e) => Math.max(m, e.seq), 0)
+  }
+
+  private read(): Entry[] {
+    const raw = storage()?.getItem(this.key)
+    if (!raw) return []
+    try {
+      const parsed: unknown = JSON.parse(raw)
+      return Array.isArray(parsed)
+        ? parsed.filter((e): e is Entry => typeof e === 'object' && e !== null && typeof e.seq === 'number' && typeof e.u === 'string')
+        : []
+    } catch {
+      return []
+    }
+  }
+
+  private write(entries: Entry[]): void {
+    const s = storage()
+    if (!s) return
+    if (entries.length === 0) s.removeItem(this.key)
+    else s.setItem(this.key, JSON.stringify(entries))
+  }
+
+  /** Appends an update; returns its sequence number, or undefined when it could not be journaled. */
+  append(update: Uint8Array): number | undefined {
+    try {
+      const entries = this.read()
+      const seq = ++this.seq
+      entries.push({ seq, u: toB64(update) })
+      this.write(entries)
+      return seq
+    } catch {
+      // quota exceeded or storage disabled: y-indexeddb still gets the update
+      return undefined
+    }
+  }
+
+  /** Drops every entry up to and including `seq`. */
+  confirm(seq: number): void {
+    try {
+      this.write(this.read().filter((e) => e.seq > seq))
+    } catch {
+      /* nothing to do: the entry is applied again on next open, harmlessly */
+    }
+  }
+
+  /** Updates journaled but not confirmed, oldest first. */
+  pending(): { seq: number; update: Uint8Array }[] {
+    return this.read().map((e) => ({ seq: e.seq, update: fromB64(e.u) }))
+  }
+
+  clear(): void {
+    try {
+      storage()?.removeItem(this.key)
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
+/** Applies what the journal holds to the document, marked with `origin` so it is not journaled again. */
+export function replayJournal(journal: Journal, doc: Y.Doc, origin: unknown): number {
+  const entries = journal.pending()
+  if (entries.length === 0) return 0
+  Y.transact(doc, () => {
+    for (const e of entries) Y.applyUpdate(doc, e.update)
+  }, origin)
+  return entries[entries.length - 1]!.seq
+}

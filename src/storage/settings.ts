@@ -1,0 +1,50 @@
+/** Settings of this device, stored in the registry: display name, language, storage persistence. */
+import type { ScholenbandDb } from './db'
+
+export interface DeviceSettings {
+  displayName: string
+  language: string | undefined
+  /** Result of the last `navigator.storage.persist()` request. */
+  persistence: 'granted' | 'denied' | 'unsupported' | 'unknown'
+}
+
+export const DEFAULT_SETTINGS: DeviceSettings = { displayName: '', language: undefined, persistence: 'unknown' }
+
+export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
+  const rows = await db.settings.toArray()
+  const out: DeviceSettings = { ...DEFAULT_SETTINGS }
+  for (const row of rows) {
+    if (row.key === 'displayName' && typeof row.value === 'string') out.displayName = row.value
+    if (row.key === 'language' && typeof row.value === 'string') out.language = row.value
+    if (row.key === 'persistence' && typeof row.value === 'string') {
+      if (row.value === 'granted' || row.value === 'denied' || row.value === 'unsupported') out.persistence = row.value
+    }
+  }
+  return out
+}
+
+export async function writeSetting<K extends keyof DeviceSettings>(
+  db: ScholenbandDb,
+  key: K,
+  value: DeviceSettings[K],
+): Promise<void> {
+  await db.settings.put({ key, value })
+}
+
+/**
+ * Asks the browser to keep this site's storage (call after a user action: creating or joining).
+ * Returns what the browser said, and stores it for Settings.
+ */
+export async function requestPersistence(db: ScholenbandDb): Promise<DeviceSettings['persistence']> {
+  let result: DeviceSettings['persistence'] = 'unsupported'
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined
+  if (storage && typeof storage.persist === 'function') {
+    try {
+      result = (await storage.persisted()) || (await storage.persist()) ? 'granted' : 'denied'
+    } catch {
+      result = 'denied'
+    }
+  }
+  await writeSetting(db, 'persistence', result)
+  return result
+}

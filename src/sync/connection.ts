@@ -1,0 +1,250 @@
+/**
+ * The connection of one partnership document to the relay, and what the sync indicator shows.
+ *
+ * Uses the stock y-websocket provider with three additions:
+ * - the room proof travels as a WebSocket subprotocol (see wire.ts), never in the URL;
+ * - reconnect delays get jitter, so a school's phones do not all reconnect in the same instant;
+ * - the relay's acknowledgement message tells which local changes are stored durably there.
+ *
+ * "Synced" is shown only when every local change is contained in what the relay acknowledged
+ * (state vector and delete set), never merely because the socket is open. The cross-tab
+ * BroadcastChannel is off: an update from another tab is not proof that the relay has it.
+ */
+import * as Y from 'yjs'
+import type * as decoding from 'lib0/decoding'
+import type * as encoding from 'lib0/encoding'
+import { WebsocketProvider } from 'y-websocket'
+import { isLocalOrigin, type Outbox } from '../storage'
+import {
+  CLOSE,
+  MESSAGE_RELAY_ACK,
+  clientSubprotocols,
+  mergeSnapshots,
+  readAckBody,
+  snapshotOfUpdate,
+  type CloseReason,
+  type Intent,
+  type Invite,
+} from './wire'
+
+/** Reconnect delays are capped here (y-websocket's default of 2.5 s hammers a relay that is down). */
+export const MAX_BACKOFF_MS = 30_000
+
+export type SyncState =
+  | { readonly kind: 'offline'; readonly pending: number }
+  | { readonly kind: 'connecting'; readonly pending: number; readonly lastError?: CloseReason }
+  | { readonly kind: 'saved-local'; readonly pending: number }
+  | { readonly kind: 'synced'; readonly pending: 0 }
+  /** The relay refused the room proof or the room; final until the user acts. */
+  | { readonly kind: 'refused'; readonly pending: number; readonly reason: CloseReason }
+
+export interface ConnectionOptions {
+  readonly relayUrl: string
+  readonly invite: Invite
+  readonly intent: Intent
+  readonly outbox: Outbox
+  /** Called once the relay has accepted the room from this device (first completed sync). */
+  readonly onAccepted?: () => void
+  /** Called whenever the relay holds every local change. */
+  readonly onFullySynced?: () => void
+  /** For tests: the WebSocket class to use. */
+  readonly WebSocketPolyfill?: typeof WebSocket
+  /** For tests: whether the platform says it is online. */
+  readonly isOnline?: () => boolean
+}
+
+interface PendingChange {
+  readonly update: Uint8Array
+  outboxId?: number
+  isAcked: boolean
+}
+
+export function reasonOfCode(code: number): CloseReason | undefined {
+  for (const [reason, value] of Object.entries(CLOSE)) if (value === code) return reason as CloseReason
+  return undefined
+}
+
+/** A delay between half and all of the provider's exponential step: "equal jitter". */
+export function jitteredBackoff(attempt: number, random: () => number = Math.random): number {
+  const step = Math.min(2 ** attempt * 100, MAX_BACKOFF_MS)
+  return Math.round(step / 2 + random() * (step / 2))
+}
+
+export class PartnershipConnection {
+  readonly provider: WebsocketProvider
+  private readonly doc: Y.Doc
+  private readonly options: ConnectionOptions
+  private known: Y.Snapshot = Y.emptySnapshot
+  private pending: PendingChange[] = []
+  private isFullyAcked = false
+  private refusal: CloseReason | undefined
+  private lastError: CloseReason | undefined
+  private state: SyncState = { kind: 'connecting', pending: 0 }
+  private readonly listeners = new Set<() => void>()
+  private isDestroyed = false
+  private hasBeenAccepted = false
+
+  constructor(doc: Y.Doc, options: ConnectionOptions) {
+    this.doc = doc
+    this.options = options
+    const isOnline = this.isOnline()
+    this.provider = new WebsocketProvider(options.relayUrl, options.invite.roomId, doc, {
+      connect: false,
+      protocols: clientSubprotocols(options.invite, options.intent),
+      disableBc: true,
+      maxBackoffTime: MAX_BACKOFF_MS,
+      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+    })
+    this.provider.messageHandlers[MESSAGE_RELAY_ACK] = (
+      _encoder: encoding.Encoder,
+      decoder: decoding.Decoder,
+    ) => {
+      this.onAck(readAckBody(decoder))
+    }
+    this.provider.on('connection-close', (event) => {
+      // runs before the provider schedules its retry: the cap it uses becomes this attempt's delay
+      this.provider.maxBackoffTime = jitteredBackoff(this.provider.wsUnsuccessfulReconnects + 1)
+      const reason = event ? reasonOfCode(event.code) : undefined
+      if (reason) this.lastError = reason
+      this.recompute()
+    })
+    this.provider.on('closed', ({ code }) => {
+      this.refusal = reasonOfCode(code) ?? 'badRequest'
+      this.recompute()
+    })
+    this.provider.on('status', () => this.recompute())
+    this.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) {
+        this.lastError = undefined
+        if (!this.hasBeenAccepted) {
+          this.hasBeenAccepted = true
+          // from now on this device only ever joins: the room exists on the relay
+          this.provider.protocols = clientSubprotocols(options.invite, 'join')
+          options.onAccepted?.()
+        }
+      }
+      this.recompute()
+    })
+    doc.on('update', this.onUpdate)
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline)
+      window.addEventListener('offline', this.onOffline)
+    }
+    void options.outbox.load().then((rows) => {
+      if (this.isDestroyed) return
+      this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false })), ...this.pending]
+      this.settle()
+    })
+    if (isOnline) this.provider.connect()
+    this.recompute()
+  }
+
+  private isOnline(): boolean {
+    if (this.options.isOnline) return this.options.isOnline()
+    return typeof navigator === 'undefined' || navigator.onLine !== false
+  }
+
+  private readonly onOnline = (): void => {
+    if (!this.refusal) this.provider.connect()
+    this.recompute()
+  }
+
+  private readonly onOffline = (): void => {
+    this.provider.disconnect()
+    this.recompute()
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this.provider) {
+      // came from the relay, so the relay has it
+      this.known = mergeSnapshots(this.known, snapshotOfUpdate(update))
+      this.settle()
+      return
+    }
+    if (!isLocalOrigin(origin)) return
+    const change: PendingChange = { update, isAcked: false }
+    this.pending.push(change)
+    this.isFullyAcked = false
+    void this.options.outbox.add(update).then((id) => {
+      change.outboxId = id
+      if (change.isAcked) void this.options.outbox.remove([id])
+    })
+    this.recompute()
+  }
+
+  private onAck(snapshot: Y.Snapshot): void {
+    this.known = mergeSnapshots(this.known, snapshot)
+    this.settle()
+  }
+
+  /** Drops pending changes the relay has acknowledged, then recomputes the state. */
+  private settle(): void {
+    const done: number[] = []
+    this.pending = this.pending.filter((c) => {
+      if (!Y.snapshotContainsUpdate(this.known, c.update)) return true
+      c.isAcked = true
+      if (c.outboxId !== undefined) done.push(c.outboxId)
+      return false
+    })
+    if (done.length > 0) void this.options.outbox.remove(done)
+    if (this.pending.length === 0 && !this.isFullyAcked) {
+      // the outbox may miss a change made just before a crash: check the whole document too
+      this.isFullyAcked = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
+      if (this.isFullyAcked) this.options.onFullySynced?.()
+    }
+    this.recompute()
+  }
+
+  private recompute(): void {
+    const count = this.pending.length > 0 ? this.pending.length : this.isFullyAcked ? 0 : 1
+    let next: SyncState
+    if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
+    else if (!this.isOnline()) next = { kind: 'offline', pending: this.pending.length }
+    else if (!this.provider.wsconnected || !this.provider.synced) {
+      next = this.lastError ? { kind: 'connecting', pending: this.pending.length, lastError: this.lastError } : { kind: 'connecting', pending: this.pending.length }
+    } else if (count > 0) next = { kind: 'saved-local', pending: count }
+    else next = { kind: 'synced', pending: 0 }
+    const prev = this.state
+    const isSame =
+      prev.kind === next.kind &&
+      prev.pending === next.pending &&
+      ('reason' in prev ? prev.reason : undefined) === ('reason' in next ? next.reason : undefined) &&
+      ('lastError' in prev ? prev.lastError : undefined) === ('lastError' in next ? next.lastError : undefined)
+    if (isSame) return
+    this.state = next
+    for (const l of this.listeners) l()
+  }
+
+  /** For `useSyncExternalStore`. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  readonly getState = (): SyncState => this.state
+
+  /** Tries again now (after a refusal the user resolved, or a tap on the indicator). */
+  retry(): void {
+    this.refusal = undefined
+    if (this.isOnline()) this.provider.connect()
+    this.recompute()
+  }
+
+  destroy(): void {
+    this.isDestroyed = true
+    this.doc.off('update', this.onUpdate)
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onOnline)
+      window.removeEventListener('offline', this.onOffline)
+    }
+    this.provider.destroy()
+    this.listeners.clear()
+  }
+}
+
+/** The relay's WebSocket address for the page's own origin (the relay also serves the app). */
+export function defaultRelayUrl(loc: { protocol: string; host: string } = window.location): string {
+  const configured = import.meta.env.VITE_RELAY_URL
+  if (typeof configured === 'string' && configured) return configured
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/sync`
+}

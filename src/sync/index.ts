@@ -1,0 +1,3 @@
+/** The connection: invite codes and room proofs, the relay connection and its status. */
+export * from './wire'
+export * from './connection'

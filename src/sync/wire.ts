@@ -1,0 +1,265 @@
+/**
+ * The wire format shared by the app and the relay: invite codes, the room proof (token), the
+ * WebSocket subprotocols that carry it, message types and close codes. `docs/protocol.md`
+ * describes the same thing for other programs; change both together.
+ *
+ * Pure functions over bytes: runs in the browser, in Node and in the relay. Uses lib0's SHA-256
+ * rather than WebCrypto because `crypto.subtle` is missing outside secure contexts (a relay
+ * reached over plain http on a school's LAN).
+ */
+import { digest as sha256 } from 'lib0/hash/sha256'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as Y from 'yjs'
+
+export const PROTOCOL_VERSION = 1
+
+/** The subprotocol the relay selects; a client must offer it. */
+export const SUBPROTOCOL = 'scholenband.v1'
+/** Offered by clients that understand the relay's acknowledgement message. */
+export const SUBPROTOCOL_ACK = 'sb.ack'
+/** Prefix of the subprotocol carrying the room proof: `sb.auth.<intent>.<token>`. */
+export const AUTH_PREFIX = 'sb.auth.'
+
+/** `create`: the creator's device may register a room the relay does not know yet. `join`: never. */
+export type Intent = 'create' | 'join'
+
+export const ROOM_ID_BYTES = 16
+export const SECRET_BYTES = 16
+
+/** y-protocols message types, as the stock y-websocket provider uses them … */
+export const MESSAGE_SYNC = 0
+export const MESSAGE_AWARENESS = 1
+export const MESSAGE_AUTH = 2
+export const MESSAGE_QUERY_AWARENESS = 3
+/** … and the relay's acknowledgement: what it has stored durably (a Yjs snapshot: state vector + delete set). */
+export const MESSAGE_RELAY_ACK = 100
+
+/**
+ * Close codes. 4400–4499 are final (the stock client stops reconnecting); 4500–4599 transient.
+ */
+export const CLOSE = {
+  /** Malformed room id, subprotocol or token. */
+  badRequest: 4400,
+  /** The room exists and the proof does not match its verifier. */
+  proofRefused: 4403,
+  /** `join` to a room the relay has never seen. */
+  unknownRoom: 4404,
+  /** A message larger than the relay accepts. */
+  tooLarge: 4413,
+  /** A frame that is not a valid message. */
+  malformed: 4422,
+  /** The room could not be loaded or stored; try again later. Never an empty document. */
+  unavailable: 4503,
+  /** The relay is restarting. */
+  restarting: 1012,
+} as const
+
+export type CloseReason = keyof typeof CLOSE
+
+// Crockford base32: no I, L, O, U; case-insensitive; safe in chats and read aloud.
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+export function toBase32(bytes: Uint8Array): string {
+  let out = ''
+  let bits = 0
+  let value = 0
+  for (const b of bytes) {
+    value = (value << 8) | b
+    bits += 8
+    while (bits >= 5) {
+      out += B32[(value >>> (bits - 5)) & 31]!
+      bits -= 5
+    }
+    value &= (1 << bits) - 1
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31]!
+  return out
+}
+
+/** Decodes Crockford base32 to exactly `length` bytes; undefined on any invalid character. */
+export function fromBase32(text: string, length: number): Uint8Array | undefined {
+  const out = new Uint8Array(length)
+  let bits = 0
+  let value = 0
+  let i = 0
+  for (const ch of text) {
+    const norm = ch === 'O' ? '0' : ch === 'I' || ch === 'L' ? '1' : ch
+    const v = B32.indexOf(norm)
+    if (v < 0) return undefined
+    value = (value << 5) | v
+    bits += 5
+    if (bits >= 8) {
+      if (i >= length) return undefined
+      out[i++] = (value >>> (bits - 8)) & 255
+      bits -= 8
+    }
+    value &= (1 << bits) - 1
+  }
+  return i === length ? out : undefined
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let bin = ''
+  for (const b of bytes) bin += String.fromCharCode(b)
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+const utf8 = new TextEncoder()
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+/** A room id as it travels: 26 lowercase base32 characters. */
+export const ROOM_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/
+
+export function isRoomId(value: string): boolean {
+  return ROOM_ID_PATTERN.test(value)
+}
+
+export interface Invite {
+  /** 26 lowercase base32 characters (128 bits). */
+  readonly roomId: string
+  /** 16 random bytes. Never sent to the relay. */
+  readonly secret: Uint8Array
+}
+
+export function randomBytes(n: number): Uint8Array {
+  const b = new Uint8Array(n)
+  globalThis.crypto.getRandomValues(b)
+  return b
+}
+
+export function newInvite(): Invite {
+  return { roomId: toBase32(randomBytes(ROOM_ID_BYTES)).toLowerCase(), secret: randomBytes(SECRET_BYTES) }
+}
+
+const CODE_PREFIX = 'SB1'
+const CHECK_BYTES = 2
+
+/**
+ * The invite code: `SB1-` then base32 of roomId ‖ secret ‖ 2 checksum bytes (the first bytes of
+ * SHA-256 of the 32 bytes before them), in groups of five separated by dashes.
+ */
+export function formatInviteCode(invite: Invite): string {
+  const room = fromBase32(invite.roomId.toUpperCase(), ROOM_ID_BYTES)
+  if (!room) throw new Error('invalid room id')
+  const payload = concat(room, invite.secret)
+  const body = toBase32(concat(payload, sha256(payload).slice(0, CHECK_BYTES)))
+  const groups = body.match(/.{1,5}/g) ?? []
+  return [CODE_PREFIX, ...groups].join('-')
+}
+
+export type InviteParseError = 'empty' | 'notAnInvite' | 'mistyped'
+
+/**
+ * Reads an invite code as a person pastes it: any case, spaces or line breaks anywhere, with or
+ * without the invite link around it. A wrong character or a missing piece is `mistyped`.
+ */
+export function parseInviteCode(input: string): { ok: true; invite: Invite } | { ok: false; error: InviteParseError } {
+  let text = input.trim()
+  if (!text) return { ok: false, error: 'empty' }
+  const hashAt = text.indexOf('#')
+  if (hashAt >= 0) text = text.slice(hashAt + 1).replace(/^join=/, '')
+  text = text.replace(/[\s\-–—.]/g, '').toUpperCase()
+  if (!text.startsWith(CODE_PREFIX)) return { ok: false, error: 'notAnInvite' }
+  const bytes = fromBase32(text.slice(CODE_PREFIX.length), ROOM_ID_BYTES + SECRET_BYTES + CHECK_BYTES)
+  if (!bytes) return { ok: false, error: 'mistyped' }
+  const payload = bytes.slice(0, ROOM_ID_BYTES + SECRET_BYTES)
+  const check = sha256(payload).slice(0, CHECK_BYTES)
+  if (check[0] !== bytes[ROOM_ID_BYTES + SECRET_BYTES] || check[1] !== bytes[ROOM_ID_BYTES + SECRET_BYTES + 1]) {
+    return { ok: false, error: 'mistyped' }
+  }
+  return {
+    ok: true,
+    invite: { roomId: toBase32(payload.slice(0, ROOM_ID_BYTES)).toLowerCase(), secret: payload.slice(ROOM_ID_BYTES) },
+  }
+}
+
+/** The invite link: the code travels in the fragment, which browsers never send to a server. */
+export function inviteLink(origin: string, invite: Invite): string {
+  return `${origin.replace(/\/+$/, '')}/#join=${formatInviteCode(invite)}`
+}
+
+/** The room proof a client sends: base64url(SHA-256("scholenband-token-v1:" ‖ roomId ‖ ":" ‖ secret)). */
+export function deriveToken(invite: Invite): string {
+  return toBase64Url(sha256(concat(utf8.encode(`scholenband-token-v1:${invite.roomId}:`), invite.secret)))
+}
+
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+/** What the relay stores: base64url(SHA-256("scholenband-verifier-v1:" ‖ token)). Not the secret, not the token. */
+export function deriveVerifier(token: string): string {
+  return toBase64Url(sha256(utf8.encode(`scholenband-verifier-v1:${token}`)))
+}
+
+/** Compares two strings in time independent of where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+export function clientSubprotocols(invite: Invite, intent: Intent): string[] {
+  return [SUBPROTOCOL, `${AUTH_PREFIX}${intent}.${deriveToken(invite)}`, SUBPROTOCOL_ACK]
+}
+
+export interface OfferedProof {
+  readonly intent: Intent
+  readonly token: string
+  readonly wantsAck: boolean
+}
+
+/** Reads the subprotocols a client offered. Undefined when the proof is missing or malformed. */
+export function readOfferedProof(protocols: Iterable<string>): OfferedProof | undefined {
+  let proof: { intent: Intent; token: string } | undefined
+  let hasBase = false
+  let wantsAck = false
+  for (const p of protocols) {
+    if (p === SUBPROTOCOL) hasBase = true
+    else if (p === SUBPROTOCOL_ACK) wantsAck = true
+    else if (p.startsWith(AUTH_PREFIX)) {
+      const rest = p.slice(AUTH_PREFIX.length)
+      const dot = rest.indexOf('.')
+      const intent = rest.slice(0, dot)
+      const token = rest.slice(dot + 1)
+      if ((intent === 'create' || intent === 'join') && TOKEN_PATTERN.test(token)) proof = { intent, token }
+    }
+  }
+  return hasBase && proof ? { ...proof, wantsAck } : undefined
+}
+
+/** Encodes the relay's acknowledgement of a durable state. */
+export function encodeAck(snapshot: Y.Snapshot): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_RELAY_ACK)
+  encoding.writeVarUint8Array(e, Y.encodeSnapshot(snapshot))
+  return encoding.toUint8Array(e)
+}
+
+/** Reads the body of an ack (after the message type). Throws on garbage. */
+export function readAckBody(decoder: decoding.Decoder): Y.Snapshot {
+  return Y.decodeSnapshot(decoding.readVarUint8Array(decoder))
+}
+
+/** What the relay has acknowledged, for an update: its structs and deletions, without content. */
+export function snapshotOfUpdate(update: Uint8Array): Y.Snapshot {
+  const { ds } = Y.decodeUpdate(update)
+  const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
+  return Y.createSnapshot(ds, sv)
+}
+
+/** Joins two acknowledged states into one (the union of both). */
+export function mergeSnapshots(a: Y.Snapshot, b: Y.Snapshot): Y.Snapshot {
+  const sv = new Map(a.sv)
+  for (const [client, clock] of b.sv) sv.set(client, Math.max(clock, sv.get(client) ?? 0))
+  return Y.createSnapshot(Y.mergeDeleteSets([a.ds, b.ds]), sv)
+}

@@ -1,0 +1,172 @@
+/**
+ * The relay: one HTTP server that upgrades `/sync/<roomId>` to the y-protocols WebSocket
+ * exchange, answers `/healthz`, and serves the built app.
+ *
+ * The room proof is checked in the `upgrade` handler, before the room is loaded: a socket with a
+ * missing, malformed or wrong proof is upgraded only to be closed with a 44xx code and a reason
+ * (a browser cannot read an HTTP refusal), and not one byte of the document is sent.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import {
+  CLOSE,
+  SUBPROTOCOL,
+  constantTimeEqual,
+  deriveVerifier,
+  isRoomId,
+  readOfferedProof,
+  type OfferedProof,
+} from '../src/sync/wire'
+import { Rooms, type RoomsConfig } from './rooms'
+import { serveStatic } from './static'
+import type { RoomStore } from './store'
+import { errorFields, type Logger } from './log'
+
+export interface RelayConfig extends RoomsConfig {
+  readonly store: RoomStore
+  readonly log: Logger
+  /** The built app to serve; undefined serves none. */
+  readonly staticDir: string | undefined
+  /** Largest WebSocket message accepted, in bytes. */
+  readonly maxMessageBytes: number
+}
+
+export const DEFAULT_LIMITS = {
+  idleUnloadMs: 30_000,
+  maxQueuedMessages: 64,
+  compactAfterUpdates: 500,
+  maxMessageBytes: 8 * 1024 * 1024,
+} as const
+
+export interface Relay {
+  readonly server: Server
+  readonly rooms: Rooms
+  /** Stops accepting, waits for pending writes, closes sockets with `code` (1012: restarting). */
+  close(code?: number, reason?: string): Promise<void>
+}
+
+type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable'
+
+const SYNC_PATH = /^\/sync\/([^/]+)$/
+
+export function createRelay(config: RelayConfig): Relay {
+  const { store, log } = config
+  const startedAt = Date.now()
+  const rooms = new Rooms(store, log, config)
+  const site = config.staticDir ? serveStatic(config.staticDir) : undefined
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  })
+
+  // Room creation must not race: check-then-set of a verifier runs one at a time per room.
+  const locks = new Map<string, Promise<unknown>>()
+  const withRoomLock = <T>(room: string, f: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(room) ?? Promise.resolve()
+    const next = prev.catch(() => undefined).then(f)
+    locks.set(room, next)
+    void next.finally(() => {
+      if (locks.get(room) === next) locks.delete(room)
+    }).catch(() => undefined)
+    return next
+  }
+
+  const verify = (room: string, proof: OfferedProof): Promise<Verdict> =>
+    withRoomLock(room, async (): Promise<Verdict> => {
+      try {
+        const verifier = deriveVerifier(proof.token)
+        const stored = await store.getVerifier(room)
+        if (stored === undefined) {
+          if (proof.intent !== 'create') return 'unknownRoom'
+          await store.setVerifier(room, verifier)
+          log.info('room created', { room })
+          return 'ok'
+        }
+        return constantTimeEqual(stored, verifier) ? 'ok' : 'proofRefused'
+      } catch (err) {
+        log.error('verifier check failed', { room, ...errorFields(err) })
+        return 'unavailable'
+      }
+    })
+
+  const upgradeThenClose = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void => {
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => ws.close(code, reason))
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(
+        JSON.stringify({
+          status: 'ok',
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          roomsLoaded: rooms.loadedCount,
+          sockets: rooms.socketCount,
+        }),
+      )
+      return
+    }
+    if (site?.handle(req, res)) return
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+    res.end('Not found\n')
+  })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const url = new URL(req.url ?? '/', 'http://x')
+    const match = SYNC_PATH.exec(url.pathname)
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const room = match[1]!
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+    const proof = readOfferedProof(offered)
+    if (!isRoomId(room)) {
+      upgradeThenClose(req, socket, head, CLOSE.badRequest, 'malformed room id')
+      return
+    }
+    if (!proof) {
+      upgradeThenClose(req, socket, head, CLOSE.badRequest, 'missing or malformed room proof')
+      return
+    }
+    void verify(room, proof).then((verdict) => {
+      if (socket.destroyed) return
+      switch (verdict) {
+        case 'ok':
+          wss.handleUpgrade(req, socket, head, (ws: WebSocket) => rooms.join(room, ws, proof.wantsAck))
+          return
+        case 'unknownRoom':
+          upgradeThenClose(req, socket, head, CLOSE.unknownRoom, 'no partnership with this invite')
+          return
+        case 'proofRefused':
+          log.info('room proof refused', { room })
+          upgradeThenClose(req, socket, head, CLOSE.proofRefused, 'invite not valid for this partnership')
+          return
+        case 'unavailable':
+          upgradeThenClose(req, socket, head, CLOSE.unavailable, 'relay storage unavailable')
+          return
+      }
+    })
+  })
+
+  return {
+    server,
+    rooms,
+    async close(code = CLOSE.restarting, reason = 'relay restarting') {
+      server.close()
+      await rooms.closeAll(code, reason)
+      for (const ws of wss.clients) ws.close(code, reason)
+      wss.close()
+      await store.close()
+      server.closeAllConnections()
+    },
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Rooms: one loaded Y.Doc per partnership, the sockets connected to it, and the y-protocols
+ * exchange (sync + awareness) plus the relay's acknowledgement.
+ *
+ * Order of things, on purpose:
+ * - A socket joins a room only after the room proof was checked (relay.ts) and the room's log
+ *   was loaded completely. Until then its messages wait in a bounded queue; nothing of the
+ *   document is sent. A failed load closes the socket with `unavailable` (4503) and the room is
+ *   forgotten, so the next attempt loads again — an empty document is never served.
+ * - Every update is appended to the store before it is forwarded to other sockets and before
+ *   the sender gets its acknowledgement. Writes of a room run one after another, so an
+ *   acknowledgement covers everything the room received before it.
+ * - If a write fails, the room's sockets are closed with `unavailable` and the room is dropped:
+ *   clients keep their changes and send them again on reconnect.
+ */
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type { WebSocket } from 'ws'
+import {
+  CLOSE,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  encodeAck,
+  snapshotOfUpdate,
+} from '../src/sync/wire'
+import type { RoomStore } from './store'
+import { errorFields, type Logger } from './log'
+
+export interface RoomsConfig {
+  /** How long a room without sockets stays loaded. */
+  readonly idleUnloadMs: number
+  /** Messages a socket may queue while its room loads. */
+  readonly maxQueuedMessages: number
+  /** Compact a room's log on unload when this many updates were appended since it loaded. */
+  readonly compactAfterUpdates: number
+}
+
+interface Client {
+  readonly ws: WebSocket
+  readonly wantsAck: boolean
+  /** Awareness client ids this socket announced, removed when it leaves. */
+  readonly awarenessIds: Set<number>
+}
+
+class Room {
+  readonly name: string
+  doc: Y.Doc | undefined
+  awareness: awarenessProtocol.Awareness | undefined
+  readonly clients = new Map<WebSocket, Client>()
+  readonly loaded: Promise<Y.Doc>
+  private writes: Promise<void> = Promise.resolve()
+  appendedSinceLoad = 0
+  isFailed = false
+  unloadTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(name: string, load: Promise<Y.Doc>) {
+    this.name = name
+    this.loaded = load
+  }
+
+  /** Runs `f` after every earlier write of this room. */
+  enqueueWrite(f: () => Promise<void>): Promise<void> {
+    this.writes = this.writes.then(f)
+    return this.writes
+  }
+
+  whenWritesSettled(): Promise<void> {
+    return this.writes.catch(() => undefined)
+  }
+}
+
+function send(ws: WebSocket, message: Uint8Array): void {
+  if (ws.readyState !== ws.OPEN) return
+  ws.send(message, (err) => {
+    if (err) ws.terminate()
+  })
+}
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>()
+  private readonly store: RoomStore
+  private readonly log: Logger
+  private readonly config: RoomsConfig
+
+  constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
+    this.store = store
+    this.log = log
+    this.config = config
+  }
+
+  get loadedCount(): number {
+    return this.rooms.size
+  }
+
+  get socketCount(): number {
+    let n = 0
+    for (const r of this.rooms.values()) n += r.clients.size
+    return n
+  }
+
+  private room(name: string): Room {
+    let room = this.rooms.get(name)
+    if (room) return room
+    const load = this.store.load(name)
+    const created = new Room(name, load)
+    room = created
+    this.rooms.set(name, created)
+    load.then(
+      (doc) => this.attachDoc(created, doc),
+      (err: unknown) => {
+        this.log.error('room load failed', { room: name, ...errorFields(err) })
+        this.fail(created, 'load failed')
+      },
+    )
+    return created
+  }
+
+  private attachDoc(room: Room, doc: Y.Doc): void {
+    room.doc = doc
+    const awareness = new awarenessProtocol.Awareness(doc)
+    awareness.setLocalState(null)
+    room.awareness = awareness
+    awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed]
+      const from = origin instanceof Object ? room.clients.get(origin as WebSocket) : undefined
+      if (from) {
+        for (const id of added) from.awarenessIds.add(id)
+        for (const id of removed) from.awarenessIds.delete(id)
+      }
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_AWARENESS)
+      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, changed))
+      const msg = encoding.toUint8Array(e)
+      for (const c of room.clients.values()) send(c.ws, msg)
+    })
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      const sender = room.clients.get(origin as WebSocket)
+      const ack = sender?.wantsAck ? encodeAck(snapshotOfUpdate(update)) : undefined
+      void room
+        .enqueueWrite(async () => {
+          if (room.isFailed) throw new Error('room failed')
+          await this.store.append(room.name, update)
+          room.appendedSinceLoad++
+          const e = encoding.createEncoder()
+          encoding.writeVarUint(e, MESSAGE_SYNC)
+          syncProtocol.writeUpdate(e, update)
+          const msg = encoding.toUint8Array(e)
+          for (const c of room.clients.values()) if (c !== sender) send(c.ws, msg)
+          if (sender && ack && room.clients.has(sender.ws)) send(sender.ws, ack)
+        })
+        .catch((err: unknown) => {
+          if (room.isFailed) return
+          this.log.error('room write failed', { room: room.name, ...errorFields(err) })
+          this.fail(room, 'write failed')
+        })
+    })
+  }
+
+  /** Closes every socket of a room that cannot be trusted any more and forgets it. */
+  private fail(room: Room, why: string): void {
+    room.isFailed = true
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+    if (room.unloadTimer) clearTimeout(room.unloadTimer)
+    for (const c of room.clients.values()) c.ws.close(CLOSE.unavailable, `room unavailable: ${why}`)
+    room.clients.clear()
+    room.doc?.destroy()
+  }
+
+  /** Adds an authenticated socket to a room. Messages are queued until the room has loaded. */
+  join(name: string, ws: WebSocket, wantsAck: boolean): void {
+    const room = this.room(name)
+    if (room.unloadTimer) {
+      clearTimeout(room.unloadTimer)
+      room.unloadTimer = undefined
+    }
+    const client: Client = { ws, wantsAck, awarenessIds: new Set() }
+    const queue: Uint8Array[] = []
+    let isReady = false
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        ws.close(CLOSE.malformed, 'text frames are not part of the protocol')
+        return
+      }
+      const bytes = toBytes(data)
+      if (isReady) this.handleMessage(room, client, bytes)
+      else if (queue.length >= this.config.maxQueuedMessages) ws.close(CLOSE.tooLarge, 'too many messages before the room loaded')
+      else queue.push(bytes)
+    })
+    ws.on('close', () => this.leave(room, client))
+    room.loaded.then(
+      () => {
+        if (room.isFailed || ws.readyState !== ws.OPEN) {
+          if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable')
+          return
+        }
+        room.clients.set(ws, client)
+        this.greet(room, client)
+        isReady = true
+        for (const m of queue.splice(0)) this.handleMessage(room, client, m)
+      },
+      () => {
+        if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable: load failed')
+      },
+    )
+  }
+
+  /** First words to a socket: our state vector, what we have durably, who else is here. */
+  private greet(room: Room, client: Client): void {
+    const doc = room.doc!
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MESSAGE_SYNC)
+    syncProtocol.writeSyncStep1(e, doc)
+    send(client.ws, encoding.toUint8Array(e))
+    // Acknowledge what the document holds now, once every write queued before this moment has
+    // landed (writes run in order, so the queue is the right place to wait).
+    if (client.wantsAck) {
+      const snapshot = Y.snapshot(doc)
+      void room
+        .enqueueWrite(async () => {
+          if (room.clients.has(client.ws)) send(client.ws, encodeAck(snapshot))
+        })
+        .catch(() => undefined)
+    }
+    const states = room.awareness!.getStates()
+    if (states.size > 0) {
+      const a = encoding.createEncoder()
+      encoding.writeVarUint(a, MESSAGE_AWARENESS)
+      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
+      send(client.ws, encoding.toUint8Array(a))
+    }
+  }
+
+  private handleMessage(room: Room, client: Client, bytes: Uint8Array): void {
+    const doc = room.doc
+    if (!doc || room.isFailed) return
+    try {
+      const decoder = decoding.createDecoder(bytes)
+      const encoder = encoding.createEncoder()
+      const type = decoding.readVarUint(decoder)
+      switch (type) {
+        case MESSAGE_SYNC: {
+          encoding.writeVarUint(encoder, MESSAGE_SYNC)
+          syncProtocol.readSyncMessage(decoder, encoder, doc, client.ws)
+          if (encoding.length(encoder) > 1) send(client.ws, encoding.toUint8Array(encoder))
+          break
+        }
+        case MESSAGE_AWARENESS: {
+          awarenessProtocol.applyAwarenessUpdate(room.awareness!, decoding.readVarUint8Array(decoder), client.ws)
+          break
+        }
+        case MESSAGE_QUERY_AWARENESS: {
+          const states = room.awareness!.getStates()
+          encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
+          encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
+          send(client.ws, encoding.toUint8Array(encoder))
+          break
+        }
+        default:
+          client.ws.close(CLOSE.malformed, 'unknown message type')
+      }
+    } catch (err) {
+      this.log.warn('malformed message', { room: room.name, ...errorFields(err) })
+      client.ws.close(CLOSE.malformed, 'malformed message')
+    }
+  }
+
+  private leave(room: Room, client: Client): void {
+    if (!room.clients.delete(client.ws)) return
+    if (room.awareness && client.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(room.awareness, [...client.awarenessIds], null)
+    }
+    if (room.clients.size === 0 && !room.isFailed) {
+      room.unloadTimer = setTimeout(() => void this.unload(room), this.config.idleUnloadMs)
+    }
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (room.clients.size > 0 || this.rooms.get(room.name) !== room) return
+    this.rooms.delete(room.name)
+    await room.whenWritesSettled()
+    if (room.appendedSinceLoad >= this.config.compactAfterUpdates && !room.isFailed) {
+      try {
+        await this.store.compact(room.name)
+      } catch (err) {
+        this.log.warn('compaction failed', { room: room.name, ...errorFields(err) })
+      }
+    }
+    room.doc?.destroy()
+    this.log.debug('room unloaded', { room: room.name })
+  }
+
+  /** Waits for every pending write, then forgets all rooms (shutdown). */
+  async closeAll(code: number, reason: string): Promise<void> {
+    const all = [...this.rooms.values()]
+    this.rooms.clear()
+    for (const room of all) {
+      if (room.unloadTimer) clearTimeout(room.unloadTimer)
+      await room.whenWritesSettled()
+      for (const c of room.clients.values()) c.ws.close(code, reason)
+      room.clients.clear()
+      room.doc?.destroy()
+    }
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}

@@ -1,0 +1,138 @@
+/**
+ * Serves the built app from a folder (the Vite build), compressed once at build time.
+ *
+ * - Files are indexed at start; only indexed paths are served, so no path can escape the folder.
+ * - `.br` and `.gz` siblings written by the build are sent when the client accepts them; nothing
+ *   is compressed per request.
+ * - Hashed assets (`/assets/…`) are immutable for a year; `index.html`, the manifest and the
+ *   service worker are always revalidated (ETag), so an update reaches phones on next open.
+ * - Any other path that looks like a page falls back to `index.html` (the app routes itself).
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { extname, join, relative, sep } from 'node:path'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+const REVALIDATE = 'no-cache'
+const SHORT = 'public, max-age=86400'
+
+interface Entry {
+  readonly path: string
+  readonly size: number
+  readonly etag: string
+  readonly type: string
+  readonly cacheControl: string
+  readonly br?: { path: string; size: number }
+  readonly gz?: { path: string; size: number }
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = []
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, d.name)
+    if (d.isDirectory()) out.push(...walk(p))
+    else if (d.isFile()) out.push(p)
+  }
+  return out
+}
+
+function cacheControlFor(urlPath: string): string {
+  if (urlPath.startsWith('/assets/')) return IMMUTABLE
+  if (urlPath === '/index.html' || urlPath === '/sw.js' || urlPath.endsWith('.webmanifest') || urlPath.startsWith('/workbox-')) {
+    return REVALIDATE
+  }
+  return SHORT
+}
+
+export interface StaticSite {
+  /** Handles the request if it is for the app; returns false when it is not ours (an API path). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean
+  readonly fileCount: number
+}
+
+export function serveStatic(root: string): StaticSite {
+  const files = new Map<string, Entry>()
+  let all: string[] = []
+  try {
+    all = walk(root)
+  } catch {
+    all = []
+  }
+  const present = new Set(all)
+  for (const file of all) {
+    if (file.endsWith('.br') || file.endsWith('.gz')) continue
+    const urlPath = '/' + relative(root, file).split(sep).join('/')
+    const size = statSync(file).size
+    const etag = `"${createHash('sha1').update(readFileSync(file)).digest('base64url').slice(0, 22)}"`
+    const br = present.has(file + '.br') ? { path: file + '.br', size: statSync(file + '.br').size } : undefined
+    const gz = present.has(file + '.gz') ? { path: file + '.gz', size: statSync(file + '.gz').size } : undefined
+    files.set(urlPath, {
+      path: file,
+      size,
+      etag,
+      type: TYPES[extname(file)] ?? 'application/octet-stream',
+      cacheControl: cacheControlFor(urlPath),
+      ...(br ? { br } : {}),
+      ...(gz ? { gz } : {}),
+    })
+  }
+
+  return {
+    fileCount: files.size,
+    handle(req, res) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return false
+      const url = new URL(req.url ?? '/', 'http://x')
+      let path = decodeURIComponent(url.pathname)
+      if (path === '/') path = '/index.html'
+      let entry = files.get(path)
+      if (!entry) {
+        const accept = req.headers.accept ?? ''
+        const looksLikePage = !extname(path) && (accept.includes('text/html') || accept === '' || accept.includes('*/*'))
+        if (!looksLikePage) return false
+        entry = files.get('/index.html')
+        if (!entry) return false
+      }
+      const headers: Record<string, string | number> = {
+        'Content-Type': entry.type,
+        'Cache-Control': entry.cacheControl,
+        ETag: entry.etag,
+        Vary: 'Accept-Encoding',
+        'X-Content-Type-Options': 'nosniff',
+      }
+      if (req.headers['if-none-match'] === entry.etag) {
+        res.writeHead(304, headers)
+        res.end()
+        return true
+      }
+      const acceptEncoding = String(req.headers['accept-encoding'] ?? '')
+      let body: { path: string; size: number } = entry
+      if (entry.br && /\bbr\b/.test(acceptEncoding)) {
+        body = entry.br
+        headers['Content-Encoding'] = 'br'
+      } else if (entry.gz && /\bgzip\b/.test(acceptEncoding)) {
+        body = entry.gz
+        headers['Content-Encoding'] = 'gzip'
+      }
+      headers['Content-Length'] = body.size
+      res.writeHead(200, headers)
+      if (req.method === 'HEAD') res.end()
+      else createReadStream(body.path).pipe(res)
+      return true
+    },
+  }
+}

@@ -1,0 +1,18 @@
+// y-leveldb ships types but its package.json "exports" hides them from moduleResolution
+// "Bundler"; this declares the part the relay uses. TODO: drop once y-leveldb exports its types.
+declare module 'y-leveldb' {
+  import type * as Y from 'yjs'
+  export const PREFERRED_TRIM_SIZE: number
+  export class LeveldbPersistence {
+    constructor(location: string, opts?: { levelOptions?: object })
+    getYDoc(docName: string): Promise<Y.Doc>
+    storeUpdate(docName: string, update: Uint8Array): Promise<number>
+    flushDocument(docName: string): Promise<void>
+    getStateVector(docName: string): Promise<Uint8Array>
+    getMeta(docName: string, metaKey: string): Promise<unknown>
+    setMeta(docName: string, metaKey: string, value: unknown): Promise<void>
+    clearDocument(docName: string): Promise<void>
+    getAllDocNames(): Promise<string[]>
+    destroy(): Promise<void>
+  }
+}
