@@ -79,6 +79,7 @@ export function toBase32(bytes: Uint8Array): string {
 
 /** Decodes Crockford base32 to exactly `length` bytes; undefined on any invalid character. */
 export function fromBase32(text: string, length: number): Uint8Array | undefined {
+  if (text.length !== Math.ceil((length * 8) / 5)) return undefined
   const out = new Uint8Array(length)
   let bits = 0
   let value = 0
@@ -252,9 +253,13 @@ export function readAckBody(decoder: decoding.Decoder): Y.Snapshot {
 
 /** What the relay has acknowledged, for an update: its structs and deletions, without content. */
 export function snapshotOfUpdate(update: Uint8Array): Y.Snapshot {
+  // `to` is where each client's structs in this update end. Claiming everything below it is
+  // sound for the relay's own update events: Yjs only integrates a struct after all earlier
+  // structs of its client (later ones wait in `pendingStructs` and are not in the event).
+  // (`encodeStateVectorFromUpdate` is no help here: it reports 0 for updates not starting at 0.)
   const { ds } = Y.decodeUpdate(update)
-  const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
-  return Y.createSnapshot(ds, sv)
+  const { to } = Y.parseUpdateMeta(update)
+  return Y.createSnapshot(ds, to)
 }
 
 /** Joins two acknowledged states into one (the union of both). */

@@ -1,0 +1,50 @@
+/** Node clients for relay tests: the app's own connection, and raw sockets for refusals. */
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { PartnershipConnection } from '../../src/sync/connection'
+import { clientSubprotocols, type Intent, type Invite } from '../../src/sync/wire'
+import { memoryOutbox } from '../../src/storage/outbox'
+
+export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc = new Y.Doc()): { doc: Y.Doc; conn: PartnershipConnection } {
+  const conn = new PartnershipConnection(doc, {
+    relayUrl: wsUrl,
+    invite,
+    intent,
+    outbox: memoryOutbox(),
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    isOnline: () => true,
+  })
+  return { doc, conn }
+}
+
+export interface RawResult {
+  readonly code: number
+  readonly reason: string
+  /** Every message the relay sent before closing. */
+  readonly messages: Uint8Array[]
+  readonly protocol: string
+}
+
+/** Opens a socket with the given subprotocols and records what happens until it closes. */
+export function rawSession(
+  url: string,
+  protocols: string[],
+  opts: { send?: Uint8Array[]; closeAfterMs?: number } = {},
+): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols)
+    const messages: Uint8Array[] = []
+    ws.binaryType = 'nodebuffer'
+    ws.on('message', (d: Buffer) => messages.push(new Uint8Array(d)))
+    ws.on('open', () => {
+      for (const m of opts.send ?? []) ws.send(m)
+      if (opts.closeAfterMs !== undefined) setTimeout(() => ws.close(1000), opts.closeAfterMs)
+    })
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), messages, protocol: ws.protocol }))
+    ws.on('error', (e) => reject(e))
+  })
+}
+
+export function protocolsFor(invite: Invite, intent: Intent): string[] {
+  return clientSubprotocols(invite, intent)
+}

@@ -1,0 +1,100 @@
+/**
+ * Starts the real relay as a child process on loopback, the way `npm start` does, and stops or
+ * kills it. Used by the relay and browser tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export interface RunningRelay {
+  readonly port: number
+  readonly httpUrl: string
+  readonly wsUrl: string
+  readonly dataDir: string
+  readonly process: ChildProcess
+  /** Log lines printed so far (JSON objects). */
+  readonly logs: Record<string, unknown>[]
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>
+  /** SIGKILL (kill -9) and wait for exit: no flush, no goodbye. */
+  kill(): Promise<void>
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`))
+}
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+export async function startRelay(opts: { dataDir?: string; staticDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningRelay> {
+  const dataDir = opts.dataDir ?? tempDir('sb-relay-data')
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/server.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(opts.port ?? 0),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STATIC_DIR: opts.staticDir ?? join(dataDir, 'no-static'),
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Record<string, unknown>[] = []
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let buf = ''
+    const timer = setTimeout(() => reject(new Error(`relay did not start: ${stderr}`)), 30_000)
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString()
+      let nl: number
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>
+          logs.push(entry)
+          if (entry.msg === 'listening' && typeof entry.port === 'number') {
+            clearTimeout(timer)
+            resolvePort(entry.port)
+          }
+        } catch {
+          logs.push({ raw: line })
+        }
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`relay exited with ${code}: ${stderr}`))
+    })
+  })
+  return {
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    dataDir,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+/** Waits until `cond` holds, polling; fails with `what` after `ms`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await cond()) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities } from '../../src/domain'
+import { Journal } from '../../src/storage/journal'
+import {
+  ScholenbandDb,
+  deleteLocalDocument,
+  dexieOutbox,
+  docName,
+  openLocalDocument,
+  readSettings,
+  writeSetting,
+  type LocalDocument,
+} from '../../src/storage'
+
+const open: LocalDocument[] = []
+async function openDoc(roomId: string): Promise<LocalDocument> {
+  const d = openLocalDocument(roomId)
+  open.push(d)
+  await d.whenLoaded
+  return d
+}
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.destroy()
+  localStorage.clear()
+})
+
+function seed(doc: Y.Doc): void {
+  initPartnership(doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+}
+
+const until = async (cond: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5))
+  expect(cond()).toBe(true)
+}
+
+describe('local documents', () => {
+  it('keeps a partnership across reopen, several partnerships side by side', async () => {
+    const one = await openDoc('room-one')
+    const two = await openDoc('room-two')
+    seed(one.doc)
+    seed(two.doc)
+    createActivity(one.doc, { ...EMPTY_ACTIVITY, title: 'In room one' }, 'An')
+    createActivity(two.doc, { ...EMPTY_ACTIVITY, title: 'In room two' }, 'An')
+    await until(() => localStorage.length === 0)
+    await one.destroy()
+    await two.destroy()
+    open.length = 0
+    const again = await openDoc('room-one')
+    expect(listActivities(again.doc).map((a) => a.title)).toEqual(['In room one'])
+    expect(again.wasEmpty()).toBe(false)
+  })
+
+  it('journals a local edit synchronously and drops it once IndexedDB has committed', async () => {
+    const d = await openDoc('room-journal')
+    seed(d.doc)
+    expect(localStorage.getItem(`sb-journal:${docName('room-journal')}`)).not.toBeNull()
+    await until(() => localStorage.getItem(`sb-journal:${docName('room-journal')}`) === null)
+  })
+
+  it('recovers an edit whose IndexedDB write was lost when the tab closed', async () => {
+    // an edit the device made, journaled, but never reached IndexedDB (tab closed at once)
+    const lost = new Y.Doc()
+    seed(lost)
+    createActivity(lost, { ...EMPTY_ACTIVITY, title: 'Written just before closing' }, 'An')
+    new Journal(docName('room-lost')).append(Y.encodeStateAsUpdate(lost))
+    const d = await openDoc('room-lost')
+    expect(listActivities(d.doc).map((a) => a.title)).toEqual(['Written just before closing'])
+    // and it is now in IndexedDB for good
+    await until(() => localStorage.length === 0)
+    await d.destroy()
+    open.length = 0
+    const again = await openDoc('room-lost')
+    expect(listActivities(again.doc).map((a) => a.title)).toEqual(['Written just before closing'])
+  })
+
+  it('still stores edits when localStorage is full', async () => {
+    const storage = localStorage as unknown as { quotaChars: number }
+    storage.quotaChars = 10
+    try {
+      const d = await openDoc('room-full')
+      seed(d.doc)
+      createActivity(d.doc, { ...EMPTY_ACTIVITY, title: 'Kept anyway' }, 'An')
+      await new Promise((r) => setTimeout(r, 50))
+      await d.destroy()
+      open.length = 0
+      const again = await openDoc('room-full')
+      expect(listActivities(again.doc).map((a) => a.title)).toEqual(['Kept anyway'])
+    } finally {
+      storage.quotaChars = 5_000_000
+    }
+  })
+
+  it('tells an empty (new or evicted) document apart, and deletes one from the device', async () => {
+    const d = await openDoc('room-empty')
+    expect(d.wasEmpty()).toBe(true)
+    seed(d.doc)
+    await until(() => localStorage.length === 0)
+    await d.destroy()
+    open.length = 0
+    await deleteLocalDocument('room-empty')
+    const again = await openDoc('room-empty')
+    expect(again.wasEmpty()).toBe(true)
+  })
+})
+
+describe('registry', () => {
+  it('stores partnerships, settings and the outbox per room', async () => {
+    const db = new ScholenbandDb(`test-${Math.random()}`)
+    await db.partnerships.add({ roomId: 'r1', inviteCode: 'SB1-X', name: 'One', origin: 'created', isKnownToRelay: false, addedAt: '2026-11-01T00:00:00Z' })
+    await db.partnerships.add({ roomId: 'r2', inviteCode: 'SB1-Y', name: 'Two', origin: 'joined', isKnownToRelay: true, addedAt: '2026-11-02T00:00:00Z' })
+    expect((await db.partnerships.orderBy('addedAt').toArray()).map((p) => p.name)).toEqual(['One', 'Two'])
+    await writeSetting(db, 'displayName', 'Jean')
+    await writeSetting(db, 'language', 'nl')
+    expect(await readSettings(db)).toEqual({ displayName: 'Jean', language: 'nl', persistence: 'unknown' })
+    const o1 = dexieOutbox(db, 'r1')
+    const o2 = dexieOutbox(db, 'r2')
+    const id = await o1.add(new Uint8Array([1, 2, 3]))
+    await o2.add(new Uint8Array([4]))
+    expect(await o1.load()).toEqual([{ id, update: new Uint8Array([1, 2, 3]) }])
+    await o1.remove([id])
+    expect(await o1.load()).toEqual([])
+    expect((await o2.load()).length).toBe(1)
+    db.close()
+  })
+})
