@@ -243,9 +243,18 @@ export class Rooms {
       const type = decoding.readVarUint(decoder)
       switch (type) {
         case MESSAGE_SYNC: {
-          encoding.writeVarUint(encoder, MESSAGE_SYNC)
-          syncProtocol.readSyncMessage(decoder, encoder, doc, client.ws)
-          if (encoding.length(encoder) > 1) send(client.ws, encoding.toUint8Array(encoder))
+          // Not syncProtocol.readSyncMessage: it swallows an update that fails to decode (and
+          // logs it), so garbage would look like a valid message. Here it closes the socket.
+          const syncType = decoding.readVarUint(decoder)
+          if (syncType === syncProtocol.messageYjsSyncStep1) {
+            encoding.writeVarUint(encoder, MESSAGE_SYNC)
+            syncProtocol.readSyncStep1(decoder, encoder, doc)
+            send(client.ws, encoding.toUint8Array(encoder))
+          } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+            Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), client.ws)
+          } else {
+            throw new Error('unknown sync message type')
+          }
           break
         }
         case MESSAGE_AWARENESS: {
@@ -307,8 +316,12 @@ export class Rooms {
   }
 }
 
+/**
+ * Copies a frame into its own buffer. Never a view: ws hands out slices of pooled buffers, and
+ * lib0's decoder checks lengths against the underlying ArrayBuffer, so a frame that claims more
+ * bytes than it has would read a neighbour's memory instead of failing.
+ */
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  return new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : data)
 }
