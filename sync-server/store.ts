@@ -6,7 +6,7 @@
  * warning). Every call here turns that `null` into a thrown error, so a failed load is never
  * mistaken for an empty document and a failed write is never acknowledged.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { LeveldbPersistence } from 'y-leveldb'
 
 export interface RoomStore {

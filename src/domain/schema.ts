@@ -12,7 +12,7 @@
  * - A document that has no `meta` yet is not broken: it is a joined partnership that has not
  *   received its first sync. Never write meta into it, or two "creations" would race.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { DomainError } from './errors'
 
 /** The version this app writes. Only grows. */

@@ -69,7 +69,7 @@ describe('activity', () => {
       updatedBy: 'An',
       deletedAt: null,
     })
-    expect(doc.getMap('activities').get(id)?.get('description')).toBeInstanceOf(Y.Text)
+    expect(doc.getMap<Y.Map<unknown>>('activities').get(id)?.get('description')).toBeInstanceOf(Y.Text)
   })
 
   it('refuses an empty title, an end before the start and a negative cost, naming each field', () => {

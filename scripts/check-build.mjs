@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Runs after `vite build`:
+// 1. fails when the first view's JS + CSS is over the budget (gzip bytes, deterministic);
+// 2. fails when a file is too big for the service worker's precache (Workbox silently skips
+//    files over 2 MiB, and the app would be blank offline);
+// 3. writes .br and .gz beside every text file, once, so the relay never compresses per request.
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+
+const DIST = process.argv[2] ?? 'dist'
+export const FIRST_VIEW_BUDGET = 200 * 1024
+const PRECACHE_LIMIT = 2 * 1024 * 1024
+const COMPRESSIBLE = /\.(js|mjs|css|html|json|webmanifest|svg|txt|ico)$/
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name)) : d.isFile() ? [join(dir, d.name)] : [],
+  )
+}
+
+const html = readFileSync(join(DIST, 'index.html'), 'utf8')
+// what the browser fetches for the first view: the entry script, its modulepreloads, stylesheets
+const refs = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+\.(?:js|css))"/g)].map((m) => m[1])
+/** Static imports of an entry chunk load before it runs: follow them too. */
+const seen = new Set()
+const queue = refs.map((r) => r.replace(/^\//, ''))
+while (queue.length > 0) {
+  const file = queue.shift()
+  if (seen.has(file)) continue
+  seen.add(file)
+  if (!file.endsWith('.js')) continue
+  const code = readFileSync(join(DIST, file), 'utf8')
+  for (const m of code.matchAll(/(?:^|[;\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+\.js)["']/g)) {
+    queue.push(join(file, '..', m[1]).split(sep).join('/'))
+  }
+}
+let firstView = 0
+const rows = []
+for (const file of seen) {
+  const gz = gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length
+  firstView += gz
+  rows.push(`  ${file}: ${(gz / 1024).toFixed(1)} KB gzip`)
+}
+console.log(`first view (JS + CSS, gzip): ${(firstView / 1024).toFixed(1)} KB of ${FIRST_VIEW_BUDGET / 1024} KB budget`)
+console.log(rows.join('\n'))
+let failed = false
+if (refs.length === 0) {
+  console.error('check-build: found no script or stylesheet in index.html')
+  failed = true
+}
+if (firstView > FIRST_VIEW_BUDGET) {
+  console.error(`check-build: first view is ${firstView} bytes gzip, over the ${FIRST_VIEW_BUDGET} byte budget`)
+  failed = true
+}
+
+let raw = 0
+let br = 0
+for (const file of walk(DIST)) {
+  if (file.endsWith('.br') || file.endsWith('.gz')) continue
+  const size = statSync(file).size
+  if (size > PRECACHE_LIMIT) {
+    console.error(`check-build: ${relative(DIST, file)} is ${size} bytes, over the 2 MiB precache limit`)
+    failed = true
+  }
+  if (!COMPRESSIBLE.test(file)) continue
+  const data = readFileSync(file)
+  const b = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } })
+  writeFileSync(file + '.br', b)
+  writeFileSync(file + '.gz', gzipSync(data, { level: 9 }))
+  raw += data.length
+  br += b.length
+}
+console.log(`precompressed: ${(raw / 1024).toFixed(1)} KB → ${(br / 1024).toFixed(1)} KB brotli`)
+if (failed) process.exit(1)
