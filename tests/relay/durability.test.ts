@@ -13,8 +13,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c()
   for (const r of running.splice(0)) await r.kill()
 })
-async function relayOn(dataDir: string): Promise<RunningRelay> {
-  const r = await startRelay({ dataDir })
+async function relayOn(dataDir: string, env?: Record<string, string>): Promise<RunningRelay> {
+  const r = await startRelay({ dataDir, ...(env ? { env } : {}) })
   running.push(r)
   return r
 }
@@ -95,6 +95,23 @@ describe('durable relay', () => {
     decoding.readVarUint(last)
     const snapshot = Y.decodeSnapshot(decoding.readVarUint8Array(last))
     expect(Y.snapshotContainsUpdate(snapshot, update)).toBe(true)
+  })
+
+  it('unloads a room nobody is connected to, and loads it again in full', async () => {
+    const r = await relayOn(tempDir('sb-idle'), { IDLE_UNLOAD_MS: '200' })
+    const health = async (): Promise<{ roomsLoaded: number; sockets: number }> =>
+      (await (await fetch(`${r.httpUrl}/healthz`)).json()) as { roomsLoaded: number; sockets: number }
+    const invite = newInvite()
+    const a = appConnection(r.wsUrl, invite, 'create')
+    initPartnership(a.doc, { name: 'Idle', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+    await waitFor(() => a.conn.getState().kind === 'synced', 'synced')
+    expect(await health()).toMatchObject({ roomsLoaded: 1, sockets: 1 })
+    a.conn.destroy()
+    await waitFor(async () => (await health()).roomsLoaded === 0, 'room unloaded')
+    const b = appConnection(r.wsUrl, invite, 'join')
+    cleanups.push(() => b.conn.destroy())
+    await waitFor(() => b.conn.getState().kind === 'synced', 'reloaded')
+    expect(b.doc.getMap('meta').get('name')).toBe('Idle')
   })
 
   it('closes with 4503 and sends no document when a room cannot be loaded, and never serves it empty', async () => {

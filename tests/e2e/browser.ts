@@ -1,0 +1,105 @@
+/**
+ * Browser harness for the end-to-end tests: Debian's Chromium through playwright-core (never a
+ * downloaded browser), the real relay serving the built app, and small page helpers that act as
+ * a teacher would, through roles and labels.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { expect } from 'vitest'
+
+export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium'
+export const DIST = resolve(import.meta.dirname, '../../dist')
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: run node scripts/ensure-chromium.mjs`)
+  if (!existsSync(resolve(DIST, 'index.html'))) throw new Error('No build in dist/: run npm run build')
+  return chromium.launch({ executablePath: CHROME_PATH, args: CHROMIUM_ARGS, headless: true })
+}
+
+/** A phone: 360 px wide, touch, its own storage (a separate device). */
+export function phone(browser: Browser, locale = 'en-GB'): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale })
+}
+
+/** Opens the app and waits until the service worker controls the page (needed to work offline). */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration()
+    return Boolean(reg?.active)
+  }, undefined, { timeout: 30_000 })
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) {
+    await page.reload()
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 30_000 })
+  }
+}
+
+export async function createPartnership(page: Page, p: { name: string; ours: string; partner: string }): Promise<void> {
+  await page.getByRole('button', { name: 'Create partnership' }).click()
+  await page.getByLabel('Partnership name').fill(p.name)
+  await page.getByLabel('Our school').fill(p.ours)
+  await page.getByLabel('Partner school').fill(p.partner)
+  await page.getByRole('button', { name: 'Create', exact: true }).click()
+  await expect.poll(() => page.getByRole('navigation').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+}
+
+export async function joinPartnership(page: Page, code: string): Promise<void> {
+  await page.getByRole('button', { name: 'Join partnership' }).click()
+  await page.getByLabel('Invite code').fill(code)
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+}
+
+export async function goTo(page: Page, screen: 'Action plan' | 'Settings'): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: screen }).or(page.getByRole('navigation').getByRole('button', { name: screen })).first().click()
+}
+
+export async function addActivity(page: Page, a: { title: string; description?: string; start?: string; end?: string }): Promise<void> {
+  await goTo(page, 'Action plan')
+  await page.getByRole('button', { name: 'New activity' }).first().click()
+  await page.getByLabel('Title').fill(a.title)
+  if (a.description) await page.getByLabel('Description').fill(a.description)
+  if (a.start) await page.getByLabel('Start date').fill(a.start)
+  if (a.end) await page.getByLabel('End date').fill(a.end)
+  await page.getByRole('button', { name: 'Save' }).click()
+  await activityInPlan(page, a.title).waitFor({ timeout: 10_000 })
+}
+
+export function activityInPlan(page: Page, title: string) {
+  return page.getByRole('main').getByRole('button', { name: new RegExp(escape(title)) }).or(page.getByRole('main').getByRole('link', { name: new RegExp(escape(title)) })).first()
+}
+
+export async function openActivity(page: Page, title: string): Promise<void> {
+  await goTo(page, 'Action plan')
+  await activityInPlan(page, title).click()
+  await page.getByLabel('Title').waitFor()
+}
+
+export async function inviteCode(page: Page): Promise<string> {
+  await goTo(page, 'Settings')
+  const field = page.getByLabel('Invite code')
+  await expect.poll(() => field.inputValue()).toMatch(/^SB1-/)
+  return field.inputValue()
+}
+
+export function syncStatus(page: Page) {
+  return page.getByRole('status', { name: 'Sync status' })
+}
+
+export async function waitForSynced(page: Page, timeout = 30_000): Promise<void> {
+  await expect.poll(() => syncStatus(page).innerText(), { timeout }).toMatch(/^Synced/)
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_BACKOFF_MS, jitteredBackoff, reasonOfCode } from '../../src/sync/connection'
+import { CLOSE } from '../../src/sync/wire'
+
+describe('reconnect backoff', () => {
+  it('grows exponentially, is capped, and spreads phones between half and all of each step', () => {
+    expect(jitteredBackoff(1, () => 0)).toBe(100)
+    expect(jitteredBackoff(1, () => 1)).toBe(200)
+    expect(jitteredBackoff(4, () => 0.5)).toBe(1200)
+    expect(jitteredBackoff(30, () => 1)).toBe(MAX_BACKOFF_MS)
+    expect(jitteredBackoff(30, () => 0)).toBe(MAX_BACKOFF_MS / 2)
+    const delays = new Set(Array.from({ length: 20 }, () => jitteredBackoff(8)))
+    expect(delays.size).toBeGreaterThan(1)
+  })
+})
+
+describe('close codes', () => {
+  it('maps the relay close codes to reasons the app can explain', () => {
+    expect(reasonOfCode(CLOSE.proofRefused)).toBe('proofRefused')
+    expect(reasonOfCode(CLOSE.unknownRoom)).toBe('unknownRoom')
+    expect(reasonOfCode(CLOSE.unavailable)).toBe('unavailable')
+    expect(reasonOfCode(1006)).toBeUndefined()
+  })
+})
