@@ -10,7 +10,9 @@
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
+import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
+import { readString, readText, stampCreated, stampUpdated, tombstone, untombstone } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -71,15 +73,6 @@ export const EMPTY_ACTIVITY: ActivityInput = {
 
 /** Activity has no migrations yet: version 1 is its first shape. */
 export const activityMigrations: readonly Migration[] = []
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-
-export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value)
-  if (!m) return false
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-  return d.toISOString().slice(0, 10) === value
-}
 
 const CURRENCY = /^[A-Z]{3}$/
 
@@ -150,16 +143,6 @@ export function setTextMinimal(text: Y.Text, next: string): void {
   if (endNext > start) text.insert(start, next.slice(start, endNext))
 }
 
-function str(map: Y.Map<unknown>, key: string, fallback = ''): string {
-  const v = map.get(key)
-  return typeof v === 'string' ? v : fallback
-}
-
-function text(map: Y.Map<unknown>, key: string): string {
-  const v = map.get(key)
-  return v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : ''
-}
-
 function readMoney(value: unknown): Money | undefined {
   if (!value || typeof value !== 'object') return undefined
   const v = value as Record<string, unknown>
@@ -188,21 +171,21 @@ function toActivity(id: string, map: Y.Map<unknown>): Activity {
   const deletedBy = map.get('deletedBy')
   return {
     id,
-    title: str(map, 'title'),
-    description: text(map, 'description'),
-    expectedResults: text(map, 'expectedResults'),
-    targetGroup: str(map, 'targetGroup'),
+    title: readString(map, 'title'),
+    description: readText(map, 'description'),
+    expectedResults: readText(map, 'expectedResults'),
+    targetGroup: readString(map, 'targetGroup'),
     kind: isActivityKind(kind) ? kind : 'joint',
-    leadSchoolId: str(map, 'leadSchoolId'),
-    startDate: str(map, 'startDate'),
-    endDate: str(map, 'endDate'),
+    leadSchoolId: readString(map, 'leadSchoolId'),
+    startDate: readString(map, 'startDate'),
+    endDate: readString(map, 'endDate'),
     status: isActivityStatus(status) ? status : 'idea',
     responsible,
     cost,
-    createdBy: str(map, 'createdBy'),
-    createdAt: str(map, 'createdAt'),
-    updatedBy: str(map, 'updatedBy'),
-    updatedAt: str(map, 'updatedAt'),
+    createdBy: readString(map, 'createdBy'),
+    createdAt: readString(map, 'createdAt'),
+    updatedBy: readString(map, 'updatedBy'),
+    updatedAt: readString(map, 'updatedAt'),
     deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
     deletedBy: typeof deletedBy === 'string' ? deletedBy : null,
   }
@@ -296,11 +279,7 @@ export function createActivity(doc: Y.Doc, input: ActivityInput, actor: string, 
     const map = new Y.Map<unknown>()
     activities(doc).set(id, map)
     writeFields(map, undefined, n)
-    const at = now.toISOString()
-    map.set('createdBy', actor)
-    map.set('createdAt', at)
-    map.set('updatedBy', actor)
-    map.set('updatedAt', at)
+    stampCreated(map, actor, now)
   })
   return id
 }
@@ -325,32 +304,19 @@ export function updateActivity(
   const n = checked(doc, { ...prev, ...patch })
   doc.transact(() => {
     writeFields(map, prev, n)
-    map.set('updatedBy', actor)
-    map.set('updatedAt', now.toISOString())
+    stampUpdated(map, actor, now)
   })
 }
 
 /** Tombstones an activity; `restoreActivity` undoes it. */
 export function deleteActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
   assertWritable(doc)
-  const map = existing(doc, id)
-  doc.transact(() => {
-    map.set('deletedAt', now.toISOString())
-    map.set('deletedBy', actor)
-    map.set('updatedBy', actor)
-    map.set('updatedAt', now.toISOString())
-  })
+  tombstone(doc, existing(doc, id), actor, now)
 }
 
 export function restoreActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
   assertWritable(doc)
-  const map = existing(doc, id)
-  doc.transact(() => {
-    map.set('deletedAt', null)
-    map.set('deletedBy', null)
-    map.set('updatedBy', actor)
-    map.set('updatedAt', now.toISOString())
-  })
+  untombstone(doc, existing(doc, id), actor, now)
 }
 
 /** Groups activities by the month they start in (YYYY-MM; '' for undated), in plan order. */

@@ -1,0 +1,240 @@
+/**
+ * The two schools' school-year calendars: holidays, closing days and exam periods, and the rule
+ * that warns when an activity falls on one of them.
+ *
+ * Each period is a record in the `calendar` collection with the school it belongs to. School
+ * years differ by country and hemisphere, so nothing here assumes September–June: the Flemish
+ * starting point is computed from the Flemish rules for one school year, and the partner
+ * school starts from a blank template of labels it fills in with its own dates.
+ */
+import * as Y from 'yjs'
+import { DomainError, ValidationError } from './errors'
+import { randomId } from './ids'
+import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
+import { assertWritable, collection, schoolIds } from './schema'
+import { readString, stampCreated, stampUpdated, tombstone } from './record'
+
+export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
+export type PeriodKind = (typeof PERIOD_KINDS)[number]
+
+export interface PeriodInput {
+  readonly schoolId: string
+  readonly kind: PeriodKind
+  readonly label: string
+  /** First day, inclusive. */
+  readonly from: string
+  /** Last day, inclusive; equal to `from` for a single day. */
+  readonly to: string
+}
+
+export interface CalendarPeriod extends PeriodInput {
+  readonly id: string
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly updatedBy: string
+  readonly updatedAt: string
+  readonly deletedAt: string | null
+}
+
+export function isPeriodKind(v: unknown): v is PeriodKind {
+  return typeof v === 'string' && (PERIOD_KINDS as readonly string[]).includes(v)
+}
+
+export function validatePeriod(input: PeriodInput, knownSchoolIds: readonly string[]): DomainError[] {
+  const issues: DomainError[] = []
+  if (!knownSchoolIds.includes(input.schoolId)) issues.push(new DomainError('invalidChoice', 'schoolId'))
+  if (!isPeriodKind(input.kind)) issues.push(new DomainError('invalidChoice', 'kind'))
+  if (!input.label.trim()) issues.push(new DomainError('nameRequired', 'label'))
+  if (!isIsoDate(input.from)) issues.push(new DomainError('invalidDate', 'from'))
+  if (!isIsoDate(input.to)) issues.push(new DomainError('invalidDate', 'to'))
+  if (isIsoDate(input.from) && isIsoDate(input.to) && input.to < input.from) issues.push(new DomainError('endBeforeStart', 'to'))
+  return issues
+}
+
+function periods(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return collection(doc, 'calendar')
+}
+
+function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
+  const kind = map.get('kind')
+  const deletedAt = map.get('deletedAt')
+  return {
+    id,
+    schoolId: readString(map, 'schoolId'),
+    kind: isPeriodKind(kind) ? kind : 'holiday',
+    label: readString(map, 'label'),
+    from: readString(map, 'from'),
+    to: readString(map, 'to') || readString(map, 'from'),
+    createdBy: readString(map, 'createdBy'),
+    createdAt: readString(map, 'createdAt'),
+    updatedBy: readString(map, 'updatedBy'),
+    updatedAt: readString(map, 'updatedAt'),
+    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+  }
+}
+
+function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
+  assertWritable(doc)
+  const n = { ...input, label: input.label.trim(), to: input.to || input.from }
+  const issues = validatePeriod(n, schoolIds(doc))
+  if (issues.length > 0) throw new ValidationError(issues)
+  return n
+}
+
+export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Date = new Date()): string {
+  const n = checkedPeriod(doc, input)
+  const id = randomId()
+  doc.transact(() => {
+    const map = new Y.Map<unknown>()
+    periods(doc).set(id, map)
+    for (const [k, v] of Object.entries(n)) map.set(k, v)
+    stampCreated(map, actor, now)
+  })
+  return id
+}
+
+/** Adds several periods in one change (loading a starting point). Returns their ids. */
+export function addPeriods(doc: Y.Doc, inputs: readonly PeriodInput[], actor: string, now: Date = new Date()): string[] {
+  const checked = inputs.map((i) => checkedPeriod(doc, i))
+  const ids: string[] = []
+  doc.transact(() => {
+    for (const n of checked) ids.push(addPeriod(doc, n, actor, now))
+  })
+  return ids
+}
+
+export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const map = periods(doc).get(id)
+  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
+  const prev = toPeriod(id, map)
+  const n = checkedPeriod(doc, { ...prev, ...patch })
+  doc.transact(() => {
+    for (const [k, v] of Object.entries(n)) if (prev[k as keyof PeriodInput] !== v) map.set(k, v)
+    stampUpdated(map, actor, now)
+  })
+}
+
+export function deletePeriod(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const map = periods(doc).get(id)
+  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
+  tombstone(doc, map, actor, now)
+}
+
+export function listPeriods(doc: Y.Doc, opts: { schoolId?: string } = {}): CalendarPeriod[] {
+  const out: CalendarPeriod[] = []
+  for (const [id, map] of periods(doc).entries()) {
+    if (!(map instanceof Y.Map)) continue
+    const p = toPeriod(id, map)
+    if (p.deletedAt || !isIsoDate(p.from)) continue
+    if (opts.schoolId && p.schoolId !== opts.schoolId) continue
+    out.push(p)
+  }
+  return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.label.localeCompare(b.label)))
+}
+
+// ---- the conflict rule ----------------------------------------------------------------------
+
+/** What the rule needs of an activity. */
+export interface ScheduledItem {
+  readonly startDate: string
+  readonly endDate: string
+  /** Optional time of day (HH:MM) of a one-moment activity such as a call, at `timeZone`. */
+  readonly time?: string
+  /** The zone the dates and time are given in (the lead school's); '' = dates as they are. */
+  readonly timeZone?: string
+}
+
+export interface Conflict {
+  readonly schoolId: string
+  readonly period: CalendarPeriod
+  /** The days of the activity, as that school's calendar sees them. */
+  readonly from: string
+  readonly to: string
+}
+
+/**
+ * The holidays, closing days and exam periods of either school that an activity falls on.
+ * Ranges are inclusive at both ends, so an activity ending on the first day of a holiday is on
+ * it. An activity with only one date is a one-day activity; without dates it conflicts with
+ * nothing. An activity with a time of day is moved into each school's time zone first: a call at
+ * 23:00 in Brussels is already the next day in Kigali.
+ */
+export function findConflicts(
+  item: ScheduledItem,
+  allPeriods: readonly CalendarPeriod[],
+  schoolTimeZones: Readonly<Record<string, string>> = {},
+): Conflict[] {
+  const start = item.startDate || item.endDate
+  const end = item.endDate || item.startDate
+  if (!isIsoDate(start) || !isIsoDate(end)) return []
+  const out: Conflict[] = []
+  for (const period of allPeriods) {
+    if (period.deletedAt) continue
+    let from = start
+    let to = end
+    const zone = schoolTimeZones[period.schoolId]
+    if (item.time && item.timeZone && zone && zone !== item.timeZone) {
+      from = dateInZone(start, item.time, item.timeZone, zone)
+      to = dateInZone(end, item.time, item.timeZone, zone)
+    }
+    if (rangesOverlap(from, to, period.from, period.to)) out.push({ schoolId: period.schoolId, period, from, to })
+  }
+  return out
+}
+
+// ---- starting points ------------------------------------------------------------------------
+
+/**
+ * A starting point for a Flemish school's calendar for the school year that begins in
+ * `startYear` (e.g. 2026 → 2026–2027), computed from the rules of the Flemish school calendar
+ * since 2022–2023: autumn, Christmas, spring (carnival) and Easter breaks of two weeks, summer
+ * from the first Saturday of July, and the usual closing days. A starting point to check
+ * against the school's own calendar and edit, not an official list.
+ */
+export function flemishSchoolYear(startYear: number, schoolId: string): PeriodInput[] {
+  const y = startYear
+  const easter = easterSunday(y + 1)
+  const easterMonday = addDays(easter, 1)
+  const autumn = mondayOf(`${y}-11-01`)
+  const christmasDay = `${y}-12-25`
+  const christmas = weekday(christmasDay) >= 5 ? addDays(mondayOf(christmasDay), 7) : mondayOf(christmasDay)
+  const spring = addDays(easterMonday, -49)
+  let summer = `${y + 1}-07-01`
+  while (weekday(summer) !== 5) summer = addDays(summer, 1)
+  const nextStart = (() => {
+    // the next school year starts on the last Monday of August
+    let d = `${y + 1}-08-31`
+    while (weekday(d) !== 0) d = addDays(d, -1)
+    return d
+  })()
+  const holiday = (label: string, from: string, to: string): PeriodInput => ({ schoolId, kind: 'holiday', label, from, to })
+  const closed = (label: string, day: string): PeriodInput => ({ schoolId, kind: 'closing-day', label, from: day, to: day })
+  return [
+    holiday('Autumn break', autumn, addDays(autumn, 13)),
+    closed('Armistice Day', `${y}-11-11`),
+    holiday('Christmas break', christmas, addDays(christmas, 13)),
+    holiday('Spring break', spring, addDays(spring, 13)),
+    holiday('Easter break', easterMonday, addDays(easterMonday, 13)),
+    closed('Labour Day', `${y + 1}-05-01`),
+    closed('Ascension Day', addDays(easter, 39)),
+    closed('Day after Ascension', addDays(easter, 40)),
+    closed('Whit Monday', addDays(easter, 50)),
+    holiday('Summer holidays', summer, addDays(nextStart, -1)),
+  ]
+}
+
+/**
+ * A blank template for a partner school: the kinds of periods most school years have, without
+ * dates, to fill in with the school's own calendar (terms, national exams, public holidays).
+ */
+export const PARTNER_TEMPLATE: readonly { kind: PeriodKind; label: string }[] = [
+  { kind: 'holiday', label: 'Holidays after term 1' },
+  { kind: 'holiday', label: 'Holidays after term 2' },
+  { kind: 'holiday', label: 'Holidays at the end of the school year' },
+  { kind: 'exam-period', label: 'Exams, term 1' },
+  { kind: 'exam-period', label: 'Exams, term 2' },
+  { kind: 'exam-period', label: 'National exams' },
+  { kind: 'closing-day', label: 'Public holiday' },
+]

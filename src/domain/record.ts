@@ -1,0 +1,59 @@
+/**
+ * What every record shares: who and when, tombstones, and reading fields from a Y.Map that
+ * another device (or another version of the app) wrote, without trusting their types.
+ */
+import * as Y from 'yjs'
+
+export function readString(map: Y.Map<unknown>, key: string, fallback = ''): string {
+  const v = map.get(key)
+  return typeof v === 'string' ? v : fallback
+}
+
+export function readNumber(map: Y.Map<unknown>, key: string): number | null {
+  const v = map.get(key)
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
+
+export function readBoolean(map: Y.Map<unknown>, key: string): boolean {
+  return map.get(key) === true
+}
+
+/** The text of a Y.Text field (or a plain string written by an older writer). */
+export function readText(map: Y.Map<unknown>, key: string): string {
+  const v = map.get(key)
+  return v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : ''
+}
+
+export function readStringList(map: Y.Map<unknown>, key: string): string[] {
+  const v = map.get(key)
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+}
+
+export function stampCreated(map: Y.Map<unknown>, actor: string, now: Date): void {
+  const at = now.toISOString()
+  map.set('createdBy', actor)
+  map.set('createdAt', at)
+  map.set('updatedBy', actor)
+  map.set('updatedAt', at)
+}
+
+export function stampUpdated(map: Y.Map<unknown>, actor: string, now: Date): void {
+  map.set('updatedBy', actor)
+  map.set('updatedAt', now.toISOString())
+}
+
+export function tombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: string, now: Date): void {
+  doc.transact(() => {
+    map.set('deletedAt', now.toISOString())
+    map.set('deletedBy', actor)
+    stampUpdated(map, actor, now)
+  })
+}
+
+export function untombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: string, now: Date): void {
+  doc.transact(() => {
+    map.set('deletedAt', null)
+    map.set('deletedBy', null)
+    stampUpdated(map, actor, now)
+  })
+}
