@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { setTextMinimal } from './text'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
 import { readString, readText, stampCreated, stampUpdated, tombstone, untombstone } from './record'
 
@@ -121,26 +122,6 @@ export function validateActivity(input: ActivityInput, knownSchoolIds: readonly 
 
 function activities(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'activities')
-}
-
-/**
- * Replaces the text of a Y.Text with `next` by editing only the part that changed (common prefix
- * and suffix kept). Two people who change different parts of the same text both keep their edit.
- */
-export function setTextMinimal(text: Y.Text, next: string): void {
-  const prev = text.toString()
-  if (prev === next) return
-  let start = 0
-  const maxStart = Math.min(prev.length, next.length)
-  while (start < maxStart && prev.charCodeAt(start) === next.charCodeAt(start)) start++
-  let endPrev = prev.length
-  let endNext = next.length
-  while (endPrev > start && endNext > start && prev.charCodeAt(endPrev - 1) === next.charCodeAt(endNext - 1)) {
-    endPrev--
-    endNext--
-  }
-  if (endPrev > start) text.delete(start, endPrev - start)
-  if (endNext > start) text.insert(start, next.slice(start, endNext))
 }
 
 function readMoney(value: unknown): Money | undefined {

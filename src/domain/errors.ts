@@ -7,6 +7,8 @@ export type DomainErrorCode =
   | 'titleRequired'
   | 'endBeforeStart'
   | 'invalidDate'
+  | 'invalidNumber'
+  | 'invalidTime'
   | 'negativeCost'
   | 'invalidCurrency'
   | 'invalidChoice'

@@ -6,10 +6,11 @@
  */
 import type * as Y from 'yjs'
 import { activityMigrations } from './activity'
+import { schoolMigrations } from './schools'
 import { CURRENT_SCHEMA_VERSION, MIGRATION_ORIGIN, metaMap, readSchemaVersion, type Migration } from './schema'
 
 /** Every migration of every record type, by version. Version 1 has none: it is the first shape. */
-export const MIGRATIONS: readonly Migration[] = [...activityMigrations].sort((a, b) => a.toVersion - b.toVersion)
+export const MIGRATIONS: readonly Migration[] = [...activityMigrations, ...schoolMigrations].sort((a, b) => a.toVersion - b.toVersion)
 
 export type OpenState =
   /** No meta yet: waiting for the first sync of a joined partnership. */
@@ -30,10 +31,11 @@ export function openDocument(doc: Y.Doc, migrations: readonly Migration[] = MIGR
   const migrated: number[] = []
   for (const m of migrations) {
     if (m.toVersion <= (readSchemaVersion(doc) ?? 0)) continue
-    doc.transact(() => {
-      m.up(doc)
-      metaMap(doc).set('schemaVersion', m.toVersion)
-    }, MIGRATION_ORIGIN)
+    // The step runs first, in its own transaction(s): a step may apply a deterministic update,
+    // which must not share a transaction with this device's own edits (see schools.ts). If the
+    // app stops in between, the step runs again next time; steps are idempotent.
+    m.up(doc, MIGRATION_ORIGIN)
+    doc.transact(() => metaMap(doc).set('schemaVersion', m.toVersion), MIGRATION_ORIGIN)
     migrated.push(m.toVersion)
   }
   return { kind: 'ready', schemaVersion: readSchemaVersion(doc) ?? version, migrated }

@@ -16,7 +16,7 @@ import type * as Y from 'yjs'
 import { DomainError } from './errors'
 
 /** The version this app writes. Only grows. */
-export const CURRENT_SCHEMA_VERSION = 1
+export const CURRENT_SCHEMA_VERSION = 2
 
 export const COLLECTIONS = [
   'schools',
@@ -38,8 +38,11 @@ export interface Migration {
   /** The schema version this step brings the document to (2, 3, …; version 1 is the initial shape). */
   readonly toVersion: number
   readonly description: string
-  /** Runs inside a transaction. Must be safe to run twice and on two devices at once. */
-  readonly up: (doc: Y.Doc) => void
+  /**
+   * Makes its changes in its own transaction(s), with `origin`. Must be safe to run twice and on
+   * two devices at once. The runner records the new version afterwards.
+   */
+  readonly up: (doc: Y.Doc, origin: string) => void
 }
 
 
@@ -97,28 +100,6 @@ export function validateNewPartnership(input: NewPartnership): DomainError[] {
   if (!input.ourSchoolName.trim()) issues.push(new DomainError('nameRequired', 'ourSchoolName'))
   if (!input.partnerSchoolName.trim()) issues.push(new DomainError('nameRequired', 'partnerSchoolName'))
   return issues
-}
-
-/** Writes the meta of a brand-new partnership into an empty document. */
-export function initPartnership(
-  doc: Y.Doc,
-  input: NewPartnership,
-  ids: { schoolAId: string; schoolBId: string },
-  actor: string,
-  now: Date = new Date(),
-): void {
-  const issues = validateNewPartnership(input)
-  if (issues.length > 0) throw issues[0]!
-  if (readSchemaVersion(doc) !== undefined) throw new DomainError('invalidChoice', 'meta', 'document already initialised')
-  doc.transact(() => {
-    const meta = metaMap(doc)
-    meta.set('schemaVersion', CURRENT_SCHEMA_VERSION)
-    meta.set('name', input.name.trim())
-    meta.set('createdAt', now.toISOString())
-    meta.set('createdBy', actor)
-    meta.set('schoolA', { id: ids.schoolAId, name: input.ourSchoolName.trim() })
-    meta.set('schoolB', { id: ids.schoolBId, name: input.partnerSchoolName.trim() })
-  })
 }
 
 function readSchool(value: unknown, fallbackId: string): School {

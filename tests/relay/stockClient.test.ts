@@ -9,7 +9,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { formatInviteCode, newInvite } from '../../src/sync/wire'
-import { initPartnership } from '../../src/domain'
+import { CURRENT_SCHEMA_VERSION, initPartnership } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
 import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
 
@@ -106,7 +106,7 @@ describe('the stock y-websocket client, from docs/protocol.md alone', () => {
     const doc = new Y.Doc()
     const stock = stockProvider(relay.wsUrl, roomId, doc, ['scholenband.v1', `sb.auth.join.${token(roomId, secret)}`])
     await waitFor(() => doc.getMap('meta').get('name') === 'Gent–Kigali', 'stock client read meta')
-    expect(doc.getMap('meta').get('schemaVersion')).toBe(1)
+    expect(doc.getMap('meta').get('schemaVersion')).toBe(CURRENT_SCHEMA_VERSION)
     stock.destroy()
     app.conn.destroy()
   })

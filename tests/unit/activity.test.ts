@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  CURRENT_SCHEMA_VERSION,
   EMPTY_ACTIVITY,
   ValidationError,
   createActivity,
@@ -210,7 +211,7 @@ describe('setTextMinimal', () => {
 describe('partnership meta', () => {
   it('records the two schools and refuses a second initialisation', () => {
     const { doc } = newPartnership()
-    expect(readMeta(doc)).toMatchObject({ schemaVersion: 1, name: 'Gent–Huye', schoolA: { id: 'sa', name: 'Sint-Jan Gent' }, schoolB: { id: 'sb', name: 'GS Huye' } })
+    expect(readMeta(doc)).toMatchObject({ schemaVersion: CURRENT_SCHEMA_VERSION, name: 'Gent–Huye', schoolA: { id: 'sa', name: 'Sint-Jan Gent' }, schoolB: { id: 'sb', name: 'GS Huye' } })
     expect(() => initPartnership(doc, { name: 'x', ourSchoolName: 'y', partnerSchoolName: 'z' }, { schoolAId: '1', schoolBId: '2' }, 'An')).toThrow()
   })
 })
