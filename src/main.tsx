@@ -1,0 +1,50 @@
+/**
+ * Entry point: picks the language (saved setting, else the browser's), loads its locale file,
+ * renders the app and registers the service worker (production builds only).
+ */
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { initI18n, pickInitialLanguage } from './i18n'
+import { registerServiceWorker } from './pwa/register'
+import { readSettings, registry } from './storage'
+import { App } from './ui/App'
+import { partnershipToResume, planHref, takeInviteFromLocation } from './ui/router'
+import './ui/app.css'
+
+async function savedLanguage(): Promise<string | undefined> {
+  try {
+    return (await readSettings(registry())).language
+  } catch {
+    // IndexedDB unavailable (some private modes): the browser's language still applies
+    return undefined
+  }
+}
+
+/** Opens the partnership used last when the app starts at `/`, if it is still on this device. */
+async function resumeLastPartnership(): Promise<void> {
+  const roomId = partnershipToResume()
+  if (!roomId) return
+  try {
+    if (await registry().partnerships.get(roomId)) window.history.replaceState(null, '', planHref(roomId))
+  } catch {
+    /* IndexedDB unavailable: start on the home screen */
+  }
+}
+
+async function start(): Promise<void> {
+  const language = pickInitialLanguage(await savedLanguage(), navigator.languages ?? [navigator.language])
+  await initI18n(language)
+  // an invite link (#join=<code>): prefill the join form, and take the code out of the address bar
+  const invitedCode = takeInviteFromLocation()
+  if (invitedCode === undefined) await resumeLastPartnership()
+  const root = document.getElementById('root')
+  if (!root) throw new Error('#root missing from index.html')
+  createRoot(root).render(
+    <StrictMode>
+      <App invitedCode={invitedCode} />
+    </StrictMode>,
+  )
+  registerServiceWorker()
+}
+
+void start()

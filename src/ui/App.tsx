@@ -1,0 +1,47 @@
+/**
+ * The app shell: picks the screen for the current route and carries the one piece of state that
+ * crosses screens — a join the relay refused, shown on the join screen.
+ */
+import { useCallback, useState } from 'react'
+import type { CloseReason } from '../sync'
+import { UpdatePrompt } from './components/UpdatePrompt'
+import { type Route, navigate, useRoute } from './router'
+import { CreateScreen } from './screens/CreateScreen'
+import { HomeScreen } from './screens/HomeScreen'
+import { JoinScreen } from './screens/JoinScreen'
+import { PartnershipScreen } from './screens/PartnershipScreen'
+
+export interface JoinPrefill {
+  /** The code to show in the field. */
+  readonly code: string
+  /** Set when the relay refused this code. */
+  readonly refusal?: CloseReason
+  /** Changes with every prefill, so the form starts afresh. */
+  readonly serial: number
+}
+
+const JOIN_ROUTE: Route = { name: 'join' }
+
+export function App({ invitedCode }: { readonly invitedCode?: string | undefined }) {
+  const route = useRoute(invitedCode !== undefined ? JOIN_ROUTE : undefined)
+  const [joinPrefill, setJoinPrefill] = useState<JoinPrefill | undefined>(
+    invitedCode !== undefined ? { code: invitedCode, serial: 0 } : undefined,
+  )
+
+  const onJoinRefused = useCallback((code: string, refusal: CloseReason) => {
+    setJoinPrefill((prev) => ({ code, refusal, serial: (prev?.serial ?? 0) + 1 }))
+    navigate('#/join', { replace: true })
+  }, [])
+
+  return (
+    <>
+      {route.name === 'home' ? <HomeScreen /> : null}
+      {route.name === 'create' ? <CreateScreen /> : null}
+      {route.name === 'join' ? <JoinScreen key={joinPrefill?.serial ?? -1} prefill={joinPrefill} /> : null}
+      {route.name === 'partnership' ? (
+        <PartnershipScreen key={route.roomId} roomId={route.roomId} page={route.page} onJoinRefused={onJoinRefused} />
+      ) : null}
+      <UpdatePrompt />
+    </>
+  )
+}

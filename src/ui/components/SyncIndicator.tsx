@@ -1,0 +1,42 @@
+/**
+ * The sync indicator in the partnership header: always visible, in plain words.
+ * "Synced" appears only when the connection says so (the relay holds every local change),
+ * never merely because the socket is open.
+ */
+import { useSyncExternalStore } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import type { PartnershipConnection, SyncState } from '../../sync'
+
+export function syncStateText(state: SyncState, t: TFunction): string {
+  switch (state.kind) {
+    case 'offline':
+      return state.pending > 0 ? t('sync.offlineWithChanges', { count: state.pending }) : t('sync.offline')
+    case 'connecting':
+      return t('sync.connecting')
+    case 'saved-local':
+      return t('sync.savedLocal', { count: state.pending })
+    case 'synced':
+      return t('sync.synced')
+    case 'refused':
+      return t('sync.refused', { reason: t(`sync.refusedReason.${state.reason}`) })
+  }
+}
+
+export function SyncIndicator({ conn }: { readonly conn: PartnershipConnection }) {
+  const { t } = useTranslation()
+  const state = useSyncExternalStore(conn.subscribe, conn.getState)
+  return (
+    <div className="sync">
+      <div role="status" aria-label={t('sync.label')} className="sync-status" data-state={state.kind}>
+        <span className="sync-dot" aria-hidden="true" />
+        <span>{syncStateText(state, t)}</span>
+      </div>
+      {state.kind === 'refused' ? (
+        <button type="button" className="button-small" onClick={() => conn.retry()}>
+          {t('sync.retry')}
+        </button>
+      ) : null}
+    </div>
+  )
+}

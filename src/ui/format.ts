@@ -1,0 +1,90 @@
+/**
+ * Dates and amounts as the person reads them, in the chosen language (Intl, no libraries).
+ * Calendar dates (YYYY-MM-DD) are formatted in UTC, so a date never shifts by a day with the
+ * device's time zone.
+ */
+import type { Money } from '../domain'
+
+function utcDate(iso: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso)
+  if (!m) return undefined
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? 1)))
+}
+
+function capitalise(text: string, language: string): string {
+  return text.charAt(0).toLocaleUpperCase(language) + text.slice(1)
+}
+
+/** "September 2025" / "September 2025" for a month key "2025-09"; undefined when not a month. */
+export function formatMonth(month: string, language: string): string | undefined {
+  const d = utcDate(month)
+  if (!d) return undefined
+  return capitalise(new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d), language)
+}
+
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }
+
+export function formatDate(iso: string, language: string): string {
+  const d = utcDate(iso)
+  return d ? new Intl.DateTimeFormat(language, DATE_OPTIONS).format(d) : iso
+}
+
+/** "3–5 Oct 2025", or the one date that is known, or '' when neither is. */
+export function formatDateRange(start: string, end: string, language: string): string {
+  const s = utcDate(start)
+  const e = utcDate(end)
+  if (s && e && end !== start) {
+    const f = new Intl.DateTimeFormat(language, DATE_OPTIONS)
+    return typeof f.formatRange === 'function' ? f.formatRange(s, e) : `${f.format(s)} – ${f.format(e)}`
+  }
+  if (s) return formatDate(start, language)
+  if (e) return formatDate(end, language)
+  return ''
+}
+
+/** A moment (ISO timestamp) with date and time, for "last changed by". */
+export function formatMoment(iso: string, language: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+}
+
+export function formatMoney(money: Money, language: string): string {
+  try {
+    return new Intl.NumberFormat(language, { style: 'currency', currency: money.currency }).format(money.amount)
+  } catch {
+    // a currency code Intl does not know: still show amount and code
+    return `${new Intl.NumberFormat(language).format(money.amount)} ${money.currency}`
+  }
+}
+
+function groupSeparator(language: string): string {
+  const part = new Intl.NumberFormat(language).formatToParts(12345.6).find((p) => p.type === 'group')
+  return part?.value === '.' ? '.' : ','
+}
+
+/**
+ * Reads an amount as typed: "12,50", "12.50", "1.234,5", "1,234.5", "12 500".
+ * With both separators, the last one is the decimal mark. With one, it is the decimal mark unless
+ * it is the language's thousands separator followed by exactly three digits ("12.500" in Dutch).
+ * '' → undefined; anything that is not a number → NaN (the domain reports it).
+ */
+export function parseAmount(text: string, language: string): number | undefined {
+  let t = text.trim().replace(/[\s\u00a0\u202f']/g, '')
+  if (!t) return undefined
+  const separators = t.match(/[.,]/g) ?? []
+  if (separators.length > 0) {
+    const decimalAt = Math.max(t.lastIndexOf(','), t.lastIndexOf('.'))
+    const mark = t.charAt(decimalAt)
+    const fraction = t.slice(decimalAt + 1)
+    const isGrouping =
+      new Set(separators).size === 1 && mark === groupSeparator(language) && (separators.length > 1 || fraction.length === 3)
+    t = isGrouping ? t.replace(/[.,]/g, '') : `${t.slice(0, decimalAt).replace(/[.,]/g, '')}.${fraction}`
+  }
+  return /^\d*\.?\d+$|^\d+\.$/.test(t) ? Number(t) : Number.NaN
+}
+
+/** An amount as it is put back into a form field. */
+export function amountToText(amount: number | undefined): string {
+  return amount === undefined ? '' : String(amount)
+}

@@ -1,0 +1,96 @@
+/**
+ * One open partnership: its document from this device (y-indexeddb) and its connection to the
+ * relay, for as long as a screen shows it. Leaving the partnership destroys both.
+ *
+ * The connection's intent is `join` once the relay knows the room (or when this device joined it):
+ * only the device that created a partnership may register it on the relay.
+ */
+import { useEffect, useState } from 'react'
+import type * as Y from 'yjs'
+import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
+import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
+
+export interface PartnershipSession {
+  readonly roomId: string
+  readonly invite: Invite
+  readonly doc: Y.Doc
+  readonly conn: PartnershipConnection
+  /** Closes the connection and the local document. Idempotent. */
+  close(): Promise<void>
+}
+
+export type SessionState =
+  | { readonly phase: 'opening' }
+  /** No registry entry for this room on this device. */
+  | { readonly phase: 'missing' }
+  /** The entry's invite code cannot be read (should not happen: it was checked when added). */
+  | { readonly phase: 'broken' }
+  | { readonly phase: 'open'; readonly session: PartnershipSession }
+
+async function openSession(entry: PartnershipEntry, invite: Invite): Promise<PartnershipSession> {
+  const { roomId } = entry
+  const local: LocalDocument = openLocalDocument(roomId)
+  await local.whenLoaded
+  const conn = new PartnershipConnection(local.doc, {
+    relayUrl: defaultRelayUrl(),
+    invite,
+    intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
+    outbox: dexieOutbox(registry(), roomId),
+    onAccepted: () => {
+      void registry().partnerships.update(roomId, { isKnownToRelay: true })
+    },
+    onFullySynced: () => {
+      void registry().partnerships.update(roomId, { lastSyncedAt: new Date().toISOString() })
+    },
+  })
+  let closing: Promise<void> | undefined
+  return {
+    roomId,
+    invite,
+    doc: local.doc,
+    conn,
+    close: () => {
+      closing ??= (async () => {
+        conn.destroy()
+        await local.destroy()
+      })()
+      return closing
+    },
+  }
+}
+
+export function usePartnershipSession(roomId: string): SessionState {
+  const [state, setState] = useState<SessionState>({ phase: 'opening' })
+
+  useEffect(() => {
+    let isCancelled = false
+    let session: PartnershipSession | undefined
+    setState({ phase: 'opening' })
+    void (async () => {
+      const entry = await registry().partnerships.get(roomId)
+      if (isCancelled) return
+      if (!entry) {
+        setState({ phase: 'missing' })
+        return
+      }
+      const parsed = parseInviteCode(entry.inviteCode)
+      if (!parsed.ok || parsed.invite.roomId !== roomId) {
+        setState({ phase: 'broken' })
+        return
+      }
+      const opened = await openSession(entry, parsed.invite)
+      if (isCancelled) {
+        void opened.close()
+        return
+      }
+      session = opened
+      setState({ phase: 'open', session: opened })
+    })()
+    return () => {
+      isCancelled = true
+      void session?.close()
+    }
+  }, [roomId])
+
+  return state
+}

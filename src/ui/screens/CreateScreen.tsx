@@ -1,0 +1,120 @@
+/**
+ * Create a partnership: its name and the two schools. Works fully offline: the document is made
+ * on this device, and reaches the relay with the first connection. Either school may create it.
+ */
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { DomainError, initPartnership, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
+import { openLocalDocument, readSettings, registry, requestPersistence } from '../../storage'
+import { formatInviteCode, newInvite } from '../../sync'
+import { Field } from '../components/Field'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { navigate, planHref } from '../router'
+
+type FieldName = keyof NewPartnership
+
+const FIELDS: readonly { name: FieldName; id: string; label: string; hint?: string }[] = [
+  { name: 'name', id: 'create-name', label: 'create.name', hint: 'create.nameHint' },
+  { name: 'ourSchoolName', id: 'create-our-school', label: 'create.ourSchool' },
+  { name: 'partnerSchoolName', id: 'create-partner-school', label: 'create.partnerSchool' },
+]
+
+export function CreateScreen() {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const [values, setValues] = useState<NewPartnership>({ name: '', ourSchoolName: '', partnerSchoolName: '' })
+  // codes and keys, translated while rendering so a language switch applies to them too
+  const [errors, setErrors] = useState<Partial<Record<FieldName, DomainErrorCode>>>({})
+  const [formError, setFormError] = useState<string | undefined>()
+  const [isBusy, setIsBusy] = useState(false)
+
+  const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
+    event.preventDefault()
+    if (isBusy) return
+    const issues = validateNewPartnership(values)
+    if (issues.length > 0) {
+      const next: Partial<Record<FieldName, DomainErrorCode>> = {}
+      for (const issue of issues) {
+        const field = FIELDS.find((f) => f.name === issue.field)
+        if (field && !next[field.name]) next[field.name] = issue.code
+      }
+      setErrors(next)
+      const first = FIELDS.find((f) => next[f.name])
+      if (first) document.getElementById(first.id)?.focus()
+      return
+    }
+    setErrors({})
+    setFormError(undefined)
+    setIsBusy(true)
+    // asked straight after the person's action, which is when browsers grant it
+    const persisted = requestPersistence(registry()).catch(() => undefined)
+    const invite = newInvite()
+    const local = openLocalDocument(invite.roomId)
+    try {
+      await local.whenLoaded
+      const settings = await readSettings(registry()).catch(() => undefined)
+      const actor = settings?.displayName.trim() || t('actor.someoneAt', { school: values.ourSchoolName.trim() })
+      const schoolAId = randomId()
+      initPartnership(local.doc, values, { schoolAId, schoolBId: randomId() }, actor)
+      await registry().partnerships.add({
+        roomId: invite.roomId,
+        inviteCode: formatInviteCode(invite),
+        name: values.name.trim(),
+        origin: 'created',
+        isKnownToRelay: false,
+        mySchoolId: schoolAId,
+        addedAt: new Date().toISOString(),
+      })
+      await local.destroy()
+      await persisted
+      navigate(planHref(invite.roomId))
+    } catch (error) {
+      void local.destroy()
+      setIsBusy(false)
+      setFormError(error instanceof DomainError ? `errors.${error.code}` : 'create.failed')
+    }
+  }
+
+  return (
+    <div className="page">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <a className="topbar-back" href="#/">
+            {t('nav.back')}
+          </a>
+        </div>
+      </header>
+      <main className="container">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('create.title')}
+        </h1>
+        <p className="lead">{t('create.intro')}</p>
+        <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+          {FIELDS.map((f) => (
+            <Field key={f.id} id={f.id} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined} error={errors[f.name] ? t(`errors.${errors[f.name]}`) : undefined}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="text"
+                  autoComplete="off"
+                  value={values[f.name]}
+                  onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+                />
+              )}
+            </Field>
+          ))}
+          {formError ? (
+            <p role="alert" className="form-error">
+              {t(formError)}
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="button-primary" disabled={isBusy}>
+              {t('create.submit')}
+            </button>
+          </div>
+        </form>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,82 @@
+/**
+ * Home: the partnerships on this device, and the two ways to start — create one, or join the one
+ * a partner school created. On first run only the two ways in are shown.
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useTranslation } from 'react-i18next'
+import { registry, type PartnershipEntry } from '../../storage'
+import { LanguagePicker } from '../components/LanguagePicker'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { navigate, planHref } from '../router'
+
+function PartnershipLink({ entry }: { readonly entry: PartnershipEntry }) {
+  const { t } = useTranslation()
+  const isWaiting = entry.origin === 'joined' && !entry.name
+  return (
+    <a className="card-link" href={planHref(entry.roomId)}>
+      <span className="card-title">{entry.name || t('home.unnamed')}</span>
+      <span className="card-meta">{isWaiting ? t('home.waiting') : entry.origin === 'created' ? t('home.createdHere') : t('home.joined')}</span>
+    </a>
+  )
+}
+
+export function HomeScreen() {
+  const { t } = useTranslation()
+  const entries = useLiveQuery(() => registry().partnerships.orderBy('addedAt').toArray(), [])
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const hasPartnerships = entries !== undefined && entries.length > 0
+  return (
+    <div className="page">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <span className="brand">
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            {t('app.name')}
+          </span>
+        </div>
+      </header>
+      <main className="container">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {hasPartnerships ? t('home.title') : t('home.welcome')}
+        </h1>
+        {!hasPartnerships ? <p className="lead">{t('home.intro')}</p> : null}
+        {hasPartnerships ? (
+          <section aria-labelledby="home-list-heading">
+            <h2 id="home-list-heading">{t('home.listHeading')}</h2>
+            <ul className="card-list">
+              {entries.map((entry) => (
+                <li key={entry.roomId}>
+                  <PartnershipLink entry={entry} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {entries !== undefined ? (
+          <section aria-labelledby="home-start-heading" className="start">
+            <h2 id="home-start-heading" className={hasPartnerships ? undefined : 'visually-hidden'}>
+              {t('home.startHeading')}
+            </h2>
+            <div className="choice">
+              <div className="choice-item">
+                <button type="button" className="button-primary" onClick={() => navigate('#/create')}>
+                  {t('create.title')}
+                </button>
+                <p className="hint">{t('home.createHint')}</p>
+              </div>
+              <div className="choice-item">
+                <button type="button" className="button-secondary" onClick={() => navigate('#/join')}>
+                  {t('join.title')}
+                </button>
+                <p className="hint">{t('home.joinHint')}</p>
+              </div>
+            </div>
+          </section>
+        ) : null}
+        <footer className="home-footer">
+          <LanguagePicker id="home-language" />
+        </footer>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,119 @@
+/**
+ * Join a partnership with the invite code (or link) the partner school sent. Nothing is asked of
+ * the relay here: the partnership opens at once and waits for its first sync, so joining also
+ * works offline. A code the relay refuses brings the person back here with the reason.
+ */
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { registry, requestPersistence } from '../../storage'
+import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
+import type { JoinPrefill } from '../App'
+import { errorId } from '../components/Field'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { navigate, planHref } from '../router'
+
+const CODE_ID = 'join-code'
+
+const KNOWN_REFUSALS: readonly CloseReason[] = ['unknownRoom', 'proofRefused', 'badRequest']
+
+function refusalKey(reason: CloseReason): string {
+  return KNOWN_REFUSALS.includes(reason) ? `join.refused.${reason}` : 'join.refused.other'
+}
+
+export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefined }) {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const [code, setCode] = useState(prefill?.code ?? '')
+  // a translation key, translated while rendering so a language switch applies to it too
+  const [error, setError] = useState<string | undefined>(() => (prefill?.refusal ? refusalKey(prefill.refusal) : undefined))
+  const [isBusy, setIsBusy] = useState(false)
+
+  const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
+    event.preventDefault()
+    if (isBusy) return
+    const parsed = parseInviteCode(code)
+    if (!parsed.ok) {
+      setError(`join.errors.${parsed.error}`)
+      document.getElementById(CODE_ID)?.focus()
+      return
+    }
+    setError(undefined)
+    setIsBusy(true)
+    const { roomId } = parsed.invite
+    try {
+      const existing = await registry().partnerships.get(roomId)
+      if (!existing) {
+        const persisted = requestPersistence(registry()).catch(() => undefined)
+        await registry().partnerships.add({
+          roomId,
+          inviteCode: formatInviteCode(parsed.invite),
+          name: '',
+          origin: 'joined',
+          isKnownToRelay: false,
+          addedAt: new Date().toISOString(),
+        })
+        await persisted
+      }
+      navigate(planHref(roomId))
+    } catch {
+      setIsBusy(false)
+      setError('join.failed')
+    }
+  }
+
+  return (
+    <div className="page">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <a className="topbar-back" href="#/">
+            {t('nav.back')}
+          </a>
+        </div>
+      </header>
+      <main className="container">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('join.title')}
+        </h1>
+        <p className="lead">{t('join.intro')}</p>
+        <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+          <div className={error ? 'field field-invalid' : 'field'}>
+            <label htmlFor={CODE_ID}>{t('join.code')}</label>
+            <p className="hint" id={`${CODE_ID}-hint`}>
+              {t('join.codeHint')}
+            </p>
+            {error ? (
+              <p role="alert" className="field-error" id={errorId(CODE_ID)}>
+                {t(error)}
+              </p>
+            ) : null}
+            <textarea
+              id={CODE_ID}
+              className="code-input"
+              rows={3}
+              autoComplete="off"
+              autoCapitalize="characters"
+              autoCorrect="off"
+              spellCheck={false}
+              value={code}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${errorId(CODE_ID)} ${CODE_ID}-hint` : `${CODE_ID}-hint`}
+              onChange={(e) => setCode(e.target.value)}
+              onKeyDown={(e) => {
+                // a code is one line: Enter joins, as in a single-line field
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault()
+                  e.currentTarget.form?.requestSubmit()
+                }
+              }}
+            />
+          </div>
+          <div className="actions">
+            <button type="submit" className="button-primary" disabled={isBusy}>
+              {t('join.submit')}
+            </button>
+          </div>
+        </form>
+      </main>
+    </div>
+  )
+}

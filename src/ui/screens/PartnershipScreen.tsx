@@ -1,0 +1,286 @@
+/**
+ * One partnership: header with its name and the sync indicator, the section navigation, and the
+ * page (action plan, settings, one activity).
+ *
+ * What opening finds decides what is shown (see src/domain/migrations.ts `openDocument`):
+ * - `ready`: the partnership;
+ * - `too-new`: the partnership, read-only, with a request to update the app;
+ * - `empty`: a joined partnership that has not arrived yet (waiting), or — for one created here or
+ *   synced before — a copy the browser removed (eviction), fetched again when online.
+ * A join the relay refuses before anything arrived is removed again, and the person is sent back
+ * to the join screen with the reason.
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { openDocument, readMeta, restoreActivity, type OpenState } from '../../domain'
+import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
+import type { CloseReason } from '../../sync'
+import { SyncIndicator } from '../components/SyncIndicator'
+import { useActor } from '../hooks/useActor'
+import { useDocVersion } from '../hooks/useDocVersion'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
+import { navigate, planHref, rememberPartnership, settingsHref, type PartnershipPage } from '../router'
+import { ActivityScreen } from './ActivityScreen'
+import { PlanScreen, type DeletedActivity } from './PlanScreen'
+import { SettingsScreen } from './SettingsScreen'
+
+interface Props {
+  readonly roomId: string
+  readonly page: PartnershipPage
+  readonly onJoinRefused: (code: string, reason: CloseReason) => void
+}
+
+/** The entry as stored; `null` while loading, `undefined` when not on this device. */
+function useEntry(roomId: string): PartnershipEntry | undefined | null {
+  return useLiveQuery(() => registry().partnerships.get(roomId), [roomId], null)
+}
+
+export function PartnershipScreen({ roomId, page, onJoinRefused }: Props) {
+  const session = usePartnershipSession(roomId)
+  const entry = useEntry(roomId)
+  useEffect(() => {
+    if (entry) rememberPartnership(roomId)
+  }, [entry, roomId])
+  if (session.phase === 'missing' || session.phase === 'broken') return <NotOnDevice />
+  if (session.phase === 'opening' || entry === null) return <Shell title={undefined} />
+  if (entry === undefined) return <NotOnDevice />
+  return <OpenPartnership session={session.session} entry={entry} page={page} onJoinRefused={onJoinRefused} />
+}
+
+function Shell({ title, children }: { readonly title: string | undefined; readonly children?: ReactNode }) {
+  const { t } = useTranslation()
+  return (
+    <div className="page">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <a className="topbar-back" href="#/">
+            {t('nav.allPartnerships')}
+          </a>
+        </div>
+      </header>
+      <main className="container">
+        {title !== undefined ? <h1>{title}</h1> : <p className="muted">{t('partnership.opening')}</p>}
+        {children}
+      </main>
+    </div>
+  )
+}
+
+function NotOnDevice() {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  return (
+    <div className="page">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <a className="topbar-back" href="#/">
+            {t('nav.allPartnerships')}
+          </a>
+        </div>
+      </header>
+      <main className="container">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('partnership.missingTitle')}
+        </h1>
+        <p>{t('partnership.missing')}</p>
+      </main>
+    </div>
+  )
+}
+
+/** How long to wait for the browser to delete a document before moving on without it. */
+const DELETE_WAIT_MS = 3000
+
+/**
+ * Deletes a partnership's document from this device. Deleting waits while another tab still has
+ * the database open; after DELETE_WAIT_MS we move on, and the browser finishes when that tab lets go.
+ */
+async function removeLocalDocument(roomId: string): Promise<void> {
+  await Promise.race([
+    deleteLocalDocument(roomId).catch(() => undefined),
+    new Promise<void>((resolve) => setTimeout(resolve, DELETE_WAIT_MS)),
+  ])
+}
+
+function isSameOpenState(a: OpenState | undefined, b: OpenState): boolean {
+  return a !== undefined && a.kind === b.kind && ('schemaVersion' in a ? a.schemaVersion : 0) === ('schemaVersion' in b ? b.schemaVersion : 0)
+}
+
+interface OpenProps {
+  readonly session: PartnershipSession
+  readonly entry: PartnershipEntry
+  readonly page: PartnershipPage
+  readonly onJoinRefused: (code: string, reason: CloseReason) => void
+}
+
+function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
+  const { t } = useTranslation()
+  const { doc, conn, roomId } = session
+  const version = useDocVersion(doc)
+  const sync = useSyncExternalStore(conn.subscribe, conn.getState)
+  // read on every render; `version` above makes this component render on every change
+  const meta = readMeta(doc)
+  const metaName = meta?.name
+  const actor = useActor(entry, meta)
+  const [openState, setOpenState] = useState<OpenState | undefined>()
+  const [lastDeleted, setLastDeleted] = useState<DeletedActivity | undefined>()
+  const isLeaving = useRef(false)
+
+  // Runs the migrations the document lacks (idempotent) — at open, and again when the partner's
+  // copy arrives or a newer app on another device raises the schema version.
+  useEffect(() => {
+    const next = openDocument(doc)
+    setOpenState((prev) => (isSameOpenState(prev, next) ? prev : next))
+  }, [doc, version])
+
+  // The list on the home screen shows the name before a document is opened.
+  useEffect(() => {
+    if (metaName && metaName !== entry.name) void registry().partnerships.update(roomId, { name: metaName })
+  }, [metaName, entry.name, roomId])
+
+  // A refused join, before anything arrived: take it off this device and explain on the join screen.
+  useEffect(() => {
+    if (sync.kind !== 'refused' || entry.origin !== 'joined' || readMeta(doc) || isLeaving.current) return
+    isLeaving.current = true
+    const { reason } = sync
+    void (async () => {
+      await session.close()
+      await registry().transaction('rw', registry().partnerships, registry().outbox, async () => {
+        await registry().partnerships.delete(roomId)
+        await registry().outbox.where('roomId').equals(roomId).delete()
+      })
+      await removeLocalDocument(roomId)
+      onJoinRefused(entry.inviteCode, reason)
+    })()
+  }, [sync, entry.origin, entry.inviteCode, doc, session, roomId, onJoinRefused])
+
+  useEffect(() => {
+    if (page.name !== 'plan') setLastDeleted(undefined)
+  }, [page.name])
+
+  const title = meta?.name || entry.name || t('home.unnamed')
+  const isReadOnly = openState?.kind === 'too-new'
+
+  let body: ReactNode
+  if (openState === undefined) body = <p className="muted">{t('partnership.opening')}</p>
+  else if (openState.kind === 'empty' || !meta) {
+    body = <NotArrived entry={entry} session={session} />
+  } else if (page.name === 'settings') {
+    body = <SettingsScreen session={session} entry={entry} meta={meta} />
+  } else if (page.name === 'activity') {
+    body = (
+      <ActivityScreen
+        key={page.activityId}
+        doc={doc}
+        roomId={roomId}
+        activityId={page.activityId}
+        meta={meta}
+        actor={actor}
+        isReadOnly={isReadOnly}
+        onDeleted={(deleted) => {
+          setLastDeleted(deleted)
+          navigate(planHref(roomId))
+        }}
+      />
+    )
+  } else {
+    body = (
+      <PlanScreen
+        doc={doc}
+        roomId={roomId}
+        entry={entry}
+        meta={meta}
+        isReadOnly={isReadOnly}
+        lastDeleted={lastDeleted}
+        onUndo={(deleted) => {
+          try {
+            restoreActivity(doc, deleted.id, actor)
+          } finally {
+            setLastDeleted(undefined)
+          }
+        }}
+        onDismissUndo={() => setLastDeleted(undefined)}
+      />
+    )
+  }
+
+  const isOpen = openState !== undefined && openState.kind !== 'empty' && meta !== undefined
+  return (
+    <div className="page">
+      <header className="topbar topbar-partnership">
+        <div className="topbar-inner">
+          <a className="topbar-back" href="#/">
+            {t('nav.allPartnerships')}
+          </a>
+          <SyncIndicator conn={conn} />
+        </div>
+        <div className="topbar-title">
+          <h1>{title}</h1>
+          {meta ? <p className="topbar-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
+        </div>
+        {isOpen ? (
+          <nav aria-label={t('nav.label')} className="tabs">
+            <ul>
+              <li>
+                <a href={planHref(roomId)} aria-current={page.name !== 'settings' ? 'page' : undefined}>
+                  {t('nav.plan')}
+                </a>
+              </li>
+              <li>
+                <a href={settingsHref(roomId)} aria-current={page.name === 'settings' ? 'page' : undefined}>
+                  {t('nav.settings')}
+                </a>
+              </li>
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main className="container">
+        {isReadOnly ? (
+          <div className="banner banner-warning">
+            <p>{t('partnership.tooNew')}</p>
+          </div>
+        ) : null}
+        {body}
+      </main>
+    </div>
+  )
+}
+
+/** The document holds nothing yet: a join on its way, or a copy the browser removed. */
+function NotArrived({ entry, session }: { readonly entry: PartnershipEntry; readonly session: PartnershipSession }) {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const [isRemoving, setIsRemoving] = useState(false)
+  const wasEvicted = entry.origin === 'created' || entry.lastSyncedAt !== undefined
+
+  const remove = async (): Promise<void> => {
+    setIsRemoving(true)
+    await session.close()
+    await registry().transaction('rw', registry().partnerships, registry().outbox, async () => {
+      await registry().partnerships.delete(entry.roomId)
+      await registry().outbox.where('roomId').equals(entry.roomId).delete()
+    })
+    await removeLocalDocument(entry.roomId)
+    navigate('#/', { replace: true })
+  }
+
+  return (
+    <section className="notice" aria-labelledby="not-arrived-heading">
+      <h2 id="not-arrived-heading" ref={headingRef} tabIndex={-1}>
+        {wasEvicted ? t('partnership.evictedTitle') : t('partnership.waitingTitle')}
+      </h2>
+      <p>{wasEvicted ? t('partnership.evicted') : t('partnership.waiting')}</p>
+      <p className="hint">{wasEvicted ? t('partnership.evictedHint') : t('partnership.waitingHint')}</p>
+      {!wasEvicted ? (
+        <div className="actions">
+          <button type="button" className="button-secondary" disabled={isRemoving} onClick={() => void remove()}>
+            {t('partnership.cancelJoin')}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  )
+}

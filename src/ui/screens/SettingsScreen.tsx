@@ -1,0 +1,210 @@
+/**
+ * Settings: inviting the partner school (code and link), who is using this device and which school
+ * it speaks for, the language, and whether the browser promised to keep the data.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { PartnershipMeta } from '../../domain'
+import { registry, requestPersistence, writeSetting, type PartnershipEntry } from '../../storage'
+import { formatInviteCode, inviteLink } from '../../sync'
+import { LanguagePicker } from '../components/LanguagePicker'
+import { useDeviceSettings } from '../hooks/useDeviceSettings'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import type { PartnershipSession } from '../hooks/usePartnershipSession'
+
+const COPIED_VISIBLE_MS = 4000
+
+interface Props {
+  readonly session: PartnershipSession
+  readonly entry: PartnershipEntry
+  readonly meta: PartnershipMeta
+}
+
+type CopyResult = 'copied' | 'selected'
+
+/** Copies with the Clipboard API; where that is refused (plain http, old browser), selects the text. */
+async function copyFrom(input: HTMLInputElement): Promise<CopyResult> {
+  try {
+    if (!navigator.clipboard) throw new Error('no clipboard')
+    await navigator.clipboard.writeText(input.value)
+    return 'copied'
+  } catch {
+    input.focus()
+    input.select()
+    input.setSelectionRange(0, input.value.length)
+    try {
+      // deprecated, but the only way left on an insecure origin
+      if (document.execCommand('copy')) return 'copied'
+    } catch {
+      /* the text stays selected for the person to copy */
+    }
+    return 'selected'
+  }
+}
+
+function InviteSection({ session }: { readonly session: PartnershipSession }) {
+  const { t } = useTranslation()
+  const codeRef = useRef<HTMLInputElement>(null)
+  const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const link = inviteLink(window.location.origin, session.invite)
+  const code = formatInviteCode(session.invite)
+  const canShare = typeof navigator.share === 'function'
+
+  useEffect(() => () => clearTimeout(timer.current), [])
+
+  const copy = async (): Promise<void> => {
+    if (!codeRef.current) return
+    const result = await copyFrom(codeRef.current)
+    setCopyResult(result)
+    clearTimeout(timer.current)
+    if (result === 'copied') timer.current = setTimeout(() => setCopyResult(undefined), COPIED_VISIBLE_MS)
+  }
+
+  const share = (): void => {
+    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
+      /* the person closed the share sheet */
+    })
+  }
+
+  return (
+    <section className="card" aria-labelledby="settings-invite-heading">
+      <h3 id="settings-invite-heading">{t('settings.invite')}</h3>
+      <p className="hint">{t('settings.inviteHelp')}</p>
+      <div className="field">
+        <label htmlFor="settings-invite-code">{t('settings.inviteCode')}</label>
+        <div className="input-with-button">
+          <input
+            ref={codeRef}
+            id="settings-invite-code"
+            type="text"
+            readOnly
+            value={code}
+            spellCheck={false}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <button type="button" className="button-secondary" onClick={() => void copy()}>
+            {t('settings.copy')}
+          </button>
+        </div>
+        {/* the whole code, readable aloud over the phone; the field above holds the same for assistive tech */}
+        <p className="code-display" aria-hidden="true">
+          {code.split('-').map((group, i) => (
+            <span key={i}>{group}</span>
+          ))}
+        </p>
+        <p className="copy-feedback" aria-live="polite">
+          {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="settings-invite-link">{t('settings.inviteLink')}</label>
+        <input id="settings-invite-link" type="text" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+      </div>
+      {canShare ? (
+        <div className="actions">
+          <button type="button" className="button-secondary" onClick={share}>
+            {t('settings.share')}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  )
+}
+
+function PersonSection({ entry, meta }: { readonly entry: PartnershipEntry; readonly meta: PartnershipMeta }) {
+  const { t } = useTranslation()
+  const settings = useDeviceSettings()
+  // typed text, kept locally so the field never jumps while the stored value catches up
+  const [name, setName] = useState<string | undefined>()
+  const shownName = name ?? settings.displayName
+  const mySchool = [meta.schoolA, meta.schoolB].find((s) => s.id === entry.mySchoolId)
+
+  return (
+    <section className="card" aria-labelledby="settings-you-heading">
+      <h3 id="settings-you-heading">{t('settings.you')}</h3>
+      <div className="field">
+        <label htmlFor="settings-name">{t('settings.yourName')}</label>
+        <p className="hint" id="settings-name-hint">
+          {t('settings.yourNameHint', { fallback: mySchool ? t('actor.someoneAt', { school: mySchool.name }) : t('actor.someone') })}
+        </p>
+        <input
+          id="settings-name"
+          type="text"
+          autoComplete="name"
+          aria-describedby="settings-name-hint"
+          value={shownName}
+          onChange={(e) => {
+            setName(e.target.value)
+            void writeSetting(registry(), 'displayName', e.target.value)
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="settings-my-school">{t('settings.mySchool')}</label>
+        <p className="hint" id="settings-my-school-hint">
+          {t('settings.mySchoolHint')}
+        </p>
+        <select
+          id="settings-my-school"
+          aria-describedby="settings-my-school-hint"
+          value={entry.mySchoolId ?? ''}
+          onChange={(e) => {
+            const mySchoolId = e.target.value || undefined
+            void registry().partnerships.update(entry.roomId, { mySchoolId })
+          }}
+        >
+          {!mySchool ? <option value="">{t('settings.mySchoolUnset')}</option> : null}
+          {[meta.schoolA, meta.schoolB].map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <LanguagePicker id="settings-language" />
+    </section>
+  )
+}
+
+function StorageSection() {
+  const { t } = useTranslation()
+  const { persistence } = useDeviceSettings()
+  const [isAsking, setIsAsking] = useState(false)
+  return (
+    <section className="card" aria-labelledby="settings-storage-heading">
+      <h3 id="settings-storage-heading">{t('settings.storage')}</h3>
+      <p data-persistence={persistence}>{t(`settings.persistence.${persistence}`)}</p>
+      {persistence !== 'granted' && persistence !== 'unsupported' ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={isAsking}
+            onClick={() => {
+              setIsAsking(true)
+              void requestPersistence(registry()).finally(() => setIsAsking(false))
+            }}
+          >
+            {t('settings.askPersistence')}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  )
+}
+
+export function SettingsScreen({ session, entry, meta }: Props) {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  return (
+    <section aria-labelledby="settings-heading" className="settings">
+      <h2 id="settings-heading" ref={headingRef} tabIndex={-1}>
+        {t('settings.title')}
+      </h2>
+      <InviteSection session={session} />
+      <PersonSection entry={entry} meta={meta} />
+      <StorageSection />
+    </section>
+  )
+}
