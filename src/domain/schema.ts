@@ -28,6 +28,8 @@ export const COLLECTIONS = [
   'contacts',
   'meetings',
   'organisations',
+  'partnerInput',
+  'nextSteps',
 ] as const
 export type CollectionName = (typeof COLLECTIONS)[number]
 

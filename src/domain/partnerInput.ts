@@ -1,0 +1,123 @@
+/**
+ * Partner-input requests: what an activity needs from the other school (answer letters, photos,
+ * a questionnaire, anything else), from which school, by when, and whether it arrived.
+ *
+ * Records in the `partnerInput` collection, each naming its activity. A flat collection rather
+ * than a map inside the activity: two devices adding the first request to the same activity would
+ * otherwise each create that inner map, and one would lose.
+ */
+import * as Y from 'yjs'
+import { DomainError, ValidationError } from './errors'
+import { randomId } from './ids'
+import { isIsoDate } from './dates'
+import { assertWritable, collection, schoolIds } from './schema'
+import { readBoolean, readString, stampCreated, stampUpdated, tombstone } from './record'
+
+export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
+export type InputKind = (typeof INPUT_KINDS)[number]
+
+export interface PartnerInputInput {
+  readonly activityId: string
+  readonly kind: InputKind
+  /** Free text: what exactly (required for `other`). */
+  readonly description: string
+  /** The school that is asked to provide it. */
+  readonly fromSchoolId: string
+  /** YYYY-MM-DD or '' */
+  readonly dueDate: string
+}
+
+export interface PartnerInputRequest extends PartnerInputInput {
+  readonly id: string
+  readonly isReceived: boolean
+  readonly receivedAt: string | null
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly deletedAt: string | null
+}
+
+function requests(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return collection(doc, 'partnerInput')
+}
+
+function isInputKind(v: unknown): v is InputKind {
+  return typeof v === 'string' && (INPUT_KINDS as readonly string[]).includes(v)
+}
+
+function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
+  const kind = m.get('kind')
+  const deletedAt = m.get('deletedAt')
+  const receivedAt = m.get('receivedAt')
+  return {
+    id,
+    activityId: readString(m, 'activityId'),
+    kind: isInputKind(kind) ? kind : 'other',
+    description: readString(m, 'description'),
+    fromSchoolId: readString(m, 'fromSchoolId'),
+    dueDate: readString(m, 'dueDate'),
+    isReceived: readBoolean(m, 'isReceived'),
+    receivedAt: typeof receivedAt === 'string' ? receivedAt : null,
+    createdBy: readString(m, 'createdBy'),
+    createdAt: readString(m, 'createdAt'),
+    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+  }
+}
+
+export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: string, now: Date = new Date()): string {
+  assertWritable(doc)
+  const issues: DomainError[] = []
+  if (!collection(doc, 'activities').has(input.activityId)) issues.push(new DomainError('notFound', 'activityId'))
+  if (!isInputKind(input.kind)) issues.push(new DomainError('invalidChoice', 'kind'))
+  if (input.kind === 'other' && !input.description.trim()) issues.push(new DomainError('nameRequired', 'description'))
+  if (!schoolIds(doc).includes(input.fromSchoolId)) issues.push(new DomainError('invalidChoice', 'fromSchoolId'))
+  if (input.dueDate && !isIsoDate(input.dueDate)) issues.push(new DomainError('invalidDate', 'dueDate'))
+  if (issues.length > 0) throw new ValidationError(issues)
+  const id = randomId()
+  doc.transact(() => {
+    const m = new Y.Map<unknown>()
+    requests(doc).set(id, m)
+    m.set('activityId', input.activityId)
+    m.set('kind', input.kind)
+    m.set('description', input.description.trim())
+    m.set('fromSchoolId', input.fromSchoolId)
+    m.set('dueDate', input.dueDate)
+    m.set('isReceived', false)
+    stampCreated(m, actor, now)
+  })
+  return id
+}
+
+export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: boolean, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const m = requests(doc).get(id)
+  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
+  doc.transact(() => {
+    m.set('isReceived', isReceived)
+    m.set('receivedAt', isReceived ? now.toISOString() : null)
+    stampUpdated(m, actor, now)
+  })
+}
+
+export function deletePartnerInput(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const m = requests(doc).get(id)
+  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
+  tombstone(doc, m, actor, now)
+}
+
+export function listPartnerInput(doc: Y.Doc, opts: { activityId?: string } = {}): PartnerInputRequest[] {
+  const out: PartnerInputRequest[] = []
+  for (const [id, m] of requests(doc).entries()) {
+    if (!(m instanceof Y.Map)) continue
+    const r = toRequest(id, m)
+    if (r.deletedAt) continue
+    if (opts.activityId && r.activityId !== opts.activityId) continue
+    out.push(r)
+  }
+  return out.sort((a, b) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.id.localeCompare(b.id))
+}
+
+/** Not received and past its due date (the due day itself still counts as on time). */
+export function isOverdue(r: PartnerInputRequest, today: string): boolean {
+  return !r.isReceived && r.dueDate !== '' && r.dueDate < today
+}
