@@ -84,7 +84,8 @@ export function parseAmount(text: string, language: string): number | undefined 
   return /^\d*\.?\d+$|^\d+\.$/.test(t) ? Number(t) : Number.NaN
 }
 
-/** An amount as it is put back into a form field. */
-export function amountToText(amount: number | undefined): string {
-  return amount === undefined ? '' : String(amount)
+/** An amount as it is put back into a form field: the language's decimal mark, no grouping. */
+export function amountToText(amount: number | undefined, language: string): string {
+  if (amount === undefined) return ''
+  return new Intl.NumberFormat(language, { useGrouping: false, maximumFractionDigits: 20 }).format(amount)
 }

@@ -87,14 +87,14 @@ function lastCurrency(doc: Y.Doc, schoolId: string): string {
   return best?.currency ?? ''
 }
 
-function toValues(a: ActivityInput, schools: readonly School[], doc: Y.Doc): FormValues {
+function toValues(a: ActivityInput, schools: readonly School[], doc: Y.Doc, language: string): FormValues {
   const responsible: Record<string, string> = {}
   const amount: Record<string, string> = {}
   const currency: Record<string, string> = {}
   for (const s of schools) {
     responsible[s.id] = a.responsible[s.id] ?? ''
     const cost = a.cost[s.id]
-    amount[s.id] = amountToText(cost?.amount)
+    amount[s.id] = amountToText(cost?.amount, language)
     currency[s.id] = cost?.currency ?? lastCurrency(doc, s.id)
   }
   return {
@@ -229,7 +229,8 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
   const schools = [meta.schoolA, meta.schoolB]
   const isNew = activityId === 'new'
   const [initial] = useState(() => ({
-    values: toValues(stored ?? EMPTY_ACTIVITY, schools, doc),
+    values: toValues(stored ?? EMPTY_ACTIVITY, schools, doc, language),
+    language,
     updatedAt: stored?.updatedAt,
   }))
   const [values, setValues] = useState<FormValues>(initial.values)
@@ -281,7 +282,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
       } else {
         const current = readActivity(doc, activityId)
         if (!current) throw new DomainError('notFound', 'id')
-        const patch = changesSince(toInput(initial.values, schools, language), next, current, schools)
+        const patch = changesSince(toInput(initial.values, schools, initial.language), next, current, schools)
         if (Object.keys(patch).length > 0) updateActivity(doc, activityId, patch, actor)
       }
     } catch (error) {

@@ -36,13 +36,11 @@ export function HomeScreen() {
         </div>
       </header>
       <main className="container">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {hasPartnerships ? t('home.title') : t('home.welcome')}
-        </h1>
-        {!hasPartnerships ? <p className="lead">{t('home.intro')}</p> : null}
         {hasPartnerships ? (
           <section aria-labelledby="home-list-heading">
-            <h2 id="home-list-heading">{t('home.listHeading')}</h2>
+            <h1 id="home-list-heading" ref={headingRef} tabIndex={-1}>
+              {t('home.listHeading')}
+            </h1>
             <ul className="card-list">
               {entries.map((entry) => (
                 <li key={entry.roomId}>
@@ -51,7 +49,14 @@ export function HomeScreen() {
               ))}
             </ul>
           </section>
-        ) : null}
+        ) : (
+          <>
+            <h1 ref={headingRef} tabIndex={-1}>
+              {t('home.welcome')}
+            </h1>
+            <p className="lead">{t('home.intro')}</p>
+          </>
+        )}
         {entries !== undefined ? (
           <section aria-labelledby="home-start-heading" className="start">
             <h2 id="home-start-heading" className={hasPartnerships ? undefined : 'visually-hidden'}>

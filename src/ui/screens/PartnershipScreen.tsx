@@ -254,7 +254,9 @@ function NotArrived({ entry, session }: { readonly entry: PartnershipEntry; read
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [isRemoving, setIsRemoving] = useState(false)
-  const wasEvicted = entry.origin === 'created' || entry.lastSyncedAt !== undefined
+  // `lastSyncedAt` alone is no proof: the connection reports an empty document as fully synced
+  // before it ever reached the relay. A joined partnership had arrived once the relay accepted it.
+  const wasEvicted = entry.origin === 'created' || (entry.lastSyncedAt !== undefined && entry.isKnownToRelay)
 
   const remove = async (): Promise<void> => {
     setIsRemoving(true)
