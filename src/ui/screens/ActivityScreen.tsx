@@ -228,7 +228,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const schools = [meta.schoolA, meta.schoolB]
   const isNew = activityId === 'new'
-  const [initial] = useState(() => ({
+  const [initial, setInitial] = useState(() => ({
     values: toValues(stored ?? EMPTY_ACTIVITY, schools, doc, language),
     language,
     updatedAt: stored?.updatedAt,
@@ -311,6 +311,8 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
   const restore = (): void => {
     try {
       restoreActivity(doc, activityId, actor)
+      // our own change: not one to warn about
+      setInitial((i) => ({ ...i, updatedAt: readActivity(doc, activityId)?.updatedAt }))
     } catch (error) {
       if (error instanceof DomainError) setFormError(`errors.${error.code}`)
       else throw error

@@ -44,12 +44,13 @@ export function PartnershipScreen({ roomId, page, onJoinRefused }: Props) {
     if (entry) rememberPartnership(roomId)
   }, [entry, roomId])
   if (session.phase === 'missing' || session.phase === 'broken') return <NotOnDevice />
-  if (session.phase === 'opening' || entry === null) return <Shell title={undefined} />
+  if (session.phase === 'opening' || entry === null) return <Opening />
   if (entry === undefined) return <NotOnDevice />
   return <OpenPartnership session={session.session} entry={entry} page={page} onJoinRefused={onJoinRefused} />
 }
 
-function Shell({ title, children }: { readonly title: string | undefined; readonly children?: ReactNode }) {
+/** The frame while the document opens. */
+function Opening() {
   const { t } = useTranslation()
   return (
     <div className="page">
@@ -61,8 +62,7 @@ function Shell({ title, children }: { readonly title: string | undefined; readon
         </div>
       </header>
       <main className="container">
-        {title !== undefined ? <h1>{title}</h1> : <p className="muted">{t('partnership.opening')}</p>}
-        {children}
+        <p className="muted">{t('partnership.opening')}</p>
       </main>
     </div>
   )
