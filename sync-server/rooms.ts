@@ -25,7 +25,6 @@ import {
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
   encodeAck,
-  snapshotOfUpdate,
 } from '../src/sync/wire'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -44,6 +43,8 @@ interface Client {
   readonly wantsAck: boolean
   /** Awareness client ids this socket announced, removed when it leaves. */
   readonly awarenessIds: Set<number>
+  /** Number of the newest acknowledgement queued for this socket. */
+  ackSeq: number
 }
 
 class Room {
@@ -139,7 +140,6 @@ export class Rooms {
     })
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       const sender = room.clients.get(origin as WebSocket)
-      const ack = sender?.wantsAck ? encodeAck(snapshotOfUpdate(update)) : undefined
       void room
         .enqueueWrite(async () => {
           if (room.isFailed) throw new Error('room failed')
@@ -150,7 +150,6 @@ export class Rooms {
           syncProtocol.writeUpdate(e, update)
           const msg = encoding.toUint8Array(e)
           for (const c of room.clients.values()) if (c !== sender) send(c.ws, msg)
-          if (sender && ack && room.clients.has(sender.ws)) send(sender.ws, ack)
         })
         .catch((err: unknown) => {
           if (room.isFailed) return
@@ -177,7 +176,7 @@ export class Rooms {
       clearTimeout(room.unloadTimer)
       room.unloadTimer = undefined
     }
-    const client: Client = { ws, wantsAck, awarenessIds: new Set() }
+    const client: Client = { ws, wantsAck, awarenessIds: new Set(), ackSeq: 0 }
     const queue: Uint8Array[] = []
     let isReady = false
     ws.on('message', (data, isBinary) => {
@@ -215,16 +214,7 @@ export class Rooms {
     encoding.writeVarUint(e, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(e, doc)
     send(client.ws, encoding.toUint8Array(e))
-    // Acknowledge what the document holds now, once every write queued before this moment has
-    // landed (writes run in order, so the queue is the right place to wait).
-    if (client.wantsAck) {
-      const snapshot = Y.snapshot(doc)
-      void room
-        .enqueueWrite(async () => {
-          if (room.clients.has(client.ws)) send(client.ws, encodeAck(snapshot))
-        })
-        .catch(() => undefined)
-    }
+    if (client.wantsAck) this.acknowledge(room, client)
     const states = room.awareness!.getStates()
     if (states.size > 0) {
       const a = encoding.createEncoder()
@@ -232,6 +222,27 @@ export class Rooms {
       encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
       send(client.ws, encoding.toUint8Array(a))
     }
+  }
+
+  /**
+   * Acknowledges what the room's document holds at this moment, once every write queued before
+   * this moment has landed (writes run in order, so the write queue is the place to wait).
+   *
+   * The whole document's snapshot, not just the last update's: an update whose deletions the
+   * relay already had produces a smaller update event (or none), and acknowledging only that
+   * would leave the sender waiting forever. When several acks queue up for a socket, only the
+   * newest is sent; it covers the others.
+   */
+  private acknowledge(room: Room, client: Client): void {
+    const doc = room.doc
+    if (!doc) return
+    const snapshot = Y.snapshot(doc)
+    const seq = ++client.ackSeq
+    void room
+      .enqueueWrite(async () => {
+        if (seq === client.ackSeq && room.clients.has(client.ws)) send(client.ws, encodeAck(snapshot))
+      })
+      .catch(() => undefined)
   }
 
   private handleMessage(room: Room, client: Client, bytes: Uint8Array): void {
@@ -252,6 +263,7 @@ export class Rooms {
             send(client.ws, encoding.toUint8Array(encoder))
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
             Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), client.ws)
+            if (client.wantsAck) this.acknowledge(room, client)
           } else {
             throw new Error('unknown sync message type')
           }

@@ -45,7 +45,7 @@ export interface ConnectionOptions {
   readonly outbox: Outbox
   /** Called once the relay has accepted the room from this device (first completed sync). */
   readonly onAccepted?: () => void
-  /** Called whenever the relay holds every local change. */
+  /** Called each time the state becomes 'synced': connected, and the relay holds every local change. */
   readonly onFullySynced?: () => void
   /** For tests: the WebSocket class to use. */
   readonly WebSocketPolyfill?: typeof WebSocket
@@ -190,7 +190,6 @@ export class PartnershipConnection {
     if (this.pending.length === 0 && !this.isFullyAcked) {
       // the outbox may miss a change made just before a crash: check the whole document too
       this.isFullyAcked = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
-      if (this.isFullyAcked) this.options.onFullySynced?.()
     }
     this.recompute()
   }
@@ -199,7 +198,7 @@ export class PartnershipConnection {
     const count = this.pending.length > 0 ? this.pending.length : this.isFullyAcked ? 0 : 1
     let next: SyncState
     if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
-    else if (!this.isOnline()) next = { kind: 'offline', pending: this.pending.length }
+    else if (!this.isOnline() || this.isUnreachable()) next = { kind: 'offline', pending: this.pending.length }
     else if (!this.provider.wsconnected || !this.provider.synced) {
       next = this.lastError ? { kind: 'connecting', pending: this.pending.length, lastError: this.lastError } : { kind: 'connecting', pending: this.pending.length }
     } else if (count > 0) next = { kind: 'saved-local', pending: count }
@@ -212,7 +211,16 @@ export class PartnershipConnection {
       ('lastError' in prev ? prev.lastError : undefined) === ('lastError' in next ? next.lastError : undefined)
     if (isSame) return
     this.state = next
+    if (next.kind === 'synced') this.options.onFullySynced?.()
     for (const l of this.listeners) l()
+  }
+
+  /**
+   * The last attempt failed without a word from the relay (no close code of ours): the network
+   * is down even if the browser says it is online, which Chromium does after a reload offline.
+   */
+  private isUnreachable(): boolean {
+    return !this.lastError && !this.provider.wsconnected && this.provider.wsUnsuccessfulReconnects > 0
   }
 
   /** For `useSyncExternalStore`. */

@@ -97,7 +97,8 @@ export function fromBase32(text: string, length: number): Uint8Array | undefined
     }
     value &= (1 << bits) - 1
   }
-  return i === length ? out : undefined
+  // the unused low bits of the last character must be zero, or a typo there would go unseen
+  return i === length && value === 0 ? out : undefined
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

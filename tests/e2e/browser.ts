@@ -21,6 +21,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ]
 
+/** A browser profile on disk: what an installed app has (installability needs one). */
+export async function persistentPhone(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROME_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 360, height: 740 },
+    hasTouch: true,
+    isMobile: true,
+  })
+}
+
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: run node scripts/ensure-chromium.mjs`)
   if (!existsSync(resolve(DIST, 'index.html'))) throw new Error('No build in dist/: run npm run build')
@@ -35,10 +47,10 @@ export function phone(browser: Browser, locale = 'en-GB'): Promise<BrowserContex
 /** Opens the app and waits until the service worker controls the page (needed to work offline). */
 export async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url)
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration()
-    return Boolean(reg?.active)
-  }, undefined, { timeout: 30_000 })
+  // (waitForFunction would take the Promise an async predicate returns as "true")
+  await expect
+    .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)), { timeout: 30_000 })
+    .toBe(true)
   if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) {
     await page.reload()
     await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 30_000 })

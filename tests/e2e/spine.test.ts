@@ -16,6 +16,7 @@ import {
   launch,
   openActivity,
   openApp,
+  persistentPhone,
   phone,
   syncStatus,
   waitForSynced,
@@ -145,19 +146,20 @@ describe('one partnership on two devices', () => {
   })
 
   it('6. Chromium reports no installability errors', async () => {
-    const page = await north.newPage()
-    await page.goto(relay.httpUrl)
-    const cdp = await north.newCDPSession(page)
-    await expect
-      .poll(async () => {
-        const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string }
-        return manifest.url
-      })
-      .toMatch(/manifest\.webmanifest$/)
-    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }
-    expect(installabilityErrors).toEqual([])
-    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[] }
-    expect(manifest.errors).toEqual([])
-    await page.close()
+    const profile = await persistentPhone(tempDir('sb-profile'))
+    try {
+      const page = profile.pages()[0] ?? (await profile.newPage())
+      await openApp(page, relay.httpUrl)
+      const cdp = await profile.newCDPSession(page)
+      await expect
+        .poll(async () => ((await cdp.send('Page.getAppManifest')) as { url: string }).url)
+        .toMatch(/manifest\.webmanifest$/)
+      const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[] }
+      expect(manifest.errors).toEqual([])
+      const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }
+      expect(installabilityErrors).toEqual([])
+    } finally {
+      await profile.close()
+    }
   })
 })
