@@ -7,7 +7,8 @@ import { addDays, daysBetween, rangesOverlap } from './dates'
 import { listFeedback, type FeedbackMoment } from './feedback'
 import { isOverdue, listPartnerInput, type PartnerInputRequest } from './partnerInput'
 import { listNextSteps, nextContactDay, readAgreements, type NextStep } from './communication'
-import { readMeta } from './schema'
+import { assertWritable, readMeta } from './schema'
+import { DomainError, ValidationError } from './errors'
 
 /** How far "this week" looks ahead, today included. */
 export const WEEK_DAYS = 7
@@ -80,4 +81,22 @@ export function schoolYearRange(firstYear: number, startMonth: number): { from: 
   const from = `${firstYear}-${String(m).padStart(2, '0')}-01`
   const nextFrom = m === 1 ? `${firstYear + 1}-01-01` : `${firstYear + 1}-${String(m).padStart(2, '0')}-01`
   return { from, to: addDays(nextFrom, -1) }
+}
+
+/** The month (1–12) the partnership's school year starts in, for filters and the calendar. */
+export function readSchoolYearStartMonth(doc: Y.Doc): number {
+  const v = doc.getMap('meta').get('schoolYearStartMonth')
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 12 ? v : DEFAULT_SCHOOL_YEAR_START_MONTH
+}
+
+/**
+ * The Flemish school year starts in September; a partnership with a school whose year follows
+ * the calendar year (Peru, Rwanda since 2023: January/February) can choose another month.
+ */
+export const DEFAULT_SCHOOL_YEAR_START_MONTH = 9
+
+export function setSchoolYearStartMonth(doc: Y.Doc, month: number): void {
+  assertWritable(doc)
+  if (!Number.isInteger(month) || month < 1 || month > 12) throw new ValidationError([new DomainError('invalidChoice', 'schoolYearStartMonth')])
+  doc.getMap('meta').set('schoolYearStartMonth', month)
 }

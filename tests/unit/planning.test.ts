@@ -202,3 +202,14 @@ describe('.ics export', () => {
     expect(folded.replace(/\r\n /g, '')).toBe(line)
   })
 })
+
+describe('school year setting', () => {
+  it('defaults to September and accepts any month', async () => {
+    const { readSchoolYearStartMonth, setSchoolYearStartMonth } = await import('../../src/domain')
+    const doc = partnership()
+    expect(readSchoolYearStartMonth(doc)).toBe(9)
+    setSchoolYearStartMonth(doc, 2)
+    expect(readSchoolYearStartMonth(doc)).toBe(2)
+    expect(() => setSchoolYearStartMonth(doc, 13)).toThrow()
+  })
+})
