@@ -8,6 +8,9 @@
  *   #/p/<roomId>/settings           settings
  *   #/p/<roomId>/activity/new       a new activity
  *   #/p/<roomId>/activity/<id>      one activity
+ *   #/p/<roomId>/schools            both school profiles
+ *   #/p/<roomId>/calendar           the school year: both schools' periods and the activities
+ *   #/p/<roomId>/print              the printable plan of one school year
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
@@ -18,6 +21,9 @@ export type PartnershipPage =
   | { readonly name: 'plan' }
   | { readonly name: 'settings' }
   | { readonly name: 'activity'; readonly activityId: string | 'new' }
+  | { readonly name: 'schools' }
+  | { readonly name: 'calendar' }
+  | { readonly name: 'print' }
 
 export type Route =
   | { readonly name: 'home' }
@@ -33,6 +39,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'p' && roomId) {
     if (page === 'settings') return { name: 'partnership', roomId, page: { name: 'settings' } }
     if (page === 'activity' && id) return { name: 'partnership', roomId, page: { name: 'activity', activityId: id } }
+    if (page === 'schools' || page === 'calendar' || page === 'print') return { name: 'partnership', roomId, page: { name: page } }
     return { name: 'partnership', roomId, page: { name: 'plan' } }
   }
   return { name: 'home' }
@@ -60,6 +67,18 @@ export function planHref(roomId: string): string {
 
 export function settingsHref(roomId: string): string {
   return hrefOf({ name: 'partnership', roomId, page: { name: 'settings' } })
+}
+
+export function schoolsHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'schools' } })
+}
+
+export function calendarHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'calendar' } })
+}
+
+export function printHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'print' } })
 }
 
 export function activityHref(roomId: string, activityId: string | 'new'): string {

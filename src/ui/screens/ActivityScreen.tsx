@@ -17,9 +17,14 @@ import {
   ValidationError,
   createActivity,
   deleteActivity,
+  findConflicts,
+  isOverdue,
   listActivities,
+  listPartnerInput,
+  listPeriods,
   readActivity,
   restoreActivity,
+  schoolTimeZones,
   updateActivity,
   type Activity,
   type ActivityInput,
@@ -31,9 +36,12 @@ import {
   type School,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { PartnerInputSection } from '../components/PartnerInputSection'
+import { PlanningNotes } from '../components/PlanningNotes'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { amountToText, formatMoment, formatMoney, parseAmount } from '../format'
 import { navigate, planHref } from '../router'
+import { localToday } from '../schoolYear'
 import type { DeletedActivity } from './PlanScreen'
 
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
@@ -320,6 +328,10 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
   }
 
   const isChangedElsewhere = !isNew && stored !== undefined && stored.updatedAt !== initial.updatedAt
+  // live while the dates are edited, before saving: the calendars as this device has them now
+  const conflicts = findConflicts({ startDate: values.startDate, endDate: values.endDate }, listPeriods(doc), schoolTimeZones(doc))
+  const today = localToday()
+  const overdue = isNew ? [] : listPartnerInput(doc, { activityId }).filter((r) => isOverdue(r, today))
 
   return (
     <section aria-labelledby="activity-heading">
@@ -346,6 +358,8 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           <p>{t('activity.changedElsewhere', { name: stored.updatedBy || t('actor.someone') })}</p>
         </div>
       ) : null}
+
+      {overdue.length > 0 ? <PlanningNotes meta={meta} overdue={overdue} /> : null}
 
       <form className="form" noValidate onSubmit={save}>
         <fieldset className="plain" disabled={isReadOnly}>
@@ -391,6 +405,9 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
             <Field id={CONTROL_IDS.endDate!} label={t('activity.endDate')} error={problemText('endDate')}>
               {(c) => <input {...c} type="date" value={values.endDate} min={values.startDate || undefined} onChange={(e) => set('endDate', e.target.value)} />}
             </Field>
+          </div>
+          <div aria-live="polite" className="live-region">
+            <PlanningNotes meta={meta} conflicts={conflicts} />
           </div>
           <Field id={CONTROL_IDS.status!} label={t('activity.status')} error={problemText('status')}>
             {(c) => (
@@ -466,6 +483,8 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           ) : null}
         </div>
       </form>
+
+      <PartnerInputSection doc={doc} activityId={isNew ? undefined : activityId} meta={meta} actor={actor} isReadOnly={isReadOnly || Boolean(stored?.deletedAt)} today={today} />
     </section>
   )
 }

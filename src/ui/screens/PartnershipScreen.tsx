@@ -24,6 +24,7 @@ import { usePartnershipSession, type PartnershipSession } from '../hooks/usePart
 import { navigate, planHref, rememberPartnership, settingsHref, type PartnershipPage } from '../router'
 import { ActivityScreen } from './ActivityScreen'
 import { PlanScreen, type DeletedActivity } from './PlanScreen'
+import { PlanningPage, isPlanningPage } from './PlanningPages'
 import { SettingsScreen } from './SettingsScreen'
 
 interface Props {
@@ -169,6 +170,8 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     body = <NotArrived entry={entry} session={session} />
   } else if (page.name === 'settings') {
     body = <SettingsScreen session={session} entry={entry} meta={meta} />
+  } else if (isPlanningPage(page.name)) {
+    body = <PlanningPage page={page.name} doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (page.name === 'activity') {
     body = (
       <ActivityScreen

@@ -1,15 +1,42 @@
 /**
- * The action plan: activities grouped by the month they start in, undated ones last.
+ * The action plan: activities grouped by the month they start in, undated ones last, filtered by
+ * school year, status and kind. Each row warns when the activity falls on a holiday, closing day
+ * or exam period of either school, or when input asked from a school is overdue.
  * A plan is a frame, not a contract: postponed and dropped activities stay visible with their status.
  */
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { groupByMonth, listActivities, type Activity, type PartnershipMeta } from '../../domain'
+import {
+  ACTIVITY_KINDS,
+  ACTIVITY_STATUSES,
+  findConflicts,
+  groupByMonth,
+  isActivityKind,
+  isActivityStatus,
+  isOverdue,
+  listActivities,
+  listPartnerInput,
+  listPeriods,
+  readSchoolYearStartMonth,
+  schoolTimeZones,
+  schoolYearRange,
+  type Activity,
+  type ActivityKind,
+  type ActivityStatus,
+  type Conflict,
+  type PartnershipMeta,
+  type PartnerInputRequest,
+} from '../../domain'
 import { registry, type PartnershipEntry } from '../../storage'
+import { IcsDownload } from '../components/IcsDownload'
+import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { formatDateRange, formatMonth } from '../format'
-import { activityHref, navigate } from '../router'
+import { formatDateRange, formatMoney, formatMonth } from '../format'
+import { activityHref, navigate, printHref } from '../router'
+import { isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
+import '../planning.css'
 
 export interface DeletedActivity {
   readonly id: string
@@ -27,21 +54,53 @@ interface Props {
   readonly onDismissUndo: () => void
 }
 
-function ActivityItem({ activity, roomId, meta }: { readonly activity: Activity; readonly roomId: string; readonly meta: PartnershipMeta }) {
+interface ItemProps {
+  readonly activity: Activity
+  readonly roomId: string
+  readonly meta: PartnershipMeta
+  readonly conflicts: readonly Conflict[]
+  readonly overdue: readonly PartnerInputRequest[]
+}
+
+/**
+ * One row of the plan: what happens when, who does it (lead school, responsible people) and what
+ * it costs each school, then its warnings. The title is the link; the whole card is its target.
+ */
+function ActivityItem({ activity, roomId, meta, conflicts, overdue }: ItemProps) {
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const when = formatDateRange(activity.startDate, activity.endDate, language)
   const lead = schoolName(meta, activity.leadSchoolId)
+  const perSchool = [meta.schoolA, meta.schoolB].flatMap((school) => {
+    const who = activity.responsible[school.id] ?? ''
+    const cost = activity.cost[school.id]
+    if (!who && !cost) return []
+    return [{ school, who, cost: cost ? formatMoney(cost, language) : '' }]
+  })
   return (
-    <a className="activity-link" href={activityHref(roomId, activity.id)}>
-      <span className="activity-title">{activity.title}</span>
+    <div className="activity-card">
+      <a className="activity-card-link" href={activityHref(roomId, activity.id)}>
+        {activity.title}
+      </a>
       <span className="activity-meta">
         <span className={`badge badge-${activity.status}`}>{t(`activity.statuses.${activity.status}`)}</span>
-        {when ? <span>{when}</span> : null}
+        <span>{when || t('plan.undated')}</span>
         <span>{t(`activity.kinds.${activity.kind}`)}</span>
         {lead ? <span>{t('plan.ledBy', { school: lead })}</span> : null}
       </span>
-    </a>
+      {perSchool.length > 0 ? (
+        <ul className="per-school">
+          {perSchool.map(({ school, who, cost }) => (
+            <li key={school.id}>
+              <span className="per-school-name">{school.name}</span>
+              {who ? <span>{who}</span> : null}
+              {cost ? <span>{t('plan.costs', { amount: cost })}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <PlanningNotes meta={meta} conflicts={conflicts} overdue={overdue} />
+    </div>
   )
 }
 
@@ -49,8 +108,27 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const [year, setYear] = useSchoolYearChoice(roomId)
+  const [status, setStatus] = useState<ActivityStatus | 'all'>('all')
+  const [kind, setKind] = useState<ActivityKind | 'all'>('all')
   // read on every render: the parent renders again whenever the document changes
-  const groups = groupByMonth(listActivities(doc))
+  const today = localToday()
+  const startMonth = readSchoolYearStartMonth(doc)
+  const years = schoolYearChoices(doc, startMonth, today)
+  const range = year === 'all' ? undefined : schoolYearRange(year, startMonth)
+  const all = listActivities(doc)
+  const shown = all.filter(
+    (a) =>
+      (!range || isActivityIn(a, range) || !(a.startDate || a.endDate)) &&
+      (status === 'all' || a.status === status) &&
+      (kind === 'all' || a.kind === kind),
+  )
+  const groups = groupByMonth(shown)
+  const periods = listPeriods(doc)
+  const zones = schoolTimeZones(doc)
+  const requests = listPartnerInput(doc)
+  const isFiltered = year !== 'all' || status !== 'all' || kind !== 'all'
+  const icsRange = range ?? (years.length > 0 ? { from: schoolYearRange(years[0]!, startMonth).from, to: schoolYearRange(years[years.length - 1]!, startMonth).to } : undefined)
 
   const chooseSchool = (schoolId: string): void => {
     void registry().partnerships.update(roomId, { mySchoolId: schoolId })
@@ -101,9 +179,52 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
         </div>
       ) : null}
 
+      <div className="filters plan-filters" role="group" aria-label={t('plan.filters')}>
+        <div className="field">
+          <label htmlFor="plan-filter-year">{t('plan.schoolYear')}</label>
+          <select id="plan-filter-year" value={String(year)} onChange={(e) => setYear(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
+            <option value="all">{t('plan.allSchoolYears')}</option>
+            {years.map((y) => (
+              <option key={y} value={String(y)}>
+                {schoolYearLabel(y, startMonth)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="plan-filter-status">{t('plan.status')}</label>
+          <select id="plan-filter-status" value={status} onChange={(e) => setStatus(isActivityStatus(e.target.value) ? e.target.value : 'all')}>
+            <option value="all">{t('plan.allStatuses')}</option>
+            {ACTIVITY_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`activity.statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="plan-filter-kind">{t('plan.kind')}</label>
+          <select id="plan-filter-kind" value={kind} onChange={(e) => setKind(isActivityKind(e.target.value) ? e.target.value : 'all')}>
+            <option value="all">{t('plan.allKinds')}</option>
+            {ACTIVITY_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`activity.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div className="plan-tools">
+        <a className="button-link" href={printHref(roomId)}>
+          {t('plan.print')}
+        </a>
+        {icsRange ? <IcsDownload doc={doc} partnershipName={meta.name} range={icsRange} className="button-quiet" /> : null}
+      </div>
+
       {groups.length === 0 ? (
         <div className="empty">
-          <p>{t('plan.empty')}</p>
+          <p>{all.length > 0 && isFiltered ? t('plan.noneFiltered') : t('plan.empty')}</p>
         </div>
       ) : (
         groups.map((group) => (
@@ -112,7 +233,13 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
             <ul className="activity-list">
               {group.activities.map((a) => (
                 <li key={a.id}>
-                  <ActivityItem activity={a} roomId={roomId} meta={meta} />
+                  <ActivityItem
+                    activity={a}
+                    roomId={roomId}
+                    meta={meta}
+                    conflicts={findConflicts(a, periods, zones)}
+                    overdue={requests.filter((r) => r.activityId === a.id && isOverdue(r, today))}
+                  />
                 </li>
               ))}
             </ul>

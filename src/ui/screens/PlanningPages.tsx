@@ -1,0 +1,39 @@
+/**
+ * The planning pages that are not needed for the first view — school profiles, the calendar and
+ * the printable plan — loaded on first use (React.lazy), so the app opens fast on a phone with
+ * prepaid data. The service worker precaches their chunks, so they open offline too.
+ */
+import { Suspense, lazy } from 'react'
+import { useTranslation } from 'react-i18next'
+import type * as Y from 'yjs'
+import type { PartnershipMeta } from '../../domain'
+
+const SchoolsScreen = lazy(() => import('./SchoolsScreen').then((m) => ({ default: m.SchoolsScreen })))
+const CalendarScreen = lazy(() => import('./CalendarScreen').then((m) => ({ default: m.CalendarScreen })))
+const PrintScreen = lazy(() => import('./PrintScreen').then((m) => ({ default: m.PrintScreen })))
+
+export type PlanningPageName = 'schools' | 'calendar' | 'print'
+
+export function isPlanningPage(name: string): name is PlanningPageName {
+  return name === 'schools' || name === 'calendar' || name === 'print'
+}
+
+interface Props {
+  readonly page: PlanningPageName
+  readonly doc: Y.Doc
+  readonly roomId: string
+  readonly meta: PartnershipMeta
+  readonly actor: string
+  readonly isReadOnly: boolean
+}
+
+export function PlanningPage({ page, doc, roomId, meta, actor, isReadOnly }: Props) {
+  const { t } = useTranslation()
+  return (
+    <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>
+      {page === 'schools' ? <SchoolsScreen doc={doc} actor={actor} isReadOnly={isReadOnly} /> : null}
+      {page === 'calendar' ? <CalendarScreen doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} /> : null}
+      {page === 'print' ? <PrintScreen doc={doc} roomId={roomId} meta={meta} /> : null}
+    </Suspense>
+  )
+}
