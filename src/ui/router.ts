@@ -4,6 +4,8 @@
  *
  *   #/                              home (partnerships on this device; create, join)
  *   #/create, #/join                the two ways in
+ *   #/p/<roomId>                    this week (the partnership's first screen)
+ *   #/p/<roomId>/week               this week
  *   #/p/<roomId>/plan               the action plan
  *   #/p/<roomId>/settings           settings
  *   #/p/<roomId>/activity/new       a new activity
@@ -11,6 +13,10 @@
  *   #/p/<roomId>/schools            both school profiles
  *   #/p/<roomId>/calendar           the school year: both schools' periods and the activities
  *   #/p/<roomId>/print              the printable plan of one school year
+ *   #/p/<roomId>/feedback           feedback moments and reflections
+ *   #/p/<roomId>/feedback/<id>      one reflection, both schools side by side
+ *   #/p/<roomId>/contacts           communication agreements and next steps
+ *   #/p/<roomId>/group              the working group: members, rhythm, minutes
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
@@ -18,12 +24,17 @@
 import { useCallback, useEffect, useState } from 'react'
 
 export type PartnershipPage =
+  | { readonly name: 'week' }
   | { readonly name: 'plan' }
   | { readonly name: 'settings' }
   | { readonly name: 'activity'; readonly activityId: string | 'new' }
   | { readonly name: 'schools' }
   | { readonly name: 'calendar' }
   | { readonly name: 'print' }
+  | { readonly name: 'feedback' }
+  | { readonly name: 'reflection'; readonly reflectionId: string }
+  | { readonly name: 'contacts' }
+  | { readonly name: 'group' }
 
 export type Route =
   | { readonly name: 'home' }
@@ -40,7 +51,10 @@ export function parseRoute(hash: string): Route {
     if (page === 'settings') return { name: 'partnership', roomId, page: { name: 'settings' } }
     if (page === 'activity' && id) return { name: 'partnership', roomId, page: { name: 'activity', activityId: id } }
     if (page === 'schools' || page === 'calendar' || page === 'print') return { name: 'partnership', roomId, page: { name: page } }
-    return { name: 'partnership', roomId, page: { name: 'plan' } }
+    if (page === 'plan') return { name: 'partnership', roomId, page: { name: 'plan' } }
+    if (page === 'feedback' && id) return { name: 'partnership', roomId, page: { name: 'reflection', reflectionId: id } }
+    if (page === 'feedback' || page === 'contacts' || page === 'group') return { name: 'partnership', roomId, page: { name: page } }
+    return { name: 'partnership', roomId, page: { name: 'week' } }
   }
   return { name: 'home' }
 }
@@ -56,6 +70,7 @@ export function hrefOf(route: Route): string {
     case 'partnership': {
       const base = `#/p/${encodeURIComponent(route.roomId)}`
       if (route.page.name === 'activity') return `${base}/activity/${encodeURIComponent(route.page.activityId)}`
+      if (route.page.name === 'reflection') return `${base}/feedback/${encodeURIComponent(route.page.reflectionId)}`
       return `${base}/${route.page.name}`
     }
   }
@@ -63,6 +78,27 @@ export function hrefOf(route: Route): string {
 
 export function planHref(roomId: string): string {
   return hrefOf({ name: 'partnership', roomId, page: { name: 'plan' } })
+}
+
+/** The partnership's first screen. */
+export function weekHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'week' } })
+}
+
+export function feedbackHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'feedback' } })
+}
+
+export function reflectionHref(roomId: string, reflectionId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'reflection', reflectionId } })
+}
+
+export function contactsHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'contacts' } })
+}
+
+export function groupHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'group' } })
 }
 
 export function settingsHref(roomId: string): string {

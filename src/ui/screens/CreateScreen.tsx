@@ -9,7 +9,7 @@ import { openLocalDocument, readSettings, registry, requestPersistence } from '.
 import { formatInviteCode, newInvite } from '../../sync'
 import { Field } from '../components/Field'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, planHref } from '../router'
+import { navigate, weekHref } from '../router'
 
 type FieldName = keyof NewPartnership
 
@@ -67,7 +67,7 @@ export function CreateScreen() {
       })
       await local.destroy()
       await persisted
-      navigate(planHref(invite.roomId))
+      navigate(weekHref(invite.roomId))
     } catch (error) {
       void local.destroy()
       setIsBusy(false)

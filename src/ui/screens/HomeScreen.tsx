@@ -7,13 +7,13 @@ import { useTranslation } from 'react-i18next'
 import { registry, type PartnershipEntry } from '../../storage'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, planHref } from '../router'
+import { navigate, weekHref } from '../router'
 
 function PartnershipLink({ entry }: { readonly entry: PartnershipEntry }) {
   const { t } = useTranslation()
   const isWaiting = entry.origin === 'joined' && !entry.name
   return (
-    <a className="card-link" href={planHref(entry.roomId)}>
+    <a className="card-link" href={weekHref(entry.roomId)}>
       <span className="card-title">{entry.name || t('home.unnamed')}</span>
       <span className="card-meta">{isWaiting ? t('home.waiting') : entry.origin === 'created' ? t('home.createdHere') : t('home.joined')}</span>
     </a>

@@ -10,7 +10,7 @@ import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
 import type { JoinPrefill } from '../App'
 import { errorId } from '../components/Field'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, planHref } from '../router'
+import { navigate, weekHref } from '../router'
 
 const CODE_ID = 'join-code'
 
@@ -54,7 +54,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
         })
         await persisted
       }
-      navigate(planHref(roomId))
+      navigate(weekHref(roomId))
     } catch {
       setIsBusy(false)
       setError('join.failed')

@@ -16,16 +16,19 @@ import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, restoreActivity, type OpenState } from '../../domain'
 import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
 import type { CloseReason } from '../../sync'
+import { PartnershipNav } from '../components/PartnershipNav'
 import { SyncIndicator } from '../components/SyncIndicator'
 import { useActor } from '../hooks/useActor'
 import { useDocVersion } from '../hooks/useDocVersion'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
-import { navigate, planHref, rememberPartnership, settingsHref, type PartnershipPage } from '../router'
+import { navigate, planHref, rememberPartnership, type PartnershipPage } from '../router'
 import { ActivityScreen } from './ActivityScreen'
+import { CyclePage, isCyclePage } from './CyclePages'
 import { PlanScreen, type DeletedActivity } from './PlanScreen'
 import { PlanningPage, isPlanningPage } from './PlanningPages'
 import { SettingsScreen } from './SettingsScreen'
+import { WeekScreen } from './WeekScreen'
 
 interface Props {
   readonly roomId: string
@@ -170,6 +173,11 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     body = <NotArrived entry={entry} session={session} />
   } else if (page.name === 'settings') {
     body = <SettingsScreen session={session} entry={entry} meta={meta} />
+  } else if (page.name === 'week') {
+    body = <WeekScreen doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
+  } else if (isCyclePage(page.name)) {
+    const reflectionId = page.name === 'reflection' ? page.reflectionId : undefined
+    body = <CyclePage page={page.name} reflectionId={reflectionId} doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (isPlanningPage(page.name)) {
     body = <PlanningPage page={page.name} doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (page.name === 'activity') {
@@ -223,22 +231,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
           <h1>{title}</h1>
           {meta ? <p className="topbar-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
         </div>
-        {isOpen ? (
-          <nav aria-label={t('nav.label')} className="tabs">
-            <ul>
-              <li>
-                <a href={planHref(roomId)} aria-current={page.name !== 'settings' ? 'page' : undefined}>
-                  {t('nav.plan')}
-                </a>
-              </li>
-              <li>
-                <a href={settingsHref(roomId)} aria-current={page.name === 'settings' ? 'page' : undefined}>
-                  {t('nav.settings')}
-                </a>
-              </li>
-            </ul>
-          </nav>
-        ) : null}
+        {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       </header>
       <main className="container">
         {isReadOnly ? (

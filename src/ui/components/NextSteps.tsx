@@ -1,0 +1,176 @@
+/**
+ * Next steps — who writes what, to whom, by when — as a list to tick off and a form to add one.
+ * Used on This week, Contacts and under each working-group meeting, so the same step can be
+ * ticked off wherever it is seen.
+ */
+import { useId, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import type * as Y from 'yjs'
+import { addNextStep, deleteNextStep, setNextStepDone, type NextStep } from '../../domain'
+import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
+import { formatDate } from '../format'
+import { Field } from './Field'
+
+interface ListProps {
+  readonly doc: Y.Doc
+  readonly steps: readonly NextStep[]
+  readonly today: string
+  readonly actor: string
+  readonly isReadOnly: boolean
+  /** Shows a Delete button on each step. */
+  readonly canDelete?: boolean
+  /** Where a step was agreed, in words (e.g. "Meeting of 3 Mar 2026"), by source id. */
+  readonly sourceLabels?: ReadonlyMap<string, string>
+}
+
+export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete = false, sourceLabels }: ListProps) {
+  const { t, i18n } = useTranslation()
+  const language = i18n.resolvedLanguage ?? i18n.language
+  const [problem, setProblem] = useState<string | undefined>()
+  const run = (write: () => void): void => {
+    const problems = attempt(write)
+    const code = unplacedProblem(problems, [])
+    setProblem(code ? t(`errors.${code}`) : undefined)
+  }
+  return (
+    <>
+      {problem ? (
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+      ) : null}
+      <ul className="steps">
+        {steps.map((s) => {
+          const isOverdue = !s.isDone && s.dueDate !== '' && s.dueDate < today
+          const source = s.sourceId ? sourceLabels?.get(s.sourceId) : undefined
+          const metaId = `step-${s.id}-meta`
+          return (
+            <li key={s.id} className={`step${s.isDone ? ' step-done' : ''}${isOverdue ? ' step-overdue' : ''}`}>
+              <label className="step-main">
+                <input
+                  type="checkbox"
+                  checked={s.isDone}
+                  disabled={isReadOnly}
+                  aria-label={t('contacts.steps.doneLabel', { what: s.what })}
+                  aria-describedby={metaId}
+                  onChange={(e) => {
+                    const isDone = e.target.checked
+                    run(() => setNextStepDone(doc, s.id, isDone, actor))
+                  }}
+                />
+                <span className="step-what">{s.what}</span>
+              </label>
+              <p className="step-meta" id={metaId}>
+                <span>{s.toWhom ? t('contacts.steps.fromTo', { who: s.who, toWhom: s.toWhom }) : t('contacts.steps.by', { who: s.who })}</span>
+                {s.dueDate ? <span>{t('contacts.steps.due', { date: formatDate(s.dueDate, language) })}</span> : null}
+                {isOverdue ? <span className="badge badge-overdue">{t('contacts.steps.overdue')}</span> : null}
+                {s.isDone && s.doneBy ? <span>{t('contacts.steps.doneBy', { name: s.doneBy })}</span> : null}
+                {source ? <span>{source}</span> : null}
+              </p>
+              {canDelete ? (
+                <button
+                  type="button"
+                  className="button-quiet button-compact step-delete"
+                  disabled={isReadOnly}
+                  aria-label={t('contacts.steps.deleteLabel', { what: s.what })}
+                  onClick={() => run(() => deleteNextStep(doc, s.id, actor))}
+                >
+                  {t('contacts.steps.delete')}
+                </button>
+              ) : null}
+            </li>
+          )
+        })}
+      </ul>
+    </>
+  )
+}
+
+interface FormProps {
+  readonly doc: Y.Doc
+  readonly actor: string
+  readonly isReadOnly: boolean
+  /** The meeting (or other record) it was agreed at; '' when added by hand. */
+  readonly sourceId?: string
+  /** Names offered while typing who and to whom. */
+  readonly names?: readonly string[]
+  readonly onAdded?: () => void
+  readonly onCancel?: () => void
+}
+
+const EMPTY = { who: '', what: '', toWhom: '', dueDate: '' }
+const FIELDS = ['who', 'what', 'toWhom', 'dueDate'] as const
+
+export function NextStepForm({ doc, actor, isReadOnly, sourceId = '', names = [], onAdded, onCancel }: FormProps) {
+  const { t } = useTranslation()
+  const uid = useId()
+  const [values, setValues] = useState(EMPTY)
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const idOf = (f: string): string => `${uid}-${f}`
+  const errorOf = (f: string): string | undefined => {
+    const code = problems.get(f)
+    // the domain reports an empty who or what as nameRequired ("Fill in a name"), which misleads for "what"
+    if (code === 'nameRequired' && f === 'what') return t('contacts.steps.whatRequired')
+    if (code === 'nameRequired' && f === 'who') return t('contacts.steps.whoRequired')
+    return code ? t(`errors.${code}`) : undefined
+  }
+  const formProblem = unplacedProblem(problems, FIELDS)
+
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    if (isReadOnly) return
+    const found = attempt(() => addNextStep(doc, { ...values, sourceId }, actor))
+    setProblems(found)
+    if (found.size === 0) {
+      setValues(EMPTY)
+      onAdded?.()
+      document.getElementById(idOf('who'))?.focus()
+    } else {
+      const first = FIELDS.find((f) => found.has(f))
+      if (first) document.getElementById(idOf(first))?.focus()
+    }
+  }
+
+  const set = (f: (typeof FIELDS)[number], v: string): void => setValues((prev) => ({ ...prev, [f]: v }))
+
+  return (
+    <form className="form step-form" noValidate onSubmit={submit}>
+      <fieldset className="plain" disabled={isReadOnly}>
+        <div className="row">
+          <Field id={idOf('who')} label={t('contacts.steps.who')} hint={t('contacts.steps.whoHint')} error={errorOf('who')}>
+            {(c) => <input {...c} type="text" list={`${uid}-names`} autoComplete="off" value={values.who} onChange={(e) => set('who', e.target.value)} />}
+          </Field>
+          <Field id={idOf('toWhom')} label={t('contacts.steps.toWhom')} error={errorOf('toWhom')}>
+            {(c) => <input {...c} type="text" list={`${uid}-names`} autoComplete="off" value={values.toWhom} onChange={(e) => set('toWhom', e.target.value)} />}
+          </Field>
+        </div>
+        <Field id={idOf('what')} label={t('contacts.steps.what')} hint={t('contacts.steps.whatHint')} error={errorOf('what')}>
+          {(c) => <input {...c} type="text" autoComplete="off" value={values.what} onChange={(e) => set('what', e.target.value)} />}
+        </Field>
+        <Field id={idOf('dueDate')} label={t('contacts.steps.dueDate')} error={errorOf('dueDate')}>
+          {(c) => <input {...c} type="date" value={values.dueDate} onChange={(e) => set('dueDate', e.target.value)} />}
+        </Field>
+        <datalist id={`${uid}-names`}>
+          {[...new Set(names)].map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
+      </fieldset>
+      {formProblem ? (
+        <p role="alert" className="form-error">
+          {t(`errors.${formProblem}`)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="button-primary" disabled={isReadOnly}>
+          {t('contacts.steps.add')}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button-quiet" onClick={onCancel}>
+            {t('contacts.steps.cancel')}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,93 @@
+/**
+ * Shared pieces of the planning-cycle screens (this week, feedback, contacts, working group):
+ * the props they all get, the device's own date, dates written out in full, and turning the
+ * domain's validation problems into per-field messages.
+ *
+ * Trap: "today" is the date on the device's clock in its own time zone, not in UTC — a teacher in
+ * Kigali at 01:30 is already on the next day while UTC is not.
+ */
+import type * as Y from 'yjs'
+import { DomainError, ValidationError, listFeedback, readActivity, type DomainErrorCode, type PartnershipMeta, type Reflection } from '../domain'
+import type { PartnershipEntry } from '../storage'
+
+export interface CycleScreenProps {
+  readonly doc: Y.Doc
+  readonly roomId: string
+  readonly entry: PartnershipEntry
+  readonly meta: PartnershipMeta
+  readonly actor: string
+  readonly isReadOnly: boolean
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** The device's local calendar date, YYYY-MM-DD. */
+export function localToday(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+function utcDate(iso: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
+}
+
+/** "Tuesday 3 March 2026", in the chosen language. */
+export function formatDayLong(iso: string, language: string): string {
+  const d = utcDate(iso)
+  if (!d) return iso
+  return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
+}
+
+/** Weekday names in the chosen language, Monday first (the domain's 0 = Monday). */
+export function weekdayNames(language: string): string[] {
+  const f = new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' })
+  // 2024-01-01 was a Monday
+  return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))))
+}
+
+/** Field → problem code; the key '' holds a problem that belongs to no field. */
+export type Problems = ReadonlyMap<string, DomainErrorCode>
+
+export const NO_PROBLEMS: Problems = new Map()
+
+/** The problems a domain call reported, by field; anything that is not a DomainError is rethrown. */
+export function problemsOf(error: unknown): Problems {
+  if (error instanceof ValidationError) {
+    const out = new Map<string, DomainErrorCode>()
+    for (const issue of error.issues) if (!out.has(issue.field ?? '')) out.set(issue.field ?? '', issue.code)
+    return out
+  }
+  if (error instanceof DomainError) return new Map([['', error.code]])
+  throw error
+}
+
+/** Runs a domain write; returns its problems (empty when it worked). */
+export function attempt(write: () => void): Problems {
+  try {
+    write()
+    return NO_PROBLEMS
+  } catch (error) {
+    return problemsOf(error)
+  }
+}
+
+/** The first problem that none of `fields` shows, for a message at the form. */
+export function unplacedProblem(problems: Problems, fields: readonly string[]): DomainErrorCode | undefined {
+  for (const [field, code] of problems) if (!fields.includes(field)) return code
+  return undefined
+}
+
+/** What a reflection is about: the activity's or the feedback moment's title, if still there. */
+export function reflectionSubject(doc: Y.Doc, r: Reflection): { readonly kind: 'activity' | 'moment' | 'none'; readonly title: string } {
+  if (r.activityId) {
+    const a = readActivity(doc, r.activityId)
+    if (a) return { kind: 'activity', title: a.title }
+  }
+  if (r.momentId) {
+    const m = listFeedback(doc).moments.find((x) => x.id === r.momentId)
+    if (m) return { kind: 'moment', title: m.title }
+  }
+  return { kind: 'none', title: '' }
+}
