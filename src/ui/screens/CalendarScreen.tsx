@@ -160,8 +160,10 @@ export function CalendarScreen({ doc, roomId, meta, actor, isReadOnly }: Props) 
             <h3 id="add-period-heading">{t('calendar.addTitle')}</h3>
             <PeriodForm doc={doc} meta={meta} actor={actor} idPrefix="period" onDone={(text) => setMessage(text)} />
           </section>
-          <FlemishLoader doc={doc} meta={meta} actor={actor} year={year} startMonth={startMonth} onDone={setMessage} />
-          <PartnerTemplate doc={doc} meta={meta} actor={actor} year={year} startMonth={startMonth} onDone={setMessage} />
+          <div className="starting-points">
+            <FlemishLoader doc={doc} meta={meta} actor={actor} year={year} startMonth={startMonth} onDone={setMessage} />
+            <PartnerTemplate doc={doc} meta={meta} actor={actor} year={year} startMonth={startMonth} onDone={setMessage} />
+          </div>
         </div>
       ) : null}
 
