@@ -92,12 +92,40 @@ export function createRelay(config: RelayConfig): Relay {
       }
     })
 
+  /**
+   * `ws` emits 'error' for protocol faults (an unmasked frame, a message over maxPayload); an
+   * 'error' without a listener would end the whole process. Every socket gets one at once.
+   */
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void): void => {
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('error', (err) => {
+        log.debug('socket error', errorFields(err))
+        ws.terminate()
+      })
+      then(ws)
+    })
+  }
+
   const upgradeThenClose = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void => {
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => ws.close(code, reason))
+    upgrade(req, socket, head, (ws) => ws.close(code, reason))
+  }
+
+  /** The request's URL, or undefined when it cannot be parsed (answered with 400). */
+  const parseUrl = (req: IncomingMessage): URL | undefined => {
+    try {
+      return new URL(req.url ?? '/', 'http://x')
+    } catch {
+      return undefined
+    }
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
+    const url = parseUrl(req)
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('Bad request\n')
+      return
+    }
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
       res.end(
@@ -110,15 +138,15 @@ export function createRelay(config: RelayConfig): Relay {
       )
       return
     }
-    if (site?.handle(req, res)) return
+    if (site?.handle(req, res, url)) return
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end('Not found\n')
   })
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const url = new URL(req.url ?? '/', 'http://x')
-    const match = SYNC_PATH.exec(url.pathname)
+    const url = parseUrl(req)
+    const match = url ? SYNC_PATH.exec(url.pathname) : null
     if (!match) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
@@ -141,7 +169,7 @@ export function createRelay(config: RelayConfig): Relay {
       if (socket.destroyed) return
       switch (verdict) {
         case 'ok':
-          wss.handleUpgrade(req, socket, head, (ws: WebSocket) => rooms.join(room, ws, proof.wantsAck))
+          upgrade(req, socket, head, (ws) => rooms.join(room, ws, proof.wantsAck))
           return
         case 'unknownRoom':
           upgradeThenClose(req, socket, head, CLOSE.unknownRoom, 'no partnership with this invite')

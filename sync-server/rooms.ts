@@ -43,8 +43,8 @@ interface Client {
   readonly wantsAck: boolean
   /** Awareness client ids this socket announced, removed when it leaves. */
   readonly awarenessIds: Set<number>
-  /** Number of the newest acknowledgement queued for this socket. */
-  ackSeq: number
+  /** This socket sent an update that has not been acknowledged yet. */
+  needsAck: boolean
 }
 
 class Room {
@@ -57,6 +57,11 @@ class Room {
   appendedSinceLoad = 0
   isFailed = false
   unloadTimer: ReturnType<typeof setTimeout> | undefined
+  /** Sockets waiting for the room to load (not in `clients` yet). */
+  joining = 0
+  /** Writes queued and not finished. */
+  pendingWrites = 0
+  isAckScheduled = false
 
   constructor(name: string, load: Promise<Y.Doc>) {
     this.name = name
@@ -140,10 +145,12 @@ export class Rooms {
     })
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       const sender = room.clients.get(origin as WebSocket)
+      room.pendingWrites++
       void room
         .enqueueWrite(async () => {
           if (room.isFailed) throw new Error('room failed')
           await this.store.append(room.name, update)
+          room.pendingWrites--
           room.appendedSinceLoad++
           const e = encoding.createEncoder()
           encoding.writeVarUint(e, MESSAGE_SYNC)
@@ -176,7 +183,8 @@ export class Rooms {
       clearTimeout(room.unloadTimer)
       room.unloadTimer = undefined
     }
-    const client: Client = { ws, wantsAck, awarenessIds: new Set(), ackSeq: 0 }
+    const client: Client = { ws, wantsAck, awarenessIds: new Set(), needsAck: false }
+    room.joining++
     const queue: Uint8Array[] = []
     let isReady = false
     ws.on('message', (data, isBinary) => {
@@ -186,14 +194,16 @@ export class Rooms {
       }
       const bytes = toBytes(data)
       if (isReady) this.handleMessage(room, client, bytes)
-      else if (queue.length >= this.config.maxQueuedMessages) ws.close(CLOSE.tooLarge, 'too many messages before the room loaded')
+      else if (queue.length >= this.config.maxQueuedMessages) ws.close(CLOSE.busy, 'too many messages before the room loaded')
       else queue.push(bytes)
     })
     ws.on('close', () => this.leave(room, client))
     room.loaded.then(
       () => {
+        room.joining--
         if (room.isFailed || ws.readyState !== ws.OPEN) {
           if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable')
+          this.unloadWhenIdle(room) // the socket left while the room loaded
           return
         }
         room.clients.set(ws, client)
@@ -202,6 +212,7 @@ export class Rooms {
         for (const m of queue.splice(0)) this.handleMessage(room, client, m)
       },
       () => {
+        room.joining--
         if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable: load failed')
       },
     )
@@ -225,22 +236,35 @@ export class Rooms {
   }
 
   /**
-   * Acknowledges what the room's document holds at this moment, once every write queued before
-   * this moment has landed (writes run in order, so the write queue is the place to wait).
+   * Acknowledges, to every socket waiting for one, what the room's document holds — at a moment
+   * when no write is pending, so everything in the snapshot is on disk. The job waits in the
+   * write queue; if more writes queued up behind it meanwhile, it goes to the back again. One
+   * snapshot serves every waiting socket, however many updates arrived.
    *
    * The whole document's snapshot, not just the last update's: an update whose deletions the
-   * relay already had produces a smaller update event (or none), and acknowledging only that
-   * would leave the sender waiting forever. When several acks queue up for a socket, only the
-   * newest is sent; it covers the others.
+   * relay already had (another device deleted the same text) changes less than it holds, or
+   * nothing, and an acknowledgement of only what changed would never cover it.
    */
   private acknowledge(room: Room, client: Client): void {
-    const doc = room.doc
-    if (!doc) return
-    const snapshot = Y.snapshot(doc)
-    const seq = ++client.ackSeq
+    client.needsAck = true
+    if (room.isAckScheduled) return
+    room.isAckScheduled = true
     void room
       .enqueueWrite(async () => {
-        if (seq === client.ackSeq && room.clients.has(client.ws)) send(client.ws, encodeAck(snapshot))
+        room.isAckScheduled = false
+        if (room.pendingWrites > 0) {
+          this.acknowledge(room, client)
+          return
+        }
+        const doc = room.doc
+        if (!doc) return
+        let ack: Uint8Array | undefined
+        for (const c of room.clients.values()) {
+          if (!c.needsAck) continue
+          ack ??= encodeAck(Y.snapshot(doc))
+          c.needsAck = false
+          send(c.ws, ack)
+        }
       })
       .catch(() => undefined)
   }
@@ -294,13 +318,20 @@ export class Rooms {
     if (room.awareness && client.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(room.awareness, [...client.awarenessIds], null)
     }
-    if (room.clients.size === 0 && !room.isFailed) {
-      room.unloadTimer = setTimeout(() => void this.unload(room), this.config.idleUnloadMs)
-    }
+    this.unloadWhenIdle(room)
+  }
+
+  /** Starts the idle timer when nobody is connected or joining. */
+  private unloadWhenIdle(room: Room): void {
+    if (room.clients.size > 0 || room.joining > 0 || room.isFailed || room.unloadTimer) return
+    room.unloadTimer = setTimeout(() => {
+      room.unloadTimer = undefined
+      void this.unload(room)
+    }, this.config.idleUnloadMs)
   }
 
   private async unload(room: Room): Promise<void> {
-    if (room.clients.size > 0 || this.rooms.get(room.name) !== room) return
+    if (room.clients.size > 0 || room.joining > 0 || this.rooms.get(room.name) !== room) return
     this.rooms.delete(room.name)
     await room.whenWritesSettled()
     if (room.appendedSinceLoad >= this.config.compactAfterUpdates && !room.isFailed) {

@@ -5,12 +5,25 @@
  */
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createLogger, type Level } from './log'
+import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
 import { openLevelStore } from './store'
 
 const env = process.env
-const port = Number(env.PORT ?? 8080)
+
+/** A whole number from the environment, or the default; anything else stops the relay with a clear line. */
+function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`${name} must be a whole number of at least ${min}, not "${raw}"\n`)
+    process.exit(2)
+  }
+  return n
+}
+
+const port = intFromEnv('PORT', 8080, 0)
 const host = env.HOST ?? '0.0.0.0'
 const dataDir = resolve(env.DATA_DIR ?? './data')
 const staticDir = resolve(env.STATIC_DIR ?? './dist')
@@ -18,12 +31,21 @@ const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === en
 const log = createLogger(level)
 
 mkdirSync(dataDir, { recursive: true })
+const store = openLevelStore(dataDir)
+// Fail at start, not on every room: a data folder that cannot be opened (locked by another
+// relay, unreadable) would otherwise look healthy and refuse every school with 4503.
+try {
+  await store.getVerifier('00000000000000000000000000')
+} catch (err) {
+  log.error('cannot open the data folder', { dataDir, ...errorFields(err) })
+  process.exit(1)
+}
 const relay = createRelay({
-  store: openLevelStore(dataDir),
+  store,
   log,
   staticDir,
-  maxMessageBytes: Number(env.MAX_MESSAGE_BYTES ?? DEFAULT_LIMITS.maxMessageBytes),
-  idleUnloadMs: Number(env.IDLE_UNLOAD_MS ?? DEFAULT_LIMITS.idleUnloadMs),
+  maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
+  idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   compactAfterUpdates: DEFAULT_LIMITS.compactAfterUpdates,
 })

@@ -61,7 +61,7 @@ function cacheControlFor(urlPath: string): string {
 
 export interface StaticSite {
   /** Handles the request if it is for the app; returns false when it is not ours (an API path). */
-  handle(req: IncomingMessage, res: ServerResponse): boolean
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean
   readonly fileCount: number
 }
 
@@ -94,10 +94,14 @@ export function serveStatic(root: string): StaticSite {
 
   return {
     fileCount: files.size,
-    handle(req, res) {
+    handle(req, res, url) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false
-      const url = new URL(req.url ?? '/', 'http://x')
-      let path = decodeURIComponent(url.pathname)
+      let path: string
+      try {
+        path = decodeURIComponent(url.pathname)
+      } catch {
+        return false // a malformed escape: not one of our files
+      }
       if (path === '/') path = '/index.html'
       let entry = files.get(path)
       if (!entry) {
@@ -131,7 +135,13 @@ export function serveStatic(root: string): StaticSite {
       headers['Content-Length'] = body.size
       res.writeHead(200, headers)
       if (req.method === 'HEAD') res.end()
-      else createReadStream(body.path).pipe(res)
+      else {
+        // the folder can change under a running relay (a rebuild): a vanished file ends this
+        // response, never the process
+        const stream = createReadStream(body.path)
+        stream.on('error', () => res.destroy())
+        stream.pipe(res)
+      }
       return true
     },
   }

@@ -239,7 +239,9 @@ function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next:
   }
   const rm = responsible as Y.Map<unknown>
   for (const [k, v] of Object.entries(next.responsible)) if (rm.get(k) !== v) rm.set(k, v)
-  for (const k of Array.from(rm.keys())) if (!(k in next.responsible)) rm.delete(k)
+  // remove only entries this app read and the person removed: an entry it could not read (a
+  // newer app's shape) is kept as it is
+  for (const k of Object.keys(prev?.responsible ?? {})) if (!(k in next.responsible)) rm.delete(k)
   let cost = map.get('cost')
   if (!(cost instanceof Y.Map)) {
     cost = new Y.Map<unknown>()
@@ -250,7 +252,7 @@ function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next:
     const old = readMoney(cm.get(k))
     if (!old || old.amount !== v.amount || old.currency !== v.currency) cm.set(k, { amount: v.amount, currency: v.currency })
   }
-  for (const k of Array.from(cm.keys())) if (!(k in next.cost)) cm.delete(k)
+  for (const k of Object.keys(prev?.cost ?? {})) if (!(k in next.cost)) cm.delete(k)
 }
 
 export function createActivity(doc: Y.Doc, input: ActivityInput, actor: string, now: Date = new Date()): string {

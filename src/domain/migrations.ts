@@ -7,7 +7,7 @@
 import type * as Y from 'yjs'
 import { activityMigrations } from './activity'
 import { schoolMigrations } from './schools'
-import { CURRENT_SCHEMA_VERSION, MIGRATION_ORIGIN, metaMap, readSchemaVersion, type Migration } from './schema'
+import { CURRENT_SCHEMA_VERSION, MIGRATION_ORIGIN, markSchemaVersion, readSchemaVersion, type Migration } from './schema'
 
 /** Every migration of every record type, by version. Version 1 has none: it is the first shape. */
 export const MIGRATIONS: readonly Migration[] = [...activityMigrations, ...schoolMigrations].sort((a, b) => a.toVersion - b.toVersion)
@@ -35,7 +35,7 @@ export function openDocument(doc: Y.Doc, migrations: readonly Migration[] = MIGR
     // which must not share a transaction with this device's own edits (see schools.ts). If the
     // app stops in between, the step runs again next time; steps are idempotent.
     m.up(doc, MIGRATION_ORIGIN)
-    doc.transact(() => metaMap(doc).set('schemaVersion', m.toVersion), MIGRATION_ORIGIN)
+    doc.transact(() => markSchemaVersion(doc, m.toVersion), MIGRATION_ORIGIN)
     migrated.push(m.toVersion)
   }
   return { kind: 'ready', schemaVersion: readSchemaVersion(doc) ?? version, migrated }

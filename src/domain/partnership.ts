@@ -1,7 +1,7 @@
 /** Creating a partnership: meta and the empty records every partnership starts with. */
 import type * as Y from 'yjs'
 import { DomainError } from './errors'
-import { CURRENT_SCHEMA_VERSION, metaMap, readSchemaVersion, validateNewPartnership, type NewPartnership } from './schema'
+import { CURRENT_SCHEMA_VERSION, markSchemaVersion, metaMap, readSchemaVersion, validateNewPartnership, type NewPartnership } from './schema'
 import { ensureSchoolProfiles } from './schools'
 
 /** Writes the meta of a brand-new partnership into an empty document. */
@@ -17,7 +17,7 @@ export function initPartnership(
   if (readSchemaVersion(doc) !== undefined) throw new DomainError('invalidChoice', 'meta', 'document already initialised')
   doc.transact(() => {
     const meta = metaMap(doc)
-    meta.set('schemaVersion', CURRENT_SCHEMA_VERSION)
+    markSchemaVersion(doc, CURRENT_SCHEMA_VERSION)
     meta.set('name', input.name.trim())
     meta.set('createdAt', now.toISOString())
     meta.set('createdBy', actor)

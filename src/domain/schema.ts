@@ -72,9 +72,29 @@ export function collection(doc: Y.Doc, name: CollectionName): Y.Map<Y.Map<unknow
   return doc.getMap(name)
 }
 
+/**
+ * The document's schema version: the highest of `schemaVersion` and every `version:<n>` mark.
+ * `schemaVersion` alone is last-writer-wins: a device that migrated to 2 can overwrite another's
+ * 3 when both merge. The marks are separate keys, so none is ever lost, and the version never
+ * goes down.
+ */
 export function readSchemaVersion(doc: Y.Doc): number | undefined {
-  const v = metaMap(doc).get('schemaVersion')
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined
+  const meta = metaMap(doc)
+  const v = meta.get('schemaVersion')
+  let best = typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined
+  for (const key of meta.keys()) {
+    const m = /^version:(\d+)$/.exec(key)
+    if (m && meta.get(key) === true) best = Math.max(best ?? 0, Number(m[1]))
+  }
+  return best
+}
+
+/** Records that the document has reached `version` (both forms, see readSchemaVersion). */
+export function markSchemaVersion(doc: Y.Doc, version: number): void {
+  const meta = metaMap(doc)
+  if (meta.get(`version:${version}`) !== true) meta.set(`version:${version}`, true)
+  const best = readSchemaVersion(doc) ?? version
+  if (meta.get('schemaVersion') !== best) meta.set('schemaVersion', best)
 }
 
 /** True when the document was written by a newer app than this one. */

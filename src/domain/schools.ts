@@ -20,8 +20,18 @@ import { assertWritable, collection, metaMap, readMeta, type Migration, type Sch
 import { readNumber, readString, readStringList, readText, stampUpdated } from './record'
 import { setTextMinimal } from './text'
 
-/** Fixed client id for the items `ensureSchoolProfiles` creates (never used by a real device's edits). */
-const PROFILE_CLIENT_ID = 0x5c401002
+/**
+ * The client id that creates the profile record of `schoolId`: derived from the id (FNV-1a), so
+ * every device builds the same items for the same school, and different schools never share ids.
+ */
+export function profileClientId(schoolId: string): number {
+  let h = 0x811c9dc5
+  for (const ch of `scholenband-profile:${schoolId}`) {
+    h ^= ch.codePointAt(0)!
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h === 0 ? 1 : h
+}
 
 export const COMMUNICATION_MEANS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'internet-at-school', 'computer-room', 'traveller'] as const
 export type CommunicationMeans = (typeof COMMUNICATION_MEANS)[number]
@@ -69,30 +79,29 @@ function schools(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 
 /**
- * Creates the empty profile records of both schools if they are missing. Deterministic: the same
- * items on every device, so running it on two devices offline merges into one record per school.
+ * Creates the empty profile record of each school that lacks one. Deterministic: the same items
+ * on every device, so running it on two devices offline merges into one record per school.
  */
 export function ensureSchoolProfiles(doc: Y.Doc, origin: unknown = null): void {
-  const meta = readMeta(doc)
-  if (!meta) return
-  const missing = [meta.schoolA.id, meta.schoolB.id].filter((id) => !(schools(doc).get(id) instanceof Y.Map))
-  if (missing.length === 0) return
-  if (missing.length === 1 && schools(doc).has(missing[0]!)) return // a foreign value: leave it
-  const scratch = new Y.Doc({ gc: false })
-  scratch.clientID = PROFILE_CLIENT_ID
-  scratch.transact(() => {
-    // always both, in the order of meta, so every device builds byte-identical items
-    for (const id of [meta.schoolA.id, meta.schoolB.id]) {
+  if (!readMeta(doc)) return
+  for (const key of ['schoolA', 'schoolB']) {
+    // only from a real id in meta, never from a reader's fallback: devices must agree on it
+    const school = metaMap(doc).get(key) as { id?: unknown } | undefined
+    const id = school && typeof school.id === 'string' && school.id ? school.id : undefined
+    if (!id || schools(doc).has(id)) continue
+    const scratch = new Y.Doc({ gc: false })
+    scratch.clientID = profileClientId(id)
+    scratch.transact(() => {
       const record = new Y.Map<unknown>()
       scratch.getMap('schools').set(id, record)
       record.set('vision', new Y.Text())
       record.set('motivation', new Y.Text())
       record.set('leaders', new Y.Map())
-    }
-  })
-  const update = Y.encodeStateAsUpdate(scratch)
-  scratch.destroy()
-  if (missing.length === 2) Y.applyUpdate(doc, update, origin)
+    })
+    const update = Y.encodeStateAsUpdate(scratch)
+    scratch.destroy()
+    Y.applyUpdate(doc, update, origin)
+  }
 }
 
 export const schoolMigrations: readonly Migration[] = [

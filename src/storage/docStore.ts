@@ -31,20 +31,20 @@ export function openLocalDocument(roomId: string): LocalDocument {
   const doc = new Y.Doc()
   const journal = new Journal(name)
   // journal entries first: they may hold the last edit before a tab was closed
-  const replayedUpTo = replayJournal(journal, doc, JOURNAL_ORIGIN)
+  const replayed = replayJournal(journal, doc, JOURNAL_ORIGIN)
   const persistence = new IndexeddbPersistence(name, doc)
 
-  /** After a write was queued by y-indexeddb, wait for it to commit, then drop the journal entry. */
-  const confirmAfterCommit = (seq: number): void => {
+  /** After a write was queued by y-indexeddb, wait for it to finish, then run `confirm`. */
+  const afterCommit = (confirm: () => void): void => {
     const db = persistence.db
     if (!db) {
       // not open yet: the full state is written while loading; confirm after that
-      void persistence.whenSynced.then(() => confirmAfterCommit(seq))
+      void persistence.whenSynced.then(() => afterCommit(confirm))
       return
     }
     try {
       const tx = db.transaction(['updates'], 'readonly')
-      tx.oncomplete = () => journal.confirm(seq)
+      tx.oncomplete = confirm
     } catch {
       /* database closing: the journal keeps the entry for next time */
     }
@@ -53,15 +53,15 @@ export function openLocalDocument(roomId: string): LocalDocument {
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (!isLocalOrigin(origin) || origin === JOURNAL_ORIGIN) return
     const seq = journal.append(update)
-    if (seq !== undefined) confirmAfterCommit(seq)
+    if (seq !== undefined) afterCommit(() => journal.confirm(seq))
   }
   // registered after y-indexeddb's own handler, so its transaction is created before ours
   doc.on('update', onUpdate)
 
   let isEmptyOnLoad = false
   const whenLoaded = persistence.whenSynced.then(() => {
-    isEmptyOnLoad = replayedUpTo === 0 && doc.store.clients.size === 0
-    if (replayedUpTo > 0) confirmAfterCommit(replayedUpTo)
+    isEmptyOnLoad = replayed.size === 0 && doc.store.clients.size === 0
+    if (replayed.size > 0) afterCommit(() => journal.confirmReplayed(replayed))
   })
 
   return {

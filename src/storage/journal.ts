@@ -20,6 +20,8 @@ const PREFIX = 'sb-journal:'
 
 interface Entry {
   readonly seq: number
+  /** Which Journal instance wrote it (two tabs may journal the same document). */
+  readonly o: string
   /** base64 of the Yjs update */
   readonly u: string
 }
@@ -47,12 +49,10 @@ function storage(): Storage | undefined {
 
 export class Journal {
   private readonly key: string
-  private seq = 0
+  private readonly owner = Math.random().toString(36).slice(2, 10)
 
   constructor(docName: string) {
     this.key = PREFIX + docName
-    const entries = this.read()
-    this.seq = entries.reduce((m, e) => Math.max(m, e.seq), 0)
   }
 
   private read(): Entry[] {
@@ -61,7 +61,9 @@ export class Journal {
     try {
       const parsed: unknown = JSON.parse(raw)
       return Array.isArray(parsed)
-        ? parsed.filter((e): e is Entry => typeof e === 'object' && e !== null && typeof e.seq === 'number' && typeof e.u === 'string')
+        ? parsed.filter(
+            (e): e is Entry => typeof e === 'object' && e !== null && typeof e.seq === 'number' && typeof e.u === 'string' && typeof e.o === 'string',
+          )
         : []
     } catch {
       return []
@@ -79,8 +81,9 @@ export class Journal {
   append(update: Uint8Array): number | undefined {
     try {
       const entries = this.read()
-      const seq = ++this.seq
-      entries.push({ seq, u: toB64(update) })
+      // numbered after whatever is stored now, so entries of another tab are never overtaken
+      const seq = entries.reduce((m, e) => Math.max(m, e.seq), 0) + 1
+      entries.push({ seq, o: this.owner, u: toB64(update) })
       this.write(entries)
       return seq
     } catch {
@@ -89,10 +92,19 @@ export class Journal {
     }
   }
 
-  /** Drops every entry up to and including `seq`. */
+  /** Drops this instance's entries up to and including `seq` (another tab's stay). */
   confirm(seq: number): void {
     try {
-      this.write(this.read().filter((e) => e.seq > seq))
+      this.write(this.read().filter((e) => e.o !== this.owner || e.seq > seq))
+    } catch {
+      /* nothing to do: the entry is applied again on next open, harmlessly */
+    }
+  }
+
+  /** Drops the entries with these sequence numbers, whoever wrote them (after a replay). */
+  confirmReplayed(seqs: ReadonlySet<number>): void {
+    try {
+      this.write(this.read().filter((e) => !seqs.has(e.seq)))
     } catch {
       /* nothing to do: the entry is applied again on next open, harmlessly */
     }
@@ -112,12 +124,16 @@ export class Journal {
   }
 }
 
-/** Applies what the journal holds to the document, marked with `origin` so it is not journaled again. */
-export function replayJournal(journal: Journal, doc: Y.Doc, origin: unknown): number {
+/**
+ * Applies what the journal holds to the document, marked with `origin` so it is not journaled
+ * again. Returns the sequence numbers replayed (to confirm once IndexedDB holds them).
+ */
+export function replayJournal(journal: Journal, doc: Y.Doc, origin: unknown): Set<number> {
   const entries = journal.pending()
-  if (entries.length === 0) return 0
-  Y.transact(doc, () => {
-    for (const e of entries) Y.applyUpdate(doc, e.update)
-  }, origin)
-  return entries[entries.length - 1]!.seq
+  if (entries.length > 0) {
+    Y.transact(doc, () => {
+      for (const e of entries) Y.applyUpdate(doc, e.update)
+    }, origin)
+  }
+  return new Set(entries.map((e) => e.seq))
 }

@@ -106,6 +106,16 @@ export class PartnershipConnection {
       this.provider.maxBackoffTime = jitteredBackoff(this.provider.wsUnsuccessfulReconnects + 1)
       const reason = event ? reasonOfCode(event.code) : undefined
       if (reason) this.lastError = reason
+      if (reason === 'tooLarge') {
+        // y-websocket would send the same oversized message again on every reconnect
+        // (y-websocket#189); stop, keep the change on this device, and say why
+        this.provider.shouldConnect = false
+        this.refusal = reason
+      }
+      // what the relay holds is asked again on the next connection: if it lost data in between,
+      // its greeting says so, and "Synced" waits until the changes are back on it
+      this.known = Y.emptySnapshot
+      this.isFullyAcked = false
       this.recompute()
     })
     this.provider.on('closed', ({ code }) => {

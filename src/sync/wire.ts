@@ -45,8 +45,10 @@ export const CLOSE = {
   proofRefused: 4403,
   /** `join` to a room the relay has never seen. */
   unknownRoom: 4404,
-  /** A message larger than the relay accepts. */
-  tooLarge: 4413,
+  /** A message larger than the relay accepts (sent by the WebSocket layer itself). */
+  tooLarge: 1009,
+  /** Too many messages before the room loaded; try again later. */
+  busy: 4529,
   /** A frame that is not a valid message. */
   malformed: 4422,
   /** The room could not be loaded or stored; try again later. Never an empty document. */
@@ -123,7 +125,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 export const ROOM_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/
 
 export function isRoomId(value: string): boolean {
-  return ROOM_ID_PATTERN.test(value)
+  // the pattern, and zero padding bits: one room has exactly one spelling
+  return ROOM_ID_PATTERN.test(value) && fromBase32(value.toUpperCase(), ROOM_ID_BYTES) !== undefined
 }
 
 export interface Invite {

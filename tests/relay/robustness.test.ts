@@ -115,3 +115,75 @@ describe('bad frames', () => {
     a.conn.destroy()
   })
 })
+
+describe('hostile input does not stop the relay', () => {
+  const alive = async (): Promise<void> => {
+    const res = await fetch(`${relay.httpUrl}/healthz`)
+    expect(res.status).toBe(200)
+  }
+
+  it('survives an unmasked frame on a socket without any proof', async () => {
+    const { connect } = await import('node:net')
+    await new Promise<void>((resolve) => {
+      const sock = connect(relay.port, '127.0.0.1', () => {
+        sock.write(
+          `GET /sync/${newInvite().roomId} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: scholenband.v1\r\n\r\n',
+        )
+      })
+      let sent = false
+      sock.on('data', () => {
+        if (sent) return
+        sent = true
+        sock.write(Buffer.from([0x82, 0x01, 0x01])) // a client frame must be masked
+      })
+      sock.on('close', () => resolve())
+      sock.on('error', () => resolve())
+      setTimeout(() => sock.destroy(), 1000)
+    })
+    await alive()
+  })
+
+  it('survives a message over the size limit, and the app stops resending it', async () => {
+    const limited = await startRelay({ env: { MAX_MESSAGE_BYTES: '65536' } })
+    try {
+      const invite = newInvite()
+      const a = appConnection(limited.wsUrl, invite, 'create')
+      await waitFor(() => a.conn.getState().kind === 'synced', 'synced')
+      a.doc.getText('t').insert(0, 'x'.repeat(200_000))
+      await waitFor(() => a.conn.getState().kind === 'refused', 'refused for size')
+      expect(a.conn.getState()).toMatchObject({ kind: 'refused', reason: 'tooLarge' })
+      const res = await fetch(`${limited.httpUrl}/healthz`)
+      expect(res.status).toBe(200)
+      expect(a.doc.getText('t').length).toBe(200_000) // still on the device
+      a.conn.destroy()
+    } finally {
+      await limited.stop()
+    }
+  })
+
+  it('answers malformed addresses without dying', async () => {
+    const { connect } = await import('node:net')
+    const raw = (request: string): Promise<string> =>
+      new Promise((resolve) => {
+        let out = ''
+        const sock = connect(relay.port, '127.0.0.1', () => sock.write(request))
+        sock.on('data', (d) => (out += d.toString()))
+        sock.on('close', () => resolve(out))
+        sock.on('error', () => resolve(out))
+        setTimeout(() => sock.destroy(), 1000)
+      })
+    expect((await fetch(`${relay.httpUrl}/%zz`)).status).toBe(404)
+    expect(await raw('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1.1 400/)
+    await raw('GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+    await alive()
+  })
+
+  it('answers a file removed from the build folder without dying', async () => {
+    const { rmSync } = await import('node:fs')
+    rmSync(join(site, 'assets/app-abc123.js'))
+    rmSync(join(site, 'assets/app-abc123.js.gz'))
+    await fetch(`${relay.httpUrl}/assets/app-abc123.js`).then((r) => r.text()).catch(() => 'failed')
+    await alive()
+  })
+})

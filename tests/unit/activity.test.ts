@@ -215,3 +215,23 @@ describe('partnership meta', () => {
     expect(() => initPartnership(doc, { name: 'x', ourSchoolName: 'y', partnerSchoolName: 'z' }, { schoolAId: '1', schoolBId: '2' }, 'An')).toThrow()
   })
 })
+
+describe('fields this app does not understand', () => {
+  it('keeps them through an unrelated edit', () => {
+    const { doc, a, b } = newPartnership()
+    const id = createActivity(doc, { ...letters, responsible: { [a]: 'Ms Peeters' }, cost: { [a]: { amount: 10, currency: 'EUR' } } }, 'An')
+    const map = doc.getMap<Y.Map<unknown>>('activities').get(id)!
+    // a newer app wrote richer shapes for school b
+    ;(map.get('responsible') as Y.Map<unknown>).set(b, { names: ['Jean'], phone: '+250' })
+    ;(map.get('cost') as Y.Map<unknown>).set(b, { min: 1000, max: 2000, currency: 'RWF' })
+    map.set('photoHash', 'abc123')
+    updateActivity(doc, id, { title: 'Renamed' }, 'An')
+    expect((map.get('responsible') as Y.Map<unknown>).get(b)).toEqual({ names: ['Jean'], phone: '+250' })
+    expect((map.get('cost') as Y.Map<unknown>).get(b)).toEqual({ min: 1000, max: 2000, currency: 'RWF' })
+    expect(map.get('photoHash')).toBe('abc123')
+    // removing what this app knows still works
+    updateActivity(doc, id, { responsible: {}, cost: {} }, 'An')
+    expect((map.get('responsible') as Y.Map<unknown>).has(a)).toBe(false)
+    expect((map.get('cost') as Y.Map<unknown>).has(a)).toBe(false)
+  })
+})

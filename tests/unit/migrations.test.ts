@@ -10,6 +10,7 @@ import {
   metaMap,
   initPartnership,
   openDocument,
+  readSchemaVersion,
   readSchoolProfiles,
   updateSchoolProfile,
   readMeta,
@@ -85,6 +86,31 @@ describe('migrations', () => {
     expect(activity?.get('partnerInput')).toBeInstanceOf(Y.Map)
     expect(metaMap(north).get('schemaVersion')).toBe(next)
     expect(north.getMap('activities').toJSON()).toEqual(south.getMap('activities').toJSON())
+  })
+
+  it('never lowers the version when a device that migrated less merges with one that migrated more', () => {
+    const next: Migration = { toVersion: CURRENT_SCHEMA_VERSION + 1, description: 'a later step', up: () => undefined }
+    for (let i = 0; i < 20; i++) {
+      const ahead = loadV1()
+      const behind = loadV1()
+      openDocument(ahead, [...MIGRATIONS, next])
+      openDocument(behind)
+      Y.applyUpdate(ahead, Y.encodeStateAsUpdate(behind))
+      Y.applyUpdate(behind, Y.encodeStateAsUpdate(ahead))
+      expect(readSchemaVersion(ahead)).toBe(CURRENT_SCHEMA_VERSION + 1)
+      expect(readSchemaVersion(behind)).toBe(CURRENT_SCHEMA_VERSION + 1)
+      // so the app that knows less opens it read-only
+      expect(openDocument(behind).kind).toBe('too-new')
+    }
+  })
+
+  it('creates profiles only from real school ids in meta', () => {
+    const doc = new Y.Doc()
+    doc.getMap('meta').set('schemaVersion', 1)
+    doc.getMap('meta').set('schoolA', { name: 'no id' })
+    doc.getMap('meta').set('schoolB', { id: 'huye', name: 'GS Huye' })
+    openDocument(doc)
+    expect([...doc.getMap('schools').keys()]).toEqual(['huye'])
   })
 
   it('keeps the device client id while creating and migrating (Yjs changes it when it thinks another device uses it)', () => {

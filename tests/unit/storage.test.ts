@@ -124,3 +124,17 @@ describe('registry', () => {
     db.close()
   })
 })
+
+describe('journal shared by two tabs', () => {
+  it('never drops the other tab’s entry when one tab confirms its own', () => {
+    const one = new Journal('shared-doc')
+    const two = new Journal('shared-doc')
+    const s1 = one.append(new Uint8Array([1]))
+    const s2 = two.append(new Uint8Array([2]))
+    expect(s2).toBe(s1! + 1)
+    one.confirm(s1!)
+    expect(two.pending().map((e) => [...e.update])).toEqual([[2]])
+    two.confirm(s2!)
+    expect(one.pending()).toEqual([])
+  })
+})
