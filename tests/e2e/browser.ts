@@ -72,7 +72,9 @@ export async function joinPartnership(page: Page, code: string): Promise<void> {
   await page.getByRole('button', { name: 'Join', exact: true }).click()
 }
 
-export async function goTo(page: Page, screen: 'Action plan' | 'Settings'): Promise<void> {
+export type Section = 'This week' | 'Action plan' | 'Calendar' | 'Feedback' | 'Schools' | 'Contacts' | 'Working group' | 'Settings'
+
+export async function goTo(page: Page, screen: Section): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: screen }).or(page.getByRole('navigation').getByRole('button', { name: screen })).first().click()
 }
 

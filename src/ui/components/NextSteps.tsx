@@ -21,16 +21,18 @@ interface ListProps {
   readonly canDelete?: boolean
   /** Where a step was agreed, in words (e.g. "Meeting of 3 Mar 2026"), by source id. */
   readonly sourceLabels?: ReadonlyMap<string, string>
+  /** Told after a step was ticked or unticked here. */
+  readonly onToggled?: (id: string, isDone: boolean) => void
 }
 
-export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete = false, sourceLabels }: ListProps) {
+export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete = false, sourceLabels, onToggled }: ListProps) {
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const [problem, setProblem] = useState<string | undefined>()
-  const run = (write: () => void): void => {
-    const problems = attempt(write)
-    const code = unplacedProblem(problems, [])
+  const run = (write: () => void): boolean => {
+    const code = unplacedProblem(attempt(write), [])
     setProblem(code ? t(`errors.${code}`) : undefined)
+    return code === undefined
   }
   return (
     <>
@@ -55,7 +57,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
                   aria-describedby={metaId}
                   onChange={(e) => {
                     const isDone = e.target.checked
-                    run(() => setNextStepDone(doc, s.id, isDone, actor))
+                    if (run(() => setNextStepDone(doc, s.id, isDone, actor))) onToggled?.(s.id, isDone)
                   }}
                 />
                 <span className="step-what">{s.what}</span>

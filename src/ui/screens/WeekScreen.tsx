@@ -6,7 +6,7 @@
  */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { computeThisWeek, daysBetween, readActivity, startReflection, type Activity, type FeedbackMoment, type PartnerInputRequest } from '../../domain'
+import { computeThisWeek, daysBetween, listNextSteps, readActivity, startReflection, type Activity, type FeedbackMoment, type PartnerInputRequest } from '../../domain'
 import { NextStepList } from '../components/NextSteps'
 import { attempt, formatDayLong, localToday, unplacedProblem, type CycleScreenProps } from '../cycle'
 import { formatDate, formatDateRange } from '../format'
@@ -20,6 +20,8 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [problem, setProblem] = useState<string | undefined>()
+  // steps ticked off here stay in sight (ticked) until the screen is left, so a slip can be undone
+  const [tickedHere, setTickedHere] = useState<ReadonlySet<string>>(new Set())
   const today = localToday()
   // read on every render: the parent renders again whenever the document changes
   const week = computeThisWeek(doc, today)
@@ -36,6 +38,8 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
   }
 
   const dueCount = week.feedbackMoments.length + week.reflectionsDue.length
+  const openIds = new Set(week.openSteps.map((s) => s.id))
+  const steps = listNextSteps(doc).filter((s) => openIds.has(s.id) || (s.isDone && tickedHere.has(s.id)))
 
   return (
     <section aria-labelledby="week-heading" className="cycle">
@@ -62,10 +66,19 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
 
       <section className="card" aria-labelledby="week-steps-heading">
         <h3 id="week-steps-heading">{t('week.steps')}</h3>
-        {week.openSteps.length === 0 ? (
+        {steps.length === 0 ? (
           <p className="muted">{t('week.stepsEmpty')}</p>
         ) : (
-          <NextStepList doc={doc} steps={week.openSteps} today={today} actor={actor} isReadOnly={isReadOnly} />
+          <NextStepList
+            doc={doc}
+            steps={steps}
+            today={today}
+            actor={actor}
+            isReadOnly={isReadOnly}
+            onToggled={(id, isDone) => {
+              if (isDone) setTickedHere((prev) => new Set(prev).add(id))
+            }}
+          />
         )}
         <p className="card-footer">
           <a href={contactsHref(roomId)}>{week.openSteps.length === 0 ? t('week.addStep') : t('week.allSteps')}</a>
