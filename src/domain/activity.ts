@@ -13,7 +13,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { setTextMinimal } from './text'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
-import { readString, readText, stampCreated, stampUpdated, tombstone, untombstone } from './record'
+import { deleteRecord, readString, readText, stampCreated, stampUpdated, untombstone } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -293,8 +293,7 @@ export function updateActivity(
 
 /** Tombstones an activity; `restoreActivity` undoes it. */
 export function deleteActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  tombstone(doc, existing(doc, id), actor, now)
+  deleteRecord(doc, 'activities', id, actor, now)
 }
 
 export function restoreActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {

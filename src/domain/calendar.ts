@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { readString, stampCreated, stampUpdated, tombstone } from './record'
+import { readString, stampCreated, stampUpdated, deleteRecord } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
@@ -116,10 +116,7 @@ export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>
 }
 
 export function deletePeriod(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const map = periods(doc).get(id)
-  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, map, actor, now)
+  deleteRecord(doc, 'calendar', id, actor, now)
 }
 
 export function listPeriods(doc: Y.Doc, opts: { schoolId?: string } = {}): CalendarPeriod[] {

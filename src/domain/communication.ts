@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, isIsoDate, weekday } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { readBoolean, readString, stampCreated, stampUpdated, tombstone } from './record'
+import { readBoolean, readString, stampCreated, stampUpdated, deleteRecord } from './record'
 
 // ---- people ---------------------------------------------------------------------------------
 
@@ -92,10 +92,7 @@ export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>
 }
 
 export function deletePerson(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = people(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, m, actor, now)
+  deleteRecord(doc, 'contacts', id, actor, now)
 }
 
 export function listPeople(doc: Y.Doc, opts: { schoolId?: string } = {}): Person[] {
@@ -297,10 +294,7 @@ export function setNextStepDone(doc: Y.Doc, id: string, isDone: boolean, actor: 
 }
 
 export function deleteNextStep(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = steps(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, m, actor, now)
+  deleteRecord(doc, 'nextSteps', id, actor, now)
 }
 
 export function listNextSteps(doc: Y.Doc, opts: { sourceId?: string; isOpen?: boolean } = {}): NextStep[] {

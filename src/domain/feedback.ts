@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, readMeta } from './schema'
-import { readString, readText, stampCreated, stampUpdated, tombstone } from './record'
+import { readString, readText, stampCreated, stampUpdated, deleteRecord } from './record'
 import { setTextMinimal } from './text'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
@@ -125,10 +125,7 @@ export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answe
 }
 
 export function deleteFeedback(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = feedback(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, m, actor, now)
+  deleteRecord(doc, 'feedback', id, actor, now)
 }
 
 function toAnswers(v: unknown): Answers {

@@ -9,7 +9,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection } from './schema'
-import { readString, readText, stampCreated, stampUpdated, tombstone } from './record'
+import { readString, readText, stampCreated, stampUpdated, deleteRecord } from './record'
 import { setTextMinimal } from './text'
 
 export interface MeetingInput {
@@ -71,10 +71,7 @@ export function updateMeeting(doc: Y.Doc, id: string, patch: Partial<MeetingInpu
 }
 
 export function deleteMeeting(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = meetings(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, m, actor, now)
+  deleteRecord(doc, 'meetings', id, actor, now)
 }
 
 function toMeeting(id: string, m: Y.Map<unknown>): Meeting {

@@ -11,7 +11,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { readBoolean, readString, stampCreated, stampUpdated, tombstone } from './record'
+import { readBoolean, readString, stampCreated, stampUpdated, deleteRecord } from './record'
 
 export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
 export type InputKind = (typeof INPUT_KINDS)[number]
@@ -99,10 +99,7 @@ export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: bool
 }
 
 export function deletePartnerInput(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = requests(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  tombstone(doc, m, actor, now)
+  deleteRecord(doc, 'partnerInput', id, actor, now)
 }
 
 export function listPartnerInput(doc: Y.Doc, opts: { activityId?: string } = {}): PartnerInputRequest[] {

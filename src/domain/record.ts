@@ -3,6 +3,8 @@
  * another device (or another version of the app) wrote, without trusting their types.
  */
 import * as Y from 'yjs'
+import { DomainError } from './errors'
+import { assertWritable, collection, type CollectionName } from './schema'
 
 export function readString(map: Y.Map<unknown>, key: string, fallback = ''): string {
   const v = map.get(key)
@@ -56,4 +58,17 @@ export function untombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: string, now:
     map.set('deletedBy', null)
     stampUpdated(map, actor, now)
   })
+}
+
+/** The record `id` of a collection, or a `notFound` error. */
+export function requireRecord(records: Y.Map<Y.Map<unknown>>, id: string): Y.Map<unknown> {
+  const m = records.get(id)
+  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id', `no record ${id}`)
+  return m
+}
+
+/** Tombstones record `id` of collection `name` (see `tombstone`). */
+export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor: string, now: Date): void {
+  assertWritable(doc)
+  tombstone(doc, requireRecord(collection(doc, name), id), actor, now)
 }
