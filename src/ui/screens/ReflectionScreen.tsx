@@ -37,8 +37,9 @@ export function ReflectionScreen(props: CycleScreenProps & { readonly reflection
     )
   }
   const subject = reflectionSubject(doc, reflection)
-  const schools = [meta.schoolA, meta.schoolB]
-  const isKnown = schools.some((s) => s.id === entry.mySchoolId)
+  const isKnown = [meta.schoolA, meta.schoolB].some((s) => s.id === entry.mySchoolId)
+  // our own answers first (on a phone: no scrolling past the partner's to write ours)
+  const schools = meta.schoolB.id === entry.mySchoolId ? [meta.schoolB, meta.schoolA] : [meta.schoolA, meta.schoolB]
 
   return (
     <section aria-labelledby="reflection-heading" className="cycle">
