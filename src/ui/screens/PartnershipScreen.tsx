@@ -1,6 +1,7 @@
 /**
  * One partnership: header with its name and the sync indicator, the section navigation, and the
- * page (action plan, settings, one activity).
+ * page (this week — the first one —, the action plan and its activities, calendar, feedback,
+ * schools, contacts, working group, settings).
  *
  * What opening finds decides what is shown (see src/domain/migrations.ts `openDocument`):
  * - `ready`: the partnership;
