@@ -127,13 +127,15 @@ function toInput(v: FormValues): SchoolProfileInput {
   }
 }
 
-/** Only the fields changed in the form since it was filled. */
+/**
+ * Only the fields changed in the form since it was filled. Compared as typed (not as parsed: a
+ * count typed wrongly parses to NaN, which must reach the domain and be reported, not vanish).
+ */
 function changesSince(initial: FormValues, next: FormValues): Partial<SchoolProfileInput> {
-  const a = toInput(initial)
   const b = toInput(next)
   const patch: Record<string, unknown> = {}
-  for (const key of Object.keys(b) as (keyof SchoolProfileInput)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) patch[key] = b[key]
+  for (const key of Object.keys(b) as (keyof SchoolProfileInput & keyof FormValues)[]) {
+    if (JSON.stringify(initial[key]) !== JSON.stringify(next[key])) patch[key] = b[key]
   }
   return patch as Partial<SchoolProfileInput>
 }
