@@ -65,7 +65,7 @@ export interface StaticSite {
   readonly fileCount: number
 }
 
-export function serveStatic(root: string): StaticSite {
+function buildIndex(root: string): Map<string, Entry> {
   const files = new Map<string, Entry>()
   let all: string[] = []
   try {
@@ -76,25 +76,58 @@ export function serveStatic(root: string): StaticSite {
   const present = new Set(all)
   for (const file of all) {
     if (file.endsWith('.br') || file.endsWith('.gz')) continue
-    const urlPath = '/' + relative(root, file).split(sep).join('/')
-    const size = statSync(file).size
-    const etag = `"${createHash('sha1').update(readFileSync(file)).digest('base64url').slice(0, 22)}"`
-    const br = present.has(file + '.br') ? { path: file + '.br', size: statSync(file + '.br').size } : undefined
-    const gz = present.has(file + '.gz') ? { path: file + '.gz', size: statSync(file + '.gz').size } : undefined
-    files.set(urlPath, {
-      path: file,
-      size,
-      etag,
-      type: TYPES[extname(file)] ?? 'application/octet-stream',
-      cacheControl: cacheControlFor(urlPath),
-      ...(br ? { br } : {}),
-      ...(gz ? { gz } : {}),
-    })
+    try {
+      const urlPath = '/' + relative(root, file).split(sep).join('/')
+      const size = statSync(file).size
+      const etag = `"${createHash('sha1').update(readFileSync(file)).digest('base64url').slice(0, 22)}"`
+      const br = present.has(file + '.br') ? { path: file + '.br', size: statSync(file + '.br').size } : undefined
+      const gz = present.has(file + '.gz') ? { path: file + '.gz', size: statSync(file + '.gz').size } : undefined
+      files.set(urlPath, {
+        path: file,
+        size,
+        etag,
+        type: TYPES[extname(file)] ?? 'application/octet-stream',
+        cacheControl: cacheControlFor(urlPath),
+        ...(br ? { br } : {}),
+        ...(gz ? { gz } : {}),
+      })
+    } catch {
+      /* removed while we looked: the next index picks up what is there */
+    }
+  }
+  return files
+}
+
+/** A stamp of the build: index.html changes with every build (its asset names are hashed). */
+function buildStamp(root: string): string {
+  try {
+    const st = statSync(join(root, 'index.html'))
+    return `${st.mtimeMs}:${st.size}`
+  } catch {
+    return 'none'
+  }
+}
+
+export function serveStatic(root: string): StaticSite {
+  // Indexed at start and again whenever the build changes under a running relay (`npm run build`
+  // in another terminal): new hashed files, new sizes and ETags.
+  let stamp = buildStamp(root)
+  let files = buildIndex(root)
+  const current = (): Map<string, Entry> => {
+    const now = buildStamp(root)
+    if (now !== stamp) {
+      stamp = now
+      files = buildIndex(root)
+    }
+    return files
   }
 
   return {
-    fileCount: files.size,
+    get fileCount() {
+      return current().size
+    },
     handle(req, res, url) {
+      const files = current()
       if (req.method !== 'GET' && req.method !== 'HEAD') return false
       let path: string
       try {

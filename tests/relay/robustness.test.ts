@@ -187,3 +187,16 @@ describe('hostile input does not stop the relay', () => {
     await alive()
   })
 })
+
+describe('a new build under a running relay', () => {
+  it('serves the new files without a restart', async () => {
+    const { writeFileSync: write, rmSync: rm } = await import('node:fs')
+    write(join(site, 'assets/app-new456.js'), 'console.log("new build")')
+    write(join(site, 'index.html'), '<!doctype html><title>Scholenband v2</title>')
+    rm(join(site, 'index.html.br'))
+    rm(join(site, 'index.html.gz'))
+    const page = await fetch(`${relay.httpUrl}/`)
+    expect(await page.text()).toBe('<!doctype html><title>Scholenband v2</title>')
+    expect(await (await fetch(`${relay.httpUrl}/assets/app-new456.js`)).text()).toBe('console.log("new build")')
+  })
+})
