@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { readString, stampCreated, stampUpdated, deleteRecord } from './record'
+import { deleteRecord, readString, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
@@ -75,11 +75,13 @@ function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
 
 function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
   assertWritable(doc)
-  const n = { ...input, label: input.label.trim(), to: input.to || input.from }
+  const n: PeriodInput = { schoolId: input.schoolId, kind: input.kind, label: input.label.trim(), from: input.from, to: input.to || input.from }
   const issues = validatePeriod(n, schoolIds(doc))
   if (issues.length > 0) throw new ValidationError(issues)
   return n
 }
+
+const PERIOD_FIELDS = ['schoolId', 'kind', 'label', 'from', 'to'] as const
 
 export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Date = new Date()): string {
   const n = checkedPeriod(doc, input)
@@ -87,7 +89,7 @@ export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Da
   doc.transact(() => {
     const map = new Y.Map<unknown>()
     periods(doc).set(id, map)
-    for (const [k, v] of Object.entries(n)) map.set(k, v)
+    for (const f of PERIOD_FIELDS) map.set(f, n[f])
     stampCreated(map, actor, now)
   })
   return id
@@ -110,7 +112,7 @@ export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>
   const prev = toPeriod(id, map)
   const n = checkedPeriod(doc, { ...prev, ...patch })
   doc.transact(() => {
-    for (const [k, v] of Object.entries(n)) if (prev[k as keyof PeriodInput] !== v) map.set(k, v)
+    for (const f of PERIOD_FIELDS) if (prev[f] !== n[f]) map.set(f, n[f])
     stampUpdated(map, actor, now)
   })
 }
@@ -190,7 +192,32 @@ export function findConflicts(
  * from the first Saturday of July, and the usual closing days. A starting point to check
  * against the school's own calendar and edit, not an official list.
  */
-export function flemishSchoolYear(startYear: number, schoolId: string): PeriodInput[] {
+/** Stable names of the starting points' periods, for translating their labels before storing. */
+export type StartingPointKey =
+  | 'autumnBreak'
+  | 'armisticeDay'
+  | 'christmasBreak'
+  | 'springBreak'
+  | 'easterBreak'
+  | 'labourDay'
+  | 'ascensionDay'
+  | 'dayAfterAscension'
+  | 'whitMonday'
+  | 'summerHolidays'
+  | 'holidaysTerm1'
+  | 'holidaysTerm2'
+  | 'holidaysEnd'
+  | 'examsTerm1'
+  | 'examsTerm2'
+  | 'nationalExams'
+  | 'publicHoliday'
+
+/** A period of a starting point: `label` is English; `key` names it for a translation. */
+export interface StartingPeriod extends PeriodInput {
+  readonly key: StartingPointKey
+}
+
+export function flemishSchoolYear(startYear: number, schoolId: string): StartingPeriod[] {
   const y = startYear
   const easter = easterSunday(y + 1)
   const easterMonday = addDays(easter, 1)
@@ -206,19 +233,19 @@ export function flemishSchoolYear(startYear: number, schoolId: string): PeriodIn
     while (weekday(d) !== 0) d = addDays(d, -1)
     return d
   })()
-  const holiday = (label: string, from: string, to: string): PeriodInput => ({ schoolId, kind: 'holiday', label, from, to })
-  const closed = (label: string, day: string): PeriodInput => ({ schoolId, kind: 'closing-day', label, from: day, to: day })
+  const holiday = (key: StartingPointKey, label: string, from: string, to: string): StartingPeriod => ({ key, schoolId, kind: 'holiday', label, from, to })
+  const closed = (key: StartingPointKey, label: string, day: string): StartingPeriod => ({ key, schoolId, kind: 'closing-day', label, from: day, to: day })
   return [
-    holiday('Autumn break', autumn, addDays(autumn, 13)),
-    closed('Armistice Day', `${y}-11-11`),
-    holiday('Christmas break', christmas, addDays(christmas, 13)),
-    holiday('Spring break', spring, addDays(spring, 13)),
-    holiday('Easter break', easterMonday, addDays(easterMonday, 13)),
-    closed('Labour Day', `${y + 1}-05-01`),
-    closed('Ascension Day', addDays(easter, 39)),
-    closed('Day after Ascension', addDays(easter, 40)),
-    closed('Whit Monday', addDays(easter, 50)),
-    holiday('Summer holidays', summer, addDays(nextStart, -1)),
+    holiday('autumnBreak', 'Autumn break', autumn, addDays(autumn, 13)),
+    closed('armisticeDay', 'Armistice Day', `${y}-11-11`),
+    holiday('christmasBreak', 'Christmas break', christmas, addDays(christmas, 13)),
+    holiday('springBreak', 'Spring break', spring, addDays(spring, 13)),
+    holiday('easterBreak', 'Easter break', easterMonday, addDays(easterMonday, 13)),
+    closed('labourDay', 'Labour Day', `${y + 1}-05-01`),
+    closed('ascensionDay', 'Ascension Day', addDays(easter, 39)),
+    closed('dayAfterAscension', 'Day after Ascension', addDays(easter, 40)),
+    closed('whitMonday', 'Whit Monday', addDays(easter, 50)),
+    holiday('summerHolidays', 'Summer holidays', summer, addDays(nextStart, -1)),
   ]
 }
 
@@ -226,12 +253,18 @@ export function flemishSchoolYear(startYear: number, schoolId: string): PeriodIn
  * A blank template for a partner school: the kinds of periods most school years have, without
  * dates, to fill in with the school's own calendar (terms, national exams, public holidays).
  */
-export const PARTNER_TEMPLATE: readonly { kind: PeriodKind; label: string }[] = [
-  { kind: 'holiday', label: 'Holidays after term 1' },
-  { kind: 'holiday', label: 'Holidays after term 2' },
-  { kind: 'holiday', label: 'Holidays at the end of the school year' },
-  { kind: 'exam-period', label: 'Exams, term 1' },
-  { kind: 'exam-period', label: 'Exams, term 2' },
-  { kind: 'exam-period', label: 'National exams' },
-  { kind: 'closing-day', label: 'Public holiday' },
+export const PARTNER_TEMPLATE: readonly { key: StartingPointKey; kind: PeriodKind; label: string }[] = [
+  { key: 'holidaysTerm1', kind: 'holiday', label: 'Holidays after term 1' },
+  { key: 'holidaysTerm2', kind: 'holiday', label: 'Holidays after term 2' },
+  { key: 'holidaysEnd', kind: 'holiday', label: 'Holidays at the end of the school year' },
+  { key: 'examsTerm1', kind: 'exam-period', label: 'Exams, term 1' },
+  { key: 'examsTerm2', kind: 'exam-period', label: 'Exams, term 2' },
+  { key: 'nationalExams', kind: 'exam-period', label: 'National exams' },
+  { key: 'publicHoliday', kind: 'closing-day', label: 'Public holiday' },
 ]
+
+/** Undoes `deletePeriod`. */
+export function restorePeriod(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  untombstone(doc, requireRecord(periods(doc), id), actor, now)
+}

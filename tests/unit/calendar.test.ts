@@ -9,7 +9,9 @@ import {
   findConflicts,
   flemishSchoolYear,
   initPartnership,
+  PARTNER_TEMPLATE,
   listPeriods,
+  restorePeriod,
   type CalendarPeriod,
 } from '../../src/domain'
 
@@ -82,6 +84,11 @@ describe('calendar starting points', () => {
     expect(byLabel['Summer holidays']![0]).toBe('2026-07-04')
   })
 
+  it('names every starting-point period with a distinct key for its translation', () => {
+    const keys = [...flemishSchoolYear(2026, 'north').map((p) => p.key), ...PARTNER_TEMPLATE.map((p) => p.key)]
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
   it('starts the Christmas break a week later when Christmas falls on a weekend', () => {
     const byLabel = Object.fromEntries(flemishSchoolYear(2027, 'north').map((p) => [p.label, [p.from, p.to]]))
     expect(byLabel['Christmas break']).toEqual(['2027-12-27', '2028-01-09'])
@@ -98,6 +105,11 @@ describe('calendar records', () => {
     expect(listPeriods(doc)).toHaveLength(ids.length + 1)
     deletePeriod(doc, ids[0]!, 'An')
     expect(listPeriods(doc)).toHaveLength(ids.length)
+    restorePeriod(doc, ids[0]!, 'An')
+    expect(listPeriods(doc)).toHaveLength(ids.length + 1)
+    deletePeriod(doc, ids[0]!, 'An')
+    // a starting point's translation key is not stored with the period
+    expect(doc.getMap<Y.Map<unknown>>('calendar').get(ids[1]!)?.has('key')).toBe(false)
     expect(() => addPeriod(doc, { schoolId: 'south', kind: 'holiday', label: '', from: '2026-12-01', to: '2026-11-01' }, 'Jean')).toThrow(/nameRequired|endBeforeStart/)
   })
 })

@@ -39,6 +39,7 @@ import {
   type PartnershipMeta,
   type PeriodInput,
   type PeriodKind,
+  type StartingPointKey,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { PlanningNotes } from '../components/PlanningNotes'
@@ -48,33 +49,10 @@ import { activityHref } from '../router'
 import { firstYearOf, isActivityIn, localToday, monthsOf, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
 import '../planning.css'
 
-/** The domain's English labels of the starting points, and their translation keys. */
-const STARTING_POINT_LABELS: Readonly<Record<string, string>> = {
-  'Autumn break': 'autumnBreak',
-  'Armistice Day': 'armisticeDay',
-  'Christmas break': 'christmasBreak',
-  'Spring break': 'springBreak',
-  'Easter break': 'easterBreak',
-  'Labour Day': 'labourDay',
-  'Ascension Day': 'ascensionDay',
-  'Day after Ascension': 'dayAfterAscension',
-  'Whit Monday': 'whitMonday',
-  'Summer holidays': 'summerHolidays',
-  'Holidays after term 1': 'holidaysTerm1',
-  'Holidays after term 2': 'holidaysTerm2',
-  'Holidays at the end of the school year': 'holidaysEnd',
-  'Exams, term 1': 'examsTerm1',
-  'Exams, term 2': 'examsTerm2',
-  'National exams': 'nationalExams',
-  'Public holiday': 'publicHoliday',
-}
-
-function useStartingPointLabel(): (label: string) => string {
+/** The translated label of a starting point's period (the domain's `label` is English). */
+function useStartingPointLabel(): (key: StartingPointKey) => string {
   const { t } = useTranslation()
-  return (label) => {
-    const key = STARTING_POINT_LABELS[label]
-    return key ? t(`calendar.labels.${key}`) : label
-  }
+  return (key) => t(`calendar.labels.${key}`)
 }
 
 interface Props {
@@ -493,7 +471,7 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
     // so take what falls in it from the two Flemish years it can touch
     const inputs = [...flemishSchoolYear(year - 1, schoolId), ...flemishSchoolYear(year, schoolId)]
       .filter((p) => rangesOverlap(p.from, p.to, range.from, range.to))
-      .map((p) => ({ ...p, label: translate(p.label) }))
+      .map(({ key, ...p }) => ({ ...p, label: translate(key) }))
       .filter((p) => !isAlreadyThere(p, existing))
     const school = schoolId === meta.schoolA.id ? meta.schoolA.name : meta.schoolB.name
     if (inputs.length === 0) {
@@ -560,7 +538,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
     PARTNER_TEMPLATE.forEach((row, i) => {
       const d = dates[i] ?? { from: '', to: '' }
       if (!d.from && !d.to) return // left empty: skipped
-      const input: PeriodInput = { schoolId, kind: row.kind, label: translate(row.label), from: d.from || d.to, to: d.to || d.from }
+      const input: PeriodInput = { schoolId, kind: row.kind, label: translate(row.key), from: d.from || d.to, to: d.to || d.from }
       const issue = validatePeriod(input, ids)[0]
       if (issue) errors.set(i, issue.code)
       else inputs.push(input)
@@ -606,7 +584,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
         </div>
         <ul className="template-rows">
           {PARTNER_TEMPLATE.map((row, i) => {
-            const label = translate(row.label)
+            const label = translate(row.key)
             const errorId = `template-${i}-error`
             const error = rowErrors.get(i)
             return (
