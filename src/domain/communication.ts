@@ -63,7 +63,7 @@ function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
   const issues: DomainError[] = []
   if (!n.name) issues.push(new DomainError('nameRequired', 'name'))
   if (!schoolIds(doc).includes(n.schoolId)) issues.push(new DomainError('invalidChoice', 'schoolId'))
-  if (n.email && !/^[^\s@]+@[^\s@]+$/.test(n.email)) issues.push(new DomainError('invalidChoice', 'email'))
+  if (n.email && !/^[^\s@]+@[^\s@]+$/.test(n.email)) issues.push(new DomainError('invalidEmail', 'email'))
   if (issues.length > 0) throw new ValidationError(issues)
   return n
 }
@@ -148,10 +148,9 @@ export function isRhythm(v: unknown): v is Rhythm {
 export function readAgreements(doc: Y.Doc): CommunicationAgreements {
   const m = agreements(doc)
   const rhythm = m.get('rhythm')
-  const channels = m.get('channels')
   return {
     rhythm: isRhythm(rhythm) ? rhythm : null,
-    channels: Array.isArray(channels) ? channels.filter((c): c is Channel => (CHANNELS as readonly string[]).includes(c as string)) : [],
+    channels: CHANNELS.filter((c) => m.get(`channel:${c}`) === true),
     whoWithWhom: readString(m, 'whoWithWhom'),
     workingGroupRhythm: readString(m, 'workingGroupRhythm'),
   }
@@ -163,7 +162,14 @@ export function updateAgreements(doc: Y.Doc, patch: Partial<CommunicationAgreeme
   const m = agreements(doc)
   doc.transact(() => {
     if (patch.rhythm !== undefined) m.set('rhythm', patch.rhythm)
-    if (patch.channels !== undefined) m.set('channels', [...patch.channels])
+    if (patch.channels !== undefined) {
+      // one key per channel: two schools ticking different channels offline both keep theirs
+      const prev = readAgreements(doc).channels
+      for (const c of CHANNELS) {
+        const isOn = patch.channels.includes(c)
+        if (isOn !== prev.includes(c)) m.set(`channel:${c}`, isOn)
+      }
+    }
     if (patch.whoWithWhom !== undefined) m.set('whoWithWhom', patch.whoWithWhom.trim())
     if (patch.workingGroupRhythm !== undefined) m.set('workingGroupRhythm', patch.workingGroupRhythm.trim())
     stampUpdated(m, actor, now)
@@ -262,8 +268,8 @@ function toStep(id: string, m: Y.Map<unknown>): NextStep {
 export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: string, now: Date = new Date()): string {
   assertWritable(doc)
   const issues: DomainError[] = []
-  if (!input.what.trim()) issues.push(new DomainError('nameRequired', 'what'))
-  if (!input.who.trim()) issues.push(new DomainError('nameRequired', 'who'))
+  if (!input.what.trim()) issues.push(new DomainError('required', 'what'))
+  if (!input.who.trim()) issues.push(new DomainError('required', 'who'))
   if (input.dueDate && !isIsoDate(input.dueDate)) issues.push(new DomainError('invalidDate', 'dueDate'))
   if (issues.length > 0) throw new ValidationError(issues)
   const id = randomId()

@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'invalidCurrency'
   | 'invalidChoice'
   | 'nameRequired'
+  | 'required'
+  | 'invalidEmail'
   | 'notFound'
   | 'readOnly'
 

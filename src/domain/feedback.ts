@@ -4,15 +4,16 @@
  *
  * A feedback moment is planned in the year (optionally folded into a meeting). A reflection
  * belongs to an activity or a moment and holds each school's own answers to four prompts, as
- * Y.Text so both schools can write at once; both answer maps are created with the reflection, by
- * one device, so they never race.
+ * Y.Text so both schools can write at once. There is one reflection per activity (or moment):
+ * its id comes from the activity's, and its skeleton is created deterministically, so two schools
+ * that start it on two devices offline write into the same one.
  */
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, readMeta } from './schema'
-import { readString, readText, stampCreated, stampUpdated, deleteRecord } from './record'
+import { createDeterministic, deleteRecord, readString, readText, stampCreated, stampUpdated } from './record'
 import { setTextMinimal } from './text'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
@@ -53,7 +54,7 @@ function feedback(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: string }, actor: string, now: Date = new Date()): string {
   assertWritable(doc)
   const issues: DomainError[] = []
-  if (!input.title.trim()) issues.push(new DomainError('titleRequired', 'title'))
+  if (!input.title.trim()) issues.push(new DomainError('required', 'title'))
   if (!isIsoDate(input.date)) issues.push(new DomainError('invalidDate', 'date'))
   if (issues.length > 0) throw new ValidationError(issues)
   const id = randomId()
@@ -68,7 +69,17 @@ export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: str
   return id
 }
 
-/** Starts a reflection with an empty answer for each school. */
+/** The id of the reflection on an activity or a moment (one each). */
+export function reflectionId(on: { activityId?: string; momentId?: string }): string | undefined {
+  if (on.activityId) return `activity:${on.activityId}`
+  if (on.momentId) return `moment:${on.momentId}`
+  return undefined
+}
+
+/**
+ * Starts the reflection on an activity or a moment (or returns the one already started, on this
+ * device or another), with an empty answer for each school. Without either, a free reflection.
+ */
 export function startReflection(
   doc: Y.Doc,
   input: { activityId?: string; momentId?: string; date: string },
@@ -82,14 +93,10 @@ export function startReflection(
   if (input.momentId && !feedback(doc).has(input.momentId)) issues.push(new DomainError('notFound', 'momentId'))
   if (!isIsoDate(input.date)) issues.push(new DomainError('invalidDate', 'date'))
   if (issues.length > 0) throw new ValidationError(issues)
-  const id = randomId()
-  doc.transact(() => {
-    const m = new Y.Map<unknown>()
-    feedback(doc).set(id, m)
+  const skeleton = (m: Y.Map<unknown>): void => {
     m.set('kind', 'reflection')
     m.set('activityId', input.activityId ?? '')
-    m.set('momentId', input.momentId ?? '')
-    m.set('date', input.date)
+    m.set('momentId', input.activityId ? '' : (input.momentId ?? ''))
     const answers = new Y.Map<unknown>()
     m.set('answers', answers)
     for (const schoolId of [meta.schoolA.id, meta.schoolB.id]) {
@@ -97,6 +104,25 @@ export function startReflection(
       answers.set(schoolId, a)
       for (const p of PROMPTS) a.set(p, new Y.Text())
     }
+  }
+  const sharedId = reflectionId(input)
+  if (sharedId) {
+    const existing = feedback(doc).get(sharedId)
+    if (existing instanceof Y.Map && typeof existing.get('createdAt') === 'string') {
+      if (typeof existing.get('deletedAt') === 'string') doc.transact(() => existing.set('deletedAt', null))
+      return sharedId
+    }
+    createDeterministic(doc, 'feedback', sharedId, skeleton)
+  }
+  const id = sharedId ?? randomId()
+  doc.transact(() => {
+    let m = feedback(doc).get(id)
+    if (!(m instanceof Y.Map)) {
+      m = new Y.Map<unknown>()
+      feedback(doc).set(id, m)
+      skeleton(m)
+    }
+    m.set('date', input.date)
     stampCreated(m, actor, now)
   })
   return id

@@ -68,7 +68,7 @@ export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: str
   const issues: DomainError[] = []
   if (!collection(doc, 'activities').has(input.activityId)) issues.push(new DomainError('notFound', 'activityId'))
   if (!isInputKind(input.kind)) issues.push(new DomainError('invalidChoice', 'kind'))
-  if (input.kind === 'other' && !input.description.trim()) issues.push(new DomainError('nameRequired', 'description'))
+  if (input.kind === 'other' && !input.description.trim()) issues.push(new DomainError('required', 'description'))
   if (!schoolIds(doc).includes(input.fromSchoolId)) issues.push(new DomainError('invalidChoice', 'fromSchoolId'))
   if (input.dueDate && !isIsoDate(input.dueDate)) issues.push(new DomainError('invalidDate', 'dueDate'))
   if (issues.length > 0) throw new ValidationError(issues)

@@ -72,3 +72,41 @@ export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor
   assertWritable(doc)
   tombstone(doc, requireRecord(collection(doc, name), id), actor, now)
 }
+
+/**
+ * A client id derived from `seed` (32-bit FNV-1a of its UTF-8 text; never 0): every device gets
+ * the same one for the same seed.
+ */
+export function deterministicClientId(seed: string): number {
+  let h = 0x811c9dc5
+  for (const byte of new TextEncoder().encode(seed)) {
+    h ^= byte
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h === 0 ? 1 : h
+}
+
+/**
+ * Creates record `key` of the top-level map `root` so that every device that creates it builds
+ * the very same items, which Yjs then merges into one record. For records with a key that two
+ * devices may pick at once (a school's profile, the reflection on an activity): made the usual
+ * way, each device would make its own Y.Map, and one of them, with every edit in it, would lose.
+ *
+ * `build` must write only content that every device knows identically (fixed values, ids from
+ * meta, empty texts and maps). Everything else is written afterwards as ordinary edits. Runs in a
+ * transaction of its own: Yjs marks an applied update as remote, and sharing a transaction with
+ * this device's own edits would make it change the device's client id.
+ */
+export function createDeterministic(doc: Y.Doc, root: string, key: string, build: (record: Y.Map<unknown>) => void, origin: unknown = null): void {
+  if (doc.getMap(root).has(key)) return
+  const scratch = new Y.Doc({ gc: false })
+  scratch.clientID = deterministicClientId(`scholenband:${root}:${key}`)
+  scratch.transact(() => {
+    const record = new Y.Map<unknown>()
+    scratch.getMap(root).set(key, record)
+    build(record)
+  })
+  const update = Y.encodeStateAsUpdate(scratch)
+  scratch.destroy()
+  Y.applyUpdate(doc, update, origin)
+}

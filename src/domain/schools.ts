@@ -17,21 +17,8 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isTimeZone } from './dates'
 import { assertWritable, collection, metaMap, readMeta, type Migration, type School } from './schema'
-import { readNumber, readString, readStringList, readText, stampUpdated } from './record'
+import { createDeterministic, readNumber, readString, readStringList, readText, stampUpdated } from './record'
 import { setTextMinimal } from './text'
-
-/**
- * The client id that creates the profile record of `schoolId`: derived from the id (FNV-1a), so
- * every device builds the same items for the same school, and different schools never share ids.
- */
-export function profileClientId(schoolId: string): number {
-  let h = 0x811c9dc5
-  for (const ch of `scholenband-profile:${schoolId}`) {
-    h ^= ch.codePointAt(0)!
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h === 0 ? 1 : h
-}
 
 export const COMMUNICATION_MEANS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'internet-at-school', 'computer-room', 'traveller'] as const
 export type CommunicationMeans = (typeof COMMUNICATION_MEANS)[number]
@@ -88,19 +75,18 @@ export function ensureSchoolProfiles(doc: Y.Doc, origin: unknown = null): void {
     // only from a real id in meta, never from a reader's fallback: devices must agree on it
     const school = metaMap(doc).get(key) as { id?: unknown } | undefined
     const id = school && typeof school.id === 'string' && school.id ? school.id : undefined
-    if (!id || schools(doc).has(id)) continue
-    const scratch = new Y.Doc({ gc: false })
-    scratch.clientID = profileClientId(id)
-    scratch.transact(() => {
-      const record = new Y.Map<unknown>()
-      scratch.getMap('schools').set(id, record)
-      record.set('vision', new Y.Text())
-      record.set('motivation', new Y.Text())
-      record.set('leaders', new Y.Map())
-    })
-    const update = Y.encodeStateAsUpdate(scratch)
-    scratch.destroy()
-    Y.applyUpdate(doc, update, origin)
+    if (!id) continue
+    createDeterministic(
+      doc,
+      'schools',
+      id,
+      (record) => {
+        record.set('vision', new Y.Text())
+        record.set('motivation', new Y.Text())
+        record.set('leaders', new Y.Map())
+      },
+      origin,
+    )
   }
 }
 

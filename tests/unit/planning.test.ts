@@ -213,3 +213,38 @@ describe('school year setting', () => {
     expect(() => setSchoolYearStartMonth(doc, 13)).toThrow()
   })
 })
+
+describe('merging what two schools start at the same time', () => {
+  it('makes one reflection when both schools start it on the same activity offline, keeping both answers', async () => {
+    const { listFeedback: list, startReflection: start, answerReflection: answer } = await import('../../src/domain')
+    const north = partnership()
+    const activity = createActivity(north, { ...EMPTY_ACTIVITY, title: 'Letters' }, 'An')
+    const south = new Y.Doc()
+    sync(north, south)
+    const a = start(north, { activityId: activity, date: '2026-12-01' }, 'An')
+    const b = start(south, { activityId: activity, date: '2026-12-02' }, 'Jean')
+    expect(a).toBe(b)
+    answer(north, a, 'gent', { wentWell: 'Drawings' }, 'An')
+    answer(south, b, 'huye', { learned: 'WhatsApp is faster' }, 'Jean')
+    sync(north, south)
+    for (const d of [north, south]) {
+      const { reflections } = list(d)
+      expect(reflections).toHaveLength(1)
+      expect(reflections[0]!.answers.gent!.wentWell).toBe('Drawings')
+      expect(reflections[0]!.answers.huye!.learned).toBe('WhatsApp is faster')
+    }
+    expect(start(north, { activityId: activity, date: '2026-12-03' }, 'An')).toBe(a)
+  })
+
+  it('keeps channels ticked by each school offline', () => {
+    const north = partnership()
+    const south = new Y.Doc()
+    sync(north, south)
+    updateAgreements(north, { channels: ['email'] }, 'An')
+    updateAgreements(south, { channels: ['whatsapp'] }, 'Jean')
+    sync(north, south)
+    expect([...readAgreements(north).channels].sort()).toEqual(['email', 'whatsapp'])
+    updateAgreements(north, { channels: ['whatsapp'] }, 'An')
+    expect(readAgreements(north).channels).toEqual(['whatsapp'])
+  })
+})

@@ -66,7 +66,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
                 <span>{s.toWhom ? t('contacts.steps.fromTo', { who: s.who, toWhom: s.toWhom }) : t('contacts.steps.by', { who: s.who })}</span>
                 {s.dueDate ? <span>{t('contacts.steps.due', { date: formatDate(s.dueDate, language) })}</span> : null}
                 {isOverdue ? <span className="badge badge-overdue">{t('contacts.steps.overdue')}</span> : null}
-                {s.isDone && s.doneBy ? <span>{t('contacts.steps.doneBy', { name: s.doneBy })}</span> : null}
+                {s.isDone ? <span>{t('contacts.steps.doneBy', { name: s.doneBy || t('actor.someone') })}</span> : null}
                 {source ? <span>{source}</span> : null}
               </p>
               {canDelete ? (

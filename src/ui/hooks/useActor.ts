@@ -1,8 +1,9 @@
 /**
  * The name written into `createdBy` / `updatedBy`: the device's display name, or — on a shared
- * phone where nobody filled it in — "Someone at <school>".
+ * phone where nobody filled it in — the name of the school the device speaks for. Never a
+ * translated phrase: the partner's device may show another language ("someone" is added when
+ * the record is shown, in the reader's language, for an empty name).
  */
-import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../domain'
 import type { PartnershipEntry } from '../../storage'
 import { useDeviceSettings } from './useDeviceSettings'
@@ -15,10 +16,6 @@ export function schoolName(meta: PartnershipMeta | undefined, schoolId: string |
 }
 
 export function useActor(entry: PartnershipEntry | undefined, meta: PartnershipMeta | undefined): string {
-  const { t } = useTranslation()
   const { displayName } = useDeviceSettings()
-  const name = displayName.trim()
-  if (name) return name
-  const school = schoolName(meta, entry?.mySchoolId)
-  return school ? t('actor.someoneAt', { school }) : t('actor.someone')
+  return displayName.trim() || schoolName(meta, entry?.mySchoolId) || ''
 }

@@ -53,7 +53,7 @@ export function CreateScreen() {
     try {
       await local.whenLoaded
       const settings = await readSettings(registry()).catch(() => undefined)
-      const actor = settings?.displayName.trim() || t('actor.someoneAt', { school: values.ourSchoolName.trim() })
+      const actor = settings?.displayName.trim() || values.ourSchoolName.trim()
       const schoolAId = randomId()
       initPartnership(local.doc, values, { schoolAId, schoolBId: randomId() }, actor)
       await registry().partnerships.add({

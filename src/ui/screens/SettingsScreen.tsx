@@ -126,7 +126,7 @@ function PersonSection({ entry, meta }: { readonly entry: PartnershipEntry; read
       <div className="field">
         <label htmlFor="settings-name">{t('settings.yourName')}</label>
         <p className="hint" id="settings-name-hint">
-          {t('settings.yourNameHint', { fallback: mySchool ? t('actor.someoneAt', { school: mySchool.name }) : t('actor.someone') })}
+          {t('settings.yourNameHint', { fallback: mySchool ? mySchool.name : t('actor.someone') })}
         </p>
         <input
           id="settings-name"
