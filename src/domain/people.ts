@@ -1,0 +1,100 @@
+/**
+ * People of the partnership: the contact person on each side, others following along (so the
+ * link never hangs on one person), and the members of each school's working group.
+ * Records in the `contacts` collection.
+ */
+import * as Y from 'yjs'
+import { DomainError, ValidationError } from './errors'
+import { randomId } from './ids'
+import { assertWritable, collection, schoolIds } from './schema'
+import { deleteRecord, readBoolean, readString, stampCreated, stampUpdated } from './record'
+
+export interface PersonInput {
+  readonly schoolId: string
+  readonly name: string
+  /** e.g. "teacher, 5th year", "head", "coordinator" */
+  readonly role: string
+  readonly phone: string
+  readonly email: string
+  /** The one person the partner school contacts first. */
+  readonly isContactPerson: boolean
+  /** Follows along, so the link does not depend on one person. */
+  readonly isFollowing: boolean
+  readonly isWorkingGroupMember: boolean
+}
+
+export interface Person extends PersonInput {
+  readonly id: string
+  readonly deletedAt: string | null
+}
+
+function people(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return collection(doc, 'contacts')
+}
+
+const PERSON_FIELDS = ['schoolId', 'name', 'role', 'phone', 'email', 'isContactPerson', 'isFollowing', 'isWorkingGroupMember'] as const
+
+function toPerson(id: string, m: Y.Map<unknown>): Person {
+  const deletedAt = m.get('deletedAt')
+  return {
+    id,
+    schoolId: readString(m, 'schoolId'),
+    name: readString(m, 'name'),
+    role: readString(m, 'role'),
+    phone: readString(m, 'phone'),
+    email: readString(m, 'email'),
+    isContactPerson: readBoolean(m, 'isContactPerson'),
+    isFollowing: readBoolean(m, 'isFollowing'),
+    isWorkingGroupMember: readBoolean(m, 'isWorkingGroupMember'),
+    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+  }
+}
+
+function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
+  assertWritable(doc)
+  const n = { ...p, name: p.name.trim(), role: p.role.trim(), phone: p.phone.trim(), email: p.email.trim() }
+  const issues: DomainError[] = []
+  if (!n.name) issues.push(new DomainError('nameRequired', 'name'))
+  if (!schoolIds(doc).includes(n.schoolId)) issues.push(new DomainError('invalidChoice', 'schoolId'))
+  if (n.email && !/^[^\s@]+@[^\s@]+$/.test(n.email)) issues.push(new DomainError('invalidEmail', 'email'))
+  if (issues.length > 0) throw new ValidationError(issues)
+  return n
+}
+
+export function addPerson(doc: Y.Doc, input: PersonInput, actor: string, now: Date = new Date()): string {
+  const n = checkPerson(doc, input)
+  const id = randomId()
+  doc.transact(() => {
+    const m = new Y.Map<unknown>()
+    people(doc).set(id, m)
+    for (const f of PERSON_FIELDS) m.set(f, n[f])
+    stampCreated(m, actor, now)
+  })
+  return id
+}
+
+export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>, actor: string, now: Date = new Date()): void {
+  const m = people(doc).get(id)
+  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
+  const prev = toPerson(id, m)
+  const n = checkPerson(doc, { ...prev, ...patch })
+  doc.transact(() => {
+    for (const f of PERSON_FIELDS) if (prev[f] !== n[f]) m.set(f, n[f])
+    stampUpdated(m, actor, now)
+  })
+}
+
+export function deletePerson(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  deleteRecord(doc, 'contacts', id, actor, now)
+}
+
+export function listPeople(doc: Y.Doc, opts: { schoolId?: string } = {}): Person[] {
+  const out: Person[] = []
+  for (const [id, m] of people(doc).entries()) {
+    if (!(m instanceof Y.Map)) continue
+    const p = toPerson(id, m)
+    if (p.deletedAt || (opts.schoolId && p.schoolId !== opts.schoolId)) continue
+    out.push(p)
+  }
+  return out.sort((a, b) => Number(b.isContactPerson) - Number(a.isContactPerson) || a.name.localeCompare(b.name))
+}
