@@ -78,12 +78,38 @@ export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor
  * the same one for the same seed.
  */
 export function deterministicClientId(seed: string): number {
+  const h = fnv1a(seed)
+  return h === 0 ? 1 : h
+}
+
+/** 32-bit FNV-1a of the UTF-8 text. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5
-  for (const byte of new TextEncoder().encode(seed)) {
+  for (const byte of new TextEncoder().encode(text)) {
     h ^= byte
     h = Math.imul(h, 0x01000193) >>> 0
   }
-  return h === 0 ? 1 : h
+  return h
+}
+
+/**
+ * A short fingerprint of a text (two FNV-1a hashes, 64 bits, hex): tells whether a text changed
+ * since a translation or a signature was made. Not a security measure.
+ */
+export function fingerprint(text: string): string {
+  const a = fnv1a(text)
+  const b = fnv1a(`${text.length}:${text}`)
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0')
+}
+
+/**
+ * The ids (client, clock) of the items that hold a record's current field values. A device that
+ * has all of them has this version of the record: every change goes through a domain function
+ * that rewrites `updatedAt` last, so that item also stands for the text edits made with it.
+ */
+export function recordItemIds(record: Y.Map<unknown>): { client: number; clock: number }[] {
+  const items = (record as unknown as { _map: Map<string, { id: { client: number; clock: number }; deleted: boolean }> })._map
+  return [...items.values()].filter((item) => !item.deleted).map((item) => ({ client: item.id.client, clock: item.id.clock }))
 }
 
 /**

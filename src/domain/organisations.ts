@@ -1,0 +1,361 @@
+/**
+ * External partner organisations: a register of the organisations a school works with (or thinks
+ * of working with), the six-step check before working with one, the decision taken with the head
+ * and colleagues, and feedback afterwards — what made the cooperation smooth or difficult.
+ * Records in the `organisations` collection (externe-partners seed).
+ *
+ * The register holds nothing about individual pupils, and the screen says so: no pupil data is
+ * ever shared with an external organisation.
+ *
+ * Traps:
+ * - Each step's notes and the two feedback texts are Y.Text, created with the record (in the same
+ *   transaction, by the one device that creates it — the id is random, so no other device can
+ *   create the same record), so two colleagues writing notes at once both keep theirs.
+ * - Each step is a nested Y.Map keyed by step, so ticking step 2 on one device and step 5 on
+ *   another, offline, keeps both.
+ * - A go or no-go decision ticks step 4 ("decision together") as well; going back to pending
+ *   leaves the tick alone (the talk did take place).
+ */
+import * as Y from 'yjs'
+import { DomainError, ValidationError } from './errors'
+import { randomId } from './ids'
+import { isIsoDate } from './dates'
+import { setTextMinimal } from './text'
+import { assertWritable, collection } from './schema'
+import { deleteRecord, readBoolean, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
+
+/** The six steps of the check, in order (externe-partners seed, "Een stappenplan"). */
+export const ORGANISATION_STEPS = ['inform', 'experiences', 'expectations', 'decision', 'ownership', 'feedback'] as const
+export type OrganisationStep = (typeof ORGANISATION_STEPS)[number]
+
+export const ORGANISATION_DECISIONS = ['pending', 'go', 'no-go'] as const
+export type OrganisationDecision = (typeof ORGANISATION_DECISIONS)[number]
+
+export const ORGANISATION_NAME_MAX_LENGTH = 200
+
+/** What a person fills in to register an organisation. */
+export interface OrganisationInput {
+  readonly name: string
+  /** e.g. "https://example.org" or "example.org"; '' when not known. */
+  readonly website: string
+  /** Who to contact there, with phone or e-mail, free text. */
+  readonly contact: string
+  readonly themes: readonly string[]
+  /** e.g. "10–12", "3rd grade", free text per entry. */
+  readonly ageGroups: readonly string[]
+}
+
+export interface OrganisationStepState {
+  readonly isDone: boolean
+  readonly doneAt: string | null
+  readonly doneBy: string | null
+  readonly notes: string
+}
+
+export interface OrganisationDecisionInput {
+  readonly decision: OrganisationDecision
+  /** Who took it, with the head and colleagues (names, free text). Required for go / no-go. */
+  readonly decidedBy: string
+  /** YYYY-MM-DD; required for go / no-go. */
+  readonly decidedOn: string
+}
+
+export interface OrganisationFeedback {
+  /** What made the cooperation smooth. */
+  readonly smooth: string
+  /** What made it difficult. */
+  readonly difficult: string
+}
+
+export interface Organisation extends OrganisationInput, OrganisationDecisionInput, OrganisationFeedback {
+  readonly id: string
+  readonly steps: Readonly<Record<OrganisationStep, OrganisationStepState>>
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly updatedBy: string
+  readonly updatedAt: string
+  readonly deletedAt: string | null
+}
+
+export const EMPTY_ORGANISATION: OrganisationInput = { name: '', website: '', contact: '', themes: [], ageGroups: [] }
+
+export function isOrganisationStep(v: unknown): v is OrganisationStep {
+  return typeof v === 'string' && (ORGANISATION_STEPS as readonly string[]).includes(v)
+}
+
+export function isOrganisationDecision(v: unknown): v is OrganisationDecision {
+  return typeof v === 'string' && (ORGANISATION_DECISIONS as readonly string[]).includes(v)
+}
+
+/**
+ * A website as typed, or '' — with or without `http(s)://`, no other scheme (a `javascript:` link
+ * from another device must never become clickable), no spaces, at least one dot.
+ */
+export function isWebsite(value: string): boolean {
+  const v = value.trim()
+  if (v === '') return true
+  if (/\s/.test(v)) return false
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(v)
+  if (scheme && !/^https?:\/\//i.test(v)) return false
+  const host = v.replace(/^https?:\/\//i, '').split(/[/?#]/)[0] ?? ''
+  return /^[^.]+\.[^.]/.test(host)
+}
+
+/** The address to link to: the website with `https://` in front when it has no scheme; '' if not a website. */
+export function websiteHref(value: string): string {
+  const v = value.trim()
+  if (!v || !isWebsite(v)) return ''
+  return /^https?:\/\//i.test(v) ? v : `https://${v}`
+}
+
+function cleanList(list: readonly string[]): string[] {
+  const out: string[] = []
+  for (const item of list) {
+    const v = item.trim()
+    if (v && !out.includes(v)) out.push(v)
+  }
+  return out
+}
+
+function normalise(input: OrganisationInput): OrganisationInput {
+  return {
+    name: input.name.trim(),
+    website: input.website.trim(),
+    contact: input.contact.trim(),
+    themes: cleanList(input.themes),
+    ageGroups: cleanList(input.ageGroups),
+  }
+}
+
+/** Every problem with an organisation as entered (empty when fine). */
+export function validateOrganisation(input: OrganisationInput): DomainError[] {
+  const issues: DomainError[] = []
+  const name = input.name.trim()
+  if (!name) issues.push(new DomainError('nameRequired', 'name'))
+  else if (name.length > ORGANISATION_NAME_MAX_LENGTH) issues.push(new DomainError('invalidChoice', 'name', 'name too long'))
+  if (!isWebsite(input.website)) issues.push(new DomainError('invalidChoice', 'website', 'not a website'))
+  return issues
+}
+
+/** Every problem with a decision (empty when fine). */
+export function validateOrganisationDecision(input: OrganisationDecisionInput): DomainError[] {
+  const issues: DomainError[] = []
+  if (!isOrganisationDecision(input.decision)) issues.push(new DomainError('invalidChoice', 'decision'))
+  if (input.decision !== 'pending') {
+    if (!input.decidedBy.trim()) issues.push(new DomainError('required', 'decidedBy'))
+    if (!isIsoDate(input.decidedOn)) issues.push(new DomainError('invalidDate', 'decidedOn'))
+  } else if (input.decidedOn && !isIsoDate(input.decidedOn)) {
+    issues.push(new DomainError('invalidDate', 'decidedOn'))
+  }
+  return issues
+}
+
+function organisations(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return collection(doc, 'organisations')
+}
+
+function nullableString(m: Y.Map<unknown>, key: string): string | null {
+  const v = m.get(key)
+  return typeof v === 'string' ? v : null
+}
+
+function toStep(v: unknown): OrganisationStepState {
+  if (!(v instanceof Y.Map)) return { isDone: false, doneAt: null, doneBy: null, notes: '' }
+  return { isDone: readBoolean(v, 'isDone'), doneAt: nullableString(v, 'doneAt'), doneBy: nullableString(v, 'doneBy'), notes: readText(v, 'notes') }
+}
+
+function toOrganisation(id: string, m: Y.Map<unknown>): Organisation {
+  const stepsMap = m.get('steps')
+  const steps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, toStep(stepsMap instanceof Y.Map ? stepsMap.get(s) : undefined)])) as Record<
+    OrganisationStep,
+    OrganisationStepState
+  >
+  const decision = m.get('decision')
+  return {
+    id,
+    name: readString(m, 'name'),
+    website: readString(m, 'website'),
+    contact: readString(m, 'contact'),
+    themes: readStringList(m, 'themes'),
+    ageGroups: readStringList(m, 'ageGroups'),
+    steps,
+    decision: isOrganisationDecision(decision) ? decision : 'pending',
+    decidedBy: readString(m, 'decidedBy'),
+    decidedOn: readString(m, 'decidedOn'),
+    smooth: readText(m, 'smooth'),
+    difficult: readText(m, 'difficult'),
+    createdBy: readString(m, 'createdBy'),
+    createdAt: readString(m, 'createdAt'),
+    updatedBy: readString(m, 'updatedBy'),
+    updatedAt: readString(m, 'updatedAt'),
+    deletedAt: nullableString(m, 'deletedAt'),
+  }
+}
+
+function checked(doc: Y.Doc, input: OrganisationInput): OrganisationInput {
+  assertWritable(doc)
+  const n = normalise(input)
+  const issues = validateOrganisation(n)
+  if (issues.length > 0) throw new ValidationError(issues)
+  return n
+}
+
+/** The nested map of `step`, made if a record written by another app lacks it. */
+function stepMap(m: Y.Map<unknown>, step: OrganisationStep): Y.Map<unknown> {
+  let steps = m.get('steps')
+  if (!(steps instanceof Y.Map)) {
+    steps = new Y.Map<unknown>()
+    m.set('steps', steps)
+  }
+  const sm = steps as Y.Map<unknown>
+  let s = sm.get(step)
+  if (!(s instanceof Y.Map)) {
+    s = new Y.Map<unknown>()
+    sm.set(step, s)
+    ;(s as Y.Map<unknown>).set('isDone', false)
+    ;(s as Y.Map<unknown>).set('notes', new Y.Text())
+  }
+  return s as Y.Map<unknown>
+}
+
+function textOf(m: Y.Map<unknown>, key: string): Y.Text {
+  const t = m.get(key)
+  if (t instanceof Y.Text) return t
+  const fresh = new Y.Text(typeof t === 'string' ? t : '')
+  m.set(key, fresh)
+  return fresh
+}
+
+const PLAIN_FIELDS = ['name', 'website', 'contact'] as const
+const LIST_FIELDS = ['themes', 'ageGroups'] as const
+
+/** Registers an organisation with an empty six-step check and a pending decision. */
+export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: string, now: Date = new Date()): string {
+  const n = checked(doc, input)
+  const id = randomId()
+  doc.transact(() => {
+    const m = new Y.Map<unknown>()
+    organisations(doc).set(id, m)
+    for (const f of PLAIN_FIELDS) m.set(f, n[f])
+    for (const f of LIST_FIELDS) m.set(f, [...n[f]])
+    const steps = new Y.Map<unknown>()
+    m.set('steps', steps)
+    for (const s of ORGANISATION_STEPS) {
+      const sm = new Y.Map<unknown>()
+      steps.set(s, sm)
+      sm.set('isDone', false)
+      sm.set('notes', new Y.Text())
+    }
+    m.set('decision', 'pending')
+    m.set('decidedBy', '')
+    m.set('decidedOn', '')
+    m.set('smooth', new Y.Text())
+    m.set('difficult', new Y.Text())
+    stampCreated(m, actor, now)
+  })
+  return id
+}
+
+/** Changes the register fields; only those that differ are written. */
+export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<OrganisationInput>, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const m = requireRecord(organisations(doc), id)
+  const prev = toOrganisation(id, m)
+  const n = checked(doc, { ...prev, ...patch })
+  doc.transact(() => {
+    for (const f of PLAIN_FIELDS) if (prev[f] !== n[f]) m.set(f, n[f])
+    for (const f of LIST_FIELDS) if (prev[f].join('\n') !== n[f].join('\n')) m.set(f, [...n[f]])
+    stampUpdated(m, actor, now)
+  })
+}
+
+/** Ticks a step of the check (or unticks it). */
+export function setOrganisationStepDone(doc: Y.Doc, id: string, step: OrganisationStep, isDone: boolean, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
+  const m = requireRecord(organisations(doc), id)
+  doc.transact(() => {
+    const s = stepMap(m, step)
+    if (readBoolean(s, 'isDone') === isDone) return
+    s.set('isDone', isDone)
+    s.set('doneAt', isDone ? now.toISOString() : null)
+    s.set('doneBy', isDone ? actor : null)
+    stampUpdated(m, actor, now)
+  })
+}
+
+/** Writes a step's notes as a small text edit, so a colleague's concurrent edit is kept. */
+export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: OrganisationStep, notes: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
+  const m = requireRecord(organisations(doc), id)
+  doc.transact(() => {
+    setTextMinimal(textOf(stepMap(m, step), 'notes'), notes)
+    stampUpdated(m, actor, now)
+  })
+}
+
+/** Records the decision taken with the head and colleagues; go or no-go also ticks step 4. */
+export function decideOrganisation(doc: Y.Doc, id: string, input: OrganisationDecisionInput, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const m = requireRecord(organisations(doc), id)
+  const n: OrganisationDecisionInput = { decision: input.decision, decidedBy: input.decidedBy.trim(), decidedOn: input.decidedOn.trim() }
+  const issues = validateOrganisationDecision(n)
+  if (issues.length > 0) throw new ValidationError(issues)
+  const prev = toOrganisation(id, m)
+  doc.transact(() => {
+    if (prev.decision !== n.decision) m.set('decision', n.decision)
+    if (prev.decidedBy !== n.decidedBy) m.set('decidedBy', n.decidedBy)
+    if (prev.decidedOn !== n.decidedOn) m.set('decidedOn', n.decidedOn)
+    if (n.decision !== 'pending' && !prev.steps.decision.isDone) {
+      const s = stepMap(m, 'decision')
+      s.set('isDone', true)
+      s.set('doneAt', now.toISOString())
+      s.set('doneBy', actor)
+    }
+    stampUpdated(m, actor, now)
+  })
+}
+
+/** Feedback afterwards: what made the cooperation smooth, what made it difficult. */
+export function setOrganisationFeedback(doc: Y.Doc, id: string, patch: Partial<OrganisationFeedback>, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  const m = requireRecord(organisations(doc), id)
+  doc.transact(() => {
+    for (const f of ['smooth', 'difficult'] as const) {
+      const v = patch[f]
+      if (v !== undefined) setTextMinimal(textOf(m, f), v)
+    }
+    stampUpdated(m, actor, now)
+  })
+}
+
+export function deleteOrganisation(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  deleteRecord(doc, 'organisations', id, actor, now)
+}
+
+export function restoreOrganisation(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+  assertWritable(doc)
+  untombstone(doc, requireRecord(organisations(doc), id), actor, now)
+}
+
+export function readOrganisation(doc: Y.Doc, id: string): Organisation | undefined {
+  const m = organisations(doc).get(id)
+  return m instanceof Y.Map ? toOrganisation(id, m) : undefined
+}
+
+/** The register, by name; deleted organisations left out. */
+export function listOrganisations(doc: Y.Doc): Organisation[] {
+  const out: Organisation[] = []
+  for (const [id, m] of organisations(doc).entries()) {
+    if (!(m instanceof Y.Map)) continue
+    const o = toOrganisation(id, m)
+    if (!o.deletedAt) out.push(o)
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+}
+
+/** How many of the six steps are ticked. */
+export function organisationStepsDone(o: Organisation): number {
+  return ORGANISATION_STEPS.filter((s) => o.steps[s].isDone).length
+}

@@ -1,0 +1,91 @@
+/**
+ * Receipts: which state of the partnership each school's devices have seen, so a letter, an
+ * activity or a reflection can say "Seen by partner school". No server-side read tracking: each
+ * device writes, in the document, the state vector it has received (its own client left out),
+ * and receipts merge like everything else.
+ *
+ * Stored in the top-level map `receipts`, key `<schoolId>:<deviceId>` → `{ sv: { client: clock },
+ * at: ISO }`. A device rewrites its receipt only when it has received something new from another
+ * device — never because of its own writes, which would loop (writing a receipt is itself a change).
+ */
+import * as Y from 'yjs'
+import { assertWritable, isTooNew, readMeta } from './schema'
+import { recordItemIds } from './record'
+
+export interface Receipt {
+  readonly schoolId: string
+  readonly deviceId: string
+  readonly sv: ReadonlyMap<number, number>
+  readonly at: string
+}
+
+function receiptsMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('receipts')
+}
+
+export function readReceipts(doc: Y.Doc): Receipt[] {
+  const out: Receipt[] = []
+  for (const [key, value] of receiptsMap(doc).entries()) {
+    const colon = key.indexOf(':')
+    if (colon < 1 || !value || typeof value !== 'object') continue
+    const v = value as { sv?: unknown; at?: unknown }
+    const sv = new Map<number, number>()
+    if (v.sv && typeof v.sv === 'object') {
+      for (const [client, clock] of Object.entries(v.sv as Record<string, unknown>)) {
+        if (typeof clock === 'number' && Number.isFinite(Number(client))) sv.set(Number(client), clock)
+      }
+    }
+    out.push({ schoolId: key.slice(0, colon), deviceId: key.slice(colon + 1), sv, at: typeof v.at === 'string' ? v.at : '' })
+  }
+  return out
+}
+
+/**
+ * Records what this device has received. Call after a sync with the relay. Returns whether a
+ * receipt was written (only when something from another device arrived since the last one).
+ */
+export function writeReceipt(doc: Y.Doc, who: { schoolId: string; deviceId: string }, now: Date = new Date()): boolean {
+  if (isTooNew(doc) || !readMeta(doc) || !who.schoolId || !who.deviceId) return false
+  assertWritable(doc)
+  const key = `${who.schoolId}:${who.deviceId}`
+  const sv: Record<string, number> = {}
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if (client !== doc.clientID) sv[String(client)] = clock
+  const previous = readReceipts(doc).find((r) => r.schoolId === who.schoolId && r.deviceId === who.deviceId)
+  if (previous) {
+    const isNew = Object.entries(sv).some(([client, clock]) => (previous.sv.get(Number(client)) ?? 0) < clock)
+    if (!isNew) return false
+  }
+  receiptsMap(doc).set(key, { sv, at: now.toISOString() })
+  return true
+}
+
+/** True when a state vector holds every item with these ids. */
+export function covers(sv: ReadonlyMap<number, number>, ids: readonly { client: number; clock: number }[]): boolean {
+  return ids.every((id) => (sv.get(id.client) ?? 0) > id.clock)
+}
+
+/** The schools (ids) with a device that has seen this version of the record. */
+export function seenBySchools(doc: Y.Doc, record: Y.Map<unknown>): string[] {
+  const ids = recordItemIds(record)
+  const schools = new Set<string>()
+  for (const r of readReceipts(doc)) if (covers(r.sv, ids)) schools.add(r.schoolId)
+  return [...schools]
+}
+
+export type DeliveryState = 'saved-local' | 'on-relay' | 'seen-by-partner'
+
+/**
+ * Where a record is, for the school `mySchoolId`: seen by a device of the other school, else on
+ * the relay (as `isOnRelay` says for its item ids), else only on this device.
+ */
+export function deliveryState(
+  doc: Y.Doc,
+  record: Y.Map<unknown>,
+  mySchoolId: string,
+  isOnRelay: (ids: readonly { client: number; clock: number }[]) => boolean,
+): DeliveryState {
+  const meta = readMeta(doc)
+  const partner = meta ? (meta.schoolA.id === mySchoolId ? meta.schoolB.id : meta.schoolA.id) : undefined
+  if (partner && seenBySchools(doc, record).includes(partner)) return 'seen-by-partner'
+  return isOnRelay(recordItemIds(record)) ? 'on-relay' : 'saved-local'
+}
