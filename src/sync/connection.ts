@@ -75,6 +75,8 @@ export class PartnershipConnection {
   private readonly doc: Y.Doc
   private readonly options: ConnectionOptions
   private known: Y.Snapshot = Y.emptySnapshot
+  /** The highest clock per client the relay ever acknowledged in this session. */
+  private readonly everKnown = new Map<number, number>()
   private pending: PendingChange[] = []
   private isFullyAcked = false
   private refusal: CloseReason | undefined
@@ -184,6 +186,7 @@ export class PartnershipConnection {
 
   private onAck(snapshot: Y.Snapshot): void {
     this.known = mergeSnapshots(this.known, snapshot)
+    for (const [client, clock] of snapshot.sv) this.everKnown.set(client, Math.max(clock, this.everKnown.get(client) ?? 0))
     this.settle()
   }
 
@@ -240,6 +243,19 @@ export class PartnershipConnection {
   }
 
   readonly getState = (): SyncState => this.state
+
+  /**
+   * True when the relay has acknowledged every item with these ids (in this connection or an
+   * earlier one of this session): for "On the relay" beside a letter or an activity.
+   */
+  isOnRelay(ids: readonly { client: number; clock: number }[]): boolean {
+    return ids.every((id) => (this.known.sv.get(id.client) ?? 0) > id.clock || this.relayHadBefore(id))
+  }
+
+  /** What earlier connections of this session acknowledged (kept when `known` is reset). */
+  private relayHadBefore(id: { client: number; clock: number }): boolean {
+    return (this.everKnown.get(id.client) ?? 0) > id.clock
+  }
 
   /** Tries again now (after a refusal the user resolved, or a tap on the indicator). */
   retry(): void {
