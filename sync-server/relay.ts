@@ -19,6 +19,7 @@ import {
   type OfferedProof,
 } from '../src/sync/wire'
 import { Rooms, type RoomsConfig } from './rooms'
+import { createBlobService } from './blobs'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -30,6 +31,8 @@ export interface RelayConfig extends RoomsConfig {
   readonly staticDir: string | undefined
   /** Largest WebSocket message accepted, in bytes. */
   readonly maxMessageBytes: number
+  /** Photos (`/blobs/…`): the folder for them and the largest accepted; undefined serves none. */
+  readonly blobs?: { readonly dir: string; readonly maxBlobBytes: number }
 }
 
 export const DEFAULT_LIMITS = {
@@ -55,6 +58,7 @@ export function createRelay(config: RelayConfig): Relay {
   const startedAt = Date.now()
   const rooms = new Rooms(store, log, config)
   const site = config.staticDir ? serveStatic(config.staticDir) : undefined
+  const blobs = config.blobs ? createBlobService({ ...config.blobs, store, log }) : undefined
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -138,6 +142,7 @@ export function createRelay(config: RelayConfig): Relay {
       )
       return
     }
+    if (blobs?.handle(req, res, url)) return
     if (site?.handle(req, res, url)) return
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end('Not found\n')

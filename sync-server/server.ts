@@ -1,10 +1,11 @@
 /**
  * The relay's entry point: reads the environment, opens the store, listens.
  *   PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), STATIC_DIR (./dist), LOG_LEVEL (info),
- *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS
+ *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs)
  */
 import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
 import { openLevelStore } from './store'
@@ -45,6 +46,7 @@ const relay = createRelay({
   log,
   staticDir,
   maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
+  blobs: { dir: join(dataDir, 'blobs'), maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   compactAfterUpdates: DEFAULT_LIMITS.compactAfterUpdates,
