@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { setTextMinimal } from './text'
+import { writeText } from './text'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
 import { deleteRecord, readString, readText, stampCreated, stampUpdated, untombstone } from './record'
 
@@ -225,12 +225,7 @@ function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next:
     if (!prev || prev[f] !== next[f]) map.set(f, next[f])
   }
   for (const f of TEXT_FIELDS) {
-    let t = map.get(f)
-    if (!(t instanceof Y.Text)) {
-      t = new Y.Text()
-      map.set(f, t)
-    }
-    setTextMinimal(t as Y.Text, next[f])
+    writeText(map, f, next[f])
   }
   let responsible = map.get('responsible')
   if (!(responsible instanceof Y.Map)) {

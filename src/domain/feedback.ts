@@ -14,7 +14,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, readMeta } from './schema'
 import { createDeterministic, deleteRecord, readString, readText, stampCreated, stampUpdated } from './record'
-import { setTextMinimal } from './text'
+import { writeText } from './text'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
 export type Prompt = (typeof PROMPTS)[number]
@@ -139,12 +139,7 @@ export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answe
     for (const p of PROMPTS) {
       const v = answers[p]
       if (v === undefined) continue
-      let t = mine.get(p)
-      if (!(t instanceof Y.Text)) {
-        t = new Y.Text()
-        mine.set(p, t)
-      }
-      setTextMinimal(t as Y.Text, v)
+      writeText(mine, p, v)
     }
     stampUpdated(m, actor, now)
   })

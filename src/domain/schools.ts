@@ -18,7 +18,7 @@ import { randomId } from './ids'
 import { isTimeZone } from './dates'
 import { assertWritable, collection, metaMap, readMeta, type Migration, type School } from './schema'
 import { createDeterministic, readNumber, readString, readStringList, readText, stampUpdated } from './record'
-import { setTextMinimal } from './text'
+import { writeText } from './text'
 
 export const COMMUNICATION_MEANS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'internet-at-school', 'computer-room', 'traveller'] as const
 export type CommunicationMeans = (typeof COMMUNICATION_MEANS)[number]
@@ -190,12 +190,7 @@ export function updateSchoolProfile(doc: Y.Doc, schoolId: string, patch: Partial
     for (const f of TEXT_FIELDS) {
       const v = n[f]
       if (v === undefined) continue
-      let t = map.get(f)
-      if (!(t instanceof Y.Text)) {
-        t = new Y.Text()
-        map.set(f, t)
-      }
-      setTextMinimal(t as Y.Text, v)
+      writeText(map, f, v)
     }
     stampUpdated(map, actor, now)
   })

@@ -1,5 +1,5 @@
 /** Editing Y.Text from a form: only the part that changed is touched, so concurrent edits merge. */
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 
 /**
  * Replaces the text of a Y.Text with `next` by editing only the part that changed (common prefix
@@ -19,4 +19,14 @@ export function setTextMinimal(text: Y.Text, next: string): void {
   }
   if (endPrev > start) text.delete(start, endPrev - start)
   if (endNext > start) text.insert(start, next.slice(start, endNext))
+}
+
+/** Writes `value` into the Y.Text at `key` of a record (creating it if missing), minimally. */
+export function writeText(map: Y.Map<unknown>, key: string, value: string): void {
+  let t = map.get(key)
+  if (!(t instanceof Y.Text)) {
+    t = new Y.Text()
+    map.set(key, t)
+  }
+  setTextMinimal(t as Y.Text, value)
 }
