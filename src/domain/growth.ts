@@ -16,6 +16,7 @@
  */
 import type * as Y from 'yjs'
 import { listActivities, type Activity } from './activity'
+import { AGREEMENT_SECTIONS, listSignedAgreements, readAgreementDraft } from './agreement'
 import { readAgreements } from './communication'
 import { DomainError, ValidationError } from './errors'
 import { hasAnswered, listFeedback } from './feedback'
@@ -29,8 +30,7 @@ import { readSchoolYearStartMonth, schoolYearOf, schoolYearRange } from './thisW
 export const INDICATORS = ['contact', 'jointPlan', 'feedback', 'agreement', 'workingGroup', 'classActivities', 'reciprocity'] as const
 export type IndicatorKey = (typeof INDICATORS)[number]
 
-/** `note-only`: nothing in the document to compute it from (yet); the note says where it stands. */
-export type IndicatorStatus = 'reached' | 'partly' | 'not-yet' | 'note-only'
+export type IndicatorStatus = 'reached' | 'partly' | 'not-yet'
 
 /** Next steps ticked off in a year, with a contact rhythm agreed, for regular contact to count as kept. */
 export const STEPS_FOR_REGULAR_CONTACT = 3
@@ -47,6 +47,8 @@ export interface GrowthFact {
   readonly key: GrowthFactKey
   readonly count: number
   readonly names: readonly string[]
+  /** A date (YYYY-MM-DD) the sentence mentions, or ''. */
+  readonly date: string
 }
 
 export type GrowthFactKey =
@@ -65,7 +67,11 @@ export type GrowthFactKey =
   | 'responsibleAt'
   | 'costAt'
   | 'inputAskedFrom'
-  | 'agreementPending'
+  | 'agreementSigned'
+  | 'agreementNextReview'
+  | 'agreementNoReview'
+  | 'agreementDraft'
+  | 'agreementNone'
 
 export interface GrowthIndicator {
   readonly key: IndicatorKey
@@ -138,8 +144,8 @@ function schoolOfWriter(doc: Y.Doc, name: string): string | undefined {
   return schools.size === 1 ? [...schools][0] : undefined
 }
 
-function fact(key: GrowthFactKey, count: number, names: readonly string[] = []): GrowthFact {
-  return { key, count, names }
+function fact(key: GrowthFactKey, count: number, names: readonly string[] = [], date = ''): GrowthFact {
+  return { key, count, names, date }
 }
 
 function growthMap(doc: Y.Doc): Y.Map<unknown> {
@@ -219,10 +225,31 @@ export function computeGrowth(doc: Y.Doc, year: GrowthYear): GrowthIndicator[] {
     out.push({ key: 'feedback', status, facts: [fact('reflections', answered.length), fact('reflectionsBothAnswered', both.length)], note: note('feedback') })
   }
 
-  // the partnership agreement, signed by both heads and reviewed
-  // TODO: compute from the `agreement` collection once src/domain/agreement.ts (the lead's) offers
-  // a reader for signatures and reviews; until then this indicator is the schools' note only.
-  out.push({ key: 'agreement', status: 'note-only', facts: [fact('agreementPending', 0)], note: note('agreement') })
+  // the partnership agreement, signed by both heads and reviewed: signed versions up to the end of
+  // the year; reached when the latest one was signed in the year or its next review is not past
+  // at the year's start (a rhythm of review agreed and kept)
+  {
+    const signed = listSignedAgreements(doc).filter((v) => v.frozenAt !== '' && v.frozenAt.slice(0, 10) <= year.to)
+    const latest = signed[0]
+    const draft = readAgreementDraft(doc)
+    const hasDraft = AGREEMENT_SECTIONS.some((s) => draft.sections[s].trim() !== '')
+    const signers = Object.values(draft.signatures)
+    let status: IndicatorStatus = 'not-yet'
+    const facts: GrowthFact[] = []
+    if (latest) {
+      const isSignedThisYear = within(latest.frozenAt.slice(0, 10), year)
+      const isReviewKept = latest.nextReview !== '' && latest.nextReview >= year.from
+      status = isSignedThisYear || isReviewKept ? 'reached' : 'partly'
+      facts.push(fact('agreementSigned', signed.length, latest.signatures.map((x) => x.name), latest.frozenAt.slice(0, 10)))
+      facts.push(latest.nextReview ? fact('agreementNextReview', latest.reviewEveryMonths, [], latest.nextReview) : fact('agreementNoReview', 0))
+    } else if (hasDraft || signers.length > 0) {
+      status = 'partly'
+      facts.push(fact('agreementDraft', signers.length, signers.map((x) => x.name)))
+    } else {
+      facts.push(fact('agreementNone', 0))
+    }
+    out.push({ key: 'agreement', status, facts, note: note('agreement') })
+  }
 
   // a working group on both sides, meeting during the year
   {
