@@ -333,6 +333,16 @@ export function createBlobService(config: BlobsConfig): BlobService {
       refuseBody(req, res, 409, 'start again from 0', { 'Upload-Offset': 0 })
       return
     }
+    if (offset === total) {
+      // every byte arrived but the relay stopped before checking them (a crash): check now,
+      // whatever chunk this is
+      if (!(await commit(p.partial, p.final, hash, await hashFile(p.partial)))) {
+        refuseBody(req, res, 422, 'content does not match its hash', { 'Upload-Offset': 0 })
+        return
+      }
+      answerUnread(req, res, 201, { hash, bytes: total }, { 'Upload-Offset': total })
+      return
+    }
     if (start !== offset) {
       refuseBody(req, res, 409, `the relay has ${offset} bytes`, { 'Upload-Offset': offset })
       return

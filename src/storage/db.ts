@@ -37,10 +37,39 @@ export interface OutboxRow {
   readonly update: Uint8Array
 }
 
+/**
+ * A photo (or other attachment) on this device, by the SHA-256 of its bytes. The bytes are kept as
+ * a Uint8Array rather than a Blob: some Safari versions failed to store Blobs in IndexedDB.
+ */
+export interface BlobRow {
+  /** SHA-256 of `data`, 64 lowercase hex digits. */
+  readonly hash: string
+  readonly data: Uint8Array
+  /** MIME type, e.g. image/jpeg. */
+  readonly type: string
+  readonly bytes: number
+  readonly width: number
+  readonly height: number
+  readonly storedAt: string
+}
+
+/** An upload to the relay not finished yet; `sent` is how many bytes the relay last said it holds. */
+export interface UploadRow {
+  readonly roomId: string
+  readonly hash: string
+  readonly bytes: number
+  sent: number
+  readonly queuedAt: string
+  /** Why the last attempt failed, if it did (a code, not text). */
+  lastError?: string
+}
+
 export class ScholenbandDb extends Dexie {
   partnerships!: Table<PartnershipEntry, string>
   settings!: Table<SettingRow, string>
   outbox!: Table<OutboxRow, number>
+  blobs!: Table<BlobRow, string>
+  uploads!: Table<UploadRow, [string, string]>
 
   constructor(name = 'scholenband') {
     super(name)
@@ -48,6 +77,11 @@ export class ScholenbandDb extends Dexie {
       partnerships: 'roomId, addedAt',
       settings: 'key',
       outbox: '++id, roomId',
+    })
+    // photos: blobs by hash, and the uploads still to do (one per room and photo)
+    this.version(2).stores({
+      blobs: 'hash',
+      uploads: '[roomId+hash], roomId',
     })
   }
 }

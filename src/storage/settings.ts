@@ -1,4 +1,4 @@
-/** Settings of this device, stored in the registry: display name, language, storage persistence. */
+/** Settings of this device, stored in the registry: display name, language, storage persistence, data saver. */
 import type { ScholenbandDb } from './db'
 
 export interface DeviceSettings {
@@ -6,9 +6,19 @@ export interface DeviceSettings {
   language: string | undefined
   /** Result of the last `navigator.storage.persist()` request. */
   persistence: 'granted' | 'denied' | 'unsupported' | 'unknown'
+  /** Photos from the partner school are downloaded only when tapped (prepaid data). */
+  dataSaver: boolean
+  /** With the data saver on: download photos anyway on Wi-Fi or a wired connection. */
+  autoDownloadOnUnmetered: boolean
 }
 
-export const DEFAULT_SETTINGS: DeviceSettings = { displayName: '', language: undefined, persistence: 'unknown' }
+export const DEFAULT_SETTINGS: DeviceSettings = {
+  displayName: '',
+  language: undefined,
+  persistence: 'unknown',
+  dataSaver: true,
+  autoDownloadOnUnmetered: false,
+}
 
 export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
   const rows = await db.settings.toArray()
@@ -19,6 +29,8 @@ export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
     if (row.key === 'persistence' && typeof row.value === 'string') {
       if (row.value === 'granted' || row.value === 'denied' || row.value === 'unsupported') out.persistence = row.value
     }
+    if (row.key === 'dataSaver' && typeof row.value === 'boolean') out.dataSaver = row.value
+    if (row.key === 'autoDownloadOnUnmetered' && typeof row.value === 'boolean') out.autoDownloadOnUnmetered = row.value
   }
   return out
 }

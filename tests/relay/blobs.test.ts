@@ -2,12 +2,16 @@
  * Photos on the relay: `/blobs/<roomId>/<sha256>` behind the room proof, size limit, hash check,
  * immutable caching, resumable uploads, and a crash in the middle of one.
  */
+import 'fake-indexeddb/auto'
 import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
+import { AttachmentTransfer, relayHttpUrl } from '../../src/sync/attachments'
+import { ScholenbandDb } from '../../src/storage/db'
+import { getBlob } from '../../src/storage/blobs'
 import { appConnection } from '../helpers/clients'
 import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
 
@@ -282,5 +286,35 @@ describe('photos on the relay: a crash in the middle of an upload', () => {
     running.push(second)
     expect((await fetch(url(second, invite.roomId, hash), { headers: auth(t) })).status).toBe(404)
     expect(readdirSync(join(dataDir, 'blobs', invite.roomId))).not.toContain(hash)
+  })
+})
+
+describe('photos between two devices through the real relay', () => {
+  it('the app’s transfer uploads in chunks; the partner’s device downloads the same bytes on request', async () => {
+    const sender = new ScholenbandDb(`sb-sender-${Math.random()}`)
+    const receiver = new ScholenbandDb(`sb-receiver-${Math.random()}`)
+    const base = relayHttpUrl(relay.wsUrl)
+    const a = new AttachmentTransfer({ db: sender, baseUrl: base, isOnline: () => true, chunkBytes: 16 * 1024 })
+    const b = new AttachmentTransfer({ db: receiver, baseUrl: base, isOnline: () => true })
+    try {
+      a.register(room)
+      b.register(room)
+      const data = photo(50_000)
+      const ref = { hash: sha(data), bytes: data.length, width: 640, height: 480, type: 'image/jpeg' }
+      await a.addPhoto(room.roomId, { data, ref })
+      await a.kick()
+      expect(a.getSnapshot()).toMatchObject({ bytesToSend: 0, uploadsWaiting: 0 })
+
+      b.expect(ref)
+      expect(b.getSnapshot().bytesToReceive).toBe(50_000)
+      await b.fetchPhoto(room.roomId, ref)
+      expect((await getBlob(receiver, ref.hash))?.data).toEqual(data)
+      expect(b.getSnapshot().bytesToReceive).toBe(0)
+    } finally {
+      a.destroy()
+      b.destroy()
+      await sender.delete()
+      await receiver.delete()
+    }
   })
 })

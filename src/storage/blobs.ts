@@ -1,0 +1,100 @@
+/**
+ * Photos on this device: their bytes by content hash, and the queue of uploads to the relay.
+ * Both live in the registry (IndexedDB), so closing the app in the middle of an upload loses
+ * nothing: the queue is read again on the next start and resumes from the relay's offset.
+ *
+ * A photo and its upload are stored in one transaction: there is never a queued upload without
+ * its bytes, nor (for a photo taken here) bytes that nobody will send.
+ */
+import type { BlobRow, ScholenbandDb, UploadRow } from './db'
+
+export interface StoredPhotoMeta {
+  readonly hash: string
+  readonly type: string
+  readonly bytes: number
+  readonly width: number
+  readonly height: number
+}
+
+/** The device is out of space (IndexedDB's QuotaExceededError). Nothing was stored. */
+export class StorageFullError extends Error {
+  constructor() {
+    super('storage full')
+    this.name = 'StorageFullError'
+  }
+}
+
+function isQuotaError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const name = (e as { name?: unknown }).name
+    if (name === 'QuotaExceededError') return true
+    e = (e as { inner?: unknown }).inner
+  }
+  return false
+}
+
+/** Runs a write; a full disk becomes a StorageFullError the screens can explain. */
+async function write<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f()
+  } catch (err) {
+    if (isQuotaError(err)) throw new StorageFullError()
+    throw err
+  }
+}
+
+function rowOf(meta: StoredPhotoMeta, data: Uint8Array): BlobRow {
+  return { ...meta, data, bytes: data.byteLength, storedAt: new Date().toISOString() }
+}
+
+/** Keeps a photo's bytes on this device (a photo received from the relay). */
+export function putBlob(db: ScholenbandDb, meta: StoredPhotoMeta, data: Uint8Array): Promise<void> {
+  return write(async () => {
+    await db.blobs.put(rowOf(meta, data))
+  })
+}
+
+/** Keeps a photo made on this device and queues its upload to the room, in one transaction. */
+export function storePhotoForUpload(db: ScholenbandDb, roomId: string, meta: StoredPhotoMeta, data: Uint8Array): Promise<void> {
+  return write(() =>
+    db.transaction('rw', db.blobs, db.uploads, async () => {
+      await db.blobs.put(rowOf(meta, data))
+      const existing = await db.uploads.get([roomId, meta.hash])
+      if (!existing) await db.uploads.put({ roomId, hash: meta.hash, bytes: data.byteLength, sent: 0, queuedAt: new Date().toISOString() })
+    }),
+  )
+}
+
+export function getBlob(db: ScholenbandDb, hash: string): Promise<BlobRow | undefined> {
+  return db.blobs.get(hash)
+}
+
+export async function hasBlob(db: ScholenbandDb, hash: string): Promise<boolean> {
+  return (await db.blobs.where('hash').equals(hash).count()) > 0
+}
+
+/** A Blob for an <img>, from the stored bytes. */
+export function blobOf(row: BlobRow): Blob {
+  return new Blob([row.data as Uint8Array<ArrayBuffer>], { type: row.type })
+}
+
+/** Uploads still to do, oldest first; of one room, or of all. */
+export async function pendingUploads(db: ScholenbandDb, roomId?: string): Promise<UploadRow[]> {
+  const rows = roomId === undefined ? await db.uploads.toArray() : await db.uploads.where('roomId').equals(roomId).toArray()
+  return rows.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt))
+}
+
+/** Records how far the relay is with an upload (what its last answer said). */
+export async function recordUploadProgress(db: ScholenbandDb, roomId: string, hash: string, sent: number, lastError?: string): Promise<void> {
+  await db.uploads.update([roomId, hash], { sent, lastError })
+}
+
+/** The relay has the whole photo: the upload is done. The bytes stay on this device. */
+export async function finishUpload(db: ScholenbandDb, roomId: string, hash: string): Promise<void> {
+  await db.uploads.delete([roomId, hash])
+}
+
+/** Bytes the relay does not have yet, over all queued uploads. */
+export function bytesWaitingToSend(rows: readonly UploadRow[]): number {
+  return rows.reduce((n, r) => n + Math.max(0, r.bytes - r.sent), 0)
+}
