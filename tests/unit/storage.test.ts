@@ -112,7 +112,7 @@ describe('registry', () => {
     expect((await db.partnerships.orderBy('addedAt').toArray()).map((p) => p.name)).toEqual(['One', 'Two'])
     await writeSetting(db, 'displayName', 'Jean')
     await writeSetting(db, 'language', 'nl')
-    expect(await readSettings(db)).toEqual({ displayName: 'Jean', language: 'nl', persistence: 'unknown' })
+    expect(await readSettings(db)).toEqual({ displayName: 'Jean', language: 'nl', persistence: 'unknown', dataSaver: true, autoDownloadOnUnmetered: false })
     const o1 = dexieOutbox(db, 'r1')
     const o2 = dexieOutbox(db, 'r2')
     const id = await o1.add(new Uint8Array([1, 2, 3]))
