@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react'
 import type * as Y from 'yjs'
 import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
 import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
+import { attachmentTransfer } from '../../sync/attachments'
 
 export interface PartnershipSession {
   readonly roomId: string
@@ -43,6 +44,8 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
       void registry().partnerships.update(roomId, { lastSyncedAt: new Date().toISOString() })
     },
   })
+  // photos waiting for this partnership's relay go out as soon as there is a connection
+  attachmentTransfer(registry()).register(invite)
   let closing: Promise<void> | undefined
   return {
     roomId,

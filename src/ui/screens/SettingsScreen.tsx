@@ -1,12 +1,15 @@
 /**
  * Settings: inviting the partner school (code and link), who is using this device and which school
- * it speaks for, the language, and whether the browser promised to keep the data.
+ * it speaks for, the language, whether the browser promised to keep the data, and the data saver
+ * for photos with what is still waiting to be sent and received.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../domain'
 import { registry, requestPersistence, writeSetting, type PartnershipEntry } from '../../storage'
 import { formatInviteCode, inviteLink } from '../../sync'
+import { attachmentTransfer } from '../../sync/attachments'
+import { formatPhotoSize } from '../components/Photo'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -194,6 +197,58 @@ function StorageSection() {
   )
 }
 
+function DataSection() {
+  const { t, i18n } = useTranslation()
+  const { dataSaver, autoDownloadOnUnmetered } = useDeviceSettings()
+  const transfer = attachmentTransfer(registry())
+  const waiting = useSyncExternalStore(transfer.subscribe, transfer.getSnapshot)
+  return (
+    <section className="card" aria-labelledby="settings-data-heading">
+      <h3 id="settings-data-heading">{t('settings.data.title')}</h3>
+      <div className="field">
+        <label className="checkbox" htmlFor="settings-data-saver">
+          <input
+            id="settings-data-saver"
+            type="checkbox"
+            checked={dataSaver}
+            aria-describedby="settings-data-saver-hint"
+            onChange={(e) => void writeSetting(registry(), 'dataSaver', e.target.checked)}
+          />
+          <span>{t('settings.data.saver')}</span>
+        </label>
+        <p className="hint" id="settings-data-saver-hint">
+          {t('settings.data.saverHint')}
+        </p>
+      </div>
+      <div className="field">
+        <label className="checkbox" htmlFor="settings-data-wifi">
+          <input
+            id="settings-data-wifi"
+            type="checkbox"
+            checked={autoDownloadOnUnmetered}
+            disabled={!dataSaver}
+            aria-describedby="settings-data-wifi-hint"
+            onChange={(e) => void writeSetting(registry(), 'autoDownloadOnUnmetered', e.target.checked)}
+          />
+          <span>{t('settings.data.autoWifi')}</span>
+        </label>
+        <p className="hint" id="settings-data-wifi-hint">
+          {t('settings.data.autoWifiHint')}
+        </p>
+      </div>
+      <p data-testid="photos-waiting">
+        {t('settings.data.waiting', {
+          sent: formatPhotoSize(waiting.bytesToSend, i18n.language),
+          received: formatPhotoSize(waiting.bytesToReceive, i18n.language),
+        })}
+      </p>
+      {waiting.lastError && waiting.bytesToSend > 0 ? (
+        <p className="hint">{t('settings.data.lastError', { reason: t(`photos.errors.${waiting.lastError}`) })}</p>
+      ) : null}
+    </section>
+  )
+}
+
 export function SettingsScreen({ session, entry, meta }: Props) {
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -205,6 +260,7 @@ export function SettingsScreen({ session, entry, meta }: Props) {
       <InviteSection session={session} />
       <PersonSection entry={entry} meta={meta} />
       <StorageSection />
+      <DataSection />
     </section>
   )
 }
