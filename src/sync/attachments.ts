@@ -173,10 +173,14 @@ let webpSupport: Promise<boolean> | undefined
 
 /** Whether the browser's canvas writes WebP (Safari quietly writes PNG instead). */
 function canEncodeWebp(): Promise<boolean> {
-  webpSupport ??= canvasToBlob(makeCanvas(1, 1), 'image/webp', 0.8).then(
-    (b) => b.type === 'image/webp',
-    () => false,
-  )
+  webpSupport ??= (async () => {
+    const canvas = makeCanvas(1, 1)
+    // an OffscreenCanvas without a rendering context refuses to encode at all
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null
+    if (!ctx) return false
+    ctx.fillRect(0, 0, 1, 1)
+    return (await canvasToBlob(canvas, 'image/webp', 0.8)).type === 'image/webp'
+  })().catch(() => false)
   return webpSupport
 }
 
