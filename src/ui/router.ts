@@ -17,6 +17,8 @@
  *   #/p/<roomId>/feedback/<id>      one reflection, both schools side by side
  *   #/p/<roomId>/contacts           communication agreements and next steps
  *   #/p/<roomId>/group              the working group: members, rhythm, minutes
+ *   #/p/<roomId>/organisations      external partner organisations and the six-step check
+ *   #/p/<roomId>/growth             growth over the years: indicators of a sustainable link
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
@@ -35,6 +37,8 @@ export type PartnershipPage =
   | { readonly name: 'reflection'; readonly reflectionId: string }
   | { readonly name: 'contacts' }
   | { readonly name: 'group' }
+  | { readonly name: 'organisations' }
+  | { readonly name: 'growth' }
 
 export type Route =
   | { readonly name: 'home' }
@@ -54,6 +58,7 @@ export function parseRoute(hash: string): Route {
     if (page === 'plan') return { name: 'partnership', roomId, page: { name: 'plan' } }
     if (page === 'feedback' && id) return { name: 'partnership', roomId, page: { name: 'reflection', reflectionId: id } }
     if (page === 'feedback' || page === 'contacts' || page === 'group') return { name: 'partnership', roomId, page: { name: page } }
+    if (page === 'organisations' || page === 'growth') return { name: 'partnership', roomId, page: { name: page } }
     return { name: 'partnership', roomId, page: { name: 'week' } }
   }
   return { name: 'home' }
@@ -99,6 +104,14 @@ export function contactsHref(roomId: string): string {
 
 export function groupHref(roomId: string): string {
   return hrefOf({ name: 'partnership', roomId, page: { name: 'group' } })
+}
+
+export function organisationsHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'organisations' } })
+}
+
+export function growthHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'growth' } })
 }
 
 export function settingsHref(roomId: string): string {

@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { calendarHref, contactsHref, feedbackHref, groupHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
+import { calendarHref, contactsHref, feedbackHref, groupHref, growthHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
 
 interface Section {
   readonly key: string
@@ -22,6 +22,8 @@ const SECTIONS: readonly Section[] = [
   { key: 'schools', href: schoolsHref, pages: ['schools'] },
   { key: 'contacts', href: contactsHref, pages: ['contacts'] },
   { key: 'group', href: groupHref, pages: ['group'] },
+  { key: 'organisations', href: organisationsHref, pages: ['organisations'] },
+  { key: 'growth', href: growthHref, pages: ['growth'] },
   { key: 'settings', href: settingsHref, pages: ['settings'] },
 ]
 
