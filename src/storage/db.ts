@@ -6,6 +6,7 @@
  * Traps: Dexie schema versions only grow; add a `.version(n+1)` with an upgrade, never edit one.
  */
 import Dexie, { type Table } from 'dexie'
+import type { LetterDraft } from '../domain/letters'
 
 export interface PartnershipEntry {
   /** Room id on the relay; also the key of the document in IndexedDB. */
@@ -23,6 +24,11 @@ export interface PartnershipEntry {
   readonly addedAt: string
   /** Last time the relay acknowledged everything (ISO), if ever. */
   lastSyncedAt?: string
+  /**
+   * This device's id in this partnership, for its delivery receipts (`<schoolId>:<deviceId>`);
+   * made once, when first needed. Not indexed, so no schema version.
+   */
+  deviceId?: string
 }
 
 export interface SettingRow {
@@ -64,10 +70,23 @@ export interface UploadRow {
   lastError?: string
 }
 
+/**
+ * A letter being written, kept on this device only until it is sent (the partner never sees a
+ * draft). Saved as the person types.
+ */
+export interface DraftRow extends LetterDraft {
+  /** A random id, also in the address of the form. */
+  readonly id: string
+  readonly roomId: string
+  /** ISO timestamp of the last save. */
+  readonly updatedAt: string
+}
+
 export class ScholenbandDb extends Dexie {
   partnerships!: Table<PartnershipEntry, string>
   settings!: Table<SettingRow, string>
   outbox!: Table<OutboxRow, number>
+  drafts!: Table<DraftRow, string>
   blobs!: Table<BlobRow, string>
   uploads!: Table<UploadRow, [string, string]>
 
@@ -82,6 +101,10 @@ export class ScholenbandDb extends Dexie {
     this.version(2).stores({
       blobs: 'hash',
       uploads: '[roomId+hash], roomId',
+    })
+    // letters being written on this device, until they are sent
+    this.version(3).stores({
+      drafts: 'id, roomId',
     })
   }
 }

@@ -17,6 +17,11 @@
  *   #/p/<roomId>/feedback/<id>      one reflection, both schools side by side
  *   #/p/<roomId>/contacts           communication agreements and next steps
  *   #/p/<roomId>/group              the working group: members, rhythm, minutes
+ *   #/p/<roomId>/letters            letters between the schools (threads) and drafts on this device
+ *   #/p/<roomId>/letters/<id>       one thread: a letter, its replies, their translations
+ *   #/p/<roomId>/letters/draft/<id> writing a letter (a draft on this device until sent)
+ *   #/p/<roomId>/agreement          the partnership agreement: draft, signatures, signed versions
+ *   #/p/<roomId>/agreement/print    the agreement on paper (`/print/<fingerprint>`: a signed version)
  *   #/p/<roomId>/organisations      external partner organisations and the six-step check
  *   #/p/<roomId>/growth             growth over the years: indicators of a sustainable link
  *
@@ -37,6 +42,12 @@ export type PartnershipPage =
   | { readonly name: 'reflection'; readonly reflectionId: string }
   | { readonly name: 'contacts' }
   | { readonly name: 'group' }
+  | { readonly name: 'letters' }
+  | { readonly name: 'letter'; readonly letterId: string }
+  | { readonly name: 'letterDraft'; readonly draftId: string }
+  | { readonly name: 'agreement' }
+  /** `version` is a signed version's fingerprint, or '' for the current text. */
+  | { readonly name: 'agreementPrint'; readonly version: string }
   | { readonly name: 'organisations' }
   | { readonly name: 'growth' }
 
@@ -48,7 +59,7 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
-  const [first, roomId, page, id] = parts
+  const [first, roomId, page, id, sub] = parts
   if (first === 'create') return { name: 'create' }
   if (first === 'join') return { name: 'join' }
   if (first === 'p' && roomId) {
@@ -58,6 +69,11 @@ export function parseRoute(hash: string): Route {
     if (page === 'plan') return { name: 'partnership', roomId, page: { name: 'plan' } }
     if (page === 'feedback' && id) return { name: 'partnership', roomId, page: { name: 'reflection', reflectionId: id } }
     if (page === 'feedback' || page === 'contacts' || page === 'group') return { name: 'partnership', roomId, page: { name: page } }
+    if (page === 'letters' && id === 'draft' && sub) return { name: 'partnership', roomId, page: { name: 'letterDraft', draftId: sub } }
+    if (page === 'letters' && id) return { name: 'partnership', roomId, page: { name: 'letter', letterId: id } }
+    if (page === 'letters') return { name: 'partnership', roomId, page: { name: 'letters' } }
+    if (page === 'agreement' && id === 'print') return { name: 'partnership', roomId, page: { name: 'agreementPrint', version: sub ?? '' } }
+    if (page === 'agreement') return { name: 'partnership', roomId, page: { name: 'agreement' } }
     if (page === 'organisations' || page === 'growth') return { name: 'partnership', roomId, page: { name: page } }
     return { name: 'partnership', roomId, page: { name: 'week' } }
   }
@@ -76,6 +92,9 @@ export function hrefOf(route: Route): string {
       const base = `#/p/${encodeURIComponent(route.roomId)}`
       if (route.page.name === 'activity') return `${base}/activity/${encodeURIComponent(route.page.activityId)}`
       if (route.page.name === 'reflection') return `${base}/feedback/${encodeURIComponent(route.page.reflectionId)}`
+      if (route.page.name === 'letter') return `${base}/letters/${encodeURIComponent(route.page.letterId)}`
+      if (route.page.name === 'letterDraft') return `${base}/letters/draft/${encodeURIComponent(route.page.draftId)}`
+      if (route.page.name === 'agreementPrint') return `${base}/agreement/print${route.page.version ? `/${encodeURIComponent(route.page.version)}` : ''}`
       return `${base}/${route.page.name}`
     }
   }
@@ -112,6 +131,26 @@ export function organisationsHref(roomId: string): string {
 
 export function growthHref(roomId: string): string {
   return hrefOf({ name: 'partnership', roomId, page: { name: 'growth' } })
+}
+
+export function lettersHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'letters' } })
+}
+
+export function letterHref(roomId: string, letterId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'letter', letterId } })
+}
+
+export function letterDraftHref(roomId: string, draftId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'letterDraft', draftId } })
+}
+
+export function agreementHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'agreement' } })
+}
+
+export function agreementPrintHref(roomId: string, version = ''): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'agreementPrint', version } })
 }
 
 export function settingsHref(roomId: string): string {

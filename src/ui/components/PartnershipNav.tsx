@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { calendarHref, contactsHref, feedbackHref, groupHref, growthHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
+import { agreementHref, calendarHref, contactsHref, feedbackHref, groupHref, growthHref, lettersHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
 
 interface Section {
   readonly key: string
@@ -17,11 +17,13 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { key: 'week', href: weekHref, pages: ['week'] },
   { key: 'plan', href: planHref, pages: ['plan', 'activity', 'print'] },
+  { key: 'letters', href: lettersHref, pages: ['letters', 'letter', 'letterDraft'] },
   { key: 'calendar', href: calendarHref, pages: ['calendar'] },
   { key: 'feedback', href: feedbackHref, pages: ['feedback', 'reflection'] },
   { key: 'schools', href: schoolsHref, pages: ['schools'] },
   { key: 'contacts', href: contactsHref, pages: ['contacts'] },
   { key: 'group', href: groupHref, pages: ['group'] },
+  { key: 'agreement', href: agreementHref, pages: ['agreement', 'agreementPrint'] },
   { key: 'organisations', href: organisationsHref, pages: ['organisations'] },
   { key: 'growth', href: growthHref, pages: ['growth'] },
   { key: 'settings', href: settingsHref, pages: ['settings'] },

@@ -10,6 +10,7 @@ import type * as Y from 'yjs'
 import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
 import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
+import { keepReceipts } from './deliveryReceipts'
 
 export interface PartnershipSession {
   readonly roomId: string
@@ -44,6 +45,8 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
       void registry().partnerships.update(roomId, { lastSyncedAt: new Date().toISOString() })
     },
   })
+  // delivery receipts: "Seen by partner school" on the other device comes from these
+  const stopReceipts = keepReceipts(local.doc, conn, roomId)
   // photos waiting for this partnership's relay go out as soon as there is a connection
   attachmentTransfer(registry()).register(invite)
   let closing: Promise<void> | undefined
@@ -54,6 +57,7 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
     conn,
     close: () => {
       closing ??= (async () => {
+        stopReceipts()
         conn.destroy()
         await local.destroy()
       })()

@@ -12,11 +12,12 @@
  * to the join screen with the reason.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, restoreActivity, type OpenState } from '../../domain'
 import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
 import type { CloseReason } from '../../sync'
+import { DeliveryContext } from '../components/DeliveryStatus'
 import { PartnershipNav } from '../components/PartnershipNav'
 import { SyncIndicator } from '../components/SyncIndicator'
 import { useActor } from '../hooks/useActor'
@@ -26,6 +27,7 @@ import { usePartnershipSession, type PartnershipSession } from '../hooks/usePart
 import { navigate, planHref, rememberPartnership, type PartnershipPage } from '../router'
 import { ActivityScreen } from './ActivityScreen'
 import { CyclePage, isCyclePage } from './CyclePages'
+import { ExchangePage, isExchangePage } from './ExchangePages'
 import { PlanScreen, type DeletedActivity } from './PlanScreen'
 import { PlanningPage, isPlanningPage } from './PlanningPages'
 import { SettingsScreen } from './SettingsScreen'
@@ -132,6 +134,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   const [openState, setOpenState] = useState<OpenState | undefined>()
   const [lastDeleted, setLastDeleted] = useState<DeletedActivity | undefined>()
   const isLeaving = useRef(false)
+  const delivery = useMemo(() => ({ conn, mySchoolId: entry.mySchoolId }), [conn, entry.mySchoolId])
 
   // Runs the migrations the document lacks (idempotent) — at open, and again when the partner's
   // copy arrives or a newer app on another device raises the schema version.
@@ -179,6 +182,8 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   } else if (isCyclePage(page.name)) {
     const reflectionId = page.name === 'reflection' ? page.reflectionId : undefined
     body = <CyclePage page={page.name} reflectionId={reflectionId} doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
+  } else if (isExchangePage(page)) {
+    body = <ExchangePage page={page} doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (isPlanningPage(page.name)) {
     body = <PlanningPage page={page.name} doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (page.name === 'activity') {
@@ -240,7 +245,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
             <p>{t('partnership.tooNew')}</p>
           </div>
         ) : null}
-        {body}
+        <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
       </main>
     </div>
   )

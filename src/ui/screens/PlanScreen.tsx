@@ -10,6 +10,7 @@ import type * as Y from 'yjs'
 import {
   ACTIVITY_KINDS,
   ACTIVITY_STATUSES,
+  collection,
   findConflicts,
   groupByMonth,
   isActivityKind,
@@ -29,6 +30,7 @@ import {
   type PartnerInputRequest,
 } from '../../domain'
 import { registry, type PartnershipEntry } from '../../storage'
+import { DeliveryStatus } from '../components/DeliveryStatus'
 import { IcsDownload } from '../components/IcsDownload'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
@@ -55,6 +57,7 @@ interface Props {
 }
 
 interface ItemProps {
+  readonly doc: Y.Doc
   readonly activity: Activity
   readonly roomId: string
   readonly meta: PartnershipMeta
@@ -66,7 +69,7 @@ interface ItemProps {
  * One row of the plan: what happens when, who does it (lead school, responsible people) and what
  * it costs each school, then its warnings. The title is the link; the whole card is its target.
  */
-function ActivityItem({ activity, roomId, meta, conflicts, overdue }: ItemProps) {
+function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemProps) {
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const when = formatDateRange(activity.startDate, activity.endDate, language)
@@ -100,6 +103,7 @@ function ActivityItem({ activity, roomId, meta, conflicts, overdue }: ItemProps)
         </ul>
       ) : null}
       <PlanningNotes meta={meta} conflicts={conflicts} overdue={overdue} />
+      <DeliveryStatus doc={doc} record={collection(doc, 'activities').get(activity.id)} about={activity.title} />
     </div>
   )
 }
@@ -234,6 +238,7 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
               {group.activities.map((a) => (
                 <li key={a.id}>
                   <ActivityItem
+                    doc={doc}
                     activity={a}
                     roomId={roomId}
                     meta={meta}

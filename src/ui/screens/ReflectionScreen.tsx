@@ -7,7 +7,8 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { EMPTY_ANSWERS, PROMPTS, answerReflection, hasAnswered, listFeedback, type Answers, type Prompt, type Reflection, type School } from '../../domain'
+import { EMPTY_ANSWERS, PROMPTS, answerReflection, collection, hasAnswered, listFeedback, type Answers, type Prompt, type Reflection, type School } from '../../domain'
+import { DeliveryStatus } from '../components/DeliveryStatus'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
 import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from '../cycle'
@@ -50,6 +51,7 @@ export function ReflectionScreen(props: CycleScreenProps & { readonly reflection
         {subject.kind === 'none' ? t('feedback.reflectionUntitled') : t('feedback.reflectionOn', { title: subject.title })}
       </h2>
       <p className="muted">{formatDate(reflection.date, language)}</p>
+      <DeliveryStatus doc={doc} record={collection(doc, 'feedback').get(reflection.id)} />
       {!isKnown && !props.isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('feedback.whichSchool')} /> : null}
       <p className="hint">{t('feedback.answerHint')}</p>
       <div className="reflection-columns">

@@ -1,0 +1,268 @@
+/**
+ * A letter as parallel texts: the original and its translations. On a wide screen (48rem and
+ * more) they stand side by side; on a phone one at a time, with a switch of language buttons.
+ * A translation made before the original last changed says so, with "Update translation" (edit
+ * it) and "Still correct" (confirm it as it is).
+ */
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import type * as Y from 'yjs'
+import { addTranslation, editLetter, updateTranslation, type Letter, type Translation } from '../../domain'
+import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
+import { formatMoment } from '../format'
+import { languageChoices, languageLabel } from '../letters'
+import { Field } from './Field'
+
+interface Props {
+  readonly doc: Y.Doc
+  readonly letter: Letter
+  readonly actor: string
+  readonly isReadOnly: boolean
+  /** The writer may change the original. */
+  readonly canEditOriginal: boolean
+}
+
+type Editing = { readonly kind: 'original' } | { readonly kind: 'translation'; readonly id: string } | { readonly kind: 'new' } | undefined
+
+export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal }: Props) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  // on a phone: which text is shown ('' = the original)
+  const [shown, setShown] = useState('')
+  const [editing, setEditing] = useState<Editing>()
+  const [problem, setProblem] = useState<string | undefined>()
+  const current = letter.translations.some((x) => x.id === shown) ? shown : ''
+  const original = languageLabel(letter.language, ui)
+
+  const confirm = (tr: Translation): void => {
+    const code = unplacedProblem(attempt(() => updateTranslation(doc, letter.id, tr.id, {}, actor)), [])
+    setProblem(code ? t(`errors.${code}`) : undefined)
+  }
+
+  return (
+    <div className="parallel">
+      {letter.translations.length > 0 ? (
+        <div className="parallel-switch" role="group" aria-label={t('letters.switchLabel', { subject: letter.subject })}>
+          <button type="button" className="button-secondary button-compact" aria-pressed={current === ''} onClick={() => setShown('')}>
+            {t('letters.originalIn', { language: original })}
+          </button>
+          {letter.translations.map((tr) => (
+            <button key={tr.id} type="button" className="button-secondary button-compact" aria-pressed={current === tr.id} onClick={() => setShown(tr.id)}>
+              {languageLabel(tr.language, ui)}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {problem ? (
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+      ) : null}
+      <div className={`parallel-texts parallel-count-${Math.min(letter.translations.length + 1, 3)}`}>
+        <section className={current === '' ? 'parallel-text' : 'parallel-text parallel-hidden-narrow'} lang={letter.language} aria-label={t('letters.originalIn', { language: original })}>
+          <p className="parallel-label" lang={ui}>
+            {t('letters.originalIn', { language: original })}
+          </p>
+          {editing?.kind === 'original' ? (
+            <OriginalForm doc={doc} letter={letter} actor={actor} onDone={() => setEditing(undefined)} />
+          ) : (
+            <>
+              <p className="letter-subject">{letter.subject}</p>
+              <p className="letter-body">{letter.body}</p>
+              {canEditOriginal && !isReadOnly ? (
+                <button type="button" className="button-quiet button-compact" lang={ui} aria-label={t('letters.editOriginalLabel', { subject: letter.subject })} onClick={() => setEditing({ kind: 'original' })}>
+                  {t('letters.editOriginal')}
+                </button>
+              ) : null}
+            </>
+          )}
+        </section>
+        {letter.translations.map((tr) => {
+          const name = languageLabel(tr.language, ui)
+          return (
+            <section
+              key={tr.id}
+              className={`${current === tr.id ? 'parallel-text' : 'parallel-text parallel-hidden-narrow'}${tr.isOutOfDate ? ' parallel-outdated' : ''}`}
+              lang={tr.language}
+              aria-label={t('letters.translationIn', { language: name })}
+            >
+              <p className="parallel-label" lang={ui}>
+                {t('letters.translationIn', { language: name })}
+                {tr.translator ? <span className="muted"> · {t('letters.translatedBy', { name: tr.translator })}</span> : null}
+              </p>
+              {tr.isOutOfDate ? (
+                <div className="outdated" lang={ui}>
+                  <p className="outdated-text">{t('letters.outOfDate')}</p>
+                  {!isReadOnly && editing?.kind !== 'translation' ? (
+                    <div className="outdated-actions">
+                      <button type="button" className="button-secondary button-compact" aria-label={t('letters.updateTranslationLabel', { language: name, subject: letter.subject })} onClick={() => setEditing({ kind: 'translation', id: tr.id })}>
+                        {t('letters.updateTranslation')}
+                      </button>
+                      <button type="button" className="button-quiet button-compact" aria-label={t('letters.stillCorrectLabel', { language: name, subject: letter.subject })} onClick={() => confirm(tr)}>
+                        {t('letters.stillCorrect')}
+                      </button>
+                    </div>
+                  ) : null}
+                </div>
+              ) : null}
+              {editing?.kind === 'translation' && editing.id === tr.id ? (
+                <TranslationForm doc={doc} letter={letter} actor={actor} translation={tr} onDone={() => setEditing(undefined)} />
+              ) : (
+                <>
+                  <p className="letter-subject">{tr.subject || letter.subject}</p>
+                  <p className="letter-body">{tr.body}</p>
+                  <p className="muted parallel-when" lang={ui}>
+                    {t('letters.translationChanged', { when: formatMoment(tr.updatedAt, ui) })}
+                  </p>
+                  {!isReadOnly && !tr.isOutOfDate ? (
+                    <button type="button" className="button-quiet button-compact" lang={ui} aria-label={t('letters.editTranslationLabel', { language: name, subject: letter.subject })} onClick={() => setEditing({ kind: 'translation', id: tr.id })}>
+                      {t('letters.editTranslation')}
+                    </button>
+                  ) : null}
+                </>
+              )}
+            </section>
+          )
+        })}
+      </div>
+      {!isReadOnly ? (
+        editing?.kind === 'new' ? (
+          <TranslationForm doc={doc} letter={letter} actor={actor} onDone={() => setEditing(undefined)} />
+        ) : (
+          <button type="button" className="button-secondary" aria-label={t('letters.addTranslationLabel', { subject: letter.subject })} onClick={() => setEditing({ kind: 'new' })}>
+            {t('letters.addTranslation')}
+          </button>
+        )
+      ) : null}
+    </div>
+  )
+}
+
+function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; readonly letter: Letter; readonly actor: string; readonly onDone: () => void }) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  const [subject, setSubject] = useState(letter.subject)
+  const [body, setBody] = useState(letter.body)
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const idBase = `original-${letter.id}`
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    const found = attempt(() => editLetter(doc, letter.id, { subject, body }, actor))
+    setProblems(found)
+    if (found.size === 0) onDone()
+  }
+  const formProblem = unplacedProblem(problems, ['subject'])
+  return (
+    <form className="form subform" noValidate onSubmit={submit} lang={ui}>
+      <p className="hint">{t('letters.editOriginalHint')}</p>
+      <Field id={`${idBase}-subject`} label={t('letters.subject')} error={problems.get('subject') ? t(`errors.${problems.get('subject')}`) : undefined}>
+        {(c) => <input {...c} type="text" lang={letter.language} value={subject} onChange={(e) => setSubject(e.target.value)} />}
+      </Field>
+      <Field id={`${idBase}-body`} label={t('letters.body')}>
+        {(c) => <textarea {...c} rows={8} lang={letter.language} value={body} onChange={(e) => setBody(e.target.value)} />}
+      </Field>
+      {formProblem ? (
+        <p role="alert" className="form-error">
+          {t(`errors.${formProblem}`)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="button-primary">
+          {t('letters.saveOriginal')}
+        </button>
+        <button type="button" className="button-quiet" onClick={onDone}>
+          {t('letters.cancel')}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+interface TranslationFormProps {
+  readonly doc: Y.Doc
+  readonly letter: Letter
+  readonly actor: string
+  /** Absent: a new translation. */
+  readonly translation?: Translation
+  readonly onDone: () => void
+}
+
+function TranslationForm({ doc, letter, actor, translation, onDone }: TranslationFormProps) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  const firstOther = languageChoices(ui).find((l) => l.code !== letter.language && l.code === ui)?.code ?? (letter.language === 'fr' ? 'nl' : 'fr')
+  const [language, setLanguage] = useState(translation?.language ?? firstOther)
+  const [translator, setTranslator] = useState(translation?.translator ?? '')
+  const [subject, setSubject] = useState(translation?.subject ?? '')
+  const [body, setBody] = useState(translation?.body ?? '')
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const idBase = `translation-${letter.id}-${translation?.id ?? 'new'}`
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    const found = attempt(() => {
+      if (translation) updateTranslation(doc, letter.id, translation.id, { translator, subject, body }, actor)
+      else addTranslation(doc, letter.id, { language, translator, subject, body }, actor)
+    })
+    setProblems(found)
+    if (found.size === 0) onDone()
+  }
+  const errorOf = (f: string): string | undefined => {
+    const code = problems.get(f)
+    if (f === 'body' && code === 'required') return t('letters.translationRequired')
+    return code ? t(`errors.${code}`) : undefined
+  }
+  const formProblem = unplacedProblem(problems, ['language', 'body'])
+  return (
+    <form className="form subform translation-form" noValidate onSubmit={submit} lang={ui}>
+      <h4>{translation ? t('letters.updateTranslationTitle', { language: languageLabel(translation.language, ui) }) : t('letters.addTranslationTitle')}</h4>
+      {translation ? (
+        <details className="answering" open>
+          <summary>{t('letters.originalNow')}</summary>
+          <p className="letter-subject" lang={letter.language}>
+            {letter.subject}
+          </p>
+          <p className="letter-body" lang={letter.language}>
+            {letter.body}
+          </p>
+        </details>
+      ) : null}
+      <div className="row">
+        {translation ? null : (
+          <Field id={`${idBase}-language`} label={t('letters.translationLanguage')} error={errorOf('language')}>
+            {(c) => (
+              <select {...c} value={language} onChange={(e) => setLanguage(e.target.value)}>
+                {languageChoices(ui, language).map((l) => (
+                  <option key={l.code} value={l.code}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <Field id={`${idBase}-translator`} label={t('letters.translator')} hint={t('letters.translatorHint')}>
+          {(c) => <input {...c} type="text" autoComplete="off" value={translator} onChange={(e) => setTranslator(e.target.value)} />}
+        </Field>
+      </div>
+      <Field id={`${idBase}-subject`} label={t('letters.translationSubject')}>
+        {(c) => <input {...c} type="text" lang={language} value={subject} onChange={(e) => setSubject(e.target.value)} />}
+      </Field>
+      <Field id={`${idBase}-body`} label={t('letters.translationBody')} error={errorOf('body')}>
+        {(c) => <textarea {...c} rows={8} lang={language} value={body} onChange={(e) => setBody(e.target.value)} />}
+      </Field>
+      {formProblem ? (
+        <p role="alert" className="form-error">
+          {t(`errors.${formProblem}`)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="button-primary">
+          {t('letters.saveTranslation')}
+        </button>
+        <button type="button" className="button-quiet" onClick={onDone}>
+          {t('letters.cancel')}
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,323 @@
+/**
+ * The partnership agreement (draaiboek 4): goals, principles and vision, what the schools expect
+ * of each other, priorities for the coming years, how they communicate and decide, a name for the
+ * partnership and how often it is reviewed. Both heads sign, each on their own school's device.
+ * A signature counts only for the text signed; once both heads signed the same text it is frozen
+ * (`freezeIfSigned`, run here whenever both signatures are seen, e.g. after a sync). Signed
+ * versions stay readable, newest first, with the next review date.
+ *
+ * The text is saved when a field is left and with Save, as small text edits, so both schools can
+ * work on it at once.
+ */
+import { useEffect, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import {
+  AGREEMENT_SECTIONS,
+  freezeIfSigned,
+  listSignedAgreements,
+  readAgreementDraft,
+  signAgreement,
+  updateAgreementDraft,
+  type AgreementDraft,
+  type AgreementSection,
+  type FrozenAgreement,
+  type PartnershipMeta,
+} from '../../domain'
+import { Field } from '../components/Field'
+import { WhichSchool } from '../components/WhichSchool'
+import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
+import { formatDate, formatMoment } from '../format'
+import { schoolName } from '../hooks/useActor'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { agreementPrintHref } from '../router'
+import '../exchange.css'
+
+interface Edits {
+  readonly sections?: Partial<Record<AgreementSection, string>>
+  readonly partnershipName?: string
+  readonly reviewEveryMonths?: string
+}
+
+export function AgreementScreen({ doc, roomId, entry, meta, actor, isReadOnly }: CycleScreenProps) {
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  // read on every render: the parent renders again whenever the document changes
+  const draft = readAgreementDraft(doc)
+  const versions = listSignedAgreements(doc)
+  const mySchool = [meta.schoolA, meta.schoolB].find((s) => s.id === entry.mySchoolId)
+  const bothSigned = Boolean(draft.signatures[meta.schoolA.id] && draft.signatures[meta.schoolB.id])
+  const isFrozen = versions.some((v) => v.fingerprint === draft.fingerprint)
+
+  // the second signature may arrive from the partner's device: freeze the version then
+  useEffect(() => {
+    if (bothSigned && !isFrozen && !isReadOnly) attempt(() => void freezeIfSigned(doc))
+  }, [bothSigned, isFrozen, isReadOnly, doc])
+
+  return (
+    <section aria-labelledby="agreement-heading" className="cycle agreement">
+      <div className="section-head">
+        <h2 id="agreement-heading" ref={headingRef} tabIndex={-1}>
+          {t('agreement.title')}
+        </h2>
+        <a className="button-link" href={agreementPrintHref(roomId)}>
+          {t('agreement.print')}
+        </a>
+      </div>
+      <p>{t('agreement.intro')}</p>
+      {!mySchool && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('agreement.whichSchool')} /> : null}
+
+      <Signatures draft={draft} meta={meta} isFrozen={isFrozen} />
+
+      <section className="card" aria-labelledby="agreement-text-heading">
+        <h3 id="agreement-text-heading">{t('agreement.textTitle')}</h3>
+        <p className="hint">{t('agreement.textHint')}</p>
+        <AgreementForm doc={doc} draft={draft} actor={actor} isReadOnly={isReadOnly} />
+      </section>
+
+      {mySchool && !isReadOnly ? <SignForm doc={doc} draft={draft} schoolId={mySchool.id} schoolName={mySchool.name} /> : null}
+
+      <section aria-labelledby="agreement-versions-heading">
+        <h3 id="agreement-versions-heading">{t('agreement.versions')}</h3>
+        {versions.length === 0 ? <p className="empty">{t('agreement.noVersions')}</p> : null}
+        {versions.map((v, i) => (
+          <SignedVersion key={v.fingerprint} version={v} meta={meta} roomId={roomId} isNewest={i === 0} />
+        ))}
+      </section>
+    </section>
+  )
+}
+
+function Signatures({ draft, meta, isFrozen }: { readonly draft: AgreementDraft; readonly meta: PartnershipMeta; readonly isFrozen: boolean }) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  return (
+    <section className="card" aria-labelledby="agreement-signatures-heading">
+      <h3 id="agreement-signatures-heading">{t('agreement.signatures')}</h3>
+      {isFrozen ? <p className="agreement-frozen">{t('agreement.signedByBoth')}</p> : null}
+      <ul className="signature-list">
+        {[meta.schoolA, meta.schoolB].map((s) => {
+          const sig = draft.signatures[s.id]
+          const old = draft.outdatedSignatures.find((o) => o.schoolId === s.id)
+          return (
+            <li key={s.id} className={sig ? 'signature signature-ok' : old ? 'signature signature-outdated' : 'signature'}>
+              <strong>{s.name}</strong>
+              <span>
+                {sig
+                  ? t('agreement.signedBy', { name: sig.name, date: formatDate(sig.date, ui) })
+                  : old
+                    ? t('agreement.signedEarlier', { name: old.name, date: formatDate(old.date, ui) })
+                    : t('agreement.notSigned')}
+              </span>
+            </li>
+          )
+        })}
+      </ul>
+      {draft.updatedAt ? <p className="muted">{t('agreement.lastChanged', { name: draft.updatedBy || t('actor.someone'), when: formatMoment(draft.updatedAt, ui) })}</p> : null}
+    </section>
+  )
+}
+
+function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly actor: string; readonly isReadOnly: boolean }) {
+  const { t } = useTranslation()
+  // what is typed here and not yet saved; everything else shows the stored text, live
+  const [edits, setEdits] = useState<Edits>({})
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const [status, setStatus] = useState<string | undefined>()
+
+  const save = (which: Edits): void => {
+    const patch: Parameters<typeof updateAgreementDraft>[1] = {}
+    const sections = Object.fromEntries(Object.entries(which.sections ?? {}).filter(([s, v]) => v !== undefined && v !== draft.sections[s as AgreementSection]))
+    if (Object.keys(sections).length > 0) patch.sections = sections
+    if (which.partnershipName !== undefined && which.partnershipName.trim() !== draft.partnershipName) patch.partnershipName = which.partnershipName
+    if (which.reviewEveryMonths !== undefined) {
+      const text = which.reviewEveryMonths.trim()
+      const months = text === '' ? 0 : /^\d+$/.test(text) ? Number(text) : NaN
+      if (months !== draft.reviewEveryMonths) patch.reviewEveryMonths = months
+    }
+    const forget = (): void =>
+      setEdits((e) => ({
+        sections: Object.fromEntries(Object.entries(e.sections ?? {}).filter(([s]) => !(s in (which.sections ?? {})))),
+        ...(which.partnershipName === undefined && e.partnershipName !== undefined ? { partnershipName: e.partnershipName } : {}),
+        ...(which.reviewEveryMonths === undefined && e.reviewEveryMonths !== undefined ? { reviewEveryMonths: e.reviewEveryMonths } : {}),
+      }))
+    if (Object.keys(patch).length === 0) {
+      forget()
+      return
+    }
+    const found = attempt(() => updateAgreementDraft(doc, patch, actor))
+    setProblems(found)
+    if (found.size > 0) return
+    forget()
+    setStatus(t('agreement.saved'))
+  }
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    save(edits)
+  }
+  const formProblem = unplacedProblem(problems, ['reviewEveryMonths'])
+
+  return (
+    <form className="form agreement-form" noValidate onSubmit={submit}>
+      <fieldset className="plain" disabled={isReadOnly}>
+        <Field id="agreement-partnershipName" label={t('agreement.partnershipName')} hint={t('agreement.partnershipNameHint')}>
+          {(c) => (
+            <input
+              {...c}
+              type="text"
+              autoComplete="off"
+              value={edits.partnershipName ?? draft.partnershipName}
+              onChange={(e) => {
+                const v = e.target.value
+                setEdits((x) => ({ ...x, partnershipName: v }))
+                setStatus(undefined)
+              }}
+              onBlur={() => {
+                if (edits.partnershipName !== undefined) save({ partnershipName: edits.partnershipName })
+              }}
+            />
+          )}
+        </Field>
+        {AGREEMENT_SECTIONS.map((s) => (
+          <Field key={s} id={`agreement-${s}`} label={t(`agreement.sections.${s}`)} hint={t(`agreement.sectionHints.${s}`)}>
+            {(c) => (
+              <textarea
+                {...c}
+                rows={4}
+                value={edits.sections?.[s] ?? draft.sections[s]}
+                onChange={(e) => {
+                  const v = e.target.value
+                  setEdits((x) => ({ ...x, sections: { ...x.sections, [s]: v } }))
+                  setStatus(undefined)
+                }}
+                onBlur={() => {
+                  const v = edits.sections?.[s]
+                  if (v !== undefined) save({ sections: { [s]: v } })
+                }}
+              />
+            )}
+          </Field>
+        ))}
+        <Field
+          id="agreement-reviewEveryMonths"
+          label={t('agreement.reviewEveryMonths')}
+          hint={t('agreement.reviewHint')}
+          error={problems.get('reviewEveryMonths') ? t('agreement.reviewInvalid') : undefined}
+        >
+          {(c) => (
+            <input
+              {...c}
+              type="text"
+              inputMode="numeric"
+              className="input-short"
+              value={edits.reviewEveryMonths ?? (draft.reviewEveryMonths ? String(draft.reviewEveryMonths) : '')}
+              onChange={(e) => {
+                const v = e.target.value
+                setEdits((x) => ({ ...x, reviewEveryMonths: v }))
+                setStatus(undefined)
+              }}
+              onBlur={() => {
+                if (edits.reviewEveryMonths !== undefined) save({ reviewEveryMonths: edits.reviewEveryMonths })
+              }}
+            />
+          )}
+        </Field>
+      </fieldset>
+      {formProblem ? (
+        <p role="alert" className="form-error">
+          {t(`errors.${formProblem}`)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="button-primary" disabled={isReadOnly}>
+          {t('agreement.save')}
+        </button>
+        <p className="save-status" aria-live="polite">
+          {status ?? ''}
+        </p>
+      </div>
+    </form>
+  )
+}
+
+function SignForm({ doc, draft, schoolId, schoolName: name }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly schoolId: string; readonly schoolName: string }) {
+  const { t } = useTranslation()
+  const [signer, setSigner] = useState('')
+  const [date, setDate] = useState(localToday())
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const [status, setStatus] = useState<string | undefined>()
+  const current = draft.signatures[schoolId]
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    const found = attempt(() => signAgreement(doc, schoolId, { name: signer, date }))
+    setProblems(found)
+    setStatus(found.size === 0 ? t('agreement.signedNow') : undefined)
+  }
+  const errorOf = (f: string): string | undefined => {
+    const code = problems.get(f)
+    return code ? t(`errors.${code}`) : undefined
+  }
+  const formProblem = problems.has('goals') ? t('agreement.emptyText') : unplacedProblem(problems, ['name', 'date']) ? t(`errors.${unplacedProblem(problems, ['name', 'date'])}`) : undefined
+  return (
+    <section className="card" aria-labelledby="agreement-sign-heading">
+      <h3 id="agreement-sign-heading">{t('agreement.signTitle', { school: name })}</h3>
+      <p className="hint">{current ? t('agreement.alreadySigned', { name: current.name }) : t('agreement.signHint')}</p>
+      <form className="form" noValidate onSubmit={submit}>
+        <div className="row">
+          <Field id="agreement-signer" label={t('agreement.signerName')} error={errorOf('name')}>
+            {(c) => <input {...c} type="text" autoComplete="name" value={signer} onChange={(e) => setSigner(e.target.value)} />}
+          </Field>
+          <Field id="agreement-sign-date" label={t('agreement.signDate')} error={errorOf('date')}>
+            {(c) => <input {...c} type="date" value={date} onChange={(e) => setDate(e.target.value)} />}
+          </Field>
+        </div>
+        {formProblem ? (
+          <p role="alert" className="form-error">
+            {formProblem}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="button-primary">
+            {t('agreement.sign', { school: name })}
+          </button>
+          <p className="save-status" aria-live="polite">
+            {status ?? ''}
+          </p>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function SignedVersion({ version: v, meta, roomId, isNewest }: { readonly version: FrozenAgreement; readonly meta: PartnershipMeta; readonly roomId: string; readonly isNewest: boolean }) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  const signed = formatDate(v.frozenAt.slice(0, 10), ui)
+  return (
+    <details className="card signed-version" open={isNewest}>
+      <summary>
+        {t('agreement.versionOf', { date: signed })}
+        {isNewest ? <span className="badge badge-contact">{t('agreement.current')}</span> : null}
+      </summary>
+      <p>{v.signatures.map((s) => t('agreement.signedFor', { name: s.name, school: schoolName(meta, s.schoolId) ?? '', date: formatDate(s.date, ui) })).join(' · ')}</p>
+      <p>{v.nextReview ? t('agreement.nextReview', { date: formatDate(v.nextReview, ui) }) : t('agreement.noReview')}</p>
+      {v.partnershipName ? (
+        <p>
+          <strong>{t('agreement.partnershipName')}:</strong> {v.partnershipName}
+        </p>
+      ) : null}
+      <dl className="agreement-sections">
+        {AGREEMENT_SECTIONS.filter((s) => v.sections[s].trim()).map((s) => (
+          <div key={s}>
+            <dt>{t(`agreement.sections.${s}`)}</dt>
+            <dd>{v.sections[s]}</dd>
+          </div>
+        ))}
+      </dl>
+      <p>
+        <a href={agreementPrintHref(roomId, v.fingerprint)} aria-label={t('agreement.printVersionLabel', { date: signed })}>
+          {t('agreement.printVersion')}
+        </a>
+      </p>
+    </details>
+  )
+}

@@ -1,0 +1,308 @@
+/**
+ * Writing a letter (or a reply): a draft on this device only, saved as the person types, until
+ * Send shares it with the partnership (`sendLetter`). The letter ends with the next step: who
+ * writes what, to whom, by when.
+ *
+ * Trap: the form keeps its own copy of the draft and writes it to the registry after a short
+ * pause; leaving the screen writes what is still waiting, and a sent draft is never written back.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { LETTER_KINDS, isLetterKind, listActivities, readLetter, sendLetter, type LetterDraft, type PhotoRef } from '../../domain'
+import { registry } from '../../storage'
+import { parseInviteCode } from '../../sync'
+import { deleteDraft, letterDraftOf, saveDraft } from '../../storage/drafts'
+import { Field } from '../components/Field'
+import { PhotoPicker } from '../components/PhotoPicker'
+import { WhichSchool } from '../components/WhichSchool'
+import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { languageChoices } from '../letters'
+import { letterHref, lettersHref, navigate } from '../router'
+import '../exchange.css'
+
+/** How long typing pauses before the draft is written to the device. */
+const SAVE_DELAY_MS = 500
+
+const FIELDS = ['fromWho', 'toSchoolId', 'toWho', 'kind', 'language', 'subject', 'body', 'nextStep.who', 'nextStep.what', 'nextStep.dueDate'] as const
+
+type Loaded = { readonly phase: 'loading' } | { readonly phase: 'missing' } | { readonly phase: 'ready'; readonly draft: LetterDraft }
+
+export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: string }) {
+  const { roomId, draftId } = props
+  const { t } = useTranslation()
+  const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' })
+  useEffect(() => {
+    let isCancelled = false
+    void registry()
+      .drafts.get(draftId)
+      .then((row) => {
+        if (!isCancelled) setLoaded(row && row.roomId === roomId ? { phase: 'ready', draft: letterDraftOf(row) } : { phase: 'missing' })
+      })
+    return () => {
+      isCancelled = true
+    }
+  }, [draftId, roomId])
+  if (loaded.phase === 'loading') return <p className="muted">{t('partnership.opening')}</p>
+  if (loaded.phase === 'missing') {
+    return (
+      <section className="cycle" aria-labelledby="draft-heading">
+        <h2 id="draft-heading">{t('letters.draftGoneTitle')}</h2>
+        <p>{t('letters.draftGone')}</p>
+        <p className="breadcrumb">
+          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+        </p>
+      </section>
+    )
+  }
+  return <DraftForm {...props} initial={loaded.draft} />
+}
+
+function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initial }: CycleScreenProps & { readonly draftId: string; readonly initial: LetterDraft }) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const [values, setValues] = useState<LetterDraft>(initial)
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const [status, setStatus] = useState<string | undefined>()
+  const pending = useRef<LetterDraft | undefined>(undefined)
+  const isDone = useRef(false)
+  const mySchoolId = [meta.schoolA.id, meta.schoolB.id].find((id) => id === entry.mySchoolId)
+  const answering = values.replyTo ? readLetter(doc, values.replyTo) : undefined
+  const activities = listActivities(doc)
+
+  // write to the device after a pause in typing
+  useEffect(() => {
+    if (pending.current === undefined) return
+    const timer = setTimeout(() => {
+      const draft = pending.current
+      if (!draft || isDone.current) return
+      pending.current = undefined
+      saveDraft(registry(), roomId, draftId, draft).then(
+        () => setStatus(t('letters.draftSaved')),
+        () => setStatus(t('letters.draftNotSaved')),
+      )
+    }, SAVE_DELAY_MS)
+    return () => clearTimeout(timer)
+  }, [values, roomId, draftId, t])
+  // leaving the screen (or the page) writes what is still waiting
+  useEffect(() => {
+    const flush = (): void => {
+      const draft = pending.current
+      if (!draft || isDone.current) return
+      pending.current = undefined
+      void saveDraft(registry(), roomId, draftId, draft)
+    }
+    window.addEventListener('pagehide', flush)
+    return () => {
+      window.removeEventListener('pagehide', flush)
+      flush()
+    }
+  }, [roomId, draftId])
+
+  const update = (patch: Partial<LetterDraft>): void => {
+    setValues((v) => {
+      const next = { ...v, ...patch }
+      pending.current = next
+      return next
+    })
+    setStatus(undefined)
+  }
+  const setStep = (patch: Partial<LetterDraft['nextStep']>): void => update({ nextStep: { ...values.nextStep, ...patch } })
+  const addPhoto = (ref: PhotoRef): void => {
+    if (!values.photos.some((p) => p.hash === ref.hash)) update({ photos: [...values.photos, ref] })
+  }
+
+  const errorOf = (f: string): string | undefined => {
+    const code = problems.get(f)
+    if (!code) return undefined
+    if (f === 'body' && code === 'required') return t('letters.bodyRequired')
+    if (f === 'nextStep.what' && code === 'required') return t('contacts.steps.whatRequired')
+    if (f === 'nextStep.who' && code === 'required') return t('contacts.steps.whoRequired')
+    return t(`errors.${code}`)
+  }
+  const formProblem = unplacedProblem(problems, FIELDS)
+
+  const send = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault()
+    if (isReadOnly || !mySchoolId) return
+    let id = ''
+    const draft: LetterDraft = { ...values, fromSchoolId: mySchoolId }
+    const found = attempt(() => {
+      id = sendLetter(doc, draft, actor)
+    })
+    setProblems(found)
+    if (found.size > 0) {
+      const first = FIELDS.find((f) => found.has(f))
+      if (first) document.getElementById(`letter-${first.replace('.', '-')}`)?.focus()
+      return
+    }
+    isDone.current = true
+    void deleteDraft(registry(), draftId)
+    navigate(letterHref(roomId, id), { replace: true })
+  }
+
+  const remove = (): void => {
+    if (!window.confirm(t('letters.confirmDeleteDraft', { subject: values.subject.trim() || t('letters.noSubject') }))) return
+    isDone.current = true
+    void deleteDraft(registry(), draftId).then(() => navigate(lettersHref(roomId), { replace: true }))
+  }
+
+  const schools = [meta.schoolA, meta.schoolB]
+  const fromSchool = schools.find((s) => s.id === mySchoolId)
+
+  return (
+    <section aria-labelledby="draft-heading" className="cycle letter-draft">
+      <p className="breadcrumb">
+        <a href={answering ? letterHref(roomId, answering.id) : lettersHref(roomId)}>{answering ? t('letters.backToThread') : t('letters.back')}</a>
+      </p>
+      <h2 id="draft-heading" ref={headingRef} tabIndex={-1}>
+        {answering ? t('letters.replyTitle', { subject: answering.subject }) : t('letters.writeTitle')}
+      </h2>
+      <p className="hint">{t('letters.draftHint')}</p>
+      {!mySchoolId && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('letters.whichSchool')} /> : null}
+      {answering ? (
+        <details className="answering">
+          <summary>{t('letters.showAnswered', { subject: answering.subject })}</summary>
+          <p className="letter-body">{answering.body}</p>
+        </details>
+      ) : null}
+
+      <form className="form letter-form" noValidate onSubmit={send}>
+        <fieldset className="plain" disabled={isReadOnly}>
+          <div className="row">
+            <fieldset className="letter-party">
+              <legend>{t('letters.from')}</legend>
+              <p className="letter-party-school">{fromSchool?.name ?? t('letters.schoolUnknown')}</p>
+              <Field id="letter-fromWho" label={t('letters.fromWho')} hint={t('letters.whoHint')} error={errorOf('fromWho')}>
+                {(c) => <input {...c} type="text" autoComplete="off" value={values.fromWho} onChange={(e) => update({ fromWho: e.target.value })} />}
+              </Field>
+            </fieldset>
+            <fieldset className="letter-party">
+              <legend>{t('letters.to')}</legend>
+              <Field id="letter-toSchoolId" label={t('letters.toSchool')} error={errorOf('toSchoolId')}>
+                {(c) => (
+                  <select {...c} value={values.toSchoolId} onChange={(e) => update({ toSchoolId: e.target.value })}>
+                    {schools.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field id="letter-toWho" label={t('letters.toWho')} hint={t('letters.whoHint')} error={errorOf('toWho')}>
+                {(c) => <input {...c} type="text" autoComplete="off" value={values.toWho} onChange={(e) => update({ toWho: e.target.value })} />}
+              </Field>
+            </fieldset>
+          </div>
+          <div className="row">
+            <Field id="letter-kind" label={t('letters.kind')} error={errorOf('kind')}>
+              {(c) => (
+                <select {...c} value={values.kind} onChange={(e) => update({ kind: isLetterKind(e.target.value) ? e.target.value : 'class' })}>
+                  {LETTER_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`letters.kinds.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="letter-language" label={t('letters.language')} error={errorOf('language')}>
+              {(c) => (
+                <select {...c} value={values.language} onChange={(e) => update({ language: e.target.value })}>
+                  {languageChoices(ui, values.language).map((l) => (
+                    <option key={l.code} value={l.code}>
+                      {l.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field id="letter-subject" label={t('letters.subject')} error={errorOf('subject')}>
+            {(c) => <input {...c} type="text" autoComplete="off" value={values.subject} onChange={(e) => update({ subject: e.target.value })} />}
+          </Field>
+          <Field id="letter-body" label={t('letters.body')} error={errorOf('body')}>
+            {(c) => <textarea {...c} rows={10} value={values.body} onChange={(e) => update({ body: e.target.value })} />}
+          </Field>
+          <Field id="letter-activityId" label={t('letters.activity')} hint={t('letters.activityHint')} error={errorOf('activityId')}>
+            {(c) => (
+              <select {...c} value={values.activityId} onChange={(e) => update({ activityId: e.target.value })}>
+                <option value="">{t('letters.noActivity')}</option>
+                {activities.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.title}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+
+          <fieldset className="letter-photos">
+            <legend>{t('letters.photos')}</legend>
+            {values.photos.length === 0 ? <p className="muted">{t('letters.noPhotos')}</p> : null}
+            <ul className="photo-refs">
+              {values.photos.map((p, i) => (
+                <li key={p.hash}>
+                  <span>{t('letters.photoN', { n: i + 1, size: Math.max(1, Math.round(p.bytes / 1024)) })}</span>
+                  <button
+                    type="button"
+                    className="button-quiet button-compact"
+                    aria-label={t('letters.removePhotoLabel', { n: i + 1 })}
+                    onClick={() => update({ photos: values.photos.filter((x) => x.hash !== p.hash) })}
+                  >
+                    {t('letters.removePhoto')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <LetterPhotoPicker entry={entry} onAdded={addPhoto} disabled={isReadOnly} />
+          </fieldset>
+
+          <fieldset className="letter-step">
+            <legend>{t('letters.nextStep')}</legend>
+            <p className="hint">{t('letters.nextStepHint')}</p>
+            <div className="row">
+              <Field id="letter-nextStep-who" label={t('contacts.steps.who')} error={errorOf('nextStep.who')}>
+                {(c) => <input {...c} type="text" autoComplete="off" value={values.nextStep.who} onChange={(e) => setStep({ who: e.target.value })} />}
+              </Field>
+              <Field id="letter-nextStep-toWhom" label={t('contacts.steps.toWhom')}>
+                {(c) => <input {...c} type="text" autoComplete="off" value={values.nextStep.toWhom} onChange={(e) => setStep({ toWhom: e.target.value })} />}
+              </Field>
+            </div>
+            <Field id="letter-nextStep-what" label={t('contacts.steps.what')} hint={t('contacts.steps.whatHint')} error={errorOf('nextStep.what')}>
+              {(c) => <input {...c} type="text" autoComplete="off" value={values.nextStep.what} onChange={(e) => setStep({ what: e.target.value })} />}
+            </Field>
+            <Field id="letter-nextStep-dueDate" label={t('contacts.steps.dueDate')} error={errorOf('nextStep.dueDate')}>
+              {(c) => <input {...c} type="date" value={values.nextStep.dueDate} onChange={(e) => setStep({ dueDate: e.target.value })} />}
+            </Field>
+          </fieldset>
+        </fieldset>
+        {formProblem ? (
+          <p role="alert" className="form-error">
+            {t(`errors.${formProblem}`)}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={isReadOnly || !mySchoolId}>
+            {t('letters.send')}
+          </button>
+          <button type="button" className="button-quiet" onClick={remove}>
+            {t('letters.deleteDraft')}
+          </button>
+          <p className="save-status" aria-live="polite">
+            {status ?? ''}
+          </p>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+/** The "Add photo" button (helper D's PhotoPicker), for this partnership's room and invite. */
+function LetterPhotoPicker({ entry, onAdded, disabled }: { readonly entry: CycleScreenProps['entry']; readonly onAdded: (ref: PhotoRef) => void; readonly disabled: boolean }) {
+  const parsed = parseInviteCode(entry.inviteCode)
+  if (!parsed.ok) return null
+  return <PhotoPicker session={{ roomId: entry.roomId, invite: parsed.invite }} onAdded={onAdded} disabled={disabled} />
+}

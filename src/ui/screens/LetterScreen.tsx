@@ -1,0 +1,151 @@
+/**
+ * One thread: the first letter and the replies under it, in order. Each letter shows who wrote
+ * to whom, its photos, its parallel texts, the next step it ended with, and — for letters of
+ * this device's school — how far it got (Saved on this device → On the relay → Seen by partner
+ * school). Reply starts a draft on this device.
+ */
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
+import { DeliveryStatus } from '../components/DeliveryStatus'
+import { ParallelTexts } from '../components/ParallelTexts'
+import { Photo } from '../components/Photo'
+import { parseInviteCode } from '../../sync'
+import type { CycleScreenProps } from '../cycle'
+import { formatDate, formatMoment } from '../format'
+import { schoolName } from '../hooks/useActor'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { languageLabel, replyDraft, startDraft } from '../letters'
+import { activityHref, letterDraftHref, lettersHref, navigate } from '../router'
+import '../exchange.css'
+
+export function LetterScreen(props: CycleScreenProps & { readonly letterId: string }) {
+  const { doc, roomId, letterId } = props
+  const { t } = useTranslation()
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  // read on every render: the parent renders again whenever the document changes
+  const thread = listLetterThreads(doc).find((th) => th.letter.id === letterId || th.replies.some((r) => r.id === letterId))
+  if (!thread) {
+    return (
+      <section aria-labelledby="letter-heading" className="cycle">
+        <h2 id="letter-heading" ref={headingRef} tabIndex={-1}>
+          {t('letters.notFoundTitle')}
+        </h2>
+        <p>{t('letters.notFound')}</p>
+        <p className="breadcrumb">
+          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+        </p>
+      </section>
+    )
+  }
+  const letters = [thread.letter, ...thread.replies]
+  return (
+    <section aria-labelledby="letter-heading" className="cycle letters">
+      <p className="breadcrumb">
+        <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+      </p>
+      <h2 id="letter-heading" ref={headingRef} tabIndex={-1}>
+        {thread.letter.subject}
+      </h2>
+      {thread.replies.length > 0 ? <p className="muted">{t('letters.threadCount', { count: letters.length })}</p> : null}
+      <ol className="thread">
+        {letters.map((l) => (
+          <li key={l.id}>
+            <LetterView {...props} letter={l} isFirst={l.id === thread.letter.id} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFirst }: CycleScreenProps & { readonly letter: Letter; readonly isFirst: boolean }) {
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
+  const [problem, setProblem] = useState<string | undefined>()
+  const isOwnSchool = letter.fromSchoolId === entry.mySchoolId
+  const step = letter.nextStepId ? listNextSteps(doc).find((s) => s.id === letter.nextStepId) : undefined
+  const activity = letter.activityId ? readActivity(doc, letter.activityId) : undefined
+  const who = (schoolId: string, person: string): string => {
+    const school = schoolName(meta, schoolId) ?? ''
+    return person ? t('letters.personAt', { person, school }) : school
+  }
+  const headingId = `letter-${letter.id}-heading`
+
+  const reply = async (): Promise<void> => {
+    try {
+      const id = await startDraft(roomId, replyDraft(entry.mySchoolId, letter, t('letters.replySubject', { subject: letter.subject })))
+      navigate(letterDraftHref(roomId, id))
+    } catch {
+      setProblem(t('letters.draftNotSaved'))
+    }
+  }
+
+  return (
+    <article className="card letter" aria-labelledby={headingId}>
+      <header className="letter-head">
+        <h3 id={headingId}>{isFirst ? t('letters.firstLetter', { from: who(letter.fromSchoolId, letter.fromWho) }) : t('letters.replyFrom', { from: who(letter.fromSchoolId, letter.fromWho) })}</h3>
+        <p className="letter-route">{t('letters.fromTo', { from: who(letter.fromSchoolId, letter.fromWho), to: who(letter.toSchoolId, letter.toWho) })}</p>
+        <p className="muted thread-meta">
+          <span>{t(`letters.kinds.${letter.kind}`)}</span>
+          <span>{languageLabel(letter.language, ui)}</span>
+          <span>{t('letters.sentOn', { date: formatDate(letter.sentAt.slice(0, 10), ui) })}</span>
+          {letter.updatedAt && letter.updatedAt !== letter.sentAt ? <span>{t('letters.lastChanged', { when: formatMoment(letter.updatedAt, ui) })}</span> : null}
+        </p>
+        {isOwnSchool ? <DeliveryStatus doc={doc} record={letterRecord(doc, letter.id)} about={letter.subject} /> : null}
+        {activity ? (
+          <p className="letter-activity">
+            {t('letters.aboutActivity')} <a href={activityHref(roomId, activity.id)}>{activity.title}</a>
+          </p>
+        ) : null}
+      </header>
+
+      {letter.photos.length > 0 ? <LetterPhotos entry={entry} photos={letter.photos} subject={letter.subject} /> : null}
+
+      <ParallelTexts doc={doc} letter={letter} actor={actor} isReadOnly={isReadOnly} canEditOriginal={isOwnSchool && letter.createdBy === actor} />
+
+      {step ? (
+        <div className="letter-next-step">
+          <p className="parallel-label">{t('letters.nextStep')}</p>
+          <p>
+            {t(step.dueDate ? 'letters.stepWithDate' : 'letters.stepNoDate', {
+              who: step.who,
+              what: step.what,
+              toWhom: step.toWhom || t('letters.toWhomUnknown'),
+              date: formatDate(step.dueDate, ui),
+            })}
+            {step.isDone ? <span className="badge badge-contact">{t('letters.stepDone')}</span> : null}
+          </p>
+        </div>
+      ) : null}
+
+      {problem ? (
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="button-primary" disabled={isReadOnly || !entry.mySchoolId} aria-label={t('letters.replyLabel', { subject: letter.subject, from: who(letter.fromSchoolId, letter.fromWho) })} onClick={() => void reply()}>
+          {t('letters.reply')}
+        </button>
+      </div>
+    </article>
+  )
+}
+
+/** The letter's photos: helper D's `Photo`, a "Load photo · size" button until it is downloaded. */
+function LetterPhotos({ entry, photos, subject }: { readonly entry: CycleScreenProps['entry']; readonly photos: readonly PhotoRef[]; readonly subject: string }) {
+  const { t } = useTranslation()
+  const parsed = parseInviteCode(entry.inviteCode)
+  if (!parsed.ok) return null
+  const session = { roomId: entry.roomId, invite: parsed.invite }
+  return (
+    <ul className="photo-refs letter-photo-list" aria-label={t('letters.photosOf', { subject })}>
+      {photos.map((p, i) => (
+        <li key={p.hash}>
+          <Photo photo={p} session={session} alt={t('letters.photoAlt', { n: i + 1, subject })} />
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,124 @@
+/**
+ * Letters: the threads between the schools (a first letter and the replies under it, the thread
+ * with the latest letter first) and the drafts on this device. Writing starts a draft, which
+ * stays on this device until it is sent.
+ */
+import { useLiveQuery } from 'dexie-react-hooks'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { letterRecord, listLetterThreads, type Letter } from '../../domain'
+import { registry } from '../../storage'
+import { deleteDraft, listDrafts } from '../../storage/drafts'
+import { DeliveryStatus } from '../components/DeliveryStatus'
+import { WhichSchool } from '../components/WhichSchool'
+import type { CycleScreenProps } from '../cycle'
+import { formatDate, formatMoment } from '../format'
+import { schoolName } from '../hooks/useActor'
+import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { languageLabel, newDraft, startDraft } from '../letters'
+import { letterDraftHref, letterHref, navigate } from '../router'
+import '../exchange.css'
+
+export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScreenProps) {
+  const { t, i18n } = useTranslation()
+  const language = i18n.resolvedLanguage ?? i18n.language
+  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const drafts = useLiveQuery(() => listDrafts(registry(), roomId), [roomId])
+  const [problem, setProblem] = useState<string | undefined>()
+  // read on every render: the parent renders again whenever the document changes
+  const threads = listLetterThreads(doc)
+  const isKnown = [meta.schoolA.id, meta.schoolB.id].includes(entry.mySchoolId ?? '')
+
+  const write = async (): Promise<void> => {
+    try {
+      const id = await startDraft(roomId, newDraft(meta, entry.mySchoolId, language))
+      navigate(letterDraftHref(roomId, id))
+    } catch {
+      setProblem(t('letters.draftNotSaved'))
+    }
+  }
+
+  const who = (schoolId: string, person: string): string => {
+    const school = schoolName(meta, schoolId) ?? ''
+    return person ? t('letters.personAt', { person, school }) : school
+  }
+
+  return (
+    <section aria-labelledby="letters-heading" className="cycle letters">
+      <div className="section-head">
+        <h2 id="letters-heading" ref={headingRef} tabIndex={-1}>
+          {t('letters.title')}
+        </h2>
+        <button type="button" className="button-primary" disabled={isReadOnly || !isKnown} onClick={() => void write()}>
+          {t('letters.write')}
+        </button>
+      </div>
+      <p>{t('letters.intro')}</p>
+      {!isKnown && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('letters.whichSchool')} /> : null}
+      {problem ? (
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+      ) : null}
+
+      {drafts && drafts.length > 0 ? (
+        <section className="card" aria-labelledby="letters-drafts-heading">
+          <h3 id="letters-drafts-heading">{t('letters.drafts')}</h3>
+          <p className="hint">{t('letters.draftsHint')}</p>
+          <ul className="draft-list">
+            {drafts.map((d) => {
+              const subject = d.subject.trim() || t('letters.noSubject')
+              return (
+                <li key={d.id} className="draft-item">
+                  <a href={letterDraftHref(roomId, d.id)} aria-label={t('letters.continueLabel', { subject })}>
+                    {subject}
+                  </a>
+                  <span className="muted">
+                    {d.replyTo ? t('letters.draftReply') : t('letters.draftNew')} · {t('letters.savedAt', { when: formatMoment(d.updatedAt, language) })}
+                  </span>
+                  <button
+                    type="button"
+                    className="button-quiet button-compact"
+                    aria-label={t('letters.deleteDraftLabel', { subject })}
+                    onClick={() => {
+                      if (window.confirm(t('letters.confirmDeleteDraft', { subject }))) void deleteDraft(registry(), d.id)
+                    }}
+                  >
+                    {t('letters.deleteDraft')}
+                  </button>
+                </li>
+              )
+            })}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="letters-threads-heading">
+        <h3 id="letters-threads-heading">{t('letters.threads')}</h3>
+        {threads.length === 0 ? <p className="empty">{t('letters.empty')}</p> : null}
+        <ul className="thread-list">
+          {threads.map(({ letter, replies }) => {
+            const last: Letter = replies[replies.length - 1] ?? letter
+            const lastOwn = [letter, ...replies].reverse().find((l) => l.fromSchoolId === entry.mySchoolId)
+            return (
+              <li key={letter.id} className="thread-card">
+                <a className="thread-link" href={letterHref(roomId, letter.id)}>
+                  {letter.subject}
+                </a>
+                <p className="letter-route">{t('letters.fromTo', { from: who(letter.fromSchoolId, letter.fromWho), to: who(letter.toSchoolId, letter.toWho) })}</p>
+                <p className="muted thread-meta">
+                  <span>{t(`letters.kinds.${letter.kind}`)}</span>
+                  <span>{languageLabel(letter.language, language)}</span>
+                  <span>{t('letters.sentOn', { date: formatDate(letter.sentAt.slice(0, 10), language) })}</span>
+                  {replies.length > 0 ? <span>{t('letters.replies', { count: replies.length })}</span> : null}
+                  {last.translations.some((x) => x.isOutOfDate) ? <span className="badge badge-outdated">{t('letters.hasOutdated')}</span> : null}
+                </p>
+                {lastOwn ? <DeliveryStatus doc={doc} record={letterRecord(doc, lastOwn.id)} about={lastOwn.subject} /> : null}
+              </li>
+            )
+          })}
+        </ul>
+      </section>
+    </section>
+  )
+}
