@@ -49,6 +49,8 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
           {letter.translations.map((tr) => (
             <button key={tr.id} type="button" className="button-secondary button-compact" aria-pressed={current === tr.id} onClick={() => setShown(tr.id)}>
               {languageLabel(tr.language, ui)}
+              {/* on a phone the marker itself is out of sight until this text is shown */}
+              {tr.isOutOfDate ? <span className="badge badge-outdated">{t('letters.hasOutdated')}</span> : null}
             </button>
           ))}
         </div>
