@@ -1,8 +1,8 @@
 /**
  * Receipts: which state of the partnership each school's devices have seen, so a letter, an
  * activity or a reflection can say "Seen by partner school". No server-side read tracking: each
- * device writes, in the document, the state vector it has received (its own client left out),
- * and receipts merge like everything else.
+ * device writes, in the document, the state vector it has, and receipts merge like everything
+ * else.
  *
  * Stored in the top-level map `receipts`, key `<schoolId>:<deviceId>` → `{ sv: { client: clock },
  * at: ISO }`. A device rewrites its receipt only when it has received something new from another
@@ -41,20 +41,45 @@ export function readReceipts(doc: Y.Doc): Receipt[] {
 }
 
 /**
+ * The clock per client of the newest item that is not a receipt: what counts as news. Receipt
+ * writes are left out, or two devices online together would answer each other's receipts for
+ * ever.
+ */
+function contentStateVector(doc: Y.Doc): Map<number, number> {
+  const receipts = receiptsMap(doc)
+  const out = new Map<number, number>()
+  for (const [client, structs] of doc.store.clients) {
+    for (let i = structs.length - 1; i >= 0; i--) {
+      const s = structs[i]!
+      const parent = (s as unknown as { parent?: unknown }).parent
+      if (parent === receipts) continue
+      out.set(client, s.id.clock + s.length)
+      break
+    }
+  }
+  return out
+}
+
+/**
  * Records what this device has received. Call after a sync with the relay. Returns whether a
- * receipt was written (only when something from another device arrived since the last one).
+ * receipt was written: only when something other than a receipt arrived from another device since
+ * the last one. The receipt holds the whole state vector, this device's own client included, so
+ * records this device changed last count as seen by its school too.
  */
 export function writeReceipt(doc: Y.Doc, who: { schoolId: string; deviceId: string }, now: Date = new Date()): boolean {
   if (isTooNew(doc) || !readMeta(doc) || !who.schoolId || !who.deviceId) return false
   assertWritable(doc)
   const key = `${who.schoolId}:${who.deviceId}`
-  const sv: Record<string, number> = {}
-  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if (client !== doc.clientID) sv[String(client)] = clock
   const previous = readReceipts(doc).find((r) => r.schoolId === who.schoolId && r.deviceId === who.deviceId)
   if (previous) {
-    const isNew = Object.entries(sv).some(([client, clock]) => (previous.sv.get(Number(client)) ?? 0) < clock)
+    let isNew = false
+    for (const [client, clock] of contentStateVector(doc)) {
+      if (client !== doc.clientID && (previous.sv.get(client) ?? 0) < clock) isNew = true
+    }
     if (!isNew) return false
   }
+  const sv: Record<string, number> = {}
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) sv[String(client)] = clock
   receiptsMap(doc).set(key, { sv, at: now.toISOString() })
   return true
 }
@@ -85,7 +110,7 @@ export function deliveryState(
   isOnRelay: (ids: readonly { client: number; clock: number }[]) => boolean,
 ): DeliveryState {
   const meta = readMeta(doc)
-  const partner = meta ? (meta.schoolA.id === mySchoolId ? meta.schoolB.id : meta.schoolA.id) : undefined
+  const partner = meta && (mySchoolId === meta.schoolA.id ? meta.schoolB.id : mySchoolId === meta.schoolB.id ? meta.schoolA.id : undefined)
   if (partner && seenBySchools(doc, record).includes(partner)) return 'seen-by-partner'
   return isOnRelay(recordItemIds(record)) ? 'on-relay' : 'saved-local'
 }

@@ -22,19 +22,13 @@ import {
   recordUploadProgress,
   storePhotoForUpload,
 } from '../storage/blobs'
+import type { PhotoRef } from '../domain'
 import type { ScholenbandDb, UploadRow } from '../storage/db'
 import { defaultRelayUrl } from './connection'
 import { deriveToken, parseInviteCode, type Invite } from './wire'
 
-/** What a letter stores for each photo. `hash`: SHA-256 of the encoded file, 64 lowercase hex digits. */
-export interface PhotoRef {
-  readonly hash: string
-  readonly bytes: number
-  readonly width: number
-  readonly height: number
-  /** `image/webp` or `image/jpeg`. */
-  readonly type: string
-}
+/** What a letter stores for each photo: the domain's type (src/domain/letters.ts). */
+export type { PhotoRef }
 
 export const MAX_PHOTO_SIDE = 1600
 export const TARGET_PHOTO_BYTES = 200 * 1024

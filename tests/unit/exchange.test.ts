@@ -125,6 +125,41 @@ describe('receipts', () => {
     expect(deliveryState(north, letterRecord(north, id)!, 'gent', () => true)).toBe('on-relay')
   })
 
+  it('never ping-pongs: another device’s receipt is not news', () => {
+    const north = partnership()
+    const south = fork(north)
+    sendLetter(north, draft, 'An')
+    sync(north, south)
+    expect(writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })).toBe(true)
+    sync(north, south)
+    expect(writeReceipt(north, { schoolId: 'gent', deviceId: 'laptop-1' })).toBe(true)
+    sync(north, south)
+    // each now only sees the other's receipt: nothing to answer
+    expect(writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })).toBe(false)
+    expect(writeReceipt(north, { schoolId: 'gent', deviceId: 'laptop-1' })).toBe(false)
+  })
+
+  it('counts a change the partner made last (a translation) as seen by the partner', () => {
+    const north = partnership()
+    const south = fork(north)
+    const id = sendLetter(north, draft, 'An')
+    sync(north, south)
+    addTranslation(south, id, { language: 'fr', translator: 'Mme Uwase', subject: 'Bonjour', body: 'Nous sommes la 5B.' }, 'Alice')
+    writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })
+    sync(north, south)
+    expect(seenBySchools(north, letterRecord(north, id)!)).toContain('kigali')
+  })
+
+  it('never claims the partner saw anything when this device does not know its school', () => {
+    const north = partnership()
+    const south = fork(north)
+    const id = sendLetter(north, draft, 'An')
+    sync(north, south)
+    writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })
+    sync(north, south)
+    expect(deliveryState(north, letterRecord(north, id)!, '', () => true)).toBe('on-relay')
+  })
+
   it('writes a receipt only when something arrived from another device (no loop on its own writes)', () => {
     const north = partnership()
     const south = fork(north)
