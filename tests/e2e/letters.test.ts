@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, createPartnership, inviteCode, joinPartnership, launch, openApp, phone, syncStatus, waitForSynced } from './browser'
+import { DIST, createPartnership, goTo, inviteCode, joinPartnership, launch, openApp, phone, syncStatus, waitForSynced } from './browser'
 
 let relay: RunningRelay
 let browser: Browser
@@ -90,6 +90,9 @@ describe('letters between two phones', () => {
     await waitForSynced(northPage)
     await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/On the relay|Seen by partner school/)
 
+    // before anyone opens the letter, Settings already counts its photo as waiting to be received
+    await goTo(southPage, 'Settings')
+    await expect.poll(() => southPage.getByTestId('photos-waiting').innerText(), { timeout: 20_000 }).not.toMatch(/Waiting to be received: 0 kB$/)
     await goToLetters(southPage)
     await southPage.getByRole('link', { name: SUBJECT }).click()
     const received = letterCard(southPage, `Letter from Class 5B, ${NORTH}`)

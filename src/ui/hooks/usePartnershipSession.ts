@@ -10,6 +10,7 @@ import type * as Y from 'yjs'
 import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
 import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
+import { keepPhotoCounts } from './photoCounts'
 import { keepReceipts } from './deliveryReceipts'
 
 export interface PartnershipSession {
@@ -47,6 +48,7 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
   })
   // delivery receipts: "Seen by partner school" on the other device comes from these
   const stopReceipts = keepReceipts(local.doc, conn, roomId)
+  const stopPhotoCounts = keepPhotoCounts(local.doc)
   // photos waiting for this partnership's relay go out as soon as there is a connection
   attachmentTransfer(registry()).register(invite)
   let closing: Promise<void> | undefined
@@ -58,6 +60,7 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
     close: () => {
       closing ??= (async () => {
         stopReceipts()
+        stopPhotoCounts()
         conn.destroy()
         await local.destroy()
       })()

@@ -1,0 +1,37 @@
+/**
+ * Counts every photo in the partnership's letters that this device does not have yet as
+ * "waiting to be received" (Settings shows the total), not only the ones a screen has shown.
+ * Runs while a partnership is open; recounts a moment after the document changes.
+ */
+import type * as Y from 'yjs'
+import { listLetterThreads } from '../../domain'
+import { registry } from '../../storage'
+import { hasBlob } from '../../storage/blobs'
+import { attachmentTransfer } from '../../sync/attachments'
+
+const RECOUNT_DELAY_MS = 500
+
+export function keepPhotoCounts(doc: Y.Doc): () => void {
+  const transfer = attachmentTransfer(registry())
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let isStopped = false
+  const recount = async (): Promise<void> => {
+    const refs = listLetterThreads(doc).flatMap((t) => [t.letter, ...t.replies]).flatMap((l) => l.photos)
+    for (const ref of refs) {
+      if (isStopped) return
+      if (await hasBlob(registry(), ref.hash)) transfer.unexpect(ref.hash)
+      else transfer.expect(ref)
+    }
+  }
+  const schedule = (): void => {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => void recount(), RECOUNT_DELAY_MS)
+  }
+  doc.on('update', schedule)
+  schedule()
+  return () => {
+    isStopped = true
+    if (timer) clearTimeout(timer)
+    doc.off('update', schedule)
+  }
+}
