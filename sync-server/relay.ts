@@ -23,6 +23,7 @@ import { createBlobService } from './blobs'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
+import { WindowCounter } from './limits'
 
 export interface RelayConfig extends RoomsConfig {
   readonly store: RoomStore
@@ -33,6 +34,14 @@ export interface RelayConfig extends RoomsConfig {
   readonly maxMessageBytes: number
   /** Photos (`/blobs/…`): the folder for them and the largest accepted; undefined serves none. */
   readonly blobs?: { readonly dir: string; readonly maxBlobBytes: number }
+  /** WebSocket upgrades one address may attempt per minute; beyond it HTTP 429. */
+  readonly maxConnectionsPerMinute: number
+  /** Refused proofs (4403) and joins to unknown rooms (4404) per address per minute; beyond it HTTP 429. */
+  readonly maxFailedProofsPerMinute: number
+  /** Rooms one address may create per hour; beyond it HTTP 429. */
+  readonly maxRoomsCreatedPerHour: number
+  /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
+  readonly pingIntervalMs: number
 }
 
 export const DEFAULT_LIMITS = {
@@ -40,6 +49,13 @@ export const DEFAULT_LIMITS = {
   maxQueuedMessages: 64,
   compactAfterUpdates: 500,
   maxMessageBytes: 8 * 1024 * 1024,
+  maxQueuedBytes: 1024 * 1024,
+  maxRooms: 2000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxConnectionsPerMinute: 120,
+  maxFailedProofsPerMinute: 20,
+  maxRoomsCreatedPerHour: 30,
+  pingIntervalMs: 30_000,
 } as const
 
 export interface Relay {
@@ -49,7 +65,7 @@ export interface Relay {
   close(code?: number, reason?: string): Promise<void>
 }
 
-type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable'
+type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable' | 'createLimited'
 
 const SYNC_PATH = /^\/sync\/([^/]+)$/
 
@@ -78,13 +94,18 @@ export function createRelay(config: RelayConfig): Relay {
     return next
   }
 
-  const verify = (room: string, proof: OfferedProof): Promise<Verdict> =>
+  const connections = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+  const failedProofs = new WindowCounter(config.maxFailedProofsPerMinute, 60_000)
+  const created = new WindowCounter(config.maxRoomsCreatedPerHour, 3_600_000)
+
+  const verify = (room: string, proof: OfferedProof, address: string): Promise<Verdict> =>
     withRoomLock(room, async (): Promise<Verdict> => {
       try {
         const verifier = deriveVerifier(proof.token)
         const stored = await store.getVerifier(room)
         if (stored === undefined) {
           if (proof.intent !== 'create') return 'unknownRoom'
+          if (created.take(address) > 0) return 'createLimited'
           await store.setVerifier(room, verifier)
           log.info('room created', { room })
           return 'ok'
@@ -100,14 +121,40 @@ export function createRelay(config: RelayConfig): Relay {
    * `ws` emits 'error' for protocol faults (an unmasked frame, a message over maxPayload); an
    * 'error' without a listener would end the whole process. Every socket gets one at once.
    */
+  const answeredPing = new WeakSet<WebSocket>()
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!answeredPing.has(ws)) {
+        log.debug('socket missed a pong, terminated')
+        ws.terminate()
+        continue
+      }
+      answeredPing.delete(ws)
+      ws.ping()
+    }
+  }, config.pingIntervalMs)
+  pinger.unref()
+
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void): void => {
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      answeredPing.add(ws)
+      ws.on('pong', () => answeredPing.add(ws))
       ws.on('error', (err) => {
         log.debug('socket error', errorFields(err))
         ws.terminate()
       })
       then(ws)
     })
+  }
+
+  /** Refuses an upgrade over HTTP, before any room work: the address is over a limit. */
+  const refuseTooMany = (socket: Duplex, retryAfterSeconds: number, what: string): void => {
+    log.info('upgrade refused: rate limit', { limit: what, retryAfterSeconds })
+    const body = `Too many ${what}; try again in ${retryAfterSeconds} s\n`
+    socket.end(
+      `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
   }
 
   const upgradeThenClose = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void => {
@@ -150,6 +197,17 @@ export function createRelay(config: RelayConfig): Relay {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
+    const address = req.socket.remoteAddress ?? 'unknown'
+    const connectionWait = connections.take(address)
+    if (connectionWait > 0) {
+      refuseTooMany(socket, connectionWait, 'connections')
+      return
+    }
+    const proofWait = failedProofs.retryAfterSeconds(address)
+    if (proofWait > 0) {
+      refuseTooMany(socket, proofWait, 'refused invites')
+      return
+    }
     const url = parseUrl(req)
     const match = url ? SYNC_PATH.exec(url.pathname) : null
     if (!match) {
@@ -170,21 +228,26 @@ export function createRelay(config: RelayConfig): Relay {
       upgradeThenClose(req, socket, head, CLOSE.badRequest, 'missing or malformed room proof')
       return
     }
-    void verify(room, proof).then((verdict) => {
+    void verify(room, proof, address).then((verdict) => {
       if (socket.destroyed) return
       switch (verdict) {
         case 'ok':
           upgrade(req, socket, head, (ws) => rooms.join(room, ws, proof.wantsAck))
           return
         case 'unknownRoom':
+          failedProofs.add(address)
           upgradeThenClose(req, socket, head, CLOSE.unknownRoom, 'no partnership with this invite')
           return
         case 'proofRefused':
           log.info('room proof refused', { room })
+          failedProofs.add(address)
           upgradeThenClose(req, socket, head, CLOSE.proofRefused, 'invite not valid for this partnership')
           return
         case 'unavailable':
           upgradeThenClose(req, socket, head, CLOSE.unavailable, 'relay storage unavailable')
+          return
+        case 'createLimited':
+          refuseTooMany(socket, created.retryAfterSeconds(address), 'new partnerships')
           return
       }
     })
@@ -195,6 +258,7 @@ export function createRelay(config: RelayConfig): Relay {
     rooms,
     async close(code = CLOSE.restarting, reason = 'relay restarting') {
       server.close()
+      clearInterval(pinger)
       await rooms.closeAll(code, reason)
       for (const ws of wss.clients) ws.close(code, reason)
       wss.close()

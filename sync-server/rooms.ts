@@ -34,8 +34,14 @@ export interface RoomsConfig {
   readonly idleUnloadMs: number
   /** Messages a socket may queue while its room loads. */
   readonly maxQueuedMessages: number
+  /** Bytes a socket may queue while its room loads. */
+  readonly maxQueuedBytes: number
   /** Compact a room's log on unload when this many updates were appended since it loaded. */
   readonly compactAfterUpdates: number
+  /** Rooms loaded at once; a join beyond it is closed with 4503 (idle rooms are unloaded first). */
+  readonly maxRooms: number
+  /** A socket whose unsent data passes this is closed with 4529 instead of queueing more. */
+  readonly maxBufferedBytes: number
 }
 
 interface Client {
@@ -79,13 +85,6 @@ class Room {
   }
 }
 
-function send(ws: WebSocket, message: Uint8Array): void {
-  if (ws.readyState !== ws.OPEN) return
-  ws.send(message, (err) => {
-    if (err) ws.terminate()
-  })
-}
-
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
   private readonly store: RoomStore
@@ -96,6 +95,23 @@ export class Rooms {
     this.store = store
     this.log = log
     this.config = config
+  }
+
+  /**
+   * Sends unless the socket's reader is too slow: a socket whose unsent data already passed the
+   * bound is closed (4529, transient) rather than growing the relay's memory; it syncs again on
+   * reconnect. One message larger than the bound still goes out to a socket that keeps up.
+   */
+  private send(ws: WebSocket, message: Uint8Array): void {
+    if (ws.readyState !== ws.OPEN) return
+    if (ws.bufferedAmount > this.config.maxBufferedBytes) {
+      this.log.info('socket closed: slow reader', { bufferedBytes: ws.bufferedAmount })
+      ws.close(CLOSE.busy, 'reading too slowly')
+      return
+    }
+    ws.send(message, (err) => {
+      if (err) ws.terminate()
+    })
   }
 
   get loadedCount(): number {
@@ -141,7 +157,7 @@ export class Rooms {
       encoding.writeVarUint(e, MESSAGE_AWARENESS)
       encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, changed))
       const msg = encoding.toUint8Array(e)
-      for (const c of room.clients.values()) send(c.ws, msg)
+      for (const c of room.clients.values()) this.send(c.ws, msg)
     })
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       const sender = room.clients.get(origin as WebSocket)
@@ -156,7 +172,7 @@ export class Rooms {
           encoding.writeVarUint(e, MESSAGE_SYNC)
           syncProtocol.writeUpdate(e, update)
           const msg = encoding.toUint8Array(e)
-          for (const c of room.clients.values()) if (c !== sender) send(c.ws, msg)
+          for (const c of room.clients.values()) if (c !== sender) this.send(c.ws, msg)
         })
         .catch((err: unknown) => {
           if (room.isFailed) return
@@ -178,6 +194,11 @@ export class Rooms {
 
   /** Adds an authenticated socket to a room. Messages are queued until the room has loaded. */
   join(name: string, ws: WebSocket, wantsAck: boolean): void {
+    if (!this.rooms.has(name) && this.rooms.size >= this.config.maxRooms && !this.unloadOneIdle()) {
+      this.log.warn('relay full: join refused', { room: name, roomsLoaded: this.rooms.size })
+      ws.close(CLOSE.unavailable, 'relay full, try again later')
+      return
+    }
     const room = this.room(name)
     if (room.unloadTimer) {
       clearTimeout(room.unloadTimer)
@@ -186,6 +207,7 @@ export class Rooms {
     const client: Client = { ws, wantsAck, awarenessIds: new Set(), needsAck: false }
     room.joining++
     const queue: Uint8Array[] = []
+    let queuedBytes = 0
     let isReady = false
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
@@ -194,8 +216,13 @@ export class Rooms {
       }
       const bytes = toBytes(data)
       if (isReady) this.handleMessage(room, client, bytes)
-      else if (queue.length >= this.config.maxQueuedMessages) ws.close(CLOSE.busy, 'too many messages before the room loaded')
-      else queue.push(bytes)
+      else if (queue.length >= this.config.maxQueuedMessages || queuedBytes + bytes.byteLength > this.config.maxQueuedBytes) {
+        queue.length = 0
+        ws.close(CLOSE.busy, 'too many messages before the room loaded')
+      } else {
+        queuedBytes += bytes.byteLength
+        queue.push(bytes)
+      }
     })
     ws.on('close', () => this.leave(room, client))
     room.loaded.then(
@@ -224,14 +251,14 @@ export class Rooms {
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(e, doc)
-    send(client.ws, encoding.toUint8Array(e))
+    this.send(client.ws, encoding.toUint8Array(e))
     if (client.wantsAck) this.acknowledge(room, client)
     const states = room.awareness!.getStates()
     if (states.size > 0) {
       const a = encoding.createEncoder()
       encoding.writeVarUint(a, MESSAGE_AWARENESS)
       encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
-      send(client.ws, encoding.toUint8Array(a))
+      this.send(client.ws, encoding.toUint8Array(a))
     }
   }
 
@@ -263,7 +290,7 @@ export class Rooms {
           if (!c.needsAck) continue
           ack ??= encodeAck(Y.snapshot(doc))
           c.needsAck = false
-          send(c.ws, ack)
+          this.send(c.ws, ack)
         }
       })
       .catch(() => undefined)
@@ -284,7 +311,7 @@ export class Rooms {
           if (syncType === syncProtocol.messageYjsSyncStep1) {
             encoding.writeVarUint(encoder, MESSAGE_SYNC)
             syncProtocol.readSyncStep1(decoder, encoder, doc)
-            send(client.ws, encoding.toUint8Array(encoder))
+            this.send(client.ws, encoding.toUint8Array(encoder))
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
             Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), client.ws)
             if (client.wantsAck) this.acknowledge(room, client)
@@ -301,7 +328,7 @@ export class Rooms {
           const states = room.awareness!.getStates()
           encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
           encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
-          send(client.ws, encoding.toUint8Array(encoder))
+          this.send(client.ws, encoding.toUint8Array(encoder))
           break
         }
         default:
@@ -319,6 +346,19 @@ export class Rooms {
       awarenessProtocol.removeAwarenessStates(room.awareness, [...client.awarenessIds], null)
     }
     this.unloadWhenIdle(room)
+  }
+
+  /** Unloads one room nobody is connected to (waiting for its idle timer); false if there is none. */
+  private unloadOneIdle(): boolean {
+    for (const room of this.rooms.values()) {
+      if (room.unloadTimer && room.clients.size === 0 && room.joining === 0) {
+        clearTimeout(room.unloadTimer)
+        room.unloadTimer = undefined
+        void this.unload(room)
+        return true
+      }
+    }
+    return false
   }
 
   /** Starts the idle timer when nobody is connected or joining. */

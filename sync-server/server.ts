@@ -1,7 +1,9 @@
 /**
  * The relay's entry point: reads the environment, opens the store, listens.
  *   PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), STATIC_DIR (./dist), LOG_LEVEL (info),
- *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs)
+ *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs),
+ *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
+ *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS (see README)
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -49,7 +51,14 @@ const relay = createRelay({
   blobs: { dir: join(dataDir, 'blobs'), maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
+  maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
   compactAfterUpdates: DEFAULT_LIMITS.compactAfterUpdates,
+  maxRooms: intFromEnv('MAX_ROOMS', DEFAULT_LIMITS.maxRooms, 1),
+  maxBufferedBytes: intFromEnv('MAX_BUFFERED_BYTES', DEFAULT_LIMITS.maxBufferedBytes, 1024),
+  maxConnectionsPerMinute: intFromEnv('MAX_CONNECTIONS_PER_MINUTE', DEFAULT_LIMITS.maxConnectionsPerMinute, 1),
+  maxFailedProofsPerMinute: intFromEnv('MAX_FAILED_PROOFS_PER_MINUTE', DEFAULT_LIMITS.maxFailedProofsPerMinute, 1),
+  maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
+  pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
 })
 
 relay.server.listen(port, host, () => {

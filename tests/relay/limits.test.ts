@@ -1,0 +1,159 @@
+/**
+ * The relay's limits in the real world: per-address rate limits refused over HTTP before any
+ * room work, bounds on what a socket may queue, rooms loaded at once, dead and slow sockets.
+ * Each test starts its own relay with small limits from the environment.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { LeveldbPersistence } from 'y-leveldb'
+import { CLOSE, SUBPROTOCOL, deriveToken, deriveVerifier, newInvite, type Intent, type Invite } from '../../src/sync/wire'
+import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
+import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+
+const running: RunningRelay[] = []
+const cleanups: (() => void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c()
+  for (const r of running.splice(0)) await r.kill()
+})
+async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
+  const r = await startRelay({ env, ...(dataDir ? { dataDir } : {}) })
+  running.push(r)
+  return r
+}
+
+type Attempt = { status: number; retryAfter: string | null } | { code: number; reason: string }
+
+/** Tries to open a room: the HTTP status when the upgrade is refused, else the close code. */
+function attempt(r: RunningRelay, invite: Invite, intent: Intent | 'none'): Promise<Attempt> {
+  return new Promise((resolve, reject) => {
+    const protocols = intent === 'none' ? [SUBPROTOCOL] : protocolsFor(invite, intent)
+    const ws = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocols)
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] ?? null })
+      res.resume()
+      ws.terminate()
+    })
+    ws.on('open', () => setTimeout(() => ws.close(1000), 100))
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+    ws.on('error', (e) => {
+      if (!/Unexpected server response/.test(e.message)) reject(e)
+    })
+  })
+}
+
+async function health(r: RunningRelay): Promise<{ roomsLoaded: number; sockets: number }> {
+  return (await (await fetch(`${r.httpUrl}/healthz`)).json()) as { roomsLoaded: number; sockets: number }
+}
+
+describe('per-address rate limits, refused with 429 before any room work', () => {
+  it('refuses upgrades beyond MAX_CONNECTIONS_PER_MINUTE, with Retry-After; plain HTTP still answers', async () => {
+    const r = await relayWith({ MAX_CONNECTIONS_PER_MINUTE: '4' })
+    const invite = newInvite()
+    for (let i = 0; i < 4; i++) expect(await attempt(r, invite, 'none')).toMatchObject({ code: CLOSE.badRequest })
+    const refused = await attempt(r, invite, 'create')
+    expect(refused).toMatchObject({ status: 429 })
+    const retryAfter = Number((refused as { retryAfter: string }).retryAfter)
+    expect(retryAfter).toBeGreaterThanOrEqual(1)
+    expect(retryAfter).toBeLessThanOrEqual(60)
+    expect((await fetch(`${r.httpUrl}/healthz`)).status).toBe(200)
+    expect((await health(r)).roomsLoaded).toBe(0)
+  })
+
+  it('refuses an address after MAX_FAILED_PROOFS_PER_MINUTE refused invites, even with the right one', async () => {
+    const r = await relayWith({ MAX_FAILED_PROOFS_PER_MINUTE: '3' })
+    const room = newInvite()
+    expect(await attempt(r, room, 'create')).toMatchObject({ code: 1000 })
+    const wrong = { roomId: room.roomId, secret: newInvite().secret }
+    for (let i = 0; i < 3; i++) expect(await attempt(r, wrong, 'join')).toMatchObject({ code: CLOSE.proofRefused })
+    expect(await attempt(r, wrong, 'join')).toMatchObject({ status: 429 })
+    expect(await attempt(r, room, 'join')).toMatchObject({ status: 429 })
+  })
+
+  it('lets one address create at most MAX_ROOMS_CREATED_PER_HOUR rooms; joining is not limited by it', async () => {
+    const r = await relayWith({ MAX_ROOMS_CREATED_PER_HOUR: '2' })
+    const first = newInvite()
+    expect(await attempt(r, first, 'create')).toMatchObject({ code: 1000 })
+    expect(await attempt(r, newInvite(), 'create')).toMatchObject({ code: 1000 })
+    const third = newInvite()
+    expect(await attempt(r, third, 'create')).toMatchObject({ status: 429 })
+    // nothing was created for the refused one
+    expect(await attempt(r, third, 'join')).toMatchObject({ code: CLOSE.unknownRoom })
+    expect(await attempt(r, first, 'join')).toMatchObject({ code: 1000 })
+    expect(await attempt(r, first, 'create')).toMatchObject({ code: 1000 }) // existing room: not a new one
+  })
+})
+
+describe('bounds on rooms and sockets', () => {
+  it('closes a join beyond MAX_ROOMS with 4503 "relay full", never evicting a room with sockets', async () => {
+    const r = await relayWith({ MAX_ROOMS: '2', IDLE_UNLOAD_MS: '60000' })
+    const a = appConnection(r.wsUrl, newInvite(), 'create')
+    const b = appConnection(r.wsUrl, newInvite(), 'create')
+    cleanups.push(() => b.conn.destroy())
+    await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'two rooms')
+    const c = newInvite()
+    expect(await attempt(r, c, 'create')).toEqual({ code: CLOSE.unavailable, reason: 'relay full, try again later' })
+    expect(await health(r)).toMatchObject({ roomsLoaded: 2, sockets: 2 })
+    // a room nobody is connected to makes way
+    a.conn.destroy()
+    await waitFor(async () => (await health(r)).sockets === 1, 'A left')
+    expect(await attempt(r, c, 'join')).toMatchObject({ code: 1000 })
+    expect(b.conn.getState().kind).toBe('synced')
+  })
+
+  it('closes a socket with 4529 when it queues more than MAX_QUEUED_BYTES before its room loaded', async () => {
+    // a room with a long log, so that loading it takes a while
+    const dataDir = tempDir('sb-queue')
+    const invite = newInvite()
+    const ldb = new LeveldbPersistence(dataDir)
+    await ldb.setMeta(invite.roomId, 'verifier', deriveVerifier(deriveToken(invite)))
+    const doc = new Y.Doc()
+    doc.on('update', (u: Uint8Array) => void ldb.storeUpdate(invite.roomId, u))
+    for (let i = 0; i < 3000; i++) doc.getArray('a').push([i])
+    await ldb.storeUpdate(invite.roomId, Y.encodeStateAsUpdate(doc))
+    await ldb.destroy()
+    const r = await relayWith({ MAX_QUEUED_BYTES: '2048' }, dataDir)
+    // three "query awareness" messages padded to 1 KiB: few messages, too many bytes
+    const padded = new Uint8Array(1024)
+    padded[0] = 3
+    const result = await rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'), { send: [padded, padded, padded], closeAfterMs: 3000 })
+    expect(result.code).toBe(CLOSE.busy)
+    expect(result.messages).toEqual([])
+  })
+
+  it('terminates a socket that stops answering pings (PING_INTERVAL_MS); a live one stays', async () => {
+    const r = await relayWith({ PING_INTERVAL_MS: '150' })
+    const invite = newInvite()
+    const live = appConnection(r.wsUrl, invite, 'create')
+    cleanups.push(() => live.conn.destroy())
+    await waitFor(() => live.conn.getState().kind === 'synced', 'live synced')
+    const dead = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'))
+    cleanups.push(() => dead.terminate())
+    await new Promise((res) => dead.once('message', res))
+    await waitFor(async () => (await health(r)).sockets === 2, 'both joined')
+    dead.pause() // reads nothing more, so answers no ping
+    await waitFor(async () => (await health(r)).sockets === 1, 'dead socket terminated', 5000)
+    await new Promise((res) => setTimeout(res, 500))
+    expect((await health(r)).sockets).toBe(1)
+    expect(live.conn.getState().kind).toBe('synced')
+  })
+
+  it('closes a slow reader with 4529 once MAX_BUFFERED_BYTES wait for it, instead of queueing more', async () => {
+    const r = await relayWith({ MAX_BUFFERED_BYTES: '65536', PING_INTERVAL_MS: '600000' })
+    const invite = newInvite()
+    const writer = appConnection(r.wsUrl, invite, 'create')
+    cleanups.push(() => writer.conn.destroy())
+    await waitFor(() => writer.conn.getState().kind === 'synced', 'writer synced')
+    const reader = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'))
+    cleanups.push(() => reader.terminate())
+    const closed = new Promise<number>((res) => reader.on('close', (code) => res(code)))
+    await new Promise((res) => reader.once('message', res))
+    reader.pause()
+    const chunk = 'x'.repeat(256 * 1024)
+    for (let i = 0; i < 64; i++) writer.doc.getText('t').insert(0, chunk)
+    await waitFor(() => writer.conn.getState().kind === 'synced', 'writer acknowledged', 20_000)
+    reader.resume()
+    expect(await closed).toBe(CLOSE.busy)
+  })
+})
