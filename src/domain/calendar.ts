@@ -25,6 +25,11 @@ export interface PeriodInput {
   readonly from: string
   /** Last day, inclusive; equal to `from` for a single day. */
   readonly to: string
+  /**
+   * For a period loaded from a starting point: its key, so every device shows the label in its
+   * own language ('' for a label someone typed). Cleared when the label is changed.
+   */
+  readonly labelKey?: StartingPointKey | ''
 }
 
 export interface CalendarPeriod extends PeriodInput {
@@ -65,6 +70,7 @@ function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
     label: readString(map, 'label'),
     from: readString(map, 'from'),
     to: readString(map, 'to') || readString(map, 'from'),
+    labelKey: isStartingPointKey(map.get('labelKey')) ? (map.get('labelKey') as StartingPointKey) : '',
     createdBy: readString(map, 'createdBy'),
     createdAt: readString(map, 'createdAt'),
     updatedBy: readString(map, 'updatedBy'),
@@ -75,13 +81,20 @@ function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
 
 function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
   assertWritable(doc)
-  const n: PeriodInput = { schoolId: input.schoolId, kind: input.kind, label: input.label.trim(), from: input.from, to: input.to || input.from }
+  const n: PeriodInput = {
+    schoolId: input.schoolId,
+    kind: input.kind,
+    label: input.label.trim(),
+    from: input.from,
+    to: input.to || input.from,
+    labelKey: isStartingPointKey(input.labelKey) ? input.labelKey : '',
+  }
   const issues = validatePeriod(n, schoolIds(doc))
   if (issues.length > 0) throw new ValidationError(issues)
   return n
 }
 
-const PERIOD_FIELDS = ['schoolId', 'kind', 'label', 'from', 'to'] as const
+const PERIOD_FIELDS = ['schoolId', 'kind', 'label', 'from', 'to', 'labelKey'] as const
 
 export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Date = new Date()): string {
   const n = checkedPeriod(doc, input)
@@ -110,7 +123,9 @@ export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>
   const map = periods(doc).get(id)
   if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
   const prev = toPeriod(id, map)
-  const n = checkedPeriod(doc, { ...prev, ...patch })
+  // a label typed over a starting point's label is the person's own from now on
+  const labelKey = patch.label !== undefined && patch.label.trim() !== prev.label ? '' : prev.labelKey
+  const n = checkedPeriod(doc, { ...prev, labelKey, ...patch })
   doc.transact(() => {
     for (const f of PERIOD_FIELDS) if (prev[f] !== n[f]) map.set(f, n[f])
     stampUpdated(map, actor, now)
@@ -211,6 +226,16 @@ export type StartingPointKey =
   | 'examsTerm2'
   | 'nationalExams'
   | 'publicHoliday'
+
+const STARTING_POINT_KEYS: readonly string[] = [
+  'autumnBreak', 'armisticeDay', 'christmasBreak', 'springBreak', 'easterBreak', 'labourDay', 'ascensionDay',
+  'dayAfterAscension', 'whitMonday', 'summerHolidays', 'holidaysTerm1', 'holidaysTerm2', 'holidaysEnd',
+  'examsTerm1', 'examsTerm2', 'nationalExams', 'publicHoliday',
+] satisfies readonly StartingPointKey[]
+
+export function isStartingPointKey(v: unknown): v is StartingPointKey {
+  return typeof v === 'string' && STARTING_POINT_KEYS.includes(v)
+}
 
 /** A period of a starting point: `label` is English; `key` names it for a translation. */
 export interface StartingPeriod extends PeriodInput {

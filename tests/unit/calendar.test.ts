@@ -12,6 +12,7 @@ import {
   PARTNER_TEMPLATE,
   listPeriods,
   restorePeriod,
+  updatePeriod,
   type CalendarPeriod,
 } from '../../src/domain'
 
@@ -96,6 +97,18 @@ describe('calendar starting points', () => {
 })
 
 describe('calendar records', () => {
+  it('keeps a starting point’s label key so each device shows it in its own language, until someone renames it', () => {
+    const doc = new Y.Doc()
+    initPartnership(doc, { name: 'P', ourSchoolName: 'Gent', partnerSchoolName: 'Huye' }, { schoolAId: 'north', schoolBId: 'south' }, 'An')
+    const [christmas] = flemishSchoolYear(2026, 'north').filter((p) => p.key === 'christmasBreak')
+    const id = addPeriod(doc, { ...christmas!, label: 'Kerstvakantie', labelKey: christmas!.key }, 'An')
+    expect(listPeriods(doc)[0]).toMatchObject({ label: 'Kerstvakantie', labelKey: 'christmasBreak' })
+    updatePeriod(doc, id, { to: '2027-01-04' }, 'An')
+    expect(listPeriods(doc)[0]!.labelKey).toBe('christmasBreak')
+    updatePeriod(doc, id, { label: 'Christmas and New Year' }, 'Jean')
+    expect(listPeriods(doc)[0]).toMatchObject({ label: 'Christmas and New Year', labelKey: '' })
+  })
+
   it('stores both schools’ periods, lists them by date and hides deleted ones', () => {
     const doc = new Y.Doc()
     initPartnership(doc, { name: 'P', ourSchoolName: 'Gent', partnerSchoolName: 'Huye' }, { schoolAId: 'north', schoolBId: 'south' }, 'An')

@@ -10,13 +10,20 @@ import { schoolName } from '../hooks/useActor'
 import { formatDate, formatDateRange } from '../format'
 import '../planning.css'
 
+/** A period's label in the reader's language when it came from a starting point. */
+export function usePeriodLabel(): (p: { readonly label: string; readonly labelKey?: string }) => string {
+  const { t } = useTranslation()
+  return (p) => (p.labelKey ? t(`calendar.labels.${p.labelKey}`) : p.label)
+}
+
 export function useConflictText(meta: PartnershipMeta): (c: Conflict) => string {
   const { t, i18n } = useTranslation()
+  const periodLabel = usePeriodLabel()
   const language = i18n.resolvedLanguage ?? i18n.language
   return (c) =>
     t(`calendar.conflict.${c.period.kind}`, {
       school: schoolName(meta, c.schoolId) ?? t('calendar.otherSchool'),
-      label: c.period.label,
+      label: periodLabel(c.period),
       dates: formatDateRange(c.period.from, c.period.to, language),
     })
 }

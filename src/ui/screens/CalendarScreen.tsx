@@ -42,7 +42,7 @@ import {
   type StartingPointKey,
 } from '../../domain'
 import { Field } from '../components/Field'
-import { PlanningNotes } from '../components/PlanningNotes'
+import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { activityHref } from '../router'
@@ -244,13 +244,14 @@ interface PeriodItemProps {
 }
 
 function PeriodItem({ period: p, schoolName, isEditable, isEditing, onEdit }: PeriodItemProps) {
+  const periodLabel = usePeriodLabel()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const dates = formatDateRange(p.from, p.to, language)
   const body = (
     <>
       <span className="period-kind">{t(`calendar.kinds.${p.kind}`)}</span>
-      <span className="period-label">{p.label}</span>
+      <span className="period-label">{periodLabel(p)}</span>
       <span className="period-dates">{dates}</span>
     </>
   )
@@ -261,7 +262,7 @@ function PeriodItem({ period: p, schoolName, isEditable, isEditing, onEdit }: Pe
           type="button"
           className="period-button"
           aria-expanded={isEditing}
-          aria-label={t('calendar.editPeriod', { label: p.label, dates, school: schoolName })}
+          aria-label={t('calendar.editPeriod', { label: periodLabel(p), dates, school: schoolName })}
           onClick={onEdit}
         >
           {body}
@@ -311,9 +312,10 @@ interface PeriodFormProps {
 }
 
 function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormProps) {
+  const periodLabel = usePeriodLabel()
   const { t } = useTranslation()
   const [values, setValues] = useState<FormState>(
-    period ? { schoolId: period.schoolId, kind: period.kind, label: period.label, from: period.from, to: period.to } : EMPTY_FORM,
+    period ? { schoolId: period.schoolId, kind: period.kind, label: periodLabel(period), from: period.from, to: period.to } : EMPTY_FORM,
   )
   const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
   const [formError, setFormError] = useState<string | undefined>()
@@ -361,7 +363,7 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
       }
       throw error
     }
-    onDone(t('calendar.periodDeleted', { label: period.label }))
+    onDone(t('calendar.periodDeleted', { label: periodLabel(period) }))
   }
 
   return (
@@ -427,13 +429,14 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
 }
 
 function EditPeriod({ doc, meta, actor, period, onClose }: { readonly doc: Y.Doc; readonly meta: PartnershipMeta; readonly actor: string; readonly period: CalendarPeriod | undefined; readonly onClose: (message: string | undefined) => void }) {
+  const periodLabel = usePeriodLabel()
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   if (!period) return null
   return (
     <section className="card edit-period" aria-labelledby="edit-period-heading">
       <h4 id="edit-period-heading" ref={headingRef} tabIndex={-1}>
-        {t('calendar.editTitle', { label: period.label })}
+        {t('calendar.editTitle', { label: periodLabel(period) })}
       </h4>
       <PeriodForm key={period.id} doc={doc} meta={meta} actor={actor} idPrefix="edit-period" period={period} onDone={onClose} />
     </section>
@@ -453,8 +456,9 @@ interface StartingPointProps {
 }
 
 /** Same school, kind, label and dates: loading a starting point twice adds nothing twice. */
+/** The same period is there already, whatever language its label was loaded in. */
 function isAlreadyThere(p: PeriodInput, existing: readonly CalendarPeriod[]): boolean {
-  return existing.some((e) => e.schoolId === p.schoolId && e.kind === p.kind && e.label === p.label && e.from === p.from && e.to === p.to)
+  return existing.some((e) => e.schoolId === p.schoolId && e.kind === p.kind && e.from === p.from && e.to === p.to)
 }
 
 function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingPointProps) {
@@ -471,7 +475,7 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
     // so take what falls in it from the two Flemish years it can touch
     const inputs = [...flemishSchoolYear(year - 1, schoolId), ...flemishSchoolYear(year, schoolId)]
       .filter((p) => rangesOverlap(p.from, p.to, range.from, range.to))
-      .map(({ key, ...p }) => ({ ...p, label: translate(key) }))
+      .map(({ key, ...p }) => ({ ...p, label: translate(key), labelKey: key }))
       .filter((p) => !isAlreadyThere(p, existing))
     const school = schoolId === meta.schoolA.id ? meta.schoolA.name : meta.schoolB.name
     if (inputs.length === 0) {
@@ -538,7 +542,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
     PARTNER_TEMPLATE.forEach((row, i) => {
       const d = dates[i] ?? { from: '', to: '' }
       if (!d.from && !d.to) return // left empty: skipped
-      const input: PeriodInput = { schoolId, kind: row.kind, label: translate(row.key), from: d.from || d.to, to: d.to || d.from }
+      const input: PeriodInput = { schoolId, kind: row.kind, label: translate(row.key), labelKey: row.key, from: d.from || d.to, to: d.to || d.from }
       const issue = validatePeriod(input, ids)[0]
       if (issue) errors.set(i, issue.code)
       else inputs.push(input)

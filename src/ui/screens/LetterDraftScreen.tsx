@@ -13,6 +13,7 @@ import { registry } from '../../storage'
 import { parseInviteCode } from '../../sync'
 import { deleteDraft, letterDraftOf, saveDraft } from '../../storage/drafts'
 import { Field } from '../components/Field'
+import { formatPhotoSize } from '../components/Photo'
 import { PhotoPicker } from '../components/PhotoPicker'
 import { WhichSchool } from '../components/WhichSchool'
 import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
@@ -245,7 +246,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
             <ul className="photo-refs">
               {values.photos.map((p, i) => (
                 <li key={p.hash}>
-                  <span>{t('letters.photoN', { n: i + 1, size: Math.max(1, Math.round(p.bytes / 1024)) })}</span>
+                  <span>{t('letters.photoN', { n: i + 1, size: formatPhotoSize(p.bytes, i18n.language) })}</span>
                   <button
                     type="button"
                     className="button-quiet button-compact"
