@@ -36,7 +36,7 @@ export interface RoomsConfig {
   readonly maxQueuedMessages: number
   /** Bytes a socket may queue while its room loads. */
   readonly maxQueuedBytes: number
-  /** Compact a room's log on unload when this many updates were appended since it loaded. */
+  /** Compact a room's log (one atomic batch) once it holds this many updates: while loaded, on load and on unload. */
   readonly compactAfterUpdates: number
   /** Rooms loaded at once; a join beyond it is closed with 4503 (idle rooms are unloaded first). */
   readonly maxRooms: number
@@ -58,9 +58,10 @@ class Room {
   doc: Y.Doc | undefined
   awareness: awarenessProtocol.Awareness | undefined
   readonly clients = new Map<WebSocket, Client>()
-  readonly loaded: Promise<Y.Doc>
+  readonly loaded: Promise<unknown>
   private writes: Promise<void> = Promise.resolve()
-  appendedSinceLoad = 0
+  /** Updates in the room's stored log. */
+  logLength = 0
   isFailed = false
   unloadTimer: ReturnType<typeof setTimeout> | undefined
   /** Sockets waiting for the room to load (not in `clients` yet). */
@@ -68,8 +69,9 @@ class Room {
   /** Writes queued and not finished. */
   pendingWrites = 0
   isAckScheduled = false
+  isCompacting = false
 
-  constructor(name: string, load: Promise<Y.Doc>) {
+  constructor(name: string, load: Promise<unknown>) {
     this.name = name
     this.loaded = load
   }
@@ -132,7 +134,11 @@ export class Rooms {
     room = created
     this.rooms.set(name, created)
     load.then(
-      (doc) => this.attachDoc(created, doc),
+      ({ doc, logLength }) => {
+        created.logLength = logLength
+        this.attachDoc(created, doc)
+        this.compactWhenLong(created)
+      },
       (err: unknown) => {
         this.log.error('room load failed', { room: name, ...errorFields(err) })
         this.fail(created, 'load failed')
@@ -167,7 +173,8 @@ export class Rooms {
           if (room.isFailed) throw new Error('room failed')
           await this.store.append(room.name, update)
           room.pendingWrites--
-          room.appendedSinceLoad++
+          room.logLength++
+          this.compactWhenLong(room)
           const e = encoding.createEncoder()
           encoding.writeVarUint(e, MESSAGE_SYNC)
           syncProtocol.writeUpdate(e, update)
@@ -180,6 +187,30 @@ export class Rooms {
           this.fail(room, 'write failed')
         })
     })
+  }
+
+  /**
+   * Queues a compaction behind the room's writes once its log is long. A failed compaction
+   * changes nothing on disk (one batch); it is tried again after the next appends.
+   */
+  private compactWhenLong(room: Room): void {
+    if (room.logLength < this.config.compactAfterUpdates || room.isCompacting) return
+    room.isCompacting = true
+    void room
+      .enqueueWrite(async () => {
+        try {
+          if (room.isFailed) return
+          await this.store.compact(room.name)
+          room.logLength = 1
+          this.log.debug('room compacted', { room: room.name })
+        } catch (err) {
+          this.log.warn('compaction failed', { room: room.name, ...errorFields(err) })
+          room.logLength = Math.max(0, room.logLength - this.config.compactAfterUpdates)
+        } finally {
+          room.isCompacting = false
+        }
+      })
+      .catch(() => undefined)
   }
 
   /** Closes every socket of a room that cannot be trusted any more and forgets it. */
@@ -373,14 +404,8 @@ export class Rooms {
   private async unload(room: Room): Promise<void> {
     if (room.clients.size > 0 || room.joining > 0 || this.rooms.get(room.name) !== room) return
     this.rooms.delete(room.name)
+    this.compactWhenLong(room) // one that failed while loaded is tried again
     await room.whenWritesSettled()
-    if (room.appendedSinceLoad >= this.config.compactAfterUpdates && !room.isFailed) {
-      try {
-        await this.store.compact(room.name)
-      } catch (err) {
-        this.log.warn('compaction failed', { room: room.name, ...errorFields(err) })
-      }
-    }
     room.doc?.destroy()
     this.log.debug('room unloaded', { room: room.name })
   }

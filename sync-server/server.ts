@@ -3,7 +3,8 @@
  *   PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), STATIC_DIR (./dist), LOG_LEVEL (info),
  *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
- *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS (see README)
+ *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
+ *   COMPACT_AFTER_UPDATES (see README)
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -52,7 +53,7 @@ const relay = createRelay({
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
-  compactAfterUpdates: DEFAULT_LIMITS.compactAfterUpdates,
+  compactAfterUpdates: intFromEnv('COMPACT_AFTER_UPDATES', DEFAULT_LIMITS.compactAfterUpdates, 2),
   maxRooms: intFromEnv('MAX_ROOMS', DEFAULT_LIMITS.maxRooms, 1),
   maxBufferedBytes: intFromEnv('MAX_BUFFERED_BYTES', DEFAULT_LIMITS.maxBufferedBytes, 1024),
   maxConnectionsPerMinute: intFromEnv('MAX_CONNECTIONS_PER_MINUTE', DEFAULT_LIMITS.maxConnectionsPerMinute, 1),

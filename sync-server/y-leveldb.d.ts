@@ -3,6 +3,12 @@
 declare module 'y-leveldb' {
   import type * as Y from 'yjs'
   export const PREFERRED_TRIM_SIZE: number
+  /** The `level` instance inside, with y-leveldb's key and value encodings (keys are arrays). */
+  export interface LevelDb {
+    batch(ops: ({ type: 'put'; key: unknown[]; value: Uint8Array } | { type: 'del'; key: unknown[] })[]): Promise<void>
+  }
+  export function getLevelUpdates(db: LevelDb, docName: string): Promise<Uint8Array[]>
+  export function getLevelUpdatesEntries(db: LevelDb, docName: string): Promise<{ key: ['v1', string, 'update', number]; value: Uint8Array }[]>
   export class LeveldbPersistence {
     constructor(location: string, opts?: { levelOptions?: object })
     getYDoc(docName: string): Promise<Y.Doc>
@@ -14,5 +20,7 @@ declare module 'y-leveldb' {
     clearDocument(docName: string): Promise<void>
     getAllDocNames(): Promise<string[]>
     destroy(): Promise<void>
+    /** Runs `f` after every earlier operation; resolves with null (and logs) when `f` throws. */
+    _transact<T>(f: (db: LevelDb) => Promise<T>): Promise<T | null>
   }
 }
