@@ -67,7 +67,6 @@ export function PhotoPicker({ session, onAdded, disabled = false }: Props) {
         id={id}
         type="file"
         accept="image/*"
-        capture="environment"
         disabled={disabled || isWorking}
         aria-describedby={status.kind === 'idle' ? undefined : `${id}-status`}
         onChange={(e) => {
