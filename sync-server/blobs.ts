@@ -32,6 +32,8 @@ export interface BlobsConfig {
   readonly maxBlobBytes: number
   readonly store: RoomStore
   readonly log: Logger
+  /** Told the size of every photo stored. */
+  readonly onStored?: (bytes: number) => void
 }
 
 const BLOB_PATH = /^\/blobs\/([^/]+)\/([^/]+)$/
@@ -302,6 +304,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
     }
     if (!(await commit(tmp, p.final, hash, received.hash))) throw new HttpError(422, 'content does not match its hash')
     log.debug('blob stored', { room, bytes: received.written })
+    config.onStored?.(received.written)
     sendJson(req, res, 201, { hash, bytes: received.written }, { 'Upload-Offset': received.written })
   }
 
@@ -365,6 +368,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
       throw new HttpError(422, 'content does not match its hash', { 'Upload-Offset': 0 })
     }
     log.debug('blob stored', { room, bytes: total, resumable: true })
+    config.onStored?.(total)
     sendJson(req, res, 201, { hash, bytes: total }, { 'Upload-Offset': total })
   }
 

@@ -1,10 +1,12 @@
 /**
- * Structured logs: one JSON object per line on stdout. Never pass a token, secret, verifier or
- * document content here; room ids are fine (they are not secrets on their own).
+ * Structured logs with pino: one JSON object per line on stdout (`time` ISO, `level` as a word,
+ * `msg`, then the fields). Never pass a token, secret, verifier or document content here; room
+ * ids are fine (they are not secrets on their own). As a second line of defence, fields named
+ * like a secret are redacted whatever their depth.
  */
-export type Level = 'debug' | 'info' | 'warn' | 'error'
+import { pino } from 'pino'
 
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+export type Level = 'debug' | 'info' | 'warn' | 'error'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -13,16 +15,25 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-export function createLogger(minLevel: Level = 'info', write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
-  const emit = (level: Level, msg: string, fields?: Record<string, unknown>): void => {
-    if (ORDER[level] < ORDER[minLevel]) return
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }))
-  }
+const SECRET_KEYS = ['token', 'secret', 'verifier', 'proof', 'authorization']
+
+export function createLogger(minLevel: Level = 'info', write?: (line: string) => void): Logger {
+  const destination = write ? { write: (line: string) => write(line.replace(/\n$/, '')) } : pino.destination({ dest: 1, sync: true })
+  const p = pino(
+    {
+      level: minLevel,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' },
+    },
+    destination,
+  )
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
+    debug: (m, f) => p.debug(f ?? {}, m),
+    info: (m, f) => p.info(f ?? {}, m),
+    warn: (m, f) => p.warn(f ?? {}, m),
+    error: (m, f) => p.error(f ?? {}, m),
   }
 }
 

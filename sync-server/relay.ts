@@ -24,6 +24,7 @@ import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
 import { WindowCounter } from './limits'
+import { createMetrics, type LimitReason, type Metrics } from './metrics'
 
 export interface RelayConfig extends RoomsConfig {
   readonly store: RoomStore
@@ -61,6 +62,7 @@ export const DEFAULT_LIMITS = {
 export interface Relay {
   readonly server: Server
   readonly rooms: Rooms
+  readonly metrics: Metrics
   /** Stops accepting, waits for pending writes, closes sockets with `code` (1012: restarting). */
   close(code?: number, reason?: string): Promise<void>
 }
@@ -72,9 +74,14 @@ const SYNC_PATH = /^\/sync\/([^/]+)$/
 export function createRelay(config: RelayConfig): Relay {
   const { store, log } = config
   const startedAt = Date.now()
-  const rooms = new Rooms(store, log, config)
+  const metrics = config.metrics ?? createMetrics()
+  const rooms = new Rooms(store, log, { ...config, metrics })
+  metrics.observe({ sockets: () => rooms.socketCount, rooms: () => rooms.loadedCount })
+  let isClosing = false
   const site = config.staticDir ? serveStatic(config.staticDir) : undefined
-  const blobs = config.blobs ? createBlobService({ ...config.blobs, store, log }) : undefined
+  const blobs = config.blobs
+    ? createBlobService({ ...config.blobs, store, log, onStored: (bytes) => metrics.blobBytesStored.inc(bytes) })
+    : undefined
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -126,6 +133,7 @@ export function createRelay(config: RelayConfig): Relay {
     for (const ws of wss.clients) {
       if (!answeredPing.has(ws)) {
         log.debug('socket missed a pong, terminated')
+        metrics.closedForLimit.inc({ reason: 'missed_pong' })
         ws.terminate()
         continue
       }
@@ -148,8 +156,9 @@ export function createRelay(config: RelayConfig): Relay {
   }
 
   /** Refuses an upgrade over HTTP, before any room work: the address is over a limit. */
-  const refuseTooMany = (socket: Duplex, retryAfterSeconds: number, what: string): void => {
-    log.info('upgrade refused: rate limit', { limit: what, retryAfterSeconds })
+  const refuseTooMany = (socket: Duplex, retryAfterSeconds: number, what: string, reason: LimitReason): void => {
+    log.info('upgrade refused: rate limit', { limit: reason, retryAfterSeconds })
+    metrics.closedForLimit.inc({ reason })
     const body = `Too many ${what}; try again in ${retryAfterSeconds} s\n`
     socket.end(
       `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\n` +
@@ -167,6 +176,24 @@ export function createRelay(config: RelayConfig): Relay {
       return new URL(req.url ?? '/', 'http://x')
     } catch {
       return undefined
+    }
+  }
+
+  /** Ready: not shutting down, and the store answers a read within 2 s. */
+  const isReady = async (): Promise<{ ok: true } | { ok: false; reason: string }> => {
+    if (isClosing) return { ok: false, reason: 'shutting down' }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      await Promise.race([
+        store.getVerifier('00000000000000000000000000'),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('store read timed out')), 2000))),
+      ])
+      return isClosing ? { ok: false, reason: 'shutting down' } : { ok: true }
+    } catch (err) {
+      log.warn('readiness check failed', errorFields(err))
+      return { ok: false, reason: 'store unavailable' }
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -189,6 +216,27 @@ export function createRelay(config: RelayConfig): Relay {
       )
       return
     }
+    if (url.pathname === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
+          res.end(text)
+        },
+        (err: unknown) => {
+          log.error('metrics failed', errorFields(err))
+          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+          res.end('metrics failed\n')
+        },
+      )
+      return
+    }
+    if (url.pathname === '/readyz') {
+      void isReady().then((ready) => {
+        res.writeHead(ready.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        res.end(JSON.stringify({ status: ready.ok ? 'ready' : 'not ready', ...(ready.ok ? {} : { reason: ready.reason }) }))
+      })
+      return
+    }
     if (blobs?.handle(req, res, url)) return
     if (site?.handle(req, res, url)) return
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
@@ -200,12 +248,12 @@ export function createRelay(config: RelayConfig): Relay {
     const address = req.socket.remoteAddress ?? 'unknown'
     const connectionWait = connections.take(address)
     if (connectionWait > 0) {
-      refuseTooMany(socket, connectionWait, 'connections')
+      refuseTooMany(socket, connectionWait, 'connections', 'connections_per_minute')
       return
     }
     const proofWait = failedProofs.retryAfterSeconds(address)
     if (proofWait > 0) {
-      refuseTooMany(socket, proofWait, 'refused invites')
+      refuseTooMany(socket, proofWait, 'refused invites', 'failed_proofs_per_minute')
       return
     }
     const url = parseUrl(req)
@@ -236,18 +284,20 @@ export function createRelay(config: RelayConfig): Relay {
           return
         case 'unknownRoom':
           failedProofs.add(address)
+          metrics.proofsRefused.inc()
           upgradeThenClose(req, socket, head, CLOSE.unknownRoom, 'no partnership with this invite')
           return
         case 'proofRefused':
           log.info('room proof refused', { room })
           failedProofs.add(address)
+          metrics.proofsRefused.inc()
           upgradeThenClose(req, socket, head, CLOSE.proofRefused, 'invite not valid for this partnership')
           return
         case 'unavailable':
           upgradeThenClose(req, socket, head, CLOSE.unavailable, 'relay storage unavailable')
           return
         case 'createLimited':
-          refuseTooMany(socket, created.retryAfterSeconds(address), 'new partnerships')
+          refuseTooMany(socket, created.retryAfterSeconds(address), 'new partnerships', 'rooms_created_per_hour')
           return
       }
     })
@@ -256,7 +306,9 @@ export function createRelay(config: RelayConfig): Relay {
   return {
     server,
     rooms,
+    metrics,
     async close(code = CLOSE.restarting, reason = 'relay restarting') {
+      isClosing = true
       server.close()
       clearInterval(pinger)
       await rooms.closeAll(code, reason)

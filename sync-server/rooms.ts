@@ -28,6 +28,7 @@ import {
 } from '../src/sync/wire'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
+import { createMetrics, type Metrics } from './metrics'
 
 export interface RoomsConfig {
   /** How long a room without sockets stays loaded. */
@@ -42,6 +43,8 @@ export interface RoomsConfig {
   readonly maxRooms: number
   /** A socket whose unsent data passes this is closed with 4529 instead of queueing more. */
   readonly maxBufferedBytes: number
+  /** Where counts go (`/metrics`); a registry of its own when absent. */
+  readonly metrics?: Metrics
 }
 
 interface Client {
@@ -92,11 +95,13 @@ export class Rooms {
   private readonly store: RoomStore
   private readonly log: Logger
   private readonly config: RoomsConfig
+  private readonly metrics: Metrics
 
   constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
     this.store = store
     this.log = log
     this.config = config
+    this.metrics = config.metrics ?? createMetrics()
   }
 
   /**
@@ -108,9 +113,11 @@ export class Rooms {
     if (ws.readyState !== ws.OPEN) return
     if (ws.bufferedAmount > this.config.maxBufferedBytes) {
       this.log.info('socket closed: slow reader', { bufferedBytes: ws.bufferedAmount })
+      this.metrics.closedForLimit.inc({ reason: 'slow_reader' })
       ws.close(CLOSE.busy, 'reading too slowly')
       return
     }
+    this.metrics.bytesOut.inc(message.byteLength)
     ws.send(message, (err) => {
       if (err) ws.terminate()
     })
@@ -171,7 +178,9 @@ export class Rooms {
       void room
         .enqueueWrite(async () => {
           if (room.isFailed) throw new Error('room failed')
+          const endTimer = this.metrics.appendSeconds.startTimer()
           await this.store.append(room.name, update)
+          endTimer()
           room.pendingWrites--
           room.logLength++
           this.compactWhenLong(room)
@@ -179,7 +188,11 @@ export class Rooms {
           encoding.writeVarUint(e, MESSAGE_SYNC)
           syncProtocol.writeUpdate(e, update)
           const msg = encoding.toUint8Array(e)
-          for (const c of room.clients.values()) if (c !== sender) this.send(c.ws, msg)
+          for (const c of room.clients.values()) {
+            if (c === sender) continue
+            this.metrics.updatesOut.inc()
+            this.send(c.ws, msg)
+          }
         })
         .catch((err: unknown) => {
           if (room.isFailed) return
@@ -227,6 +240,7 @@ export class Rooms {
   join(name: string, ws: WebSocket, wantsAck: boolean): void {
     if (!this.rooms.has(name) && this.rooms.size >= this.config.maxRooms && !this.unloadOneIdle()) {
       this.log.warn('relay full: join refused', { room: name, roomsLoaded: this.rooms.size })
+      this.metrics.closedForLimit.inc({ reason: 'relay_full' })
       ws.close(CLOSE.unavailable, 'relay full, try again later')
       return
     }
@@ -246,9 +260,11 @@ export class Rooms {
         return
       }
       const bytes = toBytes(data)
+      this.metrics.bytesIn.inc(bytes.byteLength)
       if (isReady) this.handleMessage(room, client, bytes)
       else if (queue.length >= this.config.maxQueuedMessages || queuedBytes + bytes.byteLength > this.config.maxQueuedBytes) {
         queue.length = 0
+        this.metrics.closedForLimit.inc({ reason: 'queued_before_load' })
         ws.close(CLOSE.busy, 'too many messages before the room loaded')
       } else {
         queuedBytes += bytes.byteLength
@@ -344,6 +360,7 @@ export class Rooms {
             syncProtocol.readSyncStep1(decoder, encoder, doc)
             this.send(client.ws, encoding.toUint8Array(encoder))
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+            this.metrics.updatesIn.inc()
             Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), client.ws)
             if (client.wantsAck) this.acknowledge(room, client)
           } else {

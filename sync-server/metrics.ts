@@ -1,0 +1,76 @@
+/**
+ * The relay's metrics for Prometheus (`GET /metrics`), in a registry of its own. Counts and sizes
+ * only: never a room id, a token or document content as a label.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** Why a connection was refused or closed by a limit (the `reason` label). */
+export type LimitReason =
+  | 'connections_per_minute'
+  | 'failed_proofs_per_minute'
+  | 'rooms_created_per_hour'
+  | 'queued_before_load'
+  | 'relay_full'
+  | 'slow_reader'
+  | 'missed_pong'
+
+export interface Metrics {
+  readonly registry: Registry
+  readonly updatesIn: Counter
+  readonly updatesOut: Counter
+  readonly bytesIn: Counter
+  readonly bytesOut: Counter
+  readonly appendSeconds: Histogram
+  readonly proofsRefused: Counter
+  readonly closedForLimit: Counter<'reason'>
+  readonly blobBytesStored: Counter
+  /** Reads the gauges (sockets open, rooms loaded) from the relay when scraped. */
+  observe(read: { sockets: () => number; rooms: () => number }): void
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'scholenband_relay_' })
+  const registers = [registry]
+  let read = { sockets: () => 0, rooms: () => 0 }
+  new Gauge({
+    name: 'scholenband_sockets_open',
+    help: 'WebSocket connections in a room',
+    registers,
+    collect() {
+      this.set(read.sockets())
+    },
+  })
+  new Gauge({
+    name: 'scholenband_rooms_loaded',
+    help: 'Rooms loaded in memory',
+    registers,
+    collect() {
+      this.set(read.rooms())
+    },
+  })
+  return {
+    registry,
+    updatesIn: new Counter({ name: 'scholenband_updates_in_total', help: 'Document updates received from devices', registers }),
+    updatesOut: new Counter({ name: 'scholenband_updates_out_total', help: 'Document updates forwarded to devices', registers }),
+    bytesIn: new Counter({ name: 'scholenband_bytes_in_total', help: 'WebSocket message bytes received', registers }),
+    bytesOut: new Counter({ name: 'scholenband_bytes_out_total', help: 'WebSocket message bytes sent', registers }),
+    appendSeconds: new Histogram({
+      name: 'scholenband_append_seconds',
+      help: 'Time to write one update to the store',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    proofsRefused: new Counter({ name: 'scholenband_proofs_refused_total', help: 'Room proofs refused (4403) and joins to unknown rooms (4404)', registers }),
+    closedForLimit: new Counter({
+      name: 'scholenband_closed_for_limit_total',
+      help: 'Connections refused or closed by a limit, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    blobBytesStored: new Counter({ name: 'scholenband_blob_bytes_stored_total', help: 'Photo bytes stored since start', registers }),
+    observe(r) {
+      read = r
+    },
+  }
+}

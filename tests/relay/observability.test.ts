@@ -1,0 +1,114 @@
+/**
+ * What an operator sees: `/metrics` (Prometheus), `/readyz`, and structured logs.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { CLOSE, deriveToken, newInvite } from '../../src/sync/wire'
+import { createLogger } from '../../sync-server/log'
+import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
+import type { RoomStore } from '../../sync-server/store'
+import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
+import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
+
+const running: RunningRelay[] = []
+const cleanups: (() => void | Promise<void>)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
+  for (const r of running.splice(0)) await r.kill()
+})
+
+/** The value of one sample in Prometheus text, e.g. `name{reason="x"}`; undefined when absent. */
+function sample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '))
+  return line === undefined ? undefined : Number(line.slice(name.length + 1))
+}
+
+describe('/metrics', () => {
+  it('counts sockets, rooms, updates, bytes, appends, refused proofs, limits and photo bytes — never a room id', async () => {
+    const r = await startRelay({ env: { MAX_FAILED_PROOFS_PER_MINUTE: '1' } })
+    running.push(r)
+    const invite = newInvite()
+    const a = appConnection(r.wsUrl, invite, 'create')
+    const b = appConnection(r.wsUrl, invite, 'join')
+    cleanups.push(() => a.conn.destroy(), () => b.conn.destroy())
+    await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'both synced')
+    for (let i = 0; i < 5; i++) a.doc.getText('t').insert(0, `${i}`)
+    await waitFor(() => b.doc.getText('t').length === 5, 'B received')
+    const photo = new Uint8Array(3000).fill(7)
+    const hash = createHash('sha256').update(photo).digest('hex')
+    const put = await fetch(`${r.httpUrl}/blobs/${invite.roomId}/${hash}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${deriveToken(invite)}`, 'Content-Type': 'application/octet-stream' },
+      body: photo,
+    })
+    expect(put.status).toBe(201)
+    const wrong = { roomId: invite.roomId, secret: newInvite().secret }
+    expect((await rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(wrong, 'join'))).code).toBe(CLOSE.proofRefused)
+    await expect(rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(wrong, 'join'))).rejects.toThrow(/429/)
+
+    const res = await fetch(`${r.httpUrl}/metrics`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await res.text()
+    expect(sample(text, 'scholenband_sockets_open')).toBe(2)
+    expect(sample(text, 'scholenband_rooms_loaded')).toBe(1)
+    expect(sample(text, 'scholenband_updates_in_total')).toBeGreaterThanOrEqual(5)
+    expect(sample(text, 'scholenband_updates_out_total')).toBeGreaterThanOrEqual(5)
+    expect(sample(text, 'scholenband_bytes_in_total')).toBeGreaterThan(0)
+    expect(sample(text, 'scholenband_bytes_out_total')).toBeGreaterThan(0)
+    expect(sample(text, 'scholenband_append_seconds_count')).toBeGreaterThanOrEqual(5)
+    expect(sample(text, 'scholenband_proofs_refused_total')).toBe(1)
+    expect(sample(text, 'scholenband_closed_for_limit_total{reason="failed_proofs_per_minute"}')).toBe(1)
+    expect(sample(text, 'scholenband_blob_bytes_stored_total')).toBe(3000)
+    expect(text).toMatch(/^scholenband_relay_process_resident_memory_bytes /m)
+    expect(text).not.toContain(invite.roomId)
+    expect(text).not.toContain(deriveToken(invite))
+  })
+})
+
+describe('/readyz', () => {
+  it('answers 200 when the store answers a read; /healthz too', async () => {
+    const r = await startRelay()
+    running.push(r)
+    const res = await fetch(`${r.httpUrl}/readyz`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ready' })
+    expect((await fetch(`${r.httpUrl}/healthz`)).status).toBe(200)
+  })
+
+  it('answers 503 when the store fails a read, while /healthz (liveness) stays 200', async () => {
+    const failing: RoomStore = {
+      load: () => Promise.reject(new Error('disk gone')),
+      append: () => Promise.reject(new Error('disk gone')),
+      compact: () => Promise.reject(new Error('disk gone')),
+      logLength: () => Promise.reject(new Error('disk gone')),
+      getVerifier: () => Promise.reject(new Error('disk gone')),
+      setVerifier: () => Promise.reject(new Error('disk gone')),
+      close: () => Promise.resolve(),
+    }
+    const relay = createRelay({ ...DEFAULT_LIMITS, store: failing, log: createLogger('error', () => undefined), staticDir: undefined })
+    await new Promise<void>((res) => relay.server.listen(0, '127.0.0.1', res))
+    cleanups.push(() => relay.close())
+    const base = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`
+    const res = await fetch(`${base}/readyz`)
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ status: 'not ready', reason: 'store unavailable' })
+    expect((await fetch(`${base}/healthz`)).status).toBe(200)
+  })
+})
+
+describe('logs', () => {
+  it('are JSON lines with an ISO time, the level as a word and msg; fields named like a secret are redacted', () => {
+    const lines: string[] = []
+    const log = createLogger('info', (l) => lines.push(l))
+    log.debug('hidden below the level')
+    log.info('room created', { room: 'R1', token: 'TOKEN-abc', nested: { secret: 'SECRET-xyz' } })
+    expect(lines).toHaveLength(1)
+    const entry = JSON.parse(lines[0]!) as Record<string, unknown>
+    expect(entry).toMatchObject({ level: 'info', msg: 'room created', room: 'R1' })
+    expect(new Date(entry.time as string).toISOString()).toBe(entry.time)
+    expect(lines[0]).not.toContain('TOKEN-abc')
+    expect(lines[0]).not.toContain('SECRET-xyz')
+  })
+})
