@@ -157,3 +157,19 @@ describe('bounds on rooms and sockets', () => {
     expect(await closed).toBe(CLOSE.busy)
   })
 })
+
+describe('the per-address counters', () => {
+  it('forget expired windows and never hold more than their bound of addresses', async () => {
+    const { WindowCounter } = await import('../../sync-server/limits')
+    let now = 0
+    const c = new WindowCounter(2, 1000, { maxKeys: 3, now: () => now })
+    expect([c.take('a'), c.take('a')]).toEqual([0, 0])
+    expect(c.take('a')).toBe(1) // over its limit, for the rest of the window
+    now = 999
+    expect(c.retryAfterSeconds('a')).toBe(1)
+    now = 1000
+    expect(c.take('a')).toBe(0) // a new window
+    for (const k of ['b', 'c', 'd', 'e', 'f']) c.add(k)
+    expect(c.size).toBeLessThanOrEqual(3)
+  })
+})
