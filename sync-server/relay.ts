@@ -43,6 +43,24 @@ export interface RelayConfig extends RoomsConfig {
   readonly maxRoomsCreatedPerHour: number
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
   readonly pingIntervalMs: number
+  /**
+   * Reverse proxies in front of the relay that append to X-Forwarded-For (0: none, the socket's
+   * address is the client's). With 1, the last X-Forwarded-For entry — the address the proxy
+   * saw — is the one the limits count.
+   */
+  readonly trustProxyHops?: number
+}
+
+/** The address the per-address limits count (see `trustProxyHops`). */
+export function clientAddress(req: IncomingMessage, trustProxyHops = 0): string {
+  const direct = req.socket.remoteAddress ?? 'unknown'
+  if (trustProxyHops <= 0) return direct
+  const header = req.headers['x-forwarded-for']
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  return entries[entries.length - trustProxyHops] ?? entries[0] ?? direct
 }
 
 export const DEFAULT_LIMITS = {
@@ -245,7 +263,7 @@ export function createRelay(config: RelayConfig): Relay {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const address = req.socket.remoteAddress ?? 'unknown'
+    const address = clientAddress(req, config.trustProxyHops)
     const connectionWait = connections.take(address)
     if (connectionWait > 0) {
       refuseTooMany(socket, connectionWait, 'connections', 'connections_per_minute')

@@ -60,6 +60,7 @@ const relay = createRelay({
   maxFailedProofsPerMinute: intFromEnv('MAX_FAILED_PROOFS_PER_MINUTE', DEFAULT_LIMITS.maxFailedProofsPerMinute, 1),
   maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
+  trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
 })
 
 relay.server.listen(port, host, () => {

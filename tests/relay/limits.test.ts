@@ -173,3 +173,39 @@ describe('the per-address counters', () => {
     expect(c.size).toBeLessThanOrEqual(3)
   })
 })
+
+describe('behind a reverse proxy', () => {
+  /** Opens a socket as if through a proxy that saw `forwardedFor`; the HTTP status if refused, else 101. */
+  const through = (r: RunningRelay, forwardedFor: string): Promise<number> =>
+    new Promise((resolve) => {
+      const invite = newInvite()
+      const ws = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'), { headers: { 'X-Forwarded-For': forwardedFor } })
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0)
+        res.resume()
+        ws.terminate()
+      })
+      ws.on('open', () => {
+        resolve(101)
+        ws.terminate()
+      })
+      ws.on('error', () => resolve(0))
+    })
+
+  it('counts the address the proxy saw when TRUST_PROXY_HOPS=1, so schools behind one proxy are not limited together', async () => {
+    const r = await relayWith({ MAX_CONNECTIONS_PER_MINUTE: '2', TRUST_PROXY_HOPS: '1', MAX_FAILED_PROOFS_PER_MINUTE: '1000' })
+    // three schools, one socket each... twice: nobody goes over 2 per minute
+    for (let round = 0; round < 2; round++) {
+      for (const school of ['196.12.1.1', '196.12.1.2', '196.12.1.3']) expect(await through(r, `10.0.0.9, ${school}`)).toBe(101)
+    }
+    // one school going over its own limit is refused
+    expect(await through(r, '196.12.1.1')).toBe(429)
+  })
+
+  it('ignores X-Forwarded-For without TRUST_PROXY_HOPS: a client cannot pick its own address', async () => {
+    const r = await relayWith({ MAX_CONNECTIONS_PER_MINUTE: '2', MAX_FAILED_PROOFS_PER_MINUTE: '1000' })
+    expect(await through(r, '1.1.1.1')).toBe(101)
+    expect(await through(r, '2.2.2.2')).toBe(101)
+    expect(await through(r, '3.3.3.3')).toBe(429)
+  })
+})
