@@ -27,6 +27,7 @@ import {
   encodeAck,
 } from '../src/sync/wire'
 import type { RoomStore } from './store'
+import type { RoomBus } from './bus'
 import { errorFields, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 
@@ -45,7 +46,15 @@ export interface RoomsConfig {
   readonly maxBufferedBytes: number
   /** Where counts go (`/metrics`); a registry of its own when absent. */
   readonly metrics?: Metrics
+  /**
+   * Other relay processes serving the same rooms (REDIS_URL): each stored update is published
+   * after its durable write; theirs arrive with the origin `REMOTE` and are forwarded, not stored again.
+   */
+  readonly bus?: RoomBus
 }
+
+/** Origin of updates another relay process already stored. */
+const REMOTE = Symbol('remote relay')
 
 interface Client {
   readonly ws: WebSocket
@@ -73,6 +82,8 @@ class Room {
   pendingWrites = 0
   isAckScheduled = false
   isCompacting = false
+  /** Other relays' updates that arrived before the log was loaded. */
+  readonly remoteBeforeLoad: Uint8Array[] = []
 
   constructor(name: string, load: Promise<unknown>) {
     this.name = name
@@ -136,14 +147,25 @@ export class Rooms {
   private room(name: string): Room {
     let room = this.rooms.get(name)
     if (room) return room
-    const load = this.store.load(name)
-    const created = new Room(name, load)
+    const bus = this.config.bus
+    // The stream is watched before the log is read, so nothing stored in between is missed.
+    const load = bus
+      ? bus
+          .watch(name, (update) => {
+            if (created.isFailed) return
+            if (created.doc) Y.applyUpdate(created.doc, update, REMOTE)
+            else created.remoteBeforeLoad.push(update)
+          })
+          .then(() => this.store.load(name))
+      : this.store.load(name)
+    const created: Room = new Room(name, load)
     room = created
     this.rooms.set(name, created)
     load.then(
       ({ doc, logLength }) => {
         created.logLength = logLength
         this.attachDoc(created, doc)
+        for (const u of created.remoteBeforeLoad.splice(0)) Y.applyUpdate(doc, u, REMOTE)
         this.compactWhenLong(created)
       },
       (err: unknown) => {
@@ -173,6 +195,18 @@ export class Rooms {
       for (const c of room.clients.values()) this.send(c.ws, msg)
     })
     doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) {
+        // Already stored by the relay that received it: only forwarded.
+        const e = encoding.createEncoder()
+        encoding.writeVarUint(e, MESSAGE_SYNC)
+        syncProtocol.writeUpdate(e, update)
+        const msg = encoding.toUint8Array(e)
+        for (const c of room.clients.values()) {
+          this.metrics.updatesOut.inc()
+          this.send(c.ws, msg)
+        }
+        return
+      }
       const sender = room.clients.get(origin as WebSocket)
       room.pendingWrites++
       void room
@@ -181,6 +215,7 @@ export class Rooms {
           const endTimer = this.metrics.appendSeconds.startTimer()
           await this.store.append(room.name, update)
           endTimer()
+          await this.config.bus?.publish(room.name, update)
           room.pendingWrites--
           room.logLength++
           this.compactWhenLong(room)
@@ -229,7 +264,10 @@ export class Rooms {
   /** Closes every socket of a room that cannot be trusted any more and forgets it. */
   private fail(room: Room, why: string): void {
     room.isFailed = true
-    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+    if (this.rooms.get(room.name) === room) {
+      this.rooms.delete(room.name)
+      this.config.bus?.unwatch(room.name)
+    }
     if (room.unloadTimer) clearTimeout(room.unloadTimer)
     for (const c of room.clients.values()) c.ws.close(CLOSE.unavailable, `room unavailable: ${why}`)
     room.clients.clear()
@@ -421,6 +459,7 @@ export class Rooms {
   private async unload(room: Room): Promise<void> {
     if (room.clients.size > 0 || room.joining > 0 || this.rooms.get(room.name) !== room) return
     this.rooms.delete(room.name)
+    this.config.bus?.unwatch(room.name)
     this.compactWhenLong(room) // one that failed while loaded is tried again
     await room.whenWritesSettled()
     room.doc?.destroy()

@@ -4,14 +4,18 @@
  *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
- *   COMPACT_AFTER_UPDATES (see README)
+ *   COMPACT_AFTER_UPDATES, and for several relays on the same rooms DATABASE_URL (PostgreSQL
+ *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays)
+ *   (see README)
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
-import { openLevelStore } from './store'
+import { openLevelStore, type RoomStore } from './store'
+import { openPgStore } from './pgStore'
+import { openRedisBus, type RoomBus } from './bus'
 
 const env = process.env
 
@@ -34,18 +38,40 @@ const staticDir = resolve(env.STATIC_DIR ?? './dist')
 const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === env.LOG_LEVEL) ?? ('info' satisfies Level)
 const log = createLogger(level)
 
+const databaseUrl = env.DATABASE_URL ?? ''
+const redisUrl = env.REDIS_URL ?? ''
+if ((databaseUrl === '') !== (redisUrl === '')) {
+  // One without the other would either lose updates between relays or share nothing durable.
+  process.stderr.write('DATABASE_URL and REDIS_URL go together: set both (several relays) or neither (LevelDB under DATA_DIR)\n')
+  process.exit(2)
+}
+
 mkdirSync(dataDir, { recursive: true })
-const store = openLevelStore(dataDir)
-// Fail at start, not on every room: a data folder that cannot be opened (locked by another
-// relay, unreadable) would otherwise look healthy and refuse every school with 4503.
-try {
-  await store.getVerifier('00000000000000000000000000')
-} catch (err) {
-  log.error('cannot open the data folder', { dataDir, ...errorFields(err) })
-  process.exit(1)
+let store: RoomStore
+let bus: RoomBus | undefined
+if (databaseUrl !== '') {
+  try {
+    store = await openPgStore(databaseUrl)
+    bus = await openRedisBus(redisUrl, log)
+    await store.getVerifier('00000000000000000000000000')
+  } catch (err) {
+    log.error('cannot reach PostgreSQL or Redis', errorFields(err))
+    process.exit(1)
+  }
+} else {
+  store = openLevelStore(dataDir)
+  // Fail at start, not on every room: a data folder that cannot be opened (locked by another
+  // relay, unreadable) would otherwise look healthy and refuse every school with 4503.
+  try {
+    await store.getVerifier('00000000000000000000000000')
+  } catch (err) {
+    log.error('cannot open the data folder', { dataDir, ...errorFields(err) })
+    process.exit(1)
+  }
 }
 const relay = createRelay({
   store,
+  ...(bus ? { bus } : {}),
   log,
   staticDir,
   maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
@@ -66,7 +92,7 @@ const relay = createRelay({
 relay.server.listen(port, host, () => {
   const address = relay.server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
-  log.info('listening', { port: actualPort, host, dataDir, url: `http://localhost:${actualPort}` })
+  log.info('listening', { port: actualPort, host, dataDir, store: bus ? 'postgresql+redis' : 'leveldb', url: `http://localhost:${actualPort}` })
 })
 
 let isStopping = false
@@ -74,10 +100,13 @@ const stop = (signal: string): void => {
   if (isStopping) return
   isStopping = true
   log.info('shutting down', { signal })
-  relay.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  )
+  relay
+    .close()
+    .then(() => bus?.close())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
 }
 process.on('SIGTERM', () => stop('SIGTERM'))
 process.on('SIGINT', () => stop('SIGINT'))
