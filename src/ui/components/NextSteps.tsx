@@ -10,6 +10,7 @@ import { addNextStep, deleteNextStep, setNextStepDone, type NextStep } from '../
 import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { Field } from './Field'
+import { FormActions, FormError } from './FormActions'
 
 interface ListProps {
   readonly doc: Y.Doc
@@ -36,11 +37,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
   }
   return (
     <>
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
       <ul className="steps">
         {steps.map((s) => {
           const isOverdue = !s.isDone && s.dueDate !== '' && s.dueDate < today
@@ -158,21 +155,8 @@ export function NextStepForm({ doc, actor, isReadOnly, sourceId = '', names = []
           ))}
         </datalist>
       </fieldset>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('contacts.steps.add')}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button-quiet" onClick={onCancel}>
-            {t('contacts.steps.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('contacts.steps.add')} disabled={isReadOnly} secondary={onCancel ? { label: t('contacts.steps.cancel'), onClick: onCancel } : undefined} />
     </form>
   )
 }

@@ -12,6 +12,7 @@ import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
 import { formatMoment } from '../format'
 import { languageChoices, languageLabel } from '../letters'
 import { Field } from './Field'
+import { FormActions, FormError } from './FormActions'
 
 interface Props {
   readonly doc: Y.Doc
@@ -55,11 +56,7 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
           ))}
         </div>
       ) : null}
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
       <div className={`parallel-texts parallel-count-${Math.min(letter.translations.length + 1, 3)}`}>
         <section className={current === '' ? 'parallel-text' : 'parallel-text parallel-hidden-narrow'} lang={letter.language} aria-label={t('letters.originalIn', { language: original })}>
           <p className="parallel-label" lang={ui}>
@@ -163,19 +160,8 @@ function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; rea
       <Field id={`${idBase}-body`} label={t('letters.body')}>
         {(c) => <textarea {...c} rows={8} lang={letter.language} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('letters.saveOriginal')}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          {t('letters.cancel')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('letters.saveOriginal')} secondary={{ label: t('letters.cancel'), onClick: onDone }} />
     </form>
   )
 }
@@ -252,19 +238,8 @@ function TranslationForm({ doc, letter, actor, translation, onDone }: Translatio
       <Field id={`${idBase}-body`} label={t('letters.translationBody')} error={errorOf('body')}>
         {(c) => <textarea {...c} rows={8} lang={language} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('letters.saveTranslation')}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          {t('letters.cancel')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('letters.saveTranslation')} secondary={{ label: t('letters.cancel'), onClick: onDone }} />
     </form>
   )
 }

@@ -25,6 +25,7 @@ import {
 } from '../../domain'
 import { Field } from './Field'
 import { WarningNote, useOverdueText } from './PlanningNotes'
+import { FormError } from './FormActions'
 import { schoolName } from '../hooks/useActor'
 import { formatDate } from '../format'
 
@@ -197,11 +198,7 @@ function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {
       <Field id={FIELD_IDS.dueDate!} label={t('activity.input.neededBy')} error={problemText('dueDate')}>
         {(c) => <input {...c} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />}
       </Field>
-      {formError ? (
-        <p role="alert" className="form-error">
-          {t(formError)}
-        </p>
-      ) : null}
+      <FormError message={formError ? t(formError) : undefined} />
       <div className="actions">
         <button type="submit" className="button-secondary">
           {t('activity.input.add')}

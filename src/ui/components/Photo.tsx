@@ -12,6 +12,7 @@ import { blobOf, getBlob } from '../../storage/blobs'
 import { PhotoError, attachmentTransfer, shouldAutoDownload, type PhotoErrorCode, type PhotoRef } from '../../sync/attachments'
 import type { Invite } from '../../sync'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
+import { FormError } from './FormActions'
 import '../photos.css'
 
 /** A size as people read it: "140 kB" (Intl, unit kilobyte = 1000 bytes; at least 1 for a non-empty file). */
@@ -98,11 +99,7 @@ export function Photo({ photo, session, alt }: Props) {
       <button type="button" className="button-secondary" onClick={load} disabled={isLoading} aria-busy={isLoading}>
         {isLoading ? t('photos.loading') : t('photos.load', { size: formatPhotoSize(photo.bytes, i18n.language) })}
       </button>
-      {status.kind === 'error' ? (
-        <p role="alert" className="form-error">
-          {t(`photos.errors.${status.code}`)}
-        </p>
-      ) : null}
+      <FormError message={status.kind === 'error' ? t(`photos.errors.${status.code}`) : undefined} />
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { attempt, unplacedProblem } from '../cycle'
 import { Field } from './Field'
+import { FormActions, SaveStatus } from './FormActions'
 
 interface TextAgreementProps {
   readonly isReadOnly: boolean
@@ -46,14 +47,9 @@ export function TextAgreement({ isReadOnly, id, label, hint, stored, save, butto
           }
         </Field>
       </fieldset>
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {button}
-        </button>
-        <p className="save-status" aria-live="polite">
-          {status ?? ''}
-        </p>
-      </div>
+      <FormActions submit={button} disabled={isReadOnly}>
+        <SaveStatus status={status} />
+      </FormActions>
     </form>
   )
 }

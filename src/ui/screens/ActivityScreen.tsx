@@ -43,6 +43,7 @@ import { amountToText, formatMoment, formatMoney, parseAmount } from '../format'
 import { navigate, planHref } from '../router'
 import { localToday } from '../schoolYear'
 import type { DeletedActivity } from './PlanScreen'
+import { FormError } from '../components/FormActions'
 
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']
@@ -463,11 +464,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           </datalist>
         </fieldset>
 
-        {formError ? (
-          <p role="alert" className="form-error">
-            {t(formError)}
-          </p>
-        ) : null}
+        <FormError message={formError ? t(formError) : undefined} />
 
         <div className="actions">
           <button type="submit" className="button-primary" disabled={isReadOnly}>

@@ -25,6 +25,7 @@ import {
 } from '../../domain'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
+import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
@@ -222,19 +223,10 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
           )}
         </Field>
       </fieldset>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('agreement.save')}
-        </button>
-        <p className="save-status" aria-live="polite">
-          {status ?? ''}
-        </p>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('agreement.save')} disabled={isReadOnly}>
+        <SaveStatus status={status} />
+      </FormActions>
     </form>
   )
 }
@@ -270,19 +262,10 @@ function SignForm({ doc, draft, schoolId, schoolName: name }: { readonly doc: Cy
             {(c) => <input {...c} type="date" value={date} onChange={(e) => setDate(e.target.value)} />}
           </Field>
         </div>
-        {formProblem ? (
-          <p role="alert" className="form-error">
-            {formProblem}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="button-primary">
-            {t('agreement.sign', { school: name })}
-          </button>
-          <p className="save-status" aria-live="polite">
-            {status ?? ''}
-          </p>
-        </div>
+        <FormError message={formProblem} />
+        <FormActions submit={t('agreement.sign', { school: name })}>
+          <SaveStatus status={status} />
+        </FormActions>
       </form>
     </section>
   )

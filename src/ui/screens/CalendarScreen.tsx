@@ -43,6 +43,7 @@ import {
 } from '../../domain'
 import { Field } from '../components/Field'
 import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
+import { FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { activityHref } from '../router'
@@ -404,11 +405,7 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
           {(c) => <input {...c} type="date" value={values.to} min={values.from || undefined} onChange={(e) => set('to', e.target.value)} />}
         </Field>
       </div>
-      {formError ? (
-        <p role="alert" className="form-error">
-          {t(formError)}
-        </p>
-      ) : null}
+      <FormError message={formError ? t(formError) : undefined} />
       <div className="actions">
         <button type="submit" className="button-primary">
           {period ? t('calendar.savePeriod') : t('calendar.addPeriod')}
@@ -509,11 +506,7 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
           ))}
         </select>
       </div>
-      {error ? (
-        <p role="alert" className="form-error">
-          {t(error)}
-        </p>
-      ) : null}
+      <FormError message={error ? t(error) : undefined} />
       <div className="actions">
         <button type="button" className="button-secondary" onClick={load}>
           {t('calendar.flemish.load')}
@@ -630,11 +623,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
             )
           })}
         </ul>
-        {formError ? (
-          <p role="alert" className="form-error">
-            {t(formError)}
-          </p>
-        ) : null}
+        <FormError message={formError ? t(formError) : undefined} />
         <div className="actions">
           <button type="submit" className="button-secondary">
             {t('calendar.template.add')}

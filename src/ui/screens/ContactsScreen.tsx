@@ -27,6 +27,7 @@ import {
 import { Field } from '../components/Field'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
+import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, formatDayLong, localToday, unplacedProblem, weekdayNames, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -171,11 +172,7 @@ function SchoolPeople({ doc, school, people, actor, isReadOnly, open, setOpen }:
   return (
     <section className="school-people" aria-labelledby={`people-${school.id}`}>
       <h4 id={`people-${school.id}`}>{school.name}</h4>
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
       {people.length === 0 ? <p className="muted">{t('contacts.nobody')}</p> : null}
       {people.length > 0 && !hasContact ? <p className="banner banner-warning">{t('contacts.noContactPerson', { school: school.name })}</p> : null}
       {hasContact && following < 2 ? <p className="hint">{t('contacts.bottleneck')}</p> : null}
@@ -302,19 +299,8 @@ function PersonForm({ doc, actor, schoolId, person, onDone }: PersonFormProps) {
           </label>
         ))}
       </fieldset>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('contacts.savePerson')}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          {t('contacts.cancel')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('contacts.savePerson')} secondary={{ label: t('contacts.cancel'), onClick: onDone }} />
     </form>
   )
 }
@@ -456,16 +442,8 @@ function RhythmForm({ doc, rhythm, actor, isReadOnly, today, onStatus }: RhythmF
           </div>
         ) : null}
       </fieldset>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('contacts.saveRhythm')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('contacts.saveRhythm')} disabled={isReadOnly} />
     </form>
   )
 }

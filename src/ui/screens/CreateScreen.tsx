@@ -8,6 +8,7 @@ import { DomainError, initPartnership, type DomainErrorCode, randomId, validateN
 import { openLocalDocument, readSettings, registry, requestPersistence } from '../../storage'
 import { formatInviteCode, newInvite } from '../../sync'
 import { Field } from '../components/Field'
+import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate, weekHref } from '../router'
 
@@ -103,16 +104,8 @@ export function CreateScreen() {
               )}
             </Field>
           ))}
-          {formError ? (
-            <p role="alert" className="form-error">
-              {t(formError)}
-            </p>
-          ) : null}
-          <div className="actions">
-            <button type="submit" className="button-primary" disabled={isBusy}>
-              {t('create.submit')}
-            </button>
-          </div>
+          <FormError message={formError ? t(formError) : undefined} />
+          <FormActions submit={t('create.submit')} disabled={isBusy} />
         </form>
       </main>
     </div>

@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment, startReflection } from '../../domain'
 import { Field } from '../components/Field'
+import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -49,11 +50,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
         {t('feedback.title')}
       </h2>
       <p>{t('feedback.intro')}</p>
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
 
       <section className="card" aria-labelledby="feedback-planned-heading">
         <h3 id="feedback-planned-heading">{t('feedback.planned')}</h3>
@@ -198,16 +195,8 @@ function MomentForm({ doc, actor, isReadOnly }: { readonly doc: CycleScreenProps
           </Field>
         </div>
       </fieldset>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('feedback.addMoment')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('feedback.addMoment')} disabled={isReadOnly} />
     </form>
   )
 }

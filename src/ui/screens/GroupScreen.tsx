@@ -11,6 +11,7 @@ import { addMeeting, listMeetings, listNextSteps, listPeople, readAgreements, up
 import { Field } from '../components/Field'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
+import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -47,11 +48,7 @@ export function GroupScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScree
         {t('group.title')}
       </h2>
       <p>{t('group.intro')}</p>
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
 
       <section className="card" aria-labelledby="group-members-heading">
         <h3 id="group-members-heading">{t('group.members')}</h3>
@@ -246,19 +243,8 @@ function MeetingForm({ doc, actor, today, meeting, onDone }: MeetingFormProps) {
       <Field id="meeting-decisions" label={t('group.decisions')} hint={t('group.decisionsHint')}>
         {(c) => <textarea {...c} rows={3} value={values.decisions} onChange={(e) => set('decisions', e.target.value)} />}
       </Field>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('group.saveMeeting')}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          {t('group.cancel')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={t('group.saveMeeting')} secondary={{ label: t('group.cancel'), onClick: onDone }} />
     </form>
   )
 }

@@ -9,6 +9,7 @@ import { registry, requestPersistence } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
 import type { JoinPrefill } from '../App'
 import { errorId } from '../components/Field'
+import { FormActions } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate, weekHref } from '../router'
 
@@ -107,11 +108,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
               }}
             />
           </div>
-          <div className="actions">
-            <button type="submit" className="button-primary" disabled={isBusy}>
-              {t('join.submit')}
-            </button>
-          </div>
+          <FormActions submit={t('join.submit')} disabled={isBusy} />
         </form>
       </main>
     </div>

@@ -16,6 +16,7 @@ import { Field } from '../components/Field'
 import { formatPhotoSize } from '../components/Photo'
 import { PhotoPicker } from '../components/PhotoPicker'
 import { WhichSchool } from '../components/WhichSchool'
+import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { languageChoices } from '../letters'
@@ -280,22 +281,10 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
             </Field>
           </fieldset>
         </fieldset>
-        {formProblem ? (
-          <p role="alert" className="form-error">
-            {t(`errors.${formProblem}`)}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="button-primary" disabled={isReadOnly || !mySchoolId}>
-            {t('letters.send')}
-          </button>
-          <button type="button" className="button-quiet" onClick={remove}>
-            {t('letters.deleteDraft')}
-          </button>
-          <p className="save-status" aria-live="polite">
-            {status ?? ''}
-          </p>
-        </div>
+        <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+        <FormActions submit={t('letters.send')} disabled={isReadOnly || !mySchoolId} secondary={{ label: t('letters.deleteDraft'), onClick: remove }}>
+          <SaveStatus status={status} />
+        </FormActions>
       </form>
     </section>
   )

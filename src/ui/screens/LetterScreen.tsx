@@ -10,6 +10,7 @@ import { letterRecord, listLetterThreads, listNextSteps, readActivity, type Lett
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { ParallelTexts } from '../components/ParallelTexts'
 import { Photo } from '../components/Photo'
+import { FormError } from '../components/FormActions'
 import { parseInviteCode } from '../../sync'
 import type { CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
@@ -119,11 +120,7 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
         </div>
       ) : null}
 
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
       <div className="actions">
         <button type="button" className="button-primary" disabled={isReadOnly || !entry.mySchoolId} aria-label={t('letters.replyLabel', { subject: letter.subject, from: who(letter.fromSchoolId, letter.fromWho) })} onClick={() => void reply()}>
           {t('letters.reply')}

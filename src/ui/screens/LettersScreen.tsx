@@ -11,6 +11,7 @@ import { registry } from '../../storage'
 import { deleteDraft, listDrafts } from '../../storage/drafts'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { WhichSchool } from '../components/WhichSchool'
+import { FormError } from '../components/FormActions'
 import type { CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
@@ -55,11 +56,7 @@ export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScr
       </div>
       <p>{t('letters.intro')}</p>
       {!isKnown && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('letters.whichSchool')} /> : null}
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
 
       {drafts && drafts.length > 0 ? (
         <section className="card" aria-labelledby="letters-drafts-heading">

@@ -31,6 +31,7 @@ import {
   type OrganisationStep,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -66,11 +67,7 @@ export function OrganisationsScreen(props: CycleScreenProps) {
           <strong>{t('organisations.privacyTitle')}</strong> {t('organisations.privacy')}
         </p>
       </div>
-      {problem ? (
-        <p role="alert" className="form-error">
-          {problem}
-        </p>
-      ) : null}
+      <FormError message={problem} />
 
       <section className="card" aria-labelledby="organisations-register-heading">
         <h3 id="organisations-register-heading">{t('organisations.register')}</h3>
@@ -218,19 +215,8 @@ function OrganisationForm({ doc, actor, organisation, onDone }: { readonly doc: 
           {(c) => <input {...c} type="text" autoComplete="off" value={v.ageGroups} onChange={set('ageGroups')} />}
         </Field>
       </div>
-      {formProblem ? (
-        <p role="alert" className="form-error">
-          {t(`errors.${formProblem}`)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {organisation ? t('organisations.saveChanges') : t('organisations.saveNew')}
-        </button>
-        <button type="button" className="button-quiet" onClick={() => onDone()}>
-          {t('organisations.cancel')}
-        </button>
-      </div>
+      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormActions submit={organisation ? t('organisations.saveChanges') : t('organisations.saveNew')} secondary={{ label: t('organisations.cancel'), onClick: () => onDone() }} />
     </form>
   )
 }
@@ -306,14 +292,9 @@ function OrganisationCheck({ doc, actor, isReadOnly, organisation: o }: CycleScr
             })}
           </ol>
         </fieldset>
-        <div className="actions">
-          <button type="submit" className="button-primary" disabled={isReadOnly}>
-            {t('organisations.saveNotes')}
-          </button>
-          <p className="save-status" aria-live="polite">
-            {status ?? ''}
-          </p>
-        </div>
+        <FormActions submit={t('organisations.saveNotes')} disabled={isReadOnly}>
+          <SaveStatus status={status} />
+        </FormActions>
       </form>
       <DecisionForm key={`${o.decision}|${o.decidedBy}|${o.decidedOn}`} doc={doc} actor={actor} isReadOnly={isReadOnly} organisation={o} />
       <FeedbackForm doc={doc} actor={actor} isReadOnly={isReadOnly} organisation={o} />
@@ -377,14 +358,9 @@ function DecisionForm({ doc, actor, isReadOnly, organisation: o }: PartProps) {
           </div>
         </fieldset>
       ) : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('organisations.saveDecision')}
-        </button>
-        <p className="save-status" aria-live="polite">
-          {status ?? ''}
-        </p>
-      </div>
+      <FormActions submit={t('organisations.saveDecision')} disabled={isReadOnly}>
+        <SaveStatus status={status} />
+      </FormActions>
     </form>
   )
 }
@@ -438,14 +414,9 @@ function FeedbackForm({ doc, actor, isReadOnly, organisation: o }: PartProps) {
           </Field>
         ))}
       </fieldset>
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={isReadOnly}>
-          {t('organisations.saveFeedback')}
-        </button>
-        <p className="save-status" aria-live="polite">
-          {status ?? ''}
-        </p>
-      </div>
+      <FormActions submit={t('organisations.saveFeedback')} disabled={isReadOnly}>
+        <SaveStatus status={status} />
+      </FormActions>
     </form>
   )
 }

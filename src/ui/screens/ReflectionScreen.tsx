@@ -11,6 +11,7 @@ import { EMPTY_ANSWERS, PROMPTS, answerReflection, collection, hasAnswered, list
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
+import { FormActions, SaveStatus } from '../components/FormActions'
 import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -146,14 +147,9 @@ function AnswerForm({ doc, actor, reflection, school }: CycleScreenProps & { rea
           )}
         </Field>
       ))}
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('feedback.saveAnswers', { school: school.name })}
-        </button>
-        <p className="save-status" aria-live="polite">
-          {status ?? ''}
-        </p>
-      </div>
+      <FormActions submit={t('feedback.saveAnswers', { school: school.name })}>
+        <SaveStatus status={status} />
+      </FormActions>
     </form>
   )
 }

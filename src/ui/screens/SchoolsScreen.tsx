@@ -23,6 +23,7 @@ import {
   type SchoolProfileInput,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatMoment } from '../format'
 import '../planning.css'
@@ -316,17 +317,10 @@ function SchoolProfileCard({ doc, profile, prefix, actor, isReadOnly }: CardProp
           </fieldset>
           {area('internationalExperience', t('schools.hints.internationalExperience'))}
         </fieldset>
-        {formError ? (
-          <p role="alert" className="form-error">
-            {t(formError)}
-          </p>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="button-primary" disabled={isReadOnly}>
-            {t('schools.save', { school: profile.name })}
-          </button>
+        <FormError message={formError ? t(formError) : undefined} />
+        <FormActions submit={t('schools.save', { school: profile.name })} disabled={isReadOnly}>
           {isDirty ? <span className="muted">{t('schools.unsaved')}</span> : null}
-        </div>
+        </FormActions>
         <p role="status" className="status-message">
           {savedMessage ?? ''}
         </p>

@@ -8,6 +8,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { computeThisWeek, daysBetween, listNextSteps, readActivity, startReflection, type Activity, type FeedbackMoment, type PartnerInputRequest } from '../../domain'
 import { NextStepList } from '../components/NextSteps'
+import { FormError } from '../components/FormActions'
 import { attempt, formatDayLong, localToday, unplacedProblem, type CycleScreenProps } from '../cycle'
 import { formatDate, formatDateRange } from '../format'
 import { schoolName } from '../hooks/useActor'
@@ -111,11 +112,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
 
       <section className="card" aria-labelledby="week-feedback-heading">
         <h3 id="week-feedback-heading">{t('week.feedbackDue')}</h3>
-        {problem ? (
-          <p role="alert" className="form-error">
-            {problem}
-          </p>
-        ) : null}
+        <FormError message={problem} />
         {dueCount === 0 ? <p className="muted">{t('week.feedbackEmpty')}</p> : null}
         <ul className="due-list">
           {week.feedbackMoments.map((m) => (
