@@ -26,6 +26,7 @@ import {
 import { Field } from './Field'
 import { WarningNote, useOverdueText } from './PlanningNotes'
 import { FormError } from './FormActions'
+import { SchoolSelect } from './SchoolSelect'
 import { schoolName } from '../hooks/useActor'
 import { formatDate } from '../format'
 
@@ -180,16 +181,7 @@ function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {
           )}
         </Field>
         <Field id={FIELD_IDS.fromSchoolId!} label={t('activity.input.fromSchool')} error={problemText('fromSchoolId')}>
-          {(c) => (
-            <select {...c} value={fromSchoolId} onChange={(e) => setFromSchoolId(e.target.value)}>
-              <option value="">{t('activity.input.chooseSchool')}</option>
-              {schools.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          )}
+          {(c) => <SchoolSelect control={c} schools={schools} value={fromSchoolId} onChange={setFromSchoolId} emptyLabel={t('activity.input.chooseSchool')} />}
         </Field>
       </div>
       <Field id={FIELD_IDS.description!} label={t('activity.input.details')} hint={t('activity.input.detailsHint')} error={problemText('description')}>

@@ -44,6 +44,7 @@ import { navigate, planHref } from '../router'
 import { localToday } from '../schoolYear'
 import type { DeletedActivity } from './PlanScreen'
 import { FormError } from '../components/FormActions'
+import { SchoolSelect } from '../components/SchoolSelect'
 
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']
@@ -388,16 +389,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
             )}
           </Field>
           <Field id={CONTROL_IDS.leadSchoolId!} label={t('activity.leadSchool')} error={problemText('leadSchoolId')}>
-            {(c) => (
-              <select {...c} value={values.leadSchoolId} onChange={(e) => set('leadSchoolId', e.target.value)}>
-                <option value="">{t('activity.leadUndecided')}</option>
-                {schools.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(c) => <SchoolSelect control={c} schools={schools} value={values.leadSchoolId} onChange={(id) => set('leadSchoolId', id)} emptyLabel={t('activity.leadUndecided')} />}
           </Field>
           <div className="row">
             <Field id={CONTROL_IDS.startDate!} label={t('activity.startDate')} error={problemText('startDate')}>

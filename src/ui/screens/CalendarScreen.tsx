@@ -44,6 +44,7 @@ import {
 import { Field } from '../components/Field'
 import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
 import { FormError } from '../components/FormActions'
+import { SchoolSelect } from '../components/SchoolSelect'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { activityHref } from '../router'
@@ -371,16 +372,7 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
     <form className="form period-form" noValidate onSubmit={submit}>
       <div className="row">
         <Field id={id('schoolId')} label={t('calendar.school')} error={problemText('schoolId')}>
-          {(c) => (
-            <select {...c} value={values.schoolId} onChange={(e) => set('schoolId', e.target.value)}>
-              <option value="">{t('calendar.chooseSchool')}</option>
-              {schools.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          )}
+          {(c) => <SchoolSelect control={c} schools={schools} value={values.schoolId} onChange={(id) => set('schoolId', id)} emptyLabel={t('calendar.chooseSchool')} />}
         </Field>
         <Field id={id('kind')} label={t('calendar.kind')} error={problemText('kind')}>
           {(c) => (

@@ -17,6 +17,7 @@ import { formatPhotoSize } from '../components/Photo'
 import { PhotoPicker } from '../components/PhotoPicker'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
+import { SchoolSelect } from '../components/SchoolSelect'
 import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { languageChoices } from '../letters'
@@ -183,15 +184,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
             <fieldset className="letter-party">
               <legend>{t('letters.to')}</legend>
               <Field id="letter-toSchoolId" label={t('letters.toSchool')} error={errorOf('toSchoolId')}>
-                {(c) => (
-                  <select {...c} value={values.toSchoolId} onChange={(e) => update({ toSchoolId: e.target.value })}>
-                    {schools.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.name}
-                      </option>
-                    ))}
-                  </select>
-                )}
+                {(c) => <SchoolSelect control={c} schools={schools} value={values.toSchoolId} onChange={(id) => update({ toSchoolId: id })} />}
               </Field>
               <Field id="letter-toWho" label={t('letters.toWho')} hint={t('letters.whoHint')} error={errorOf('toWho')}>
                 {(c) => <input {...c} type="text" autoComplete="off" value={values.toWho} onChange={(e) => update({ toWho: e.target.value })} />}
