@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { DomainError, initPartnership, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
 import { openLocalDocument, readSettings, registry, requestPersistence } from '../../storage'
 import { formatInviteCode, newInvite } from '../../sync'
+import { BackPage } from '../components/BackPage'
 import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -77,37 +78,28 @@ export function CreateScreen() {
   }
 
   return (
-    <div className="page">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <a className="topbar-back" href="#/">
-            {t('nav.back')}
-          </a>
-        </div>
-      </header>
-      <main className="container">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('create.title')}
-        </h1>
-        <p className="lead">{t('create.intro')}</p>
-        <form className="form" noValidate onSubmit={(e) => void submit(e)}>
-          {FIELDS.map((f) => (
-            <Field key={f.id} id={f.id} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined} error={errors[f.name] ? t(`errors.${errors[f.name]}`) : undefined}>
-              {(control) => (
-                <input
-                  {...control}
-                  type="text"
-                  autoComplete="off"
-                  value={values[f.name]}
-                  onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-                />
-              )}
-            </Field>
-          ))}
-          <FormError message={formError ? t(formError) : undefined} />
-          <FormActions submit={t('create.submit')} disabled={isBusy} />
-        </form>
-      </main>
-    </div>
+    <BackPage back={t('nav.back')}>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {t('create.title')}
+      </h1>
+      <p className="lead">{t('create.intro')}</p>
+      <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+        {FIELDS.map((f) => (
+          <Field key={f.id} id={f.id} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined} error={errors[f.name] ? t(`errors.${errors[f.name]}`) : undefined}>
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                autoComplete="off"
+                value={values[f.name]}
+                onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+              />
+            )}
+          </Field>
+        ))}
+        <FormError message={formError ? t(formError) : undefined} />
+        <FormActions submit={t('create.submit')} disabled={isBusy} />
+      </form>
+    </BackPage>
   )
 }

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { registry, requestPersistence } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
 import type { JoinPrefill } from '../App'
+import { BackPage } from '../components/BackPage'
 import { errorId } from '../components/Field'
 import { FormActions } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -63,54 +64,45 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
   }
 
   return (
-    <div className="page">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <a className="topbar-back" href="#/">
-            {t('nav.back')}
-          </a>
-        </div>
-      </header>
-      <main className="container">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('join.title')}
-        </h1>
-        <p className="lead">{t('join.intro')}</p>
-        <form className="form" noValidate onSubmit={(e) => void submit(e)}>
-          <div className={error ? 'field field-invalid' : 'field'}>
-            <label htmlFor={CODE_ID}>{t('join.code')}</label>
-            <p className="hint" id={`${CODE_ID}-hint`}>
-              {t('join.codeHint')}
+    <BackPage back={t('nav.back')}>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {t('join.title')}
+      </h1>
+      <p className="lead">{t('join.intro')}</p>
+      <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+        <div className={error ? 'field field-invalid' : 'field'}>
+          <label htmlFor={CODE_ID}>{t('join.code')}</label>
+          <p className="hint" id={`${CODE_ID}-hint`}>
+            {t('join.codeHint')}
+          </p>
+          {error ? (
+            <p role="alert" className="field-error" id={errorId(CODE_ID)}>
+              {t(error)}
             </p>
-            {error ? (
-              <p role="alert" className="field-error" id={errorId(CODE_ID)}>
-                {t(error)}
-              </p>
-            ) : null}
-            <textarea
-              id={CODE_ID}
-              className="code-input"
-              rows={3}
-              autoComplete="off"
-              autoCapitalize="characters"
-              autoCorrect="off"
-              spellCheck={false}
-              value={code}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${errorId(CODE_ID)} ${CODE_ID}-hint` : `${CODE_ID}-hint`}
-              onChange={(e) => setCode(e.target.value)}
-              onKeyDown={(e) => {
-                // a code is one line: Enter joins, as in a single-line field
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault()
-                  e.currentTarget.form?.requestSubmit()
-                }
-              }}
-            />
-          </div>
-          <FormActions submit={t('join.submit')} disabled={isBusy} />
-        </form>
-      </main>
-    </div>
+          ) : null}
+          <textarea
+            id={CODE_ID}
+            className="code-input"
+            rows={3}
+            autoComplete="off"
+            autoCapitalize="characters"
+            autoCorrect="off"
+            spellCheck={false}
+            value={code}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${errorId(CODE_ID)} ${CODE_ID}-hint` : `${CODE_ID}-hint`}
+            onChange={(e) => setCode(e.target.value)}
+            onKeyDown={(e) => {
+              // a code is one line: Enter joins, as in a single-line field
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault()
+                e.currentTarget.form?.requestSubmit()
+              }
+            }}
+          />
+        </div>
+        <FormActions submit={t('join.submit')} disabled={isBusy} />
+      </form>
+    </BackPage>
   )
 }

@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, restoreActivity, type OpenState } from '../../domain'
 import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
 import type { CloseReason } from '../../sync'
+import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
 import { PartnershipNav } from '../components/PartnershipNav'
 import { SyncIndicator } from '../components/SyncIndicator'
@@ -60,18 +61,9 @@ export function PartnershipScreen({ roomId, page, onJoinRefused }: Props) {
 function Opening() {
   const { t } = useTranslation()
   return (
-    <div className="page">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <a className="topbar-back" href="#/">
-            {t('nav.allPartnerships')}
-          </a>
-        </div>
-      </header>
-      <main className="container">
-        <p className="muted">{t('partnership.opening')}</p>
-      </main>
-    </div>
+    <BackPage back={t('nav.allPartnerships')}>
+      <p className="muted">{t('partnership.opening')}</p>
+    </BackPage>
   )
 }
 
@@ -79,21 +71,12 @@ function NotOnDevice() {
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   return (
-    <div className="page">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <a className="topbar-back" href="#/">
-            {t('nav.allPartnerships')}
-          </a>
-        </div>
-      </header>
-      <main className="container">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('partnership.missingTitle')}
-        </h1>
-        <p>{t('partnership.missing')}</p>
-      </main>
-    </div>
+    <BackPage back={t('nav.allPartnerships')}>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {t('partnership.missingTitle')}
+      </h1>
+      <p>{t('partnership.missing')}</p>
+    </BackPage>
   )
 }
 
