@@ -3,32 +3,17 @@
  * their own school's phone, the signed version is frozen, and it stays as it was signed when the
  * draft is edited afterwards (the edit makes the signatures "an earlier text").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, createPartnership, inviteCode, joinPartnership, launch, openApp, phone, waitForSynced } from './browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createOn, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e-agreement')
 let northPage: Page
 let southPage: Page
 
 const NORTH = 'Sint-Jan Gent'
 const SOUTH = 'GS Huye'
 const GOALS = 'Pupils of both schools learn about each other’s lives.'
-
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e-agreement') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
 
 async function goToAgreement(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Agreement' }).click()
@@ -37,14 +22,10 @@ async function goToAgreement(page: Page): Promise<void> {
 
 describe('the partnership agreement on two phones', () => {
   it('both heads sign, one on each phone, and the frozen version survives a later edit', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
     await waitForSynced(northPage)
     const code = await inviteCode(northPage)
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goToAgreement(southPage)
     await southPage.getByRole('button', { name: `We are ${SOUTH}` }).click()

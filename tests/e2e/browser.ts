@@ -6,7 +6,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
 
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium'
 export const DIST = resolve(import.meta.dirname, '../../dist')
@@ -55,6 +56,50 @@ export async function openApp(page: Page, url: string): Promise<void> {
     await page.reload()
     await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 30_000 })
   }
+}
+
+/** What a suite with two phones shares: the relay serving the build, one browser, a phone for each school. */
+export interface TwoPhones {
+  relay: RunningRelay
+  browser: Browser
+  north: BrowserContext
+  south: BrowserContext
+}
+
+/**
+ * Sets the suite up before its tests (the relay serving the build, its data in a new temporary
+ * directory named after `name`; the browser; two phones) and closes it after them. The fields are
+ * there once the tests run; a test may replace `relay` (a restart), the one then running is stopped.
+ */
+export function twoPhones(name: string): TwoPhones {
+  const phones = {} as TwoPhones
+  beforeAll(async () => {
+    phones.relay = await startRelay({ staticDir: DIST, dataDir: tempDir(name) })
+    phones.browser = await launch()
+    phones.north = await phone(phones.browser)
+    phones.south = await phone(phones.browser)
+  })
+  afterAll(async () => {
+    await phones.browser?.close()
+    await phones.relay?.kill()
+  })
+  return phones
+}
+
+/** A new page on this phone, the app opened from `url` and a partnership created in it. */
+export async function createOn(context: BrowserContext, url: string, p: { name: string; ours: string; partner: string }): Promise<Page> {
+  const page = await context.newPage()
+  await openApp(page, url)
+  await createPartnership(page, p)
+  return page
+}
+
+/** A new page on this phone, the app opened from `url` and the partnership joined with `code`. */
+export async function joinOn(context: BrowserContext, url: string, code: string): Promise<Page> {
+  const page = await context.newPage()
+  await openApp(page, url)
+  await joinPartnership(page, code)
+  return page
 }
 
 export async function createPartnership(page: Page, p: { name: string; ours: string; partner: string }): Promise<void> {

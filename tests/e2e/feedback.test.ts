@@ -4,17 +4,13 @@
  * reconnecting both answers stand side by side on both devices. The built app, served by the
  * real relay; two browser contexts as two phones.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { nextContactDay } from '../../src/domain'
 import { localToday } from '../../src/ui/cycle'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, createPartnership, goTo, inviteCode, joinPartnership, launch, openApp, phone, syncStatus, waitForSynced } from './browser'
+import { createOn, goTo, inviteCode, joinOn, syncStatus, twoPhones, waitForSynced } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e-cycle')
 let northPage: Page
 let southPage: Page
 
@@ -22,26 +18,13 @@ const NORTH = 'Sint-Jan Gent'
 const SOUTH = 'GS Huye'
 const MOMENT = 'End of the first term'
 
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e-cycle') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
-
 function weekSection(page: Page, name: string) {
   return page.getByRole('main').getByRole('region', { name, exact: true })
 }
 
 describe('the planning cycle on two devices', () => {
   it('opens a new partnership on This week, with empty states', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
     await northPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor()
     await expect(weekSection(northPage, 'Next contact day').innerText()).resolves.toMatch(/No regular contact day agreed yet/)
     await expect(weekSection(northPage, 'Open next steps').innerText()).resolves.toMatch(/No open next steps/)
@@ -95,9 +78,7 @@ describe('the planning cycle on two devices', () => {
     const code = await inviteCode(northPage)
     await northPage.goBack()
     await northPage.getByRole('heading', { name: `Reflection: ${MOMENT}` }).waitFor()
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goTo(southPage, 'Feedback')
     await southPage.getByRole('link', { name: new RegExp(`Reflection: ${MOMENT}`) }).click()
@@ -106,8 +87,8 @@ describe('the planning cycle on two devices', () => {
     await southPage.getByLabel(`What went well — ${SOUTH}`).waitFor()
     await waitForSynced(southPage)
 
-    await north.setOffline(true)
-    await south.setOffline(true)
+    await phones.north.setOffline(true)
+    await phones.south.setOffline(true)
     await northPage.getByLabel(`What went well — ${NORTH}`).fill('The pupils loved writing letters.')
     await northPage.getByRole('button', { name: `Save answers of ${NORTH}` }).click()
     await southPage.getByLabel(`What went well — ${SOUTH}`).fill('Our P5 read the letters aloud in class.')
@@ -120,8 +101,8 @@ describe('the planning cycle on two devices', () => {
     // offline, each device shows only its own answers
     await expect(northPage.getByRole('region', { name: SOUTH, exact: true }).innerText()).resolves.toMatch(/No answers from GS Huye yet/)
 
-    await north.setOffline(false)
-    await south.setOffline(false)
+    await phones.north.setOffline(false)
+    await phones.south.setOffline(false)
     await waitForSynced(northPage)
     await waitForSynced(southPage)
 

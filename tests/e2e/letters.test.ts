@@ -5,15 +5,11 @@
  * partner's phone is marked out of date there after the writer changes the original. The built
  * app, served by the real relay; two browser contexts as two phones.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, createPartnership, goTo, inviteCode, joinPartnership, launch, openApp, phone, syncStatus, waitForSynced } from './browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createOn, goTo, inviteCode, joinOn, syncStatus, twoPhones, waitForSynced } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e-letters')
 let northPage: Page
 let southPage: Page
 
@@ -28,17 +24,6 @@ const PNG = Buffer.from(
   'base64',
 )
 
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e-letters') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
-
 async function goToLetters(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Letters' }).click()
   await page.getByRole('heading', { name: 'Letters', level: 2 }).waitFor()
@@ -50,14 +35,10 @@ function letterCard(page: Page, heading: string) {
 
 describe('letters between two phones', () => {
   it('both phones open the partnership and know their school', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
     await waitForSynced(northPage)
     const code = await inviteCode(northPage)
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goToLetters(southPage)
     await southPage.getByRole('button', { name: `We are ${SOUTH}` }).click()
@@ -65,7 +46,7 @@ describe('letters between two phones', () => {
   })
 
   it('a letter with a photo written offline is received on the other phone, the photo shown after Load photo', async () => {
-    await north.setOffline(true)
+    await phones.north.setOffline(true)
     await goToLetters(northPage)
     await northPage.getByRole('button', { name: 'Write a letter' }).click()
     await northPage.getByRole('heading', { name: 'Write a letter', level: 2 }).waitFor()
@@ -86,7 +67,7 @@ describe('letters between two phones', () => {
     await expect(card.innerText()).resolves.toContain('Saved on this device')
     await expect.poll(() => syncStatus(northPage).innerText(), { timeout: 15_000 }).toMatch(/^Offline/)
 
-    await north.setOffline(false)
+    await phones.north.setOffline(false)
     await waitForSynced(northPage)
     await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/On the relay|Seen by partner school/)
 

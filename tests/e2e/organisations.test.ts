@@ -5,30 +5,15 @@
  * data goes to external organisations is on screen on both. The built app, served by the real
  * relay; two browser contexts as two phones.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, createPartnership, inviteCode, joinPartnership, launch, openApp, phone, waitForSynced } from './browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createOn, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e-organisations')
 let northPage: Page
 let southPage: Page
 
 const ORGANISATION = 'Wereldschool vzw'
-
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e-organisations') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
 
 async function goToOrganisations(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Organisations' }).click()
@@ -41,9 +26,7 @@ function privacyNote(page: Page) {
 
 describe('partner organisations on two devices', () => {
   it('registers an organisation, ticks steps with notes and records the decision', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
     await goToOrganisations(northPage)
     await expect(privacyNote(northPage).innerText()).resolves.toMatch(/No pupil data for external organisations/)
 
@@ -75,9 +58,7 @@ describe('partner organisations on two devices', () => {
 
   it('shows the organisation, its steps and the decision on the partner school’s device', async () => {
     const code = await inviteCode(northPage)
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await southPage.getByRole('navigation').getByRole('link', { name: 'Organisations' }).waitFor({ timeout: 20_000 })
     await goToOrganisations(southPage)
     await expect(privacyNote(southPage).innerText()).resolves.toMatch(/Never share individual pupils' data/)

@@ -5,15 +5,11 @@
  */
 import { readFileSync } from 'node:fs'
 import ICAL from 'ical.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
-import { DIST, addActivity, createPartnership, goTo, inviteCode, joinPartnership, launch, openApp, phone, waitForSynced } from './browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { addActivity, createOn, goTo, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e-planning')
 let northPage: Page
 let southPage: Page
 
@@ -32,26 +28,11 @@ function planRow(page: Page, title: string) {
   return page.getByRole('main').getByRole('listitem').filter({ has: page.getByRole('link', { name: title, exact: true }) })
 }
 
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e-planning') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
-
 describe('the planning cycle on two devices', () => {
   it('0. two schools share a partnership, one device each', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
     const code = await inviteCode(northPage)
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await southPage.getByRole('navigation').waitFor({ timeout: 20_000 })
     await waitForSynced(southPage)
   })

@@ -2,72 +2,55 @@
  * The spine, end to end, as two schools use it: the built app served by the real relay, two
  * browser contexts as two devices, offline and online.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { startRelay, tempDir } from '../helpers/relay'
 import {
   DIST,
   activityInPlan,
   addActivity,
-  createPartnership,
+  createOn,
   goTo,
   inviteCode,
+  joinOn,
   joinPartnership,
-  launch,
   openActivity,
   openApp,
   persistentPhone,
   phone,
   syncStatus,
+  twoPhones,
   waitForSynced,
 } from './browser'
 
-let relay: RunningRelay
-let browser: Browser
-let north: BrowserContext
-let south: BrowserContext
+const phones = twoPhones('sb-e2e')
 let northPage: Page
 let southPage: Page
 let code: string
 
-beforeAll(async () => {
-  relay = await startRelay({ staticDir: DIST, dataDir: tempDir('sb-e2e') })
-  browser = await launch()
-  north = await phone(browser)
-  south = await phone(browser)
-})
-afterAll(async () => {
-  await browser?.close()
-  await relay?.kill()
-})
-
 describe('one partnership on two devices', () => {
   it('1. creates a partnership, adds an activity, and still has it after an offline reload', async () => {
-    northPage = await north.newPage()
-    await openApp(northPage, relay.httpUrl)
-    await createPartnership(northPage, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
+    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: 'Sint-Jan Gent', partner: 'GS Huye' })
     await addActivity(northPage, { title: 'Letter exchange', description: 'Class 5 writes to P5.', start: '2026-10-05', end: '2026-10-30' })
     await waitForSynced(northPage)
-    await north.setOffline(true)
+    await phones.north.setOffline(true)
     await northPage.reload()
     await expect.poll(() => syncStatus(northPage).innerText(), { timeout: 15_000 }).toMatch(/^Offline/)
     await expect(activityInPlan(northPage, 'Letter exchange').isVisible()).resolves.toBe(true)
-    await north.setOffline(false)
+    await phones.north.setOffline(false)
   })
 
   it('2. the partner school joins with the invite code and sees the activity', async () => {
     code = await inviteCode(northPage)
-    southPage = await south.newPage()
-    await openApp(southPage, relay.httpUrl)
-    await joinPartnership(southPage, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await goTo(southPage, 'Action plan')
     await activityInPlan(southPage, 'Letter exchange').waitFor({ timeout: 20_000 })
     await waitForSynced(southPage)
   })
 
   it('3. both edit offline (title on one, description on the other) and both keep both edits', async () => {
-    await north.setOffline(true)
-    await south.setOffline(true)
+    await phones.north.setOffline(true)
+    await phones.south.setOffline(true)
     await openActivity(northPage, 'Letter exchange')
     await northPage.getByLabel('Title').fill('Letter exchange, classes 5 and 6')
     await northPage.getByRole('button', { name: 'Save' }).click()
@@ -75,8 +58,8 @@ describe('one partnership on two devices', () => {
     await southPage.getByLabel('Description').fill('Class 5 writes to P5 about family and food.')
     await southPage.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => syncStatus(northPage).innerText()).toMatch(/^Offline/)
-    await north.setOffline(false)
-    await south.setOffline(false)
+    await phones.north.setOffline(false)
+    await phones.south.setOffline(false)
     await waitForSynced(northPage)
     await waitForSynced(southPage)
     for (const page of [northPage, southPage]) {
@@ -86,20 +69,20 @@ describe('one partnership on two devices', () => {
   })
 
   it('keeps an edit when the tab is closed at once, offline', async () => {
-    await north.setOffline(true)
+    await phones.north.setOffline(true)
     await openActivity(northPage, 'Letter exchange, classes 5 and 6')
     await northPage.getByLabel('Title').fill('Letter exchange, saved then closed')
     await northPage.getByRole('button', { name: 'Save' }).click()
     await northPage.close({ runBeforeUnload: false })
-    northPage = await north.newPage()
-    await northPage.goto(relay.httpUrl)
+    northPage = await phones.north.newPage()
+    await northPage.goto(phones.relay.httpUrl)
     await goTo(northPage, 'Action plan').catch(async () => {
       // the home screen lists the partnership first
       await northPage.getByRole('link', { name: /Gent–Huye/ }).or(northPage.getByRole('button', { name: /Gent–Huye/ })).first().click()
       await goTo(northPage, 'Action plan')
     })
     await activityInPlan(northPage, 'Letter exchange, saved then closed').waitFor({ timeout: 15_000 })
-    await north.setOffline(false)
+    await phones.north.setOffline(false)
     await waitForSynced(northPage)
   })
 
@@ -109,11 +92,11 @@ describe('one partnership on two devices', () => {
     await northPage.getByLabel('Title').fill('Letter exchange (store and forward)')
     await northPage.getByRole('button', { name: 'Save' }).click()
     await waitForSynced(northPage)
-    const { port, dataDir } = relay
-    await relay.stop()
-    relay = await startRelay({ staticDir: DIST, dataDir, port })
-    southPage = await south.newPage()
-    await southPage.goto(relay.httpUrl)
+    const { port, dataDir } = phones.relay
+    await phones.relay.stop()
+    phones.relay = await startRelay({ staticDir: DIST, dataDir, port })
+    southPage = await phones.south.newPage()
+    await southPage.goto(phones.relay.httpUrl)
     const entry = southPage.getByRole('link', { name: /Gent–Huye/ }).or(southPage.getByRole('button', { name: /Gent–Huye/ })).first()
     if (await entry.isVisible().catch(() => false)) await entry.click()
     await goTo(southPage, 'Action plan')
@@ -121,9 +104,9 @@ describe('one partnership on two devices', () => {
   })
 
   it('5. a wrong invite code gives a clear message and no partnership', async () => {
-    const stranger = await phone(browser)
+    const stranger = await phone(phones.browser)
     const page = await stranger.newPage()
-    await page.goto(relay.httpUrl)
+    await page.goto(phones.relay.httpUrl)
     await joinPartnership(page, 'SB1-HELLO-TEACH')
     await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/typing mistake|not a Scholenband invite|could not be read/i)
     // a well-formed code for a partnership the relay does not know
@@ -149,7 +132,7 @@ describe('one partnership on two devices', () => {
     const profile = await persistentPhone(tempDir('sb-profile'))
     try {
       const page = profile.pages()[0] ?? (await profile.newPage())
-      await openApp(page, relay.httpUrl)
+      await openApp(page, phones.relay.httpUrl)
       const cdp = await profile.newCDPSession(page)
       await expect
         .poll(async () => ((await cdp.send('Page.getAppManifest')) as { url: string }).url)
