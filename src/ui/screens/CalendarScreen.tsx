@@ -45,6 +45,7 @@ import { Field } from '../components/Field'
 import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
 import { FormError } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
+import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { activityHref } from '../router'
@@ -101,16 +102,7 @@ export function CalendarScreen({ doc, roomId, meta, actor, isReadOnly }: Props) 
       <p className="hint">{t('calendar.intro')}</p>
 
       <div className="filters filters-aligned">
-        <div className="field">
-          <label htmlFor="calendar-year">{t('calendar.schoolYear')}</label>
-          <select id="calendar-year" value={String(year)} onChange={(e) => setChoice(Number(e.target.value))}>
-            {years.map((y) => (
-              <option key={y} value={String(y)}>
-                {schoolYearLabel(y, startMonth)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SchoolYearPicker id="calendar-year" label={t('calendar.schoolYear')} years={years} year={year} startMonth={startMonth} onChange={setChoice} />
         <div className="field">
           <label htmlFor="calendar-start-month">{t('calendar.startMonth')}</label>
           <select id="calendar-start-month" value={String(startMonth)} disabled={isReadOnly} aria-describedby="calendar-start-month-hint" onChange={(e) => changeStartMonth(Number(e.target.value))}>

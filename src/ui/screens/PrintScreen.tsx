@@ -24,6 +24,7 @@ import {
 } from '../../domain'
 import { IcsDownload } from '../components/IcsDownload'
 import { PlanningNotes } from '../components/PlanningNotes'
+import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDate, formatDateRange, formatMoney } from '../format'
@@ -75,16 +76,7 @@ export function PrintScreen({ doc, roomId, meta }: Props) {
     <article className="print-view wide" aria-labelledby="print-heading">
       <div className="print-controls no-print">
         <a href={planHref(roomId)}>{t('print.back')}</a>
-        <div className="field">
-          <label htmlFor="print-year">{t('print.schoolYear')}</label>
-          <select id="print-year" value={String(year)} onChange={(e) => setChoice(Number(e.target.value))}>
-            {years.map((y) => (
-              <option key={y} value={String(y)}>
-                {schoolYearLabel(y, startMonth)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SchoolYearPicker id="print-year" label={t('print.schoolYear')} years={years} year={year} startMonth={startMonth} onChange={setChoice} />
         <div className="actions">
           <button type="button" className="button-primary" onClick={() => window.print()}>
             {t('print.print')}
