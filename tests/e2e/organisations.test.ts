@@ -79,8 +79,11 @@ describe('partner organisations on two devices', () => {
     await southPage.getByRole('button', { name: 'Save the feedback' }).click()
     await waitForSynced(southPage)
     await northPage.getByRole('navigation').getByRole('link', { name: 'Organisations' }).click()
-    const toggle = northPage.getByRole('button', { name: `Open the check for ${ORGANISATION}` })
-    if (await toggle.isVisible().catch(() => false)) await toggle.click()
+    // the check may still be open from before: wait until the screen shows either button
+    const openCheck = northPage.getByRole('button', { name: `Open the check for ${ORGANISATION}` })
+    const closeCheck = northPage.getByRole('button', { name: `Close the check for ${ORGANISATION}` })
+    await openCheck.or(closeCheck).first().waitFor({ timeout: 15_000 })
+    if (await openCheck.isVisible()) await openCheck.click()
     await expect.poll(() => northPage.getByLabel('What made the cooperation smooth').inputValue(), { timeout: 20_000 }).toBe('A clear programme beforehand.')
   })
 })
