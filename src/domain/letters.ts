@@ -64,19 +64,8 @@ export interface Translation {
   readonly updatedAt: string
 }
 
-export interface Letter {
+export interface Letter extends Omit<LetterDraft, 'nextStep'> {
   readonly id: string
-  readonly kind: LetterKind
-  readonly fromSchoolId: string
-  readonly fromWho: string
-  readonly toSchoolId: string
-  readonly toWho: string
-  readonly language: string
-  readonly subject: string
-  readonly body: string
-  readonly activityId: string
-  readonly replyTo: string
-  readonly photos: readonly PhotoRef[]
   readonly translations: readonly Translation[]
   readonly nextStepId: string
   readonly sentAt: string
