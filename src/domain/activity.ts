@@ -13,7 +13,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { writeText } from './text'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
-import { deleteRecord, readString, readText, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, readNullableString, readString, readText, stampCreated, stampUpdated, untombstone } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -148,8 +148,6 @@ function toActivity(id: string, map: Y.Map<unknown>): Activity {
   }
   const kind = map.get('kind')
   const status = map.get('status')
-  const deletedAt = map.get('deletedAt')
-  const deletedBy = map.get('deletedBy')
   return {
     id,
     title: readString(map, 'title'),
@@ -167,8 +165,8 @@ function toActivity(id: string, map: Y.Map<unknown>): Activity {
     createdAt: readString(map, 'createdAt'),
     updatedBy: readString(map, 'updatedBy'),
     updatedAt: readString(map, 'updatedAt'),
-    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
-    deletedBy: typeof deletedBy === 'string' ? deletedBy : null,
+    deletedAt: readNullableString(map, 'deletedAt'),
+    deletedBy: readNullableString(map, 'deletedBy'),
   }
 }
 

@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, readString, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, liveRecords, readNullableString, readString, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
@@ -62,7 +62,6 @@ function periods(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 
 function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
   const kind = map.get('kind')
-  const deletedAt = map.get('deletedAt')
   return {
     id,
     schoolId: readString(map, 'schoolId'),
@@ -75,7 +74,7 @@ function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
     createdAt: readString(map, 'createdAt'),
     updatedBy: readString(map, 'updatedBy'),
     updatedAt: readString(map, 'updatedAt'),
-    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+    deletedAt: readNullableString(map, 'deletedAt'),
   }
 }
 
@@ -137,15 +136,9 @@ export function deletePeriod(doc: Y.Doc, id: string, actor: string, now: Date = 
 }
 
 export function listPeriods(doc: Y.Doc, opts: { schoolId?: string } = {}): CalendarPeriod[] {
-  const out: CalendarPeriod[] = []
-  for (const [id, map] of periods(doc).entries()) {
-    if (!(map instanceof Y.Map)) continue
-    const p = toPeriod(id, map)
-    if (p.deletedAt || !isIsoDate(p.from)) continue
-    if (opts.schoolId && p.schoolId !== opts.schoolId) continue
-    out.push(p)
-  }
-  return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.label.localeCompare(b.label)))
+  return liveRecords(periods(doc), toPeriod)
+    .filter((p) => isIsoDate(p.from) && (!opts.schoolId || p.schoolId === opts.schoolId))
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.label.localeCompare(b.label)))
 }
 
 // ---- the conflict rule ----------------------------------------------------------------------

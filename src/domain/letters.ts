@@ -15,7 +15,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, fingerprint, readString, readText, requireRecord, stampCreated, stampUpdated } from './record'
+import { deleteRecord, fingerprint, liveRecords, readString, readText, requireRecord, stampCreated, stampUpdated } from './record'
 import { setTextMinimal } from './text'
 import { addNextStep, type NextStepInput } from './nextSteps'
 
@@ -284,10 +284,7 @@ export function letterRecord(doc: Y.Doc, id: string): Y.Map<unknown> | undefined
 
 /** Letters as threads: first letters newest first, each with its replies in order. */
 export function listLetterThreads(doc: Y.Doc): { letter: Letter; replies: Letter[] }[] {
-  const all: Letter[] = []
-  for (const [id, m] of letters(doc).entries()) {
-    if (m instanceof Y.Map && typeof m.get('deletedAt') !== 'string') all.push(toLetter(id, m))
-  }
+  const all = liveRecords(letters(doc), toLetter)
   const byId = new Map(all.map((l) => [l.id, l]))
   const rootOf = (l: Letter): Letter => {
     let cur = l

@@ -9,7 +9,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection } from './schema'
-import { readString, readText, stampCreated, stampUpdated, deleteRecord } from './record'
+import { deleteRecord, liveRecords, readString, readText, stampCreated, stampUpdated } from './record'
 import { setTextMinimal } from './text'
 
 export interface MeetingInput {
@@ -89,9 +89,5 @@ function toMeeting(id: string, m: Y.Map<unknown>): Meeting {
 
 /** Newest first. */
 export function listMeetings(doc: Y.Doc): Meeting[] {
-  const out: Meeting[] = []
-  for (const [id, m] of meetings(doc).entries()) {
-    if (m instanceof Y.Map && typeof m.get('deletedAt') !== 'string') out.push(toMeeting(id, m))
-  }
-  return out.sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id))
+  return liveRecords(meetings(doc), toMeeting).sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id))
 }

@@ -8,7 +8,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, readBoolean, readString, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
 
 export interface NextStepInput {
   /** Who does it (a name, a class, a school). */
@@ -36,9 +36,6 @@ function steps(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 
 function toStep(id: string, m: Y.Map<unknown>): NextStep {
-  const doneAt = m.get('doneAt')
-  const doneBy = m.get('doneBy')
-  const deletedAt = m.get('deletedAt')
   return {
     id,
     who: readString(m, 'who'),
@@ -47,11 +44,11 @@ function toStep(id: string, m: Y.Map<unknown>): NextStep {
     dueDate: readString(m, 'dueDate'),
     sourceId: readString(m, 'sourceId'),
     isDone: readBoolean(m, 'isDone'),
-    doneAt: typeof doneAt === 'string' ? doneAt : null,
-    doneBy: typeof doneBy === 'string' ? doneBy : null,
+    doneAt: readNullableString(m, 'doneAt'),
+    doneBy: readNullableString(m, 'doneBy'),
     createdBy: readString(m, 'createdBy'),
     createdAt: readString(m, 'createdAt'),
-    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+    deletedAt: readNullableString(m, 'deletedAt'),
   }
 }
 
@@ -94,14 +91,7 @@ export function deleteNextStep(doc: Y.Doc, id: string, actor: string, now: Date 
 }
 
 export function listNextSteps(doc: Y.Doc, opts: { sourceId?: string; isOpen?: boolean } = {}): NextStep[] {
-  const out: NextStep[] = []
-  for (const [id, m] of steps(doc).entries()) {
-    if (!(m instanceof Y.Map)) continue
-    const s = toStep(id, m)
-    if (s.deletedAt) continue
-    if (opts.sourceId !== undefined && s.sourceId !== opts.sourceId) continue
-    if (opts.isOpen !== undefined && s.isDone === opts.isOpen) continue
-    out.push(s)
-  }
-  return out.sort((a, b) => Number(a.isDone) - Number(b.isDone) || (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.createdAt.localeCompare(b.createdAt))
+  return liveRecords(steps(doc), toStep)
+    .filter((s) => (opts.sourceId === undefined || s.sourceId === opts.sourceId) && (opts.isOpen === undefined || s.isDone !== opts.isOpen))
+    .sort((a, b) => Number(a.isDone) - Number(b.isDone) || (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.createdAt.localeCompare(b.createdAt))
 }

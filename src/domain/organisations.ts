@@ -22,7 +22,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { setTextMinimal } from './text'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, readBoolean, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
 
 /** The six steps of the check, in order (externe-partners seed, "Een stappenplan"). */
 export const ORGANISATION_STEPS = ['inform', 'experiences', 'expectations', 'decision', 'ownership', 'feedback'] as const
@@ -154,14 +154,9 @@ function organisations(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'organisations')
 }
 
-function nullableString(m: Y.Map<unknown>, key: string): string | null {
-  const v = m.get(key)
-  return typeof v === 'string' ? v : null
-}
-
 function toStep(v: unknown): OrganisationStepState {
   if (!(v instanceof Y.Map)) return { isDone: false, doneAt: null, doneBy: null, notes: '' }
-  return { isDone: readBoolean(v, 'isDone'), doneAt: nullableString(v, 'doneAt'), doneBy: nullableString(v, 'doneBy'), notes: readText(v, 'notes') }
+  return { isDone: readBoolean(v, 'isDone'), doneAt: readNullableString(v, 'doneAt'), doneBy: readNullableString(v, 'doneBy'), notes: readText(v, 'notes') }
 }
 
 function toOrganisation(id: string, m: Y.Map<unknown>): Organisation {
@@ -188,7 +183,7 @@ function toOrganisation(id: string, m: Y.Map<unknown>): Organisation {
     createdAt: readString(m, 'createdAt'),
     updatedBy: readString(m, 'updatedBy'),
     updatedAt: readString(m, 'updatedAt'),
-    deletedAt: nullableString(m, 'deletedAt'),
+    deletedAt: readNullableString(m, 'deletedAt'),
   }
 }
 
@@ -346,13 +341,7 @@ export function readOrganisation(doc: Y.Doc, id: string): Organisation | undefin
 
 /** The register, by name; deleted organisations left out. */
 export function listOrganisations(doc: Y.Doc): Organisation[] {
-  const out: Organisation[] = []
-  for (const [id, m] of organisations(doc).entries()) {
-    if (!(m instanceof Y.Map)) continue
-    const o = toOrganisation(id, m)
-    if (!o.deletedAt) out.push(o)
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  return liveRecords(organisations(doc), toOrganisation).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
 }
 
 /** How many of the six steps are ticked. */

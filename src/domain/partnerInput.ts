@@ -11,7 +11,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { readBoolean, readString, stampCreated, stampUpdated, deleteRecord } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
 
 export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
 export type InputKind = (typeof INPUT_KINDS)[number]
@@ -46,8 +46,6 @@ function isInputKind(v: unknown): v is InputKind {
 
 function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
   const kind = m.get('kind')
-  const deletedAt = m.get('deletedAt')
-  const receivedAt = m.get('receivedAt')
   return {
     id,
     activityId: readString(m, 'activityId'),
@@ -56,10 +54,10 @@ function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
     fromSchoolId: readString(m, 'fromSchoolId'),
     dueDate: readString(m, 'dueDate'),
     isReceived: readBoolean(m, 'isReceived'),
-    receivedAt: typeof receivedAt === 'string' ? receivedAt : null,
+    receivedAt: readNullableString(m, 'receivedAt'),
     createdBy: readString(m, 'createdBy'),
     createdAt: readString(m, 'createdAt'),
-    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+    deletedAt: readNullableString(m, 'deletedAt'),
   }
 }
 
@@ -103,15 +101,9 @@ export function deletePartnerInput(doc: Y.Doc, id: string, actor: string, now: D
 }
 
 export function listPartnerInput(doc: Y.Doc, opts: { activityId?: string } = {}): PartnerInputRequest[] {
-  const out: PartnerInputRequest[] = []
-  for (const [id, m] of requests(doc).entries()) {
-    if (!(m instanceof Y.Map)) continue
-    const r = toRequest(id, m)
-    if (r.deletedAt) continue
-    if (opts.activityId && r.activityId !== opts.activityId) continue
-    out.push(r)
-  }
-  return out.sort((a, b) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.id.localeCompare(b.id))
+  return liveRecords(requests(doc), toRequest)
+    .filter((r) => !opts.activityId || r.activityId === opts.activityId)
+    .sort((a, b) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.id.localeCompare(b.id))
 }
 
 /** Not received and past its due date (the due day itself still counts as on time). */

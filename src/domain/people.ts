@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, readBoolean, readString, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
 
 export interface PersonInput {
   readonly schoolId: string
@@ -35,7 +35,6 @@ function people(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 const PERSON_FIELDS = ['schoolId', 'name', 'role', 'phone', 'email', 'isContactPerson', 'isFollowing', 'isWorkingGroupMember'] as const
 
 function toPerson(id: string, m: Y.Map<unknown>): Person {
-  const deletedAt = m.get('deletedAt')
   return {
     id,
     schoolId: readString(m, 'schoolId'),
@@ -46,7 +45,7 @@ function toPerson(id: string, m: Y.Map<unknown>): Person {
     isContactPerson: readBoolean(m, 'isContactPerson'),
     isFollowing: readBoolean(m, 'isFollowing'),
     isWorkingGroupMember: readBoolean(m, 'isWorkingGroupMember'),
-    deletedAt: typeof deletedAt === 'string' ? deletedAt : null,
+    deletedAt: readNullableString(m, 'deletedAt'),
   }
 }
 
@@ -89,12 +88,7 @@ export function deletePerson(doc: Y.Doc, id: string, actor: string, now: Date = 
 }
 
 export function listPeople(doc: Y.Doc, opts: { schoolId?: string } = {}): Person[] {
-  const out: Person[] = []
-  for (const [id, m] of people(doc).entries()) {
-    if (!(m instanceof Y.Map)) continue
-    const p = toPerson(id, m)
-    if (p.deletedAt || (opts.schoolId && p.schoolId !== opts.schoolId)) continue
-    out.push(p)
-  }
-  return out.sort((a, b) => Number(b.isContactPerson) - Number(a.isContactPerson) || a.name.localeCompare(b.name))
+  return liveRecords(people(doc), toPerson)
+    .filter((p) => !opts.schoolId || p.schoolId === opts.schoolId)
+    .sort((a, b) => Number(b.isContactPerson) - Number(a.isContactPerson) || a.name.localeCompare(b.name))
 }

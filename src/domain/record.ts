@@ -16,6 +16,24 @@ export function readNumber(map: Y.Map<unknown>, key: string): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null
 }
 
+/** A string field, or null when absent or of another type (timestamps that may be unset). */
+export function readNullableString(map: Y.Map<unknown>, key: string): string | null {
+  const v = map.get(key)
+  return typeof v === 'string' ? v : null
+}
+
+/**
+ * The records of a collection that are not tombstoned, read with `read`. Entries that are not
+ * Y.Maps (written by something else) are skipped.
+ */
+export function liveRecords<T>(records: Y.Map<Y.Map<unknown>>, read: (id: string, record: Y.Map<unknown>) => T): T[] {
+  const out: T[] = []
+  for (const [id, m] of records.entries()) {
+    if (m instanceof Y.Map && typeof m.get('deletedAt') !== 'string') out.push(read(id, m))
+  }
+  return out
+}
+
 export function readBoolean(map: Y.Map<unknown>, key: string): boolean {
   return map.get(key) === true
 }
