@@ -2,6 +2,7 @@
  * Starts the real relay as a child process on loopback, the way `npm start` does, and stops or
  * kills it. Used by the relay and browser tests.
  */
+import { afterEach } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -97,4 +98,19 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
     await new Promise((r) => setTimeout(r, 20))
   }
   throw new Error(`timed out waiting for ${what}`)
+}
+
+/**
+ * What a test file starts and must stop: push relays into `running` and cleanup functions (a
+ * connection's destroy) into `cleanups`; after each test the cleanups run, then the relays stop
+ * (`kill -9` by default, or SIGTERM).
+ */
+export function stopAfterEach(how: 'kill' | 'stop' = 'kill'): { running: RunningRelay[]; cleanups: (() => void | Promise<void>)[] } {
+  const running: RunningRelay[] = []
+  const cleanups: (() => void | Promise<void>)[] = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c()
+    for (const r of running.splice(0)) await (how === 'kill' ? r.kill() : r.stop())
+  })
+  return { running, cleanups }
 }

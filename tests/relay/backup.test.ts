@@ -2,22 +2,17 @@
  * Backup and restore of the relay's data folder with the scripts an operator runs
  * (`npm run relay:backup`, `npm run relay:restore -- <archive>`).
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { deriveToken, newInvite } from '../../src/sync/wire'
 import { appConnection } from '../helpers/clients'
-import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+import { startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const running: RunningRelay[] = []
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const r of running.splice(0)) await r.kill()
-})
+const { running, cleanups } = stopAfterEach()
 
 function script(name: string, args: string[], dataDir: string): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts', name), ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' })

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LeveldbPersistence } from 'y-leveldb'
 import * as decoding from 'lib0/decoding'
 import { CLOSE, MESSAGE_RELAY_ACK, MESSAGE_SYNC, deriveToken, deriveVerifier, newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const running: RunningRelay[] = []
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const r of running.splice(0)) await r.kill()
-})
+const { running, cleanups } = stopAfterEach()
 async function relayOn(dataDir: string, env?: Record<string, string>): Promise<RunningRelay> {
   const r = await startRelay({ dataDir, ...(env ? { env } : {}) })
   running.push(r)

@@ -2,20 +2,15 @@
  * The relay's life: a graceful restart (SIGTERM) and the compaction of a room's log, with
  * crashes in between. Every test starts its own relay.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { CLOSE, newInvite } from '../../src/sync/wire'
 import { openLevelStore } from '../../sync-server/store'
 import { appConnection, protocolsFor } from '../helpers/clients'
-import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const running: RunningRelay[] = []
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const r of running.splice(0)) await r.kill()
-})
+const { running, cleanups } = stopAfterEach()
 async function relayOn(dataDir: string, env?: Record<string, string>): Promise<RunningRelay> {
   const r = await startRelay({ dataDir, ...(env ? { env } : {}) })
   running.push(r)

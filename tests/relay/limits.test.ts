@@ -3,20 +3,15 @@
  * room work, bounds on what a socket may queue, rooms loaded at once, dead and slow sockets.
  * Each test starts its own relay with small limits from the environment.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { LeveldbPersistence } from 'y-leveldb'
 import { CLOSE, SUBPROTOCOL, deriveToken, deriveVerifier, newInvite, type Intent, type Invite } from '../../src/sync/wire'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const running: RunningRelay[] = []
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const r of running.splice(0)) await r.kill()
-})
+const { running, cleanups } = stopAfterEach()
 async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
   const r = await startRelay({ env, ...(dataDir ? { dataDir } : {}) })
   running.push(r)

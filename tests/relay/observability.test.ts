@@ -1,7 +1,7 @@
 /**
  * What an operator sees: `/metrics` (Prometheus), `/readyz`, and structured logs.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { CLOSE, deriveToken, newInvite } from '../../src/sync/wire'
@@ -9,14 +9,9 @@ import { createLogger } from '../../sync-server/log'
 import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
 import type { RoomStore } from '../../sync-server/store'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
+import { startRelay, stopAfterEach, waitFor } from '../helpers/relay'
 
-const running: RunningRelay[] = []
-const cleanups: (() => void | Promise<void>)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c()
-  for (const r of running.splice(0)) await r.kill()
-})
+const { running, cleanups } = stopAfterEach()
 
 /** The value of one sample in Prometheus text, e.g. `name{reason="x"}`; undefined when absent. */
 function sample(text: string, name: string): number | undefined {

@@ -4,11 +4,11 @@
  * (and installed with apt-get when missing and possible) by tests/helpers/services.ts; skipped,
  * with one line saying why, where they cannot be had.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
-import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
+import { type RunningRelay, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
 import { startServices } from '../helpers/services'
 
 const services = await startServices()
@@ -18,12 +18,7 @@ afterAll(async () => {
   if (services.available) await services.stop()
 })
 
-const running: RunningRelay[] = []
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  for (const r of running.splice(0)) await r.stop()
-})
+const { running, cleanups } = stopAfterEach('stop')
 
 async function relay(): Promise<RunningRelay> {
   if (!services.available) throw new Error('services unavailable')
