@@ -13,6 +13,7 @@ export type LimitReason =
   | 'relay_full'
   | 'slow_reader'
   | 'missed_pong'
+  | 'message_too_big'
 
 export interface Metrics {
   readonly registry: Registry
@@ -21,6 +22,8 @@ export interface Metrics {
   readonly bytesIn: Counter
   readonly bytesOut: Counter
   readonly appendSeconds: Histogram
+  /** How many received updates each store write carried (rooms.ts merges what arrives during a write). */
+  readonly appendedUpdates: Histogram
   readonly proofsRefused: Counter
   readonly closedForLimit: Counter<'reason'>
   readonly blobBytesStored: Counter
@@ -57,8 +60,14 @@ export function createMetrics(): Metrics {
     bytesOut: new Counter({ name: 'scholenband_bytes_out_total', help: 'WebSocket message bytes sent', registers }),
     appendSeconds: new Histogram({
       name: 'scholenband_append_seconds',
-      help: 'Time to write one update to the store',
+      help: 'Time of one store write (the updates a room received meanwhile, merged)',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    appendedUpdates: new Histogram({
+      name: 'scholenband_append_updates',
+      help: 'Received updates merged into one store write',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers,
     }),
     proofsRefused: new Counter({ name: 'scholenband_proofs_refused_total', help: 'Room proofs refused (4403) and joins to unknown rooms (4404)', registers }),

@@ -91,6 +91,9 @@ export async function openPgStore(url: string): Promise<RoomStore> {
         verifier,
       ])
     },
+    forget() {
+      // nothing kept per room
+    },
     async close() {
       await pool.end()
     },

@@ -167,6 +167,8 @@ export function createRelay(config: RelayConfig): Relay {
       ws.on('pong', () => answeredPing.add(ws))
       ws.on('error', (err) => {
         log.debug('socket error', errorFields(err))
+        // ws has already closed it with 1009; the app shows that and stops resending
+        if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.closedForLimit.inc({ reason: 'message_too_big' })
         ws.terminate()
       })
       then(ws)

@@ -9,7 +9,9 @@
  *   forgotten, so the next attempt loads again — an empty document is never served.
  * - Every update is appended to the store before it is forwarded to other sockets and before
  *   the sender gets its acknowledgement. Writes of a room run one after another, so an
- *   acknowledgement covers everything the room received before it.
+ *   acknowledgement covers everything the room received before it. What arrives while a write is
+ *   under way is merged into the next write (one append however many edits), so a busy room
+ *   costs the store one write at a time instead of one per edit.
  * - If a write fails, the room's sockets are closed with `unavailable` and the room is dropped:
  *   clients keep their changes and send them again on reconnect.
  */
@@ -78,8 +80,11 @@ class Room {
   unloadTimer: ReturnType<typeof setTimeout> | undefined
   /** Sockets waiting for the room to load (not in `clients` yet). */
   joining = 0
-  /** Writes queued and not finished. */
+  /** Updates received and not yet durable. */
   pendingWrites = 0
+  /** Updates received since the last write began, with the socket each came from. */
+  readonly unwritten: { update: Uint8Array; sender: Client | undefined }[] = []
+  isFlushScheduled = false
   isAckScheduled = false
   isCompacting = false
   /** Other relays' updates that arrived before the log was loaded. */
@@ -207,34 +212,48 @@ export class Rooms {
         }
         return
       }
-      const sender = room.clients.get(origin as WebSocket)
+      room.unwritten.push({ update, sender: room.clients.get(origin as WebSocket) })
       room.pendingWrites++
-      void room
-        .enqueueWrite(async () => {
-          if (room.isFailed) throw new Error('room failed')
-          const endTimer = this.metrics.appendSeconds.startTimer()
-          await this.store.append(room.name, update)
-          endTimer()
-          await this.config.bus?.publish(room.name, update)
-          room.pendingWrites--
-          room.logLength++
-          this.compactWhenLong(room)
-          const e = encoding.createEncoder()
-          encoding.writeVarUint(e, MESSAGE_SYNC)
-          syncProtocol.writeUpdate(e, update)
-          const msg = encoding.toUint8Array(e)
-          for (const c of room.clients.values()) {
-            if (c === sender) continue
-            this.metrics.updatesOut.inc()
-            this.send(c.ws, msg)
-          }
-        })
-        .catch((err: unknown) => {
-          if (room.isFailed) return
-          this.log.error('room write failed', { room: room.name, ...errorFields(err) })
-          this.fail(room, 'write failed')
-        })
+      if (room.isFlushScheduled) return
+      room.isFlushScheduled = true
+      void room.enqueueWrite(() => this.flush(room)).catch((err: unknown) => {
+        if (room.isFailed) return
+        this.log.error('room write failed', { room: room.name, ...errorFields(err) })
+        this.fail(room, 'write failed')
+      })
     })
+  }
+
+  /**
+   * Writes every update the room received since its last write as one merged update (one store
+   * append, one bus message), then forwards each to the room's other sockets. Under load the
+   * batches grow by themselves: whatever arrives while a write is on disk goes into the next one.
+   */
+  private async flush(room: Room): Promise<void> {
+    room.isFlushScheduled = false
+    const batch = room.unwritten.splice(0)
+    if (room.isFailed) throw new Error('room failed')
+    if (batch.length === 0) return
+    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
+    const endTimer = this.metrics.appendSeconds.startTimer()
+    await this.store.append(room.name, merged)
+    endTimer()
+    this.metrics.appendedUpdates.observe(batch.length)
+    await this.config.bus?.publish(room.name, merged)
+    room.pendingWrites -= batch.length
+    room.logLength++
+    this.compactWhenLong(room)
+    for (const { update, sender } of batch) {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_SYNC)
+      syncProtocol.writeUpdate(e, update)
+      const msg = encoding.toUint8Array(e)
+      for (const c of room.clients.values()) {
+        if (c === sender) continue
+        this.metrics.updatesOut.inc()
+        this.send(c.ws, msg)
+      }
+    }
   }
 
   /**
@@ -462,6 +481,7 @@ export class Rooms {
     this.config.bus?.unwatch(room.name)
     this.compactWhenLong(room) // one that failed while loaded is tried again
     await room.whenWritesSettled()
+    if (!this.rooms.has(room.name)) this.store.forget(room.name)
     room.doc?.destroy()
     this.log.debug('room unloaded', { room: room.name })
   }

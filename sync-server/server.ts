@@ -4,7 +4,7 @@
  *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
- *   COMPACT_AFTER_UPDATES, and for several relays on the same rooms DATABASE_URL (PostgreSQL
+ *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays)
  *   (see README)
  */
@@ -29,6 +29,17 @@ function intFromEnv(name: string, fallback: number, min: number): number {
     process.exit(2)
   }
   return n
+}
+
+/** 1 or 0 from the environment, or the default. */
+function flagFromEnv(name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw !== '0' && raw !== '1') {
+    process.stderr.write(`${name} must be 1 or 0, not "${raw}"\n`)
+    process.exit(2)
+  }
+  return raw === '1'
 }
 
 const port = intFromEnv('PORT', 8080, 0)
@@ -59,7 +70,7 @@ if (databaseUrl !== '') {
     process.exit(1)
   }
 } else {
-  store = openLevelStore(dataDir)
+  store = openLevelStore(dataDir, { fsync: flagFromEnv('FSYNC', true) })
   // Fail at start, not on every room: a data folder that cannot be opened (locked by another
   // relay, unreadable) would otherwise look healthy and refuse every school with 4503.
   try {

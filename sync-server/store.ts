@@ -12,12 +12,19 @@
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { LeveldbPersistence, getLevelUpdates, getLevelUpdatesEntries } from 'y-leveldb'
+import {
+  LeveldbPersistence,
+  getCurrentUpdateClock,
+  getLevelUpdates,
+  getLevelUpdatesEntries,
+  type LevelDb,
+  type LevelOp,
+} from 'y-leveldb'
 
 export interface RoomStore {
   /** The room's document, fully loaded, and how many updates its log holds. Throws when it cannot be read. */
   load(room: string): Promise<{ doc: Y.Doc; logLength: number }>
-  /** Appends one update to the room's log; resolves once LevelDB has written it. */
+  /** Appends one update to the room's log; resolves once it is written (for LevelDB with `fsync`, synced). Never called twice at once for a room. */
   append(room: string, update: Uint8Array): Promise<void>
   /**
    * Merges the room's log into one update, atomically: the merged update replaces the last entry
@@ -29,53 +36,121 @@ export interface RoomStore {
   /** The stored verifier, or undefined for a room never created. Throws when it cannot be read. */
   getVerifier(room: string): Promise<string | undefined>
   setVerifier(room: string, verifier: string): Promise<void>
+  /** The room was unloaded: drop what the store keeps in memory for it. */
+  forget(room: string): void
   close(): Promise<void>
 }
 
 export class StoreError extends Error {
-  constructor(operation: string) {
-    super(`storage failed: ${operation}`)
+  constructor(operation: string, cause?: unknown) {
+    super(`storage failed: ${operation}`, cause === undefined ? undefined : { cause })
     this.name = 'StoreError'
   }
 }
 
-export function openLevelStore(dir: string): RoomStore {
+/**
+ * Options of the LevelDB store. `fsync`: every append and compaction waits until LevelDB has
+ * synced it to disk (`sync: true`), so an acknowledged update survives a power cut of the relay
+ * machine, not only a crash of the process. Appends are batched per room (rooms.ts), so this
+ * costs one fsync per batch, not per edit.
+ */
+export interface LevelStoreOptions {
+  readonly fsync?: boolean
+}
+
+/**
+ * Appends and compactions go straight to LevelDB, not through y-leveldb's `_transact` chain: that
+ * chain runs every operation of every room one after another (and `storeUpdate` reads the log's
+ * last key before each put), which made one busy room slow down all others. Rooms.ts already runs a
+ * room's writes one after another; different rooms touch different keys. The room's next clock is
+ * kept here once known, so an append is one batch without a read.
+ */
+export function openLevelStore(dir: string, options: LevelStoreOptions = {}): RoomStore {
   const ldb = new LeveldbPersistence(dir)
+  const writeOptions = { sync: options.fsync ?? false }
+  /** Per room: the clock of the last update in its log (-1: none). */
+  const lastClocks = new Map<string, number>()
+  /** Direct writes in flight; `close` waits for them. */
+  const inFlight = new Set<Promise<unknown>>()
+  let rawDb: LevelDb | undefined
+
+  async function db(): Promise<LevelDb> {
+    if (rawDb) return rawDb
+    const got = await ldb._transact((d) => Promise.resolve(d))
+    if (!got) throw new StoreError('open')
+    rawDb = got
+    return got
+  }
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inFlight.add(p)
+    const done = (): void => void inFlight.delete(p)
+    p.then(done, done)
+    return p
+  }
+
+  async function lastClock(d: LevelDb, room: string): Promise<number> {
+    const known = lastClocks.get(room)
+    if (known !== undefined) return known
+    const clock = await getCurrentUpdateClock(d, room)
+    lastClocks.set(room, clock)
+    return clock
+  }
+
   return {
     async load(room) {
-      const updates = await ldb._transact((db) => getLevelUpdates(db, room))
-      if (!updates) throw new StoreError('load')
+      const entries = await ldb._transact((d) => getLevelUpdatesEntries(d, room))
+      if (!entries) throw new StoreError('load')
+      lastClocks.set(room, entries.length === 0 ? -1 : entries[entries.length - 1]!.key[3])
       const doc = new Y.Doc()
       doc.transact(() => {
-        for (const u of updates) Y.applyUpdate(doc, u)
+        for (const e of entries) Y.applyUpdate(doc, e.value)
       })
-      return { doc, logLength: updates.length }
+      return { doc, logLength: entries.length }
     },
-    async append(room, update) {
-      const clock = (await ldb.storeUpdate(room, update)) as number | null
-      if (clock === null) throw new StoreError('append')
+    append(room, update) {
+      return track(
+        (async () => {
+          try {
+            const d = await db()
+            const clock = await lastClock(d, room)
+            const ops: LevelOp[] = [{ type: 'put', key: ['v1', room, 'update', clock + 1], value: Buffer.from(update) }]
+            // like y-leveldb: a room always has a state-vector entry, so its tools can list rooms
+            if (clock === -1) ops.push({ type: 'put', key: ['v1_sv', room], value: stateVectorEntry(0, update) })
+            await d.batch(ops, writeOptions)
+            lastClocks.set(room, clock + 1)
+          } catch (err) {
+            lastClocks.delete(room) // read it again next time
+            throw err instanceof StoreError ? err : new StoreError('append', err)
+          }
+        })(),
+      )
     },
-    async compact(room) {
-      const done = await ldb._transact(async (db) => {
-        const entries = await getLevelUpdatesEntries(db, room)
-        if (entries.length <= 1) return true
-        const merged = Y.mergeUpdates(entries.map((e) => e.value))
-        const last = entries[entries.length - 1]!.key
-        // y-leveldb's state-vector entry: the clock it belongs to, then the state vector
-        const sv = encoding.createEncoder()
-        encoding.writeVarUint(sv, last[3])
-        encoding.writeVarUint8Array(sv, Y.encodeStateVectorFromUpdate(merged))
-        await db.batch([
-          ...entries.slice(0, -1).map((e) => ({ type: 'del' as const, key: e.key })),
-          { type: 'put', key: last, value: Buffer.from(merged) },
-          { type: 'put', key: ['v1_sv', room], value: Buffer.from(encoding.toUint8Array(sv)) },
-        ])
-        return true
-      })
-      if (!done) throw new StoreError('compact')
+    compact(room) {
+      return track(
+        (async () => {
+          try {
+            const d = await db()
+            const entries = await getLevelUpdatesEntries(d, room)
+            if (entries.length <= 1) return
+            const merged = Y.mergeUpdates(entries.map((e) => e.value))
+            const last = entries[entries.length - 1]!.key
+            await d.batch(
+              [
+                ...entries.slice(0, -1).map((e) => ({ type: 'del' as const, key: e.key })),
+                { type: 'put', key: last, value: Buffer.from(merged) },
+                { type: 'put', key: ['v1_sv', room], value: stateVectorEntry(last[3], merged) },
+              ],
+              writeOptions,
+            )
+          } catch (err) {
+            throw new StoreError('compact', err)
+          }
+        })(),
+      )
     },
     async logLength(room) {
-      const updates = await ldb._transact((db) => getLevelUpdates(db, room))
+      const updates = await ldb._transact((d) => getLevelUpdates(d, room))
       if (!updates) throw new StoreError('read log')
       return updates.length
     },
@@ -88,8 +163,20 @@ export function openLevelStore(dir: string): RoomStore {
       const result = (await ldb.setMeta(room, 'verifier', verifier)) as unknown
       if (result === null) throw new StoreError('write verifier')
     },
+    forget(room) {
+      lastClocks.delete(room)
+    },
     async close() {
+      await Promise.allSettled([...inFlight])
       await ldb.destroy()
     },
   }
+}
+
+/** y-leveldb's state-vector entry: the clock it belongs to, then the state vector of `update`. */
+function stateVectorEntry(clock: number, update: Uint8Array): Buffer {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, clock)
+  encoding.writeVarUint8Array(e, Y.encodeStateVectorFromUpdate(update))
+  return Buffer.from(encoding.toUint8Array(e))
 }

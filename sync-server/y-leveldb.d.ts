@@ -4,9 +4,12 @@ declare module 'y-leveldb' {
   import type * as Y from 'yjs'
   export const PREFERRED_TRIM_SIZE: number
   /** The `level` instance inside, with y-leveldb's key and value encodings (keys are arrays). */
+  export type LevelOp = { type: 'put'; key: unknown[]; value: Uint8Array } | { type: 'del'; key: unknown[] }
   export interface LevelDb {
-    batch(ops: ({ type: 'put'; key: unknown[]; value: Uint8Array } | { type: 'del'; key: unknown[] })[]): Promise<void>
+    batch(ops: LevelOp[], options?: { sync?: boolean }): Promise<void>
   }
+  /** The clock of the room's last update, -1 for none. */
+  export function getCurrentUpdateClock(db: LevelDb, docName: string): Promise<number>
   export function getLevelUpdates(db: LevelDb, docName: string): Promise<Uint8Array[]>
   export function getLevelUpdatesEntries(db: LevelDb, docName: string): Promise<{ key: ['v1', string, 'update', number]; value: Uint8Array }[]>
   export class LeveldbPersistence {
