@@ -9,18 +9,21 @@
  *   update applied twice changes nothing).
  * - A relay skips its own entries. Streams are trimmed (MAXLEN ~): the store is the record, the
  *   stream only the way across.
+ * - Each entry carries the update's position in the room's log (`n`, see pgStore.ts): a relay
+ *   that sees a position jump knows it missed entries (trimmed, or an XADD that failed) and reads
+ *   them from the store (rooms.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { errorFields, type Logger } from './log'
 
 export interface RoomBus {
-  /** Starts reading the room's stream from where it stands now; `onUpdate` gets other relays' updates. */
-  watch(room: string, onUpdate: (update: Uint8Array) => void): Promise<void>
+  /** Starts reading the room's stream from where it stands now; `onUpdate` gets other relays' updates and their positions. */
+  watch(room: string, onUpdate: (update: Uint8Array, position: number) => void): Promise<void>
   /** Stops reading the room's stream. */
   unwatch(room: string): void
-  /** Tells the other relays about an update already in the store. */
-  publish(room: string, update: Uint8Array): Promise<void>
+  /** Tells the other relays about an update already in the store at `position`. */
+  publish(room: string, update: Uint8Array, position: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -28,7 +31,9 @@ const MAX_STREAM_LENGTH = 10_000
 
 export async function openRedisBus(url: string, log: Logger): Promise<RoomBus> {
   const self = randomUUID()
-  const commands = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  // No offline queue: while Redis is away a publish fails at once instead of holding the room's
+  // writes; the other relays read what they missed from the store (rooms.ts).
+  const commands = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
   const reader = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null })
   commands.on('error', () => undefined)
   reader.on('error', () => undefined)
@@ -36,7 +41,7 @@ export async function openRedisBus(url: string, log: Logger): Promise<RoomBus> {
   await reader.connect()
   const readerId = (await reader.call('CLIENT', 'ID')) as number
 
-  const watched = new Map<string, { lastId: string; onUpdate: (update: Uint8Array) => void }>()
+  const watched = new Map<string, { lastId: string; onUpdate: (update: Uint8Array, position: number) => void }>()
   let isClosed = false
   let wake: (() => void) | undefined
 
@@ -82,14 +87,16 @@ export async function openRedisBus(url: string, log: Logger): Promise<RoomBus> {
           w.lastId = id.toString()
           let update: Buffer | undefined
           let from = ''
+          let position = NaN
           for (let i = 0; i + 1 < fields.length; i += 2) {
             const name = fields[i]!.toString()
             if (name === 'u') update = fields[i + 1]
             else if (name === 'p') from = fields[i + 1]!.toString()
+            else if (name === 'n') position = Number(fields[i + 1]!.toString())
           }
-          if (!update || from === self) continue
+          if (!update || from === self || !Number.isSafeInteger(position)) continue
           try {
-            w.onUpdate(new Uint8Array(update))
+            w.onUpdate(new Uint8Array(update), position)
           } catch (err) {
             log.warn('remote update not applied', { room, ...errorFields(err) })
           }
@@ -101,15 +108,23 @@ export async function openRedisBus(url: string, log: Logger): Promise<RoomBus> {
 
   return {
     async watch(room, onUpdate) {
-      const last = (await commands.call('XREVRANGE', key(room), '+', '-', 'COUNT', '1')) as [string, string[]][]
-      watched.set(room, { lastId: last[0]?.[0] ?? '0-0', onUpdate })
+      let lastId: string
+      try {
+        const last = (await commands.call('XREVRANGE', key(room), '+', '-', 'COUNT', '1')) as [string, string[]][]
+        lastId = last[0]?.[0] ?? '0-0'
+      } catch (err) {
+        // Redis away: start from now; whatever the stream misses, positions make the relay read from the store
+        log.warn('redis stream position unknown', errorFields(err))
+        lastId = `${Date.now()}-0`
+      }
+      watched.set(room, { lastId, onUpdate })
       interrupt()
     },
     unwatch(room) {
       watched.delete(room)
     },
-    async publish(room, update) {
-      await commands.call('XADD', key(room), 'MAXLEN', '~', String(MAX_STREAM_LENGTH), '*', 'u', Buffer.from(update), 'p', self)
+    async publish(room, update, position) {
+      await commands.call('XADD', key(room), 'MAXLEN', '~', String(MAX_STREAM_LENGTH), '*', 'u', Buffer.from(update), 'p', self, 'n', String(position))
     },
     async close() {
       isClosed = true

@@ -25,6 +25,10 @@ export interface Metrics {
   /** How many received updates each store write carried (rooms.ts merges what arrives during a write). */
   readonly appendedUpdates: Histogram
   readonly proofsRefused: Counter
+  /** Several relays: updates stored but not published to the others (they catch up from the store). */
+  readonly busPublishFailures: Counter
+  /** Several relays: reads of what a room missed from the store (a gap in the stream, or a head ahead). */
+  readonly catchUps: Counter
   readonly closedForLimit: Counter<'reason'>
   readonly blobBytesStored: Counter
   /** Reads the gauges (sockets open, rooms loaded) from the relay when scraped. */
@@ -68,6 +72,16 @@ export function createMetrics(): Metrics {
       name: 'scholenband_append_updates',
       help: 'Received updates merged into one store write',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
+    }),
+    busPublishFailures: new Counter({
+      name: 'scholenband_bus_publish_failures_total',
+      help: 'Stored updates that could not be published to the other relays (they read them from the store)',
+      registers,
+    }),
+    catchUps: new Counter({
+      name: 'scholenband_catch_ups_total',
+      help: 'Reads from the store of updates a room missed on the stream',
       registers,
     }),
     proofsRefused: new Counter({ name: 'scholenband_proofs_refused_total', help: 'Room proofs refused (4403) and joins to unknown rooms (4404)', registers }),

@@ -1,8 +1,16 @@
 /**
  * The relay's store for several relay processes (DATABASE_URL): each room's update log in
- * PostgreSQL, `room_updates(room, seq, update)`, and its verifier in `room_meta(room, key, value)`.
+ * PostgreSQL, `room_updates(room, seq, update, n)`, its head in `room_heads(room, head)` and its
+ * verifier in `room_meta(room, key, value)`.
  * Same contract as the LevelDB store (store.ts): a failed read throws, `append` resolves only
  * once the row is committed, and compaction is one transaction.
+ *
+ * Positions: every append takes the next number of its room (`n` = 1, 2, 3, … with no gaps),
+ * under the row lock of `room_heads`, so a room's rows commit in the order of their numbers on
+ * every relay. A relay that has applied 1…k and hears of k+2 knows it missed k+1 and reads
+ * `n > k` (rooms.ts); one that hears nothing compares `head` with its k now and then. Compaction
+ * merges a room's rows into the row with the highest `n`, so a reader behind it still gets
+ * everything from that one row.
  */
 import * as Y from 'yjs'
 import pg from 'pg'
@@ -15,6 +23,18 @@ CREATE TABLE IF NOT EXISTS room_updates (
   update bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS room_updates_room_seq ON room_updates (room, seq);
+ALTER TABLE room_updates ADD COLUMN IF NOT EXISTS n bigint;
+CREATE TABLE IF NOT EXISTS room_heads (
+  room text PRIMARY KEY,
+  head bigint NOT NULL
+);
+-- logs written before positions existed: number their rows in the order they were stored
+UPDATE room_updates u SET n = o.n
+  FROM (SELECT seq, row_number() OVER (PARTITION BY room ORDER BY seq) AS n FROM room_updates) o
+  WHERE u.seq = o.seq AND u.n IS NULL;
+INSERT INTO room_heads (room, head) SELECT room, max(n) FROM room_updates GROUP BY room
+  ON CONFLICT (room) DO UPDATE SET head = GREATEST(room_heads.head, EXCLUDED.head);
+CREATE INDEX IF NOT EXISTS room_updates_room_n ON room_updates (room, n);
 CREATE TABLE IF NOT EXISTS room_meta (
   room text NOT NULL,
   key text NOT NULL,
@@ -42,31 +62,57 @@ export async function openPgStore(url: string): Promise<RoomStore> {
 
   return {
     async load(room) {
-      const { rows } = await pool.query<{ update: Buffer }>('SELECT update FROM room_updates WHERE room = $1 ORDER BY seq', [room])
+      const { rows } = await pool.query<{ n: string; update: Buffer }>('SELECT n, update FROM room_updates WHERE room = $1 ORDER BY n', [
+        room,
+      ])
       const doc = new Y.Doc()
       doc.transact(() => {
         for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.update))
       })
-      return { doc, logLength: rows.length }
+      return { doc, logLength: rows.length, position: rows.length === 0 ? 0 : Number(rows[rows.length - 1]!.n) }
     },
     async append(room, update) {
-      await pool.query('INSERT INTO room_updates (room, update) VALUES ($1, $2)', [room, Buffer.from(update)])
+      // One statement, so one transaction: the head's row lock orders the room's appends across relays.
+      const { rows } = await pool.query<{ n: string }>(
+        `WITH head AS (
+           INSERT INTO room_heads (room, head) VALUES ($1, 1)
+           ON CONFLICT (room) DO UPDATE SET head = room_heads.head + 1
+           RETURNING head
+         )
+         INSERT INTO room_updates (room, n, update) SELECT $1, head, $2 FROM head RETURNING n`,
+        [room, Buffer.from(update)],
+      )
+      return Number(rows[0]!.n)
+    },
+    async readSince(room, position) {
+      const { rows } = await pool.query<{ n: string; update: Buffer }>(
+        'SELECT n, update FROM room_updates WHERE room = $1 AND n > $2 ORDER BY n',
+        [room, position],
+      )
+      return {
+        updates: rows.map((r) => new Uint8Array(r.update)),
+        position: rows.length === 0 ? position : Number(rows[rows.length - 1]!.n),
+      }
+    },
+    async heads(rooms) {
+      const { rows } = await pool.query<{ room: string; head: string }>('SELECT room, head FROM room_heads WHERE room = ANY($1)', [rooms])
+      return new Map(rows.map((r) => [r.room, Number(r.head)]))
     },
     async compact(room) {
       const c = await pool.connect()
       try {
         await c.query('BEGIN')
-        // One compaction of a room at a time across every relay; appends go on meanwhile (new rows, higher seq).
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [room])
+        // One compaction or append of a room at a time across every relay.
+        await c.query('SELECT head FROM room_heads WHERE room = $1 FOR UPDATE', [room])
         const { rows } = await c.query<{ seq: string; update: Buffer }>(
-          'SELECT seq, update FROM room_updates WHERE room = $1 ORDER BY seq',
+          'SELECT seq, update FROM room_updates WHERE room = $1 ORDER BY n',
           [room],
         )
         if (rows.length > 1) {
           const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.update)))
           const last = rows[rows.length - 1]!.seq
           await c.query('UPDATE room_updates SET update = $2 WHERE seq = $1', [last, Buffer.from(merged)])
-          await c.query('DELETE FROM room_updates WHERE room = $1 AND seq < $2', [room, last])
+          await c.query('DELETE FROM room_updates WHERE room = $1 AND seq <> $2', [room, last])
         }
         await c.query('COMMIT')
       } catch (err) {

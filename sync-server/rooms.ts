@@ -53,6 +53,11 @@ export interface RoomsConfig {
    * after its durable write; theirs arrive with the origin `REMOTE` and are forwarded, not stored again.
    */
   readonly bus?: RoomBus
+  /**
+   * With a bus: how often the relay compares each loaded room's position with the store's head
+   * and reads what it missed (an update whose publish failed, a quiet room). Default 5 s.
+   */
+  readonly catchUpIntervalMs?: number
 }
 
 /** Origin of updates another relay process already stored. */
@@ -88,7 +93,13 @@ class Room {
   isAckScheduled = false
   isCompacting = false
   /** Other relays' updates that arrived before the log was loaded. */
-  readonly remoteBeforeLoad: Uint8Array[] = []
+  readonly remoteBeforeLoad: { update: Uint8Array; position: number }[] = []
+  /** With several relays: every append up to this position of the room's log is in `doc`. */
+  position = 0
+  /** Positions of this relay's own appends beyond `position` (another relay's append lies between). */
+  readonly ownAhead = new Set<number>()
+  isCatchingUp = false
+  needsCatchUp = false
 
   constructor(name: string, load: Promise<unknown>) {
     this.name = name
@@ -112,12 +123,17 @@ export class Rooms {
   private readonly log: Logger
   private readonly config: RoomsConfig
   private readonly metrics: Metrics
+  private readonly sweep: ReturnType<typeof setInterval> | undefined
 
   constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
     this.store = store
     this.log = log
     this.config = config
     this.metrics = config.metrics ?? createMetrics()
+    if (config.bus && store.heads) {
+      this.sweep = setInterval(() => void this.catchUpBehind(), config.catchUpIntervalMs ?? 5000)
+      this.sweep.unref()
+    }
   }
 
   /**
@@ -156,10 +172,10 @@ export class Rooms {
     // The stream is watched before the log is read, so nothing stored in between is missed.
     const load = bus
       ? bus
-          .watch(name, (update) => {
+          .watch(name, (update, position) => {
             if (created.isFailed) return
-            if (created.doc) Y.applyUpdate(created.doc, update, REMOTE)
-            else created.remoteBeforeLoad.push(update)
+            if (created.doc) this.receiveRemote(created, update, position)
+            else created.remoteBeforeLoad.push({ update, position })
           })
           .then(() => this.store.load(name))
       : this.store.load(name)
@@ -167,10 +183,11 @@ export class Rooms {
     room = created
     this.rooms.set(name, created)
     load.then(
-      ({ doc, logLength }) => {
+      ({ doc, logLength, position }) => {
         created.logLength = logLength
+        created.position = position
         this.attachDoc(created, doc)
-        for (const u of created.remoteBeforeLoad.splice(0)) Y.applyUpdate(doc, u, REMOTE)
+        for (const r of created.remoteBeforeLoad.splice(0)) this.receiveRemote(created, r.update, r.position)
         this.compactWhenLong(created)
       },
       (err: unknown) => {
@@ -236,10 +253,16 @@ export class Rooms {
     if (batch.length === 0) return
     const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
     const endTimer = this.metrics.appendSeconds.startTimer()
-    await this.store.append(room.name, merged)
+    const position = await this.store.append(room.name, merged)
     endTimer()
     this.metrics.appendedUpdates.observe(batch.length)
-    await this.config.bus?.publish(room.name, merged)
+    if (position === room.position + 1) this.advance(room, position)
+    else if (position > room.position) room.ownAhead.add(position)
+    // Stored: the other relays may learn of it late (they catch up from the store), never wrongly.
+    this.config.bus?.publish(room.name, merged, position).catch((err: unknown) => {
+      this.metrics.busPublishFailures.inc()
+      this.log.warn('update not published to other relays', { room: room.name, ...errorFields(err) })
+    })
     room.pendingWrites -= batch.length
     room.logLength++
     this.compactWhenLong(room)
@@ -253,6 +276,65 @@ export class Rooms {
         this.metrics.updatesOut.inc()
         this.send(c.ws, msg)
       }
+    }
+  }
+
+  /** The room's document holds every append up to `position` (and this relay's own beyond it). */
+  private advance(room: Room, position: number): void {
+    room.position = position
+    for (const own of room.ownAhead) if (own <= room.position) room.ownAhead.delete(own)
+    while (room.ownAhead.delete(room.position + 1)) room.position++
+  }
+
+  /**
+   * Another relay's update at `position`. The next one in the log is applied; one already held is
+   * dropped; one beyond a gap (stream entries trimmed, a publish that failed) is applied — Yjs
+   * waits for what it lacks — and what lies between is read from the store.
+   */
+  private receiveRemote(room: Room, update: Uint8Array, position: number): void {
+    if (position <= room.position || !room.doc) return
+    Y.applyUpdate(room.doc, update, REMOTE)
+    if (position === room.position + 1) this.advance(room, position)
+    else void this.catchUp(room)
+  }
+
+  /** Reads the room's appends after its position from the store (several relays), one read at a time. */
+  private async catchUp(room: Room): Promise<void> {
+    const readSince = this.store.readSince?.bind(this.store)
+    if (!readSince) return
+    if (room.isCatchingUp) {
+      room.needsCatchUp = true
+      return
+    }
+    room.isCatchingUp = true
+    try {
+      do {
+        room.needsCatchUp = false
+        const { updates, position } = await readSince(room.name, room.position)
+        const doc = room.doc
+        if (room.isFailed || !doc) return
+        this.metrics.catchUps.inc()
+        for (const u of updates) Y.applyUpdate(doc, u, REMOTE)
+        if (position > room.position) this.advance(room, position)
+      } while (room.needsCatchUp)
+    } catch (err) {
+      this.log.warn('catching up from the store failed', { room: room.name, ...errorFields(err) })
+    } finally {
+      room.isCatchingUp = false
+    }
+  }
+
+  /** Compares every loaded room's position with the store's head and catches up those behind. */
+  private async catchUpBehind(): Promise<void> {
+    const loaded = [...this.rooms.values()].filter((r) => r.doc && !r.isFailed)
+    if (loaded.length === 0 || !this.store.heads) return
+    try {
+      const heads = await this.store.heads(loaded.map((r) => r.name))
+      for (const room of loaded) {
+        if ((heads.get(room.name) ?? 0) > room.position) void this.catchUp(room)
+      }
+    } catch (err) {
+      this.log.warn('reading room heads failed', errorFields(err))
     }
   }
 
@@ -488,6 +570,7 @@ export class Rooms {
 
   /** Waits for every pending write, then forgets all rooms (shutdown). */
   async closeAll(code: number, reason: string): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep)
     const all = [...this.rooms.values()]
     this.rooms.clear()
     for (const room of all) {

@@ -5,7 +5,8 @@
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
- *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays)
+ *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
+ *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed)
  *   (see README)
  */
 import { mkdirSync } from 'node:fs'
@@ -98,6 +99,7 @@ const relay = createRelay({
   maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
+  catchUpIntervalMs: intFromEnv('CATCH_UP_INTERVAL_MS', 5000, 100),
 })
 
 relay.server.listen(port, host, () => {

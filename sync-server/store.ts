@@ -22,10 +22,23 @@ import {
 } from 'y-leveldb'
 
 export interface RoomStore {
-  /** The room's document, fully loaded, and how many updates its log holds. Throws when it cannot be read. */
-  load(room: string): Promise<{ doc: Y.Doc; logLength: number }>
-  /** Appends one update to the room's log; resolves once it is written (for LevelDB with `fsync`, synced). Never called twice at once for a room. */
-  append(room: string, update: Uint8Array): Promise<void>
+  /**
+   * The room's document, fully loaded, how many updates its log holds, and its position: the
+   * number of the last append in the log (0 for none). Throws when it cannot be read.
+   */
+  load(room: string): Promise<{ doc: Y.Doc; logLength: number; position: number }>
+  /**
+   * Appends one update to the room's log; resolves with its position once it is written (for
+   * LevelDB with `fsync`, synced). Never called twice at once for a room by one relay.
+   */
+  append(room: string, update: Uint8Array): Promise<number>
+  /**
+   * Several relays on one store (PostgreSQL): the updates appended after `position` (by any
+   * relay) and the position of the last one. Positions of a room have no gaps.
+   */
+  readSince?(room: string, position: number): Promise<{ updates: Uint8Array[]; position: number }>
+  /** Several relays on one store: the position of each room's last append (rooms never written are absent). */
+  heads?(rooms: string[]): Promise<Map<string, number>>
   /**
    * Merges the room's log into one update, atomically: the merged update replaces the last entry
    * and the others are deleted in the same batch, so a crash leaves either the old log or the new.
@@ -101,12 +114,13 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
     async load(room) {
       const entries = await ldb._transact((d) => getLevelUpdatesEntries(d, room))
       if (!entries) throw new StoreError('load')
-      lastClocks.set(room, entries.length === 0 ? -1 : entries[entries.length - 1]!.key[3])
+      const last = entries.length === 0 ? -1 : entries[entries.length - 1]!.key[3]
+      lastClocks.set(room, last)
       const doc = new Y.Doc()
       doc.transact(() => {
         for (const e of entries) Y.applyUpdate(doc, e.value)
       })
-      return { doc, logLength: entries.length }
+      return { doc, logLength: entries.length, position: last + 1 }
     },
     append(room, update) {
       return track(
@@ -119,6 +133,7 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
             if (clock === -1) ops.push({ type: 'put', key: ['v1_sv', room], value: stateVectorEntry(0, update) })
             await d.batch(ops, writeOptions)
             lastClocks.set(room, clock + 1)
+            return clock + 2 // positions count from 1; y-leveldb's clocks from 0
           } catch (err) {
             lastClocks.delete(room) // read it again next time
             throw err instanceof StoreError ? err : new StoreError('append', err)

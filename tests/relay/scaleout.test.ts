@@ -5,6 +5,10 @@
  * with one line saying why, where they cannot be had.
  */
 import { afterAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import * as Y from 'yjs'
+import { openPgStore } from '../../sync-server/pgStore'
 import { newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
@@ -20,9 +24,9 @@ afterAll(async () => {
 
 const { running, cleanups } = stopAfterEach('stop')
 
-async function relay(): Promise<RunningRelay> {
+async function relay(env: Record<string, string> = {}): Promise<RunningRelay> {
   if (!services.available) throw new Error('services unavailable')
-  const r = await startRelay({ env: { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl } })
+  const r = await startRelay({ env: { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, ...env } })
   running.push(r)
   return r
 }
@@ -83,5 +87,103 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
     await waitFor(() => fresh.conn.getState().kind === 'synced', 'fresh client on B synced')
     expect(titles(fresh.doc)).toEqual(expected)
     expect(titles(watcher.doc)).toEqual(expected)
+  })
+
+  /** Makes every XADD to the room's stream fail (and XREAD of it): the key holds a string. */
+  async function breakStream(invite: ReturnType<typeof newInvite>): Promise<() => Promise<void>> {
+    if (!services.available) throw new Error('services unavailable')
+    const redis = new Redis(services.redisUrl)
+    await redis.del(`room:${invite.roomId}`)
+    await redis.set(`room:${invite.roomId}`, 'not a stream')
+    return async () => {
+      await redis.del(`room:${invite.roomId}`)
+      await redis.quit()
+    }
+  }
+
+  async function metric(r: RunningRelay, name: string): Promise<number> {
+    const text = await (await fetch(`${r.httpUrl}/metrics`)).text()
+    const line = text.split('\n').find((l) => l.startsWith(name + ' '))
+    return line === undefined ? NaN : Number(line.slice(name.length + 1))
+  }
+
+  it('an update whose publish failed is still acknowledged, and reaches the other relay from PostgreSQL', async () => {
+    const [a, b] = await Promise.all([relay({ CATCH_UP_INTERVAL_MS: '300' }), relay({ CATCH_UP_INTERVAL_MS: '300' })])
+    const invite = newInvite()
+    const onA = connect(a, invite, 'create')
+    initPartnership(onA.doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged')
+    const onB = connect(b, invite, 'join')
+    await waitFor(() => onB.conn.getState().kind === 'synced', 'B synced')
+
+    const restore = await breakStream(invite)
+    try {
+      createActivity(onA.doc, { ...EMPTY_ACTIVITY, title: 'Not on the stream' }, 'An')
+      await waitFor(() => onA.conn.getState().kind === 'synced', 'stored and acknowledged although Redis refused it')
+      expect(await metric(a, 'scholenband_bus_publish_failures_total')).toBeGreaterThanOrEqual(1)
+      // B hears nothing on the stream; it finds A's update by comparing positions with PostgreSQL
+      await waitFor(() => titles(onB.doc).includes('Not on the stream'), 'B caught up from PostgreSQL')
+      expect(await metric(b, 'scholenband_catch_ups_total')).toBeGreaterThanOrEqual(1)
+    } finally {
+      await restore()
+    }
+    createActivity(onA.doc, { ...EMPTY_ACTIVITY, title: 'On the stream again' }, 'An')
+    await waitFor(() => titles(onB.doc).includes('On the stream again'), 'B gets the next update')
+    expect(titles(onB.doc)).toEqual(['Not on the stream', 'On the stream again'])
+  })
+
+  it('a relay that sees a gap in a room’s positions reads the missing updates at once', async () => {
+    // the periodic check is far away: only the gap can bring the missing update in time
+    const [a, b] = await Promise.all([relay({ CATCH_UP_INTERVAL_MS: '600000' }), relay({ CATCH_UP_INTERVAL_MS: '600000' })])
+    const invite = newInvite()
+    const onA = connect(a, invite, 'create')
+    initPartnership(onA.doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged')
+    const onB = connect(b, invite, 'join')
+    await waitFor(() => onB.conn.getState().kind === 'synced', 'B synced')
+
+    const restore = await breakStream(invite)
+    const id = createActivity(onA.doc, { ...EMPTY_ACTIVITY, title: 'Missed' }, 'An')
+    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged the missed one')
+    await restore()
+    updateActivity(onA.doc, id, { title: 'Missed, then renamed' }, 'An')
+    // the rename builds on the missed insert: without it B could not show either
+    await waitFor(() => titles(onB.doc).includes('Missed, then renamed'), 'B has both')
+    expect(titles(onB.doc)).toEqual(['Missed, then renamed'])
+  })
+
+  it('numbers the rows of a log stored before positions existed, in the order they were stored', async () => {
+    if (!services.available) throw new Error('services unavailable')
+    const admin = new pg.Client({ connectionString: services.databaseUrl })
+    await admin.connect()
+    const name = `legacy_${Date.now()}`
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const url = services.databaseUrl.replace(/\/postgres$/, `/${name}`)
+    const legacy = new pg.Client({ connectionString: url })
+    await legacy.connect()
+    // the tables as the first scale-out version made them
+    await legacy.query(`CREATE TABLE room_updates (room text NOT NULL, seq bigserial PRIMARY KEY, update bytea NOT NULL);
+      CREATE TABLE room_meta (room text NOT NULL, key text NOT NULL, value text NOT NULL, PRIMARY KEY (room, key))`)
+    const doc = new Y.Doc()
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    for (const word of ['one ', 'two ', 'three']) doc.getText('t').insert(doc.getText('t').length, word)
+    for (const u of updates) await legacy.query('INSERT INTO room_updates (room, update) VALUES ($1, $2)', ['old-room', Buffer.from(u)])
+    await legacy.end()
+
+    const store = await openPgStore(url)
+    try {
+      const loaded = await store.load('old-room')
+      expect(loaded.doc.getText('t').toString()).toBe('one two three')
+      expect(loaded.position).toBe(3)
+      expect(await store.append('old-room', updates[updates.length - 1]!)).toBe(4) // the next number, whatever the update
+      const since = await store.readSince!('old-room', 1)
+      expect(since.position).toBe(4)
+      expect(since.updates).toHaveLength(3)
+      expect((await store.heads!(['old-room', 'never-written'])).get('old-room')).toBe(4)
+    } finally {
+      await store.close()
+    }
   })
 })
