@@ -132,6 +132,10 @@ export function createRelay(config: RelayConfig): Relay {
           if (proof.intent !== 'create') return 'unknownRoom'
           if (created.take(address) > 0) return 'createLimited'
           await store.setVerifier(room, verifier)
+          // Another relay on the same database may have created the room at the same instant;
+          // the first verifier stays (pgStore), so this proof must match the one that was kept.
+          const kept = await store.getVerifier(room)
+          if (kept === undefined || !constantTimeEqual(kept, verifier)) return 'proofRefused'
           log.info('room created', { room })
           return 'ok'
         }

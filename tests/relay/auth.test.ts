@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLOSE, SUBPROTOCOL, deriveToken, newInvite, type Invite } from '../../src/sync/wire'
+import type { AddressInfo } from 'node:net'
+import { CLOSE, SUBPROTOCOL, deriveToken, deriveVerifier, newInvite, type Invite } from '../../src/sync/wire'
+import { createLogger } from '../../sync-server/log'
+import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
+import type { RoomStore } from '../../sync-server/store'
 import { listActivities, EMPTY_ACTIVITY, createActivity, initPartnership } from '../../src/domain'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
 import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
@@ -88,5 +92,39 @@ describe('room proof', () => {
     expect(text).toContain('room proof refused')
     expect(text).not.toContain(deriveToken(room))
     expect(text).not.toContain(Buffer.from(room.secret).toString('base64url'))
+  })
+})
+
+describe('room creation on several relays', () => {
+  it('refuses a "create" that lost the race: another relay stored its verifier between our read and our write', async () => {
+    const winner = newInvite()
+    const loser = { roomId: winner.roomId, secret: newInvite().secret }
+    // the shared database as the loser's relay sees it: the winner's verifier committed just after
+    // our read said "no such room"; a second verifier for the room is ignored (first one stays)
+    const verifiers = new Map<string, string>([[winner.roomId, deriveVerifier(deriveToken(winner))]])
+    let reads = 0
+    const store: RoomStore = {
+      load: () => Promise.reject(new Error('not used')),
+      append: () => Promise.reject(new Error('not used')),
+      compact: () => Promise.resolve(),
+      logLength: () => Promise.resolve(0),
+      getVerifier: (r: string) => Promise.resolve(reads++ === 0 ? undefined : verifiers.get(r)),
+      setVerifier: (r: string, v: string) => {
+        if (!verifiers.has(r)) verifiers.set(r, v)
+        return Promise.resolve()
+      },
+      forget: () => undefined,
+      close: () => Promise.resolve(),
+    }
+    const relayB = createRelay({ ...DEFAULT_LIMITS, store, log: createLogger('error', () => undefined), staticDir: undefined })
+    await new Promise<void>((res) => relayB.server.listen(0, '127.0.0.1', res))
+    try {
+      const { port } = relayB.server.address() as AddressInfo
+      const r = await rawSession(`ws://127.0.0.1:${port}/sync/${loser.roomId}`, protocolsFor(loser, 'create'))
+      expect(r.code).toBe(CLOSE.proofRefused)
+      expect(r.messages).toEqual([])
+    } finally {
+      await relayB.close()
+    }
   })
 })
