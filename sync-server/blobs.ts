@@ -8,27 +8,76 @@
  *   HEAD /blobs/<roomId>/<sha256-hex>          200 complete; 204 + Upload-Offset: n partial
  *   GET  /blobs/<roomId>/<sha256-hex>          the blob, immutable
  *
- * On disk: `<dir>/<roomId>/<hash>` only ever appears by rename, after its hash was verified, so
- * a crash never leaves a partial blob under the final name. A one-shot upload streams into
- * `<hash>.tmp-<random>`; a resumable one appends to `<hash>.partial` (kept across restarts, so the
- * upload resumes where the relay's disk says it stopped).
+ * This module is the HTTP side: routing, the room proof, the size limit, the hash of what arrives
+ * and every status code. Where the bytes live is a `BlobStore`: files under `DATA_DIR/blobs`
+ * (fileBlobStore.ts, one relay) or PostgreSQL (pgBlobStore.ts, several relays on one database).
+ * Both promise the same: a blob is visible only once complete and hash-checked, and the bytes
+ * of an unfinished resumable upload survive a dropped connection and a restart of the relay.
  *
  * Never log the Authorization header.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId } from '../src/sync/wire'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
 export const DEFAULT_MAX_BLOB_BYTES = 1024 * 1024
 
+/** Takes the bytes of an upload as they arrive; `write` resolves when it is ready for more. */
+export interface BlobSink {
+  write(chunk: Buffer): Promise<void>
+  /** No more bytes (the body ended or the connection broke): what was written is kept. */
+  end(): Promise<void>
+}
+
+/** A one-request upload, written where no reader looks. */
+export interface WholeUpload extends BlobSink {
+  /** Makes the bytes visible as the blob, atomically; called after `end` and after the hash matched. */
+  commit(): Promise<void>
+  /** Forgets the bytes (refused, cut off or not matching the hash); called after `end`. */
+  discard(): Promise<void>
+}
+
+/**
+ * Where photos live. Rooms and hashes reach it already validated (a room id, 64 lowercase hex).
+ * A complete blob never changes and is never partly visible; an unfinished resumable upload is a
+ * separate thing, the "partial", that only `completePartial` turns into a blob.
+ */
+export interface BlobStore {
+  /** Size of the complete blob, or undefined while it is not (completely) stored. */
+  size(room: string, hash: string): Promise<number | undefined>
+  /** The bytes of a complete blob (call `size` first). */
+  open(room: string, hash: string): Promise<Readable>
+  /** Bytes held by the unfinished resumable upload of this blob; 0 when there is none. */
+  partialSize(room: string, hash: string): Promise<number>
+  beginWhole(room: string, hash: string): Promise<WholeUpload>
+  /**
+   * Appends to the partial, which holds `offset` bytes now. A store shared by several relays
+   * rejects a write with `UploadConflict` when the partial no longer holds what this upload
+   * expects (another relay appended to it or dropped it meanwhile).
+   */
+  beginAppend(room: string, hash: string, offset: number): Promise<BlobSink>
+  /**
+   * Every byte of the partial arrived: checks them against the hash and, when they match, makes
+   * them the blob, atomically. The partial is gone afterwards either way. Resolves with whether
+   * the blob is stored now.
+   */
+  completePartial(room: string, hash: string): Promise<boolean>
+  dropPartial(room: string, hash: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** Another writer changed the partial under this upload; the client asks HEAD and continues. */
+export class UploadConflict extends Error {
+  constructor() {
+    super('the partial upload changed under this one')
+  }
+}
+
 export interface BlobsConfig {
-  /** Folder holding one subfolder per room (`DATA_DIR/blobs`). */
-  readonly dir: string
+  readonly blobStore: BlobStore
   readonly maxBlobBytes: number
   readonly store: RoomStore
   readonly log: Logger
@@ -91,62 +140,41 @@ function answerUnread(req: IncomingMessage, res: ServerResponse, status: number,
   res.once('finish', () => setTimeout(() => req.socket.destroy(), 50))
 }
 
-async function sizeOf(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).size
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
-}
-
-async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256')
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer)
-  return h.digest('hex')
-}
-
-async function removeQuietly(path: string): Promise<void> {
-  try {
-    await unlink(path)
-  } catch {
-    /* already gone */
-  }
-}
-
 /**
- * Copies at most `limit` bytes of the request body to `path` (opened with `flags`), hashing what
- * it writes. Resolves with what was written when the body ended; rejects with 413 (or `overLimit`)
- * as soon as more than `limit` bytes arrive, having stopped reading. Bytes written before an
- * aborted request stay in the file (a resumable upload keeps them).
+ * Hands at most `limit` bytes of the request body to `sink`, hashing them. Resolves with what was
+ * written when the body ended (`complete`) or the connection broke; rejects with `overLimit` as
+ * soon as more than `limit` bytes arrive, or with the sink's error, having stopped reading. The
+ * sink is ended in every case, so bytes written before a broken connection stay with it (a
+ * resumable upload keeps them).
  */
 function receiveBody(
   req: IncomingMessage,
-  path: string,
-  flags: 'w' | 'a',
+  sink: BlobSink,
   limit: number,
   overLimit: HttpError,
 ): Promise<{ written: number; hash: string; complete: boolean }> {
   return new Promise((resolve, reject) => {
-    const out = createWriteStream(path, { flags })
     const hash = createHash('sha256')
     let written = 0
-    let failure: HttpError | undefined
+    let failure: unknown
     let isEnded = false
-    const finish = (): void => {
-      out.end(() => {
-        if (failure) reject(failure)
-        else resolve({ written, hash: hash.digest('hex'), complete: isEnded })
-      })
-    }
-    const stop = (err: HttpError | undefined): void => {
-      if (err && !failure) failure = err
+    let isStopped = false
+    let writing: Promise<void> = Promise.resolve()
+    const stop = (err: unknown): void => {
+      if (err !== undefined && failure === undefined) failure = err
+      if (isStopped) return
+      isStopped = true
       req.off('data', onData)
       req.off('end', onEnd)
       req.off('aborted', onAborted)
       req.off('close', onAborted)
       req.pause()
-      finish()
+      writing
+        .then(() => sink.end())
+        .then(
+          () => (failure === undefined ? resolve({ written, hash: hash.digest('hex'), complete: isEnded }) : reject(failure)),
+          (endErr: unknown) => reject(failure ?? endErr),
+        )
     }
     const onData = (chunk: Buffer): void => {
       if (written + chunk.length > limit) {
@@ -155,10 +183,18 @@ function receiveBody(
       }
       written += chunk.length
       hash.update(chunk)
-      if (!out.write(chunk)) {
-        req.pause()
-        out.once('drain', () => req.resume())
-      }
+      req.pause()
+      writing = writing
+        .then(() => sink.write(chunk))
+        .then(
+          () => {
+            if (!isStopped) req.resume()
+          },
+          (err: unknown) => {
+            // `writing` stays resolved so `stop` can still end the sink
+            stop(err)
+          },
+        )
     }
     const onEnd = (): void => {
       isEnded = true
@@ -167,10 +203,6 @@ function receiveBody(
     const onAborted = (): void => {
       if (!isEnded) stop(undefined)
     }
-    out.on('error', (err) => {
-      req.off('data', onData)
-      reject(err)
-    })
     req.on('data', onData)
     req.on('end', onEnd)
     req.on('aborted', onAborted)
@@ -184,14 +216,12 @@ export interface BlobService {
 }
 
 export function createBlobService(config: BlobsConfig): BlobService {
-  const { dir, maxBlobBytes, store, log } = config
-  /** Uploads running now, by room/hash: a second one for the same blob is told to wait (409). */
+  const { blobStore, maxBlobBytes, store, log } = config
+  /**
+   * Uploads running in this process, by room/hash: a second one for the same blob is told to
+   * wait (409). Across relays the PostgreSQL store refuses the second writer itself.
+   */
   const busy = new Set<string>()
-
-  const paths = (room: string, hash: string) => {
-    const roomDir = join(dir, room)
-    return { roomDir, final: join(roomDir, hash), partial: join(roomDir, `${hash}.partial`) }
-  }
 
   const authorise = async (req: IncomingMessage, room: string): Promise<void> => {
     const header = req.headers.authorization ?? ''
@@ -212,11 +242,10 @@ export function createBlobService(config: BlobsConfig): BlobService {
   }
 
   const get = async (req: IncomingMessage, res: ServerResponse, room: string, hash: string): Promise<void> => {
-    const p = paths(room, hash)
-    const size = await sizeOf(p.final)
+    const size = await blobStore.size(room, hash)
     if (size === undefined) {
       if (req.method === 'HEAD') {
-        const offset = (await sizeOf(p.partial)) ?? 0
+        const offset = await blobStore.partialSize(room, hash)
         if (offset > 0) {
           res.writeHead(204, { ...CORS_HEADERS, 'Upload-Offset': offset, 'Cache-Control': 'no-store' })
           res.end()
@@ -239,58 +268,41 @@ export function createBlobService(config: BlobsConfig): BlobService {
       res.end()
       return
     }
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': size, 'X-Content-Type-Options': 'nosniff' })
+      res.end()
+      return
+    }
+    // opened before the headers go, so a store that cannot read answers 503 rather than a cut body
+    const stream = await blobStore.open(room, hash)
     res.writeHead(200, {
       ...headers,
       'Content-Type': 'application/octet-stream',
       'Content-Length': size,
       'X-Content-Type-Options': 'nosniff',
     })
-    if (req.method === 'HEAD') {
-      res.end()
-      return
-    }
-    const stream = createReadStream(p.final)
     stream.on('error', () => res.destroy())
     stream.pipe(res)
   }
 
-  /** Moves a verified file to its final name; `verified` is the hash of what the file holds. */
-  const commit = async (from: string, to: string, hash: string, verified: string): Promise<boolean> => {
-    if (verified !== hash) {
-      await removeQuietly(from)
-      return false
-    }
-    // the data is on disk before the name says it is complete
-    const fh = await open(from, 'r+')
-    try {
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(from, to)
-    return true
-  }
-
   const putWhole = async (req: IncomingMessage, res: ServerResponse, room: string, hash: string): Promise<void> => {
-    const p = paths(room, hash)
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length'])
     if (declared !== undefined && declared > maxBlobBytes) {
       refuseBody(req, res, 413, `larger than ${maxBlobBytes} bytes`)
       return
     }
-    const existing = await sizeOf(p.final)
+    const existing = await blobStore.size(room, hash)
     if (existing !== undefined) {
       // already here (hashed blobs are immutable): nothing to store, nothing more to receive
       answerUnread(req, res, 200, { hash, bytes: existing }, { 'Upload-Offset': existing })
       return
     }
-    await mkdir(p.roomDir, { recursive: true })
-    const tmp = join(p.roomDir, `${hash}.tmp-${randomBytes(6).toString('hex')}`)
+    const upload = await blobStore.beginWhole(room, hash)
     let received
     try {
-      received = await receiveBody(req, tmp, 'w', maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
+      received = await receiveBody(req, upload, maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
     } catch (err) {
-      await removeQuietly(tmp)
+      await upload.discard()
       if (err instanceof HttpError && err.status === 413) {
         refuseBody(req, res, 413, err.message)
         return
@@ -298,11 +310,15 @@ export function createBlobService(config: BlobsConfig): BlobService {
       throw err
     }
     if (!received.complete) {
-      await removeQuietly(tmp)
+      await upload.discard()
       res.destroy()
       return
     }
-    if (!(await commit(tmp, p.final, hash, received.hash))) throw new HttpError(422, 'content does not match its hash')
+    if (received.hash !== hash) {
+      await upload.discard()
+      throw new HttpError(422, 'content does not match its hash')
+    }
+    await upload.commit()
     log.debug('blob stored', { room, bytes: received.written })
     config.onStored?.(received.written)
     sendJson(req, res, 201, { hash, bytes: received.written }, { 'Upload-Offset': received.written })
@@ -323,23 +339,22 @@ export function createBlobService(config: BlobsConfig): BlobService {
       refuseBody(req, res, 416, 'Content-Range out of order', { 'Content-Range': `bytes */${total}` })
       return
     }
-    const p = paths(room, hash)
-    const existing = await sizeOf(p.final)
+    const existing = await blobStore.size(room, hash)
     if (existing !== undefined) {
       answerUnread(req, res, 200, { hash, bytes: existing }, { 'Upload-Offset': existing })
       return
     }
-    const offset = (await sizeOf(p.partial)) ?? 0
+    const offset = await blobStore.partialSize(room, hash)
     if (offset > total) {
       // a partial longer than the blob claims to be: it cannot be this blob; start again
-      await removeQuietly(p.partial)
+      await blobStore.dropPartial(room, hash)
       refuseBody(req, res, 409, 'start again from 0', { 'Upload-Offset': 0 })
       return
     }
     if (offset === total) {
       // every byte arrived but the relay stopped before checking them (a crash): check now,
       // whatever chunk this is
-      if (!(await commit(p.partial, p.final, hash, await hashFile(p.partial)))) {
+      if (!(await blobStore.completePartial(room, hash))) {
         refuseBody(req, res, 422, 'content does not match its hash', { 'Upload-Offset': 0 })
         return
       }
@@ -350,9 +365,18 @@ export function createBlobService(config: BlobsConfig): BlobService {
       refuseBody(req, res, 409, `the relay has ${offset} bytes`, { 'Upload-Offset': offset })
       return
     }
-    await mkdir(p.roomDir, { recursive: true })
     const length = end - start + 1
-    const received = await receiveBody(req, p.partial, 'a', length, new HttpError(400, 'more bytes than Content-Range says'))
+    let received
+    try {
+      const sink = await blobStore.beginAppend(room, hash, offset)
+      received = await receiveBody(req, sink, length, new HttpError(400, 'more bytes than Content-Range says'))
+    } catch (err) {
+      if (!(err instanceof UploadConflict)) throw err
+      // another relay wrote to this upload meanwhile: what it holds now is where to go on from
+      const now = await blobStore.partialSize(room, hash)
+      refuseBody(req, res, 409, `the relay has ${now} bytes`, { 'Upload-Offset': now })
+      return
+    }
     const now = start + received.written
     if (!received.complete) {
       // the client went away; what arrived stays for the next attempt
@@ -364,7 +388,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
       res.end()
       return
     }
-    if (!(await commit(p.partial, p.final, hash, await hashFile(p.partial)))) {
+    if (!(await blobStore.completePartial(room, hash))) {
       throw new HttpError(422, 'content does not match its hash', { 'Upload-Offset': 0 })
     }
     log.debug('blob stored', { room, bytes: total, resumable: true })
@@ -393,7 +417,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
     const key = `${room}/${hash}`
     if (busy.has(key)) {
       refuseBody(req, res, 409, 'an upload of this blob is running', {
-        'Upload-Offset': (await sizeOf(paths(room, hash).partial)) ?? 0,
+        'Upload-Offset': await blobStore.partialSize(room, hash),
         'Retry-After': 5,
       })
       return

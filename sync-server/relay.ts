@@ -19,7 +19,7 @@ import {
   type OfferedProof,
 } from '../src/sync/wire'
 import { Rooms, type RoomsConfig } from './rooms'
-import { createBlobService } from './blobs'
+import { createBlobService, type BlobStore } from './blobs'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -33,8 +33,8 @@ export interface RelayConfig extends RoomsConfig {
   readonly staticDir: string | undefined
   /** Largest WebSocket message accepted, in bytes. */
   readonly maxMessageBytes: number
-  /** Photos (`/blobs/…`): the folder for them and the largest accepted; undefined serves none. */
-  readonly blobs?: { readonly dir: string; readonly maxBlobBytes: number }
+  /** Photos (`/blobs/…`): where they are stored and the largest accepted; undefined serves none. */
+  readonly blobs?: { readonly blobStore: BlobStore; readonly maxBlobBytes: number }
   /** WebSocket upgrades one address may attempt per minute; beyond it HTTP 429. */
   readonly maxConnectionsPerMinute: number
   /** Refused proofs (4403) and joins to unknown rooms (4404) per address per minute; beyond it HTTP 429. */

@@ -12,6 +12,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
+import { openFileBlobStore } from './fileBlobStore'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
 import { openLevelStore, type RoomStore } from './store'
@@ -87,7 +88,7 @@ const relay = createRelay({
   log,
   staticDir,
   maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
-  blobs: { dir: join(dataDir, 'blobs'), maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
+  blobs: { blobStore: openFileBlobStore(join(dataDir, 'blobs')), maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
