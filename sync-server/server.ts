@@ -1,7 +1,7 @@
 /**
  * The relay's entry point: reads the environment, opens the store, listens.
  *   PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), STATIC_DIR (./dist), LOG_LEVEL (info),
- *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; stored under DATA_DIR/blobs),
+ *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; under DATA_DIR/blobs, or in PostgreSQL with DATABASE_URL),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
@@ -11,8 +11,9 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
+import { DEFAULT_MAX_BLOB_BYTES, type BlobStore } from './blobs'
 import { openFileBlobStore } from './fileBlobStore'
+import { openPgBlobStore } from './pgBlobStore'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
 import { openLevelStore, type RoomStore } from './store'
@@ -62,9 +63,11 @@ if ((databaseUrl === '') !== (redisUrl === '')) {
 mkdirSync(dataDir, { recursive: true })
 let store: RoomStore
 let bus: RoomBus | undefined
+let blobStore: BlobStore
 if (databaseUrl !== '') {
   try {
     store = await openPgStore(databaseUrl)
+    blobStore = await openPgBlobStore(databaseUrl)
     bus = await openRedisBus(redisUrl, log)
     await store.getVerifier('00000000000000000000000000')
   } catch (err) {
@@ -73,6 +76,7 @@ if (databaseUrl !== '') {
   }
 } else {
   store = openLevelStore(dataDir, { fsync: flagFromEnv('FSYNC', true) })
+  blobStore = openFileBlobStore(join(dataDir, 'blobs'))
   // Fail at start, not on every room: a data folder that cannot be opened (locked by another
   // relay, unreadable) would otherwise look healthy and refuse every school with 4503.
   try {
@@ -88,7 +92,7 @@ const relay = createRelay({
   log,
   staticDir,
   maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
-  blobs: { blobStore: openFileBlobStore(join(dataDir, 'blobs')), maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
+  blobs: { blobStore, maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
@@ -117,6 +121,7 @@ const stop = (signal: string): void => {
   relay
     .close()
     .then(() => bus?.close())
+    .then(() => blobStore.close())
     .then(
       () => process.exit(0),
       () => process.exit(1),
