@@ -8,12 +8,20 @@
  * meanwhile refuses to start instead of writing under the copy. Procedure: stop → backup → start.
  *   DATA_DIR (./data)   the relay's data folder
  *   argument (./backups) where the archive goes: scholenband-relay-<UTC date and time>.tar.gz
+ *
+ * With DATABASE_URL set (several relays) rooms and photos live in PostgreSQL, not in DATA_DIR:
+ * the script refuses rather than write an archive that holds none of them (use pg_dump, see
+ * docs/deploy.md "Backups").
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Level } from 'level'
 
+if ((process.env.DATABASE_URL ?? '') !== '') {
+  console.error('DATABASE_URL is set: rooms and photos are in PostgreSQL, not in DATA_DIR; back up the database with pg_dump (docs/deploy.md, "Backups")')
+  process.exit(1)
+}
 const dataDir = resolve(process.env.DATA_DIR ?? './data')
 const outDir = resolve(process.argv[2] ?? './backups')
 

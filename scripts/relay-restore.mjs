@@ -5,12 +5,18 @@
  *                       a data folder (move the old one aside first)
  * The archive is unpacked next to DATA_DIR, opened as LevelDB to check it, then renamed into
  * place, so DATA_DIR is either absent or complete. Start the relay afterwards.
+ * With DATABASE_URL set the relay reads nothing of DATA_DIR's data: the script refuses (restore
+ * the database with pg_restore, see docs/deploy.md "Backups").
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Level } from 'level'
 
+if ((process.env.DATABASE_URL ?? '') !== '') {
+  console.error('DATABASE_URL is set: rooms and photos are in PostgreSQL, not in DATA_DIR; restore the database with pg_restore (docs/deploy.md, "Backups")')
+  process.exit(1)
+}
 const archive = process.argv[2]
 if (!archive) {
   console.error('usage: npm run relay:restore -- <archive.tar.gz>   (DATA_DIR: where to restore)')

@@ -14,8 +14,11 @@ import { startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 const ROOT = resolve(import.meta.dirname, '../..')
 const { running, cleanups } = stopAfterEach()
 
-function script(name: string, args: string[], dataDir: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', name), ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' })
+function script(name: string, args: string[], dataDir: string, env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', name), ...args], {
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, ...env },
+    encoding: 'utf8',
+  })
   return { status: r.status, out: r.stdout + r.stderr }
 }
 
@@ -67,5 +70,31 @@ describe('backup and restore', () => {
     const got = await fetch(`${second.httpUrl}/blobs/${invite.roomId}/${hash}`, { headers: auth })
     expect(got.status).toBe(200)
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(photo)
+  })
+
+  it('with DATABASE_URL set, refuses in one line pointing at pg_dump / pg_restore, and writes nothing', async () => {
+    // a data folder that would otherwise back up fine: the refusal is about DATABASE_URL alone
+    const dataDir = tempDir('sb-backup-pg')
+    const first = await startRelay({ dataDir })
+    running.push(first)
+    await first.stop()
+    const archives = tempDir('sb-backups-pg')
+    const env = { DATABASE_URL: 'postgres://relay@db.example.org/scholenband' }
+
+    const backup = script('relay-backup.mjs', [archives], dataDir, env)
+    expect(backup.status).toBe(1)
+    expect(backup.out.trim().split('\n')).toHaveLength(1)
+    expect(backup.out).toMatch(/DATABASE_URL is set.*pg_dump/)
+    expect(readdirSync(archives)).toEqual([])
+
+    const restoredDir = join(tempDir('sb-restore-pg'), 'data')
+    const restore = script('relay-restore.mjs', [join(archives, 'any.tar.gz')], restoredDir, env)
+    expect(restore.status).toBe(1)
+    expect(restore.out.trim().split('\n')).toHaveLength(1)
+    expect(restore.out).toMatch(/DATABASE_URL is set.*pg_restore/)
+    expect(existsSync(restoredDir)).toBe(false)
+
+    // the same folder without DATABASE_URL backs up as before
+    expect(script('relay-backup.mjs', [archives], dataDir).status).toBe(0)
   })
 })
