@@ -60,6 +60,9 @@ export interface RoomsConfig {
   readonly catchUpIntervalMs?: number
 }
 
+/** Yjs's delete set (the type is not exported by name). */
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds']
+
 /** Origin of updates another relay process already stored. */
 const REMOTE = Symbol('remote relay')
 
@@ -70,7 +73,12 @@ interface Client {
   readonly awarenessIds: Set<number>
   /** This socket sent an update that has not been acknowledged yet. */
   needsAck: boolean
+  /** The room's `writeCount` its last acknowledgement covered; undefined before the first (which is whole). */
+  ackedWrites: number | undefined
 }
+
+/** Recent writes whose deletions are kept for acknowledgements; a socket further behind gets a whole snapshot. */
+const MAX_RECENT_DELETES = 256
 
 class Room {
   readonly name: string
@@ -91,6 +99,12 @@ class Room {
   readonly unwritten: { update: Uint8Array; sender: Client | undefined }[] = []
   isFlushScheduled = false
   isAckScheduled = false
+  /** Updates that reached the document (written by this relay, or stored by another) since it loaded. */
+  writeCount = 0
+  /** The deletions of recent writes that had any, by `writeCount`; older ones are forgotten. */
+  readonly recentDeletes: { n: number; ds: DeleteSet }[] = []
+  /** Every write up to this one is no longer in `recentDeletes`. */
+  forgottenThrough = 0
   isCompacting = false
   /** Other relays' updates that arrived before the log was loaded. */
   readonly remoteBeforeLoad: { update: Uint8Array; position: number }[] = []
@@ -219,6 +233,7 @@ export class Rooms {
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) {
         // Already stored by the relay that received it: only forwarded.
+        this.noteWrite(room, update)
         const e = encoding.createEncoder()
         encoding.writeVarUint(e, MESSAGE_SYNC)
         syncProtocol.writeUpdate(e, update)
@@ -255,6 +270,7 @@ export class Rooms {
     const endTimer = this.metrics.appendSeconds.startTimer()
     const position = await this.store.append(room.name, merged)
     endTimer()
+    this.noteWrite(room, merged)
     this.metrics.appendedUpdates.observe(batch.length)
     if (position === room.position + 1) this.advance(room, position)
     else if (position > room.position) room.ownAhead.add(position)
@@ -277,6 +293,15 @@ export class Rooms {
         this.send(c.ws, msg)
       }
     }
+  }
+
+  /** Counts a durable update and keeps its deletions for the acknowledgements that follow. */
+  private noteWrite(room: Room, update: Uint8Array): void {
+    room.writeCount++
+    const { ds } = Y.decodeUpdate(update)
+    if (ds.clients.size === 0) return
+    room.recentDeletes.push({ n: room.writeCount, ds })
+    if (room.recentDeletes.length > MAX_RECENT_DELETES) room.forgottenThrough = room.recentDeletes.shift()!.n
   }
 
   /** The room's document holds every append up to `position` (and this relay's own beyond it). */
@@ -388,7 +413,7 @@ export class Rooms {
       clearTimeout(room.unloadTimer)
       room.unloadTimer = undefined
     }
-    const client: Client = { ws, wantsAck, awarenessIds: new Set(), needsAck: false }
+    const client: Client = { ws, wantsAck, awarenessIds: new Set(), needsAck: false, ackedWrites: undefined }
     room.joining++
     const queue: Uint8Array[] = []
     let queuedBytes = 0
@@ -450,13 +475,18 @@ export class Rooms {
 
   /**
    * Acknowledges, to every socket waiting for one, what the room's document holds — at a moment
-   * when no write is pending, so everything in the snapshot is on disk. The job waits in the
-   * write queue; if more writes queued up behind it meanwhile, it goes to the back again. One
-   * snapshot serves every waiting socket, however many updates arrived.
+   * when no write is pending, so everything in it is on disk. The job waits in the write queue;
+   * if more writes queued up behind it meanwhile, it goes to the back again.
    *
-   * The whole document's snapshot, not just the last update's: an update whose deletions the
-   * relay already had (another device deleted the same text) changes less than it holds, or
-   * nothing, and an acknowledgement of only what changed would never cover it.
+   * A socket's first acknowledgement is the whole document's snapshot (state vector and every
+   * deletion). Later ones carry the whole state vector but only the deletions written since that
+   * socket's previous acknowledgement: the app merges acknowledgements, so the union is the same,
+   * and a phone is not sent the document's whole delete set (tens of KB on a big document) after
+   * every edit. Sockets that were acknowledged at the same point share one message.
+   *
+   * Deletions of every write, not only of what changed: if the relay already had some of an
+   * update's deletions (another device deleted the same text), applying it changes less than it
+   * holds, and an acknowledgement of only what changed would never cover it.
    */
   private acknowledge(room: Room, client: Client): void {
     client.needsAck = true
@@ -471,15 +501,35 @@ export class Rooms {
         }
         const doc = room.doc
         if (!doc) return
-        let ack: Uint8Array | undefined
+        const acks = new Map<number, Uint8Array>() // by the write count the socket was acknowledged at; -1: whole
+        let stateVector: Map<number, number> | undefined
         for (const c of room.clients.values()) {
           if (!c.needsAck) continue
-          ack ??= encodeAck(Y.snapshot(doc))
+          const since = c.ackedWrites === undefined || c.ackedWrites < room.forgottenThrough ? -1 : c.ackedWrites
+          let ack = acks.get(since)
+          if (!ack) {
+            if (since === -1) ack = encodeAck(Y.snapshot(doc))
+            else {
+              stateVector ??= Y.decodeStateVector(Y.encodeStateVector(doc))
+              const ds = Y.mergeDeleteSets(room.recentDeletes.filter((e) => e.n > since).map((e) => e.ds))
+              ack = encodeAck(Y.createSnapshot(ds, stateVector))
+            }
+            acks.set(since, ack)
+          }
           c.needsAck = false
+          c.ackedWrites = room.writeCount
           this.send(c.ws, ack)
         }
+        this.forgetAcknowledgedDeletes(room)
       })
       .catch(() => undefined)
+  }
+
+  /** Drops the deletions every socket has been acknowledged (a socket joining later gets a whole snapshot). */
+  private forgetAcknowledgedDeletes(room: Room): void {
+    let oldest = room.writeCount
+    for (const c of room.clients.values()) if (c.ackedWrites !== undefined) oldest = Math.min(oldest, c.ackedWrites)
+    while (room.recentDeletes.length > 0 && room.recentDeletes[0]!.n <= oldest) room.forgottenThrough = room.recentDeletes.shift()!.n
   }
 
   private handleMessage(room: Room, client: Client, bytes: Uint8Array): void {

@@ -154,6 +154,49 @@ describe('durable relay', () => {
     expect(Y.snapshotContainsUpdate(snapshot, update)).toBe(true)
   })
 
+  it('acknowledges later edits with only their deletions, not the whole document’s: the acks together cover everything', async () => {
+    const r = await relayOn(tempDir('sb-ackdelta'))
+    const invite = newInvite()
+    // a document with a long history of deletions: its delete set is large
+    const doc = new Y.Doc()
+    const text = doc.getText('letter')
+    for (let i = 0; i < 3000; i++) {
+      text.insert(text.length, 'ab')
+      text.delete(text.length - 1, 1)
+    }
+    const frames: Uint8Array[] = []
+    const { default: WebSocket } = await import('ws')
+    const ws = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'create'))
+    cleanups.push(() => ws.close())
+    ws.on('message', (d: Buffer) => frames.push(new Uint8Array(d)))
+    await new Promise((res) => ws.once('open', res))
+    ws.send(new Uint8Array([MESSAGE_SYNC, 2, ...encodeVarBytes(Y.encodeStateAsUpdate(doc))]))
+    const acks = (): Uint8Array[] => frames.filter((f) => f[0] === MESSAGE_RELAY_ACK)
+    const snapshotOf = (f: Uint8Array): Y.Snapshot => {
+      const d = decoding.createDecoder(f)
+      decoding.readVarUint(d)
+      return Y.decodeSnapshot(decoding.readVarUint8Array(d))
+    }
+    const union = (): Y.Snapshot =>
+      acks().map(snapshotOf).reduce((k, s) => Y.createSnapshot(Y.mergeDeleteSets([k.ds, s.ds]), new Map([...k.sv, ...s.sv])), Y.emptySnapshot)
+    await waitFor(() => Y.snapshotContainsUpdate(union(), Y.encodeStateAsUpdate(doc)), 'history acknowledged')
+    const whole = Math.max(...acks().map((f) => f.byteLength))
+    expect(whole).toBeGreaterThan(5000)
+
+    // one small edit that deletes, then one that only inserts
+    const before = acks().length
+    const edits: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => edits.push(u))
+    text.delete(0, 1)
+    text.insert(0, 'Dear class,')
+    for (const u of edits) ws.send(new Uint8Array([MESSAGE_SYNC, 2, ...encodeVarBytes(u)]))
+    await waitFor(() => edits.every((u) => Y.snapshotContainsUpdate(union(), u)), 'edits acknowledged')
+    const later = acks().slice(before)
+    expect(later.length).toBeGreaterThanOrEqual(1)
+    for (const f of later) expect(f.byteLength).toBeLessThan(200)
+    expect(Y.snapshotContainsUpdate(union(), Y.encodeStateAsUpdate(doc))).toBe(true)
+  })
+
   it('unloads a room nobody is connected to, and loads it again in full', async () => {
     const r = await relayOn(tempDir('sb-idle'), { IDLE_UNLOAD_MS: '200' })
     const health = async (): Promise<{ roomsLoaded: number; sockets: number }> =>
