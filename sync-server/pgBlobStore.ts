@@ -23,8 +23,8 @@
  * size² / (2 · FLUSH_BYTES) bytes of writes: 8 MiB for a 1 MiB photo, fine at these sizes.
  */
 import { Readable } from 'node:stream'
-import pg from 'pg'
 import { UploadConflict, type BlobSink, type BlobStore, type WholeUpload } from './blobs'
+import { openPgPool } from './pgStore'
 
 /** How many bytes of a chunk are held in memory before they are appended in PostgreSQL. */
 export const FLUSH_BYTES = 64 * 1024
@@ -47,22 +47,7 @@ CREATE TABLE IF NOT EXISTS room_blob_uploads (
 
 /** Opens a pool on `url` and creates the tables when missing. */
 export async function openPgBlobStore(url: string): Promise<BlobStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 5 })
-  // A connection that drops while idle is reported here; without a listener it would end the process.
-  pool.on('error', () => undefined)
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    // the same lock as pgStore.ts's schema: relays starting together create tables one at a time
-    await client.query('SELECT pg_advisory_xact_lock(8675309)')
-    await client.query(SCHEMA)
-    await client.query('COMMIT')
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw err
-  } finally {
-    client.release()
-  }
+  const pool = await openPgPool(url, SCHEMA, 5)
 
   const size = async (room: string, hash: string): Promise<number | undefined> => {
     const { rows } = await pool.query<{ n: number }>('SELECT octet_length(bytes) AS n FROM room_blobs WHERE room = $1 AND hash = $2', [

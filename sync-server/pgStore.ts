@@ -42,23 +42,33 @@ CREATE TABLE IF NOT EXISTS room_meta (
   PRIMARY KEY (room, key)
 );`
 
-/** Opens a pool on `url` and creates the tables when missing (several relays may race: the lock makes it one at a time). */
-export async function openPgStore(url: string): Promise<RoomStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 })
+/**
+ * A pool on `url` whose `schema` has been run: relays starting together take one advisory lock,
+ * so they create tables (and number old logs) one at a time. Shared by the room and photo stores.
+ */
+export async function openPgPool(url: string, schema: string, max: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max })
   // A connection that drops while idle is reported here; without a listener it would end the process.
   pool.on('error', () => undefined)
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
     await client.query('SELECT pg_advisory_xact_lock(8675309)')
-    await client.query(SCHEMA)
+    await client.query(schema)
     await client.query('COMMIT')
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined)
+    await pool.end().catch(() => undefined)
     throw err
   } finally {
     client.release()
   }
+  return pool
+}
+
+/** Opens a pool on `url` and creates the tables when missing. */
+export async function openPgStore(url: string): Promise<RoomStore> {
+  const pool = await openPgPool(url, SCHEMA, 10)
 
   return {
     async load(room) {

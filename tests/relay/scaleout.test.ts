@@ -101,6 +101,18 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
     }
   }
 
+  /** Relays A and B (checking PostgreSQL every `catchUpMs`), a partnership created on A and joined on B. */
+  async function twoRelaysOneRoom(catchUpMs: string) {
+    const [a, b] = await Promise.all([relay({ CATCH_UP_INTERVAL_MS: catchUpMs }), relay({ CATCH_UP_INTERVAL_MS: catchUpMs })])
+    const invite = newInvite()
+    const onA = connect(a, invite, 'create')
+    initPartnership(onA.doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged')
+    const onB = connect(b, invite, 'join')
+    await waitFor(() => onB.conn.getState().kind === 'synced', 'B synced')
+    return { a, b, invite, onA, onB }
+  }
+
   async function metric(r: RunningRelay, name: string): Promise<number> {
     const text = await (await fetch(`${r.httpUrl}/metrics`)).text()
     const line = text.split('\n').find((l) => l.startsWith(name + ' '))
@@ -108,13 +120,7 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
   }
 
   it('an update whose publish failed is still acknowledged, and reaches the other relay from PostgreSQL', async () => {
-    const [a, b] = await Promise.all([relay({ CATCH_UP_INTERVAL_MS: '300' }), relay({ CATCH_UP_INTERVAL_MS: '300' })])
-    const invite = newInvite()
-    const onA = connect(a, invite, 'create')
-    initPartnership(onA.doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
-    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged')
-    const onB = connect(b, invite, 'join')
-    await waitFor(() => onB.conn.getState().kind === 'synced', 'B synced')
+    const { a, b, invite, onA, onB } = await twoRelaysOneRoom('300')
 
     const restore = await breakStream(invite)
     try {
@@ -134,13 +140,7 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
 
   it('a relay that sees a gap in a room’s positions reads the missing updates at once', async () => {
     // the periodic check is far away: only the gap can bring the missing update in time
-    const [a, b] = await Promise.all([relay({ CATCH_UP_INTERVAL_MS: '600000' }), relay({ CATCH_UP_INTERVAL_MS: '600000' })])
-    const invite = newInvite()
-    const onA = connect(a, invite, 'create')
-    initPartnership(onA.doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
-    await waitFor(() => onA.conn.getState().kind === 'synced', 'A acknowledged')
-    const onB = connect(b, invite, 'join')
-    await waitFor(() => onB.conn.getState().kind === 'synced', 'B synced')
+    const { invite, onA, onB } = await twoRelaysOneRoom('600000')
 
     const restore = await breakStream(invite)
     const id = createActivity(onA.doc, { ...EMPTY_ACTIVITY, title: 'Missed' }, 'An')
