@@ -12,8 +12,14 @@ export function syncStateText(state: SyncState, t: TFunction): string {
   switch (state.kind) {
     case 'offline':
       return state.pending > 0 ? t('sync.offlineWithChanges', { count: state.pending }) : t('sync.offline')
-    case 'connecting':
-      return t('sync.connecting')
+    case 'connecting': {
+      // while the relay is away, say why and that nothing is lost
+      if (state.lastError) {
+        const reason = t(`sync.refusedReason.${state.lastError}`)
+        return state.pending > 0 ? t('sync.waitingWithChanges', { reason, count: state.pending }) : reason
+      }
+      return state.pending > 0 ? t('sync.connectingWithChanges', { count: state.pending }) : t('sync.connecting')
+    }
     case 'saved-local':
       return t('sync.savedLocal', { count: state.pending })
     case 'synced':
