@@ -45,6 +45,7 @@ import { localToday } from '../schoolYear'
 import type { DeletedActivity } from './PlanScreen'
 import { FormError } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
+import { attempt, unplacedProblem } from '../cycle'
 
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']
@@ -308,25 +309,22 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
 
   const remove = (): void => {
     if (isNew || isReadOnly || !stored) return
-    try {
-      deleteActivity(doc, activityId, actor)
-    } catch (error) {
-      if (error instanceof DomainError) setFormError(`errors.${error.code}`)
-      else throw error
+    const code = unplacedProblem(attempt(() => deleteActivity(doc, activityId, actor)), [])
+    if (code) {
+      setFormError(`errors.${code}`)
       return
     }
     onDeleted({ id: activityId, title: stored.title })
   }
 
   const restore = (): void => {
-    try {
-      restoreActivity(doc, activityId, actor)
-      // our own change: not one to warn about
-      setInitial((i) => ({ ...i, updatedAt: readActivity(doc, activityId)?.updatedAt }))
-    } catch (error) {
-      if (error instanceof DomainError) setFormError(`errors.${error.code}`)
-      else throw error
+    const code = unplacedProblem(attempt(() => restoreActivity(doc, activityId, actor)), [])
+    if (code) {
+      setFormError(`errors.${code}`)
+      return
     }
+    // our own change: not one to warn about
+    setInitial((i) => ({ ...i, updatedAt: readActivity(doc, activityId)?.updatedAt }))
   }
 
   const isChangedElsewhere = !isNew && stored !== undefined && stored.updatedAt !== initial.updatedAt

@@ -48,6 +48,7 @@ import { SchoolSelect } from '../components/SchoolSelect'
 import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
+import { attempt, unplacedProblem } from '../cycle'
 import { activityHref } from '../router'
 import { firstYearOf, isActivityIn, localToday, monthsOf, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
 import '../planning.css'
@@ -86,12 +87,8 @@ export function CalendarScreen({ doc, roomId, meta, actor, isReadOnly }: Props) 
   const monthNames = monthNamesIn(language)
 
   const changeStartMonth = (month: number): void => {
-    try {
-      setSchoolYearStartMonth(doc, month)
-    } catch (error) {
-      if (error instanceof DomainError) setMessage(t(`errors.${error.code}`))
-      else throw error
-    }
+    const code = unplacedProblem(attempt(() => setSchoolYearStartMonth(doc, month)), [])
+    if (code) setMessage(t(`errors.${code}`))
   }
 
   return (
@@ -348,14 +345,10 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
 
   const remove = (): void => {
     if (!period) return
-    try {
-      deletePeriod(doc, period.id, actor)
-    } catch (error) {
-      if (error instanceof DomainError) {
-        setFormError(`errors.${error.code}`)
-        return
-      }
-      throw error
+    const code = unplacedProblem(attempt(() => deletePeriod(doc, period.id, actor)), [])
+    if (code) {
+      setFormError(`errors.${code}`)
+      return
     }
     onDone(t('calendar.periodDeleted', { label: periodLabel(period) }))
   }
@@ -463,14 +456,10 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
       onDone(t('calendar.flemish.nothingNew', { school }))
       return
     }
-    try {
-      addPeriods(doc, inputs, actor)
-    } catch (e) {
-      if (e instanceof DomainError) {
-        setError(`errors.${e.code}`)
-        return
-      }
-      throw e
+    const code = unplacedProblem(attempt(() => addPeriods(doc, inputs, actor)), [])
+    if (code) {
+      setError(`errors.${code}`)
+      return
     }
     setError(undefined)
     onDone(t('calendar.flemish.loaded', { count: inputs.length, school, year: label }))
@@ -533,14 +522,10 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
       setFormError('calendar.template.empty')
       return
     }
-    try {
-      addPeriods(doc, inputs, actor)
-    } catch (e) {
-      if (e instanceof DomainError) {
-        setFormError(`errors.${e.code}`)
-        return
-      }
-      throw e
+    const code = unplacedProblem(attempt(() => addPeriods(doc, inputs, actor)), [])
+    if (code) {
+      setFormError(`errors.${code}`)
+      return
     }
     setFormError(undefined)
     setDates(PARTNER_TEMPLATE.map(() => ({ from: '', to: '' })))

@@ -26,6 +26,7 @@ import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatMoment } from '../format'
+import { attempt, unplacedProblem } from '../cycle'
 import '../planning.css'
 
 /** Offered while typing a currency (any ISO 4217 code is accepted). */
@@ -341,15 +342,11 @@ function Leaders({ doc, profile, prefix, actor, isReadOnly }: CardProps) {
 
   const add = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    try {
-      addSchoolLeader(doc, profile.id, { name, role, subjects }, actor)
-    } catch (e) {
-      if (e instanceof DomainError) {
-        setError(`errors.${e.code}`)
-        document.getElementById(id('name'))?.focus()
-        return
-      }
-      throw e
+    const code = unplacedProblem(attempt(() => addSchoolLeader(doc, profile.id, { name, role, subjects }, actor)), [])
+    if (code) {
+      setError(`errors.${code}`)
+      document.getElementById(id('name'))?.focus()
+      return
     }
     setError(undefined)
     setName('')
