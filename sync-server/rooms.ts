@@ -234,14 +234,7 @@ export class Rooms {
       if (origin === REMOTE) {
         // Already stored by the relay that received it: only forwarded.
         this.noteWrite(room, update)
-        const e = encoding.createEncoder()
-        encoding.writeVarUint(e, MESSAGE_SYNC)
-        syncProtocol.writeUpdate(e, update)
-        const msg = encoding.toUint8Array(e)
-        for (const c of room.clients.values()) {
-          this.metrics.updatesOut.inc()
-          this.send(c.ws, msg)
-        }
+        this.forward(room, update, undefined)
         return
       }
       room.unwritten.push({ update, sender: room.clients.get(origin as WebSocket) })
@@ -282,16 +275,19 @@ export class Rooms {
     room.pendingWrites -= batch.length
     room.logLength++
     this.compactWhenLong(room)
-    for (const { update, sender } of batch) {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MESSAGE_SYNC)
-      syncProtocol.writeUpdate(e, update)
-      const msg = encoding.toUint8Array(e)
-      for (const c of room.clients.values()) {
-        if (c === sender) continue
-        this.metrics.updatesOut.inc()
-        this.send(c.ws, msg)
-      }
+    for (const { update, sender } of batch) this.forward(room, update, sender)
+  }
+
+  /** Sends a stored update to every socket of the room but the one it came from. */
+  private forward(room: Room, update: Uint8Array, sender: Client | undefined): void {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MESSAGE_SYNC)
+    syncProtocol.writeUpdate(e, update)
+    const msg = encoding.toUint8Array(e)
+    for (const c of room.clients.values()) {
+      if (c === sender) continue
+      this.metrics.updatesOut.inc()
+      this.send(c.ws, msg)
     }
   }
 
