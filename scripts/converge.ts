@@ -4,17 +4,7 @@
  * `--seed 17` runs one seed again. Exits 1 if any seed failed, naming it.
  */
 import { RelayUnderTest, runSeed } from '../tests/relay/converge'
-
-function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  if (i < 0) return undefined
-  const n = Number(process.argv[i + 1])
-  if (!Number.isInteger(n) || n < 0) {
-    process.stderr.write(`--${name} needs a whole number\n`)
-    process.exit(2)
-  }
-  return n
-}
+import { wholeNumberArg as arg } from './args'
 
 const one = arg('seed')
 const count = arg('seeds') ?? 30

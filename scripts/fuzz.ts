@@ -4,21 +4,11 @@
  */
 import { startRelay } from '../tests/helpers/relay'
 import { runFuzz } from '../tests/relay/fuzz'
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  if (i < 0) return fallback
-  const n = Number(process.argv[i + 1])
-  if (!Number.isInteger(n) || n < 0) {
-    process.stderr.write(`--${name} needs a whole number\n`)
-    process.exit(2)
-  }
-  return n
-}
+import { wholeNumberArg } from './args'
 
 const MAX_MESSAGE_BYTES = 4096
-const frames = arg('frames', 3000)
-const seed = arg('seed', 1)
+const frames = wholeNumberArg('frames') ?? 3000
+const seed = wholeNumberArg('seed') ?? 1
 const relay = await startRelay({ env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_FAILED_PROOFS_PER_MINUTE: '1000000' } })
 const started = Date.now()
 let code = 0

@@ -16,11 +16,9 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { SUBPROTOCOL, clientSubprotocols, newInvite, type Invite } from '../../src/sync/wire'
 import { startRelay, waitFor } from '../helpers/relay'
+import { wholeNumberArg } from '../../scripts/args'
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
+const arg = (name: string, fallback: number): number => wholeNumberArg(name) ?? fallback
 const CLIENTS = arg('clients', 200)
 const ROOMS = arg('rooms', 50)
 const EDITS = arg('edits', 40)

@@ -90,6 +90,12 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
   }
 }
 
+/** The value of one sample in Prometheus text, e.g. `name{reason="x"}`; undefined when absent. */
+export function metricSample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(name + ' '))
+  return line === undefined ? undefined : Number(line.slice(name.length + 1))
+}
+
 /** Waits until `cond` holds, polling; fails with `what` after `ms`. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms

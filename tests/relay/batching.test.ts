@@ -11,7 +11,7 @@ import { createLogger } from '../../sync-server/log'
 import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
 import { openLevelStore, type RoomStore } from '../../sync-server/store'
 import { appConnection } from '../helpers/clients'
-import { stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { metricSample, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
 const { cleanups } = stopAfterEach()
 
@@ -50,7 +50,7 @@ describe('batched store writes', () => {
     await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'both synced')
 
     const metrics = (): Promise<string> => relay.metrics.registry.metrics()
-    const updatesIn = async (): Promise<number> => Number(/^scholenband_updates_in_total (\d+)$/m.exec(await metrics())![1])
+    const updatesIn = async (): Promise<number> => metricSample(await metrics(), 'scholenband_updates_in_total') ?? NaN
     const before = await updatesIn()
     const text = a.doc.getText('letter')
     text.insert(0, 'a') // its append is held

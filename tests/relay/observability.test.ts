@@ -9,15 +9,10 @@ import { createLogger } from '../../sync-server/log'
 import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
 import type { RoomStore } from '../../sync-server/store'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { startRelay, stopAfterEach, waitFor } from '../helpers/relay'
+import { metricSample as sample, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
 
 const { running, cleanups } = stopAfterEach()
 
-/** The value of one sample in Prometheus text, e.g. `name{reason="x"}`; undefined when absent. */
-function sample(text: string, name: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(name + ' '))
-  return line === undefined ? undefined : Number(line.slice(name.length + 1))
-}
 
 describe('/metrics', () => {
   it('counts sockets, rooms, updates, bytes, appends, refused proofs, limits and photo bytes — never a room id', async () => {
@@ -79,7 +74,6 @@ describe('/readyz', () => {
       load: () => Promise.reject(new Error('disk gone')),
       append: () => Promise.reject(new Error('disk gone')),
       compact: () => Promise.reject(new Error('disk gone')),
-      logLength: () => Promise.reject(new Error('disk gone')),
       getVerifier: () => Promise.reject(new Error('disk gone')),
       setVerifier: () => Promise.reject(new Error('disk gone')),
       forget: () => undefined,

@@ -12,7 +12,7 @@ import { openPgStore } from '../../sync-server/pgStore'
 import { newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
-import { type RunningRelay, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
+import { type RunningRelay, metricSample, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
 import { startServices } from '../helpers/services'
 
 const services = await startServices()
@@ -114,9 +114,7 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
   }
 
   async function metric(r: RunningRelay, name: string): Promise<number> {
-    const text = await (await fetch(`${r.httpUrl}/metrics`)).text()
-    const line = text.split('\n').find((l) => l.startsWith(name + ' '))
-    return line === undefined ? NaN : Number(line.slice(name.length + 1))
+    return metricSample(await (await fetch(`${r.httpUrl}/metrics`)).text(), name) ?? NaN
   }
 
   it('an update whose publish failed is still acknowledged, and reaches the other relay from PostgreSQL', async () => {
