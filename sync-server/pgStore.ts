@@ -132,10 +132,6 @@ export async function openPgStore(url: string): Promise<RoomStore> {
         c.release()
       }
     },
-    async logLength(room) {
-      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM room_updates WHERE room = $1', [room])
-      return Number(rows[0]!.n)
-    },
     async getVerifier(room) {
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM room_meta WHERE room = $1 AND key = 'verifier'", [room])
       return rows[0]?.value

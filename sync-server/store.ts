@@ -15,7 +15,6 @@ import * as encoding from 'lib0/encoding'
 import {
   LeveldbPersistence,
   getCurrentUpdateClock,
-  getLevelUpdates,
   getLevelUpdatesEntries,
   type LevelDb,
   type LevelOp,
@@ -44,8 +43,6 @@ export interface RoomStore {
    * and the others are deleted in the same batch, so a crash leaves either the old log or the new.
    */
   compact(room: string): Promise<void>
-  /** How many updates the room's log holds. */
-  logLength(room: string): Promise<number>
   /** The stored verifier, or undefined for a room never created. Throws when it cannot be read. */
   getVerifier(room: string): Promise<string | undefined>
   setVerifier(room: string, verifier: string): Promise<void>
@@ -163,11 +160,6 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
           }
         })(),
       )
-    },
-    async logLength(room) {
-      const updates = await ldb._transact((d) => getLevelUpdates(d, room))
-      if (!updates) throw new StoreError('read log')
-      return updates.length
     },
     async getVerifier(room) {
       const value = (await ldb.getMeta(room, 'verifier')) as unknown

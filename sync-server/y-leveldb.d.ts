@@ -10,7 +10,6 @@ declare module 'y-leveldb' {
   }
   /** The clock of the room's last update, -1 for none. */
   export function getCurrentUpdateClock(db: LevelDb, docName: string): Promise<number>
-  export function getLevelUpdates(db: LevelDb, docName: string): Promise<Uint8Array[]>
   export function getLevelUpdatesEntries(db: LevelDb, docName: string): Promise<{ key: ['v1', string, 'update', number]; value: Uint8Array }[]>
   export class LeveldbPersistence {
     constructor(location: string, opts?: { levelOptions?: object })

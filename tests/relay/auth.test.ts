@@ -107,7 +107,6 @@ describe('room creation on several relays', () => {
       load: () => Promise.reject(new Error('not used')),
       append: () => Promise.reject(new Error('not used')),
       compact: () => Promise.resolve(),
-      logLength: () => Promise.resolve(0),
       getVerifier: (r: string) => Promise.resolve(reads++ === 0 ? undefined : verifiers.get(r)),
       setVerifier: (r: string, v: string) => {
         if (!verifiers.has(r)) verifiers.set(r, v)
