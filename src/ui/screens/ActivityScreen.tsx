@@ -50,18 +50,8 @@ import { attempt, unplacedProblem } from '../cycle'
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']
 
-interface FormValues {
-  readonly title: string
-  readonly description: string
-  readonly expectedResults: string
-  readonly targetGroup: string
-  readonly kind: ActivityKind
-  readonly leadSchoolId: string
-  readonly startDate: string
-  readonly endDate: string
-  readonly status: ActivityStatus
-  /** Per school id. */
-  readonly responsible: Readonly<Record<string, string>>
+/** The activity as the form holds it: the cost as typed, amount and currency per school id. */
+interface FormValues extends Omit<ActivityInput, 'cost'> {
   readonly amount: Readonly<Record<string, string>>
   readonly currency: Readonly<Record<string, string>>
 }

@@ -49,6 +49,7 @@ import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { attempt, unplacedProblem } from '../cycle'
+import { schoolName } from '../hooks/useActor'
 import { activityHref } from '../router'
 import { firstYearOf, isActivityIn, localToday, monthsOf, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
 import '../planning.css'
@@ -451,7 +452,7 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
       .filter((p) => rangesOverlap(p.from, p.to, range.from, range.to))
       .map(({ key, ...p }) => ({ ...p, label: translate(key), labelKey: key }))
       .filter((p) => !isAlreadyThere(p, existing))
-    const school = schoolId === meta.schoolA.id ? meta.schoolA.name : meta.schoolB.name
+    const school = schoolName(meta, schoolId) ?? ''
     if (inputs.length === 0) {
       onDone(t('calendar.flemish.nothingNew', { school }))
       return
@@ -529,7 +530,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
     }
     setFormError(undefined)
     setDates(PARTNER_TEMPLATE.map(() => ({ from: '', to: '' })))
-    const school = schoolId === meta.schoolA.id ? meta.schoolA.name : meta.schoolB.name
+    const school = schoolName(meta, schoolId) ?? ''
     onDone(t('calendar.template.added', { count: inputs.length, school }))
   }
 
