@@ -10,7 +10,8 @@ import { afterAll, beforeAll, expect } from 'vitest'
 import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
 
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium'
-export const DIST = resolve(import.meta.dirname, '../../dist')
+/** The built app; DIST_DIR lets several people build and test side by side without sharing dist/. */
+export const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : resolve(import.meta.dirname, '../../dist')
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
