@@ -13,7 +13,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { writeText } from './text'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
-import { deleteRecord, readNullableString, readString, readText, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, readNullableString, readString, readText, stampCreated, stampUpdated, untombstone, type Actor } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -248,7 +248,7 @@ function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next:
   for (const k of Object.keys(prev?.cost ?? {})) if (!(k in next.cost)) cm.delete(k)
 }
 
-export function createActivity(doc: Y.Doc, input: ActivityInput, actor: string, now: Date = new Date()): string {
+export function createActivity(doc: Y.Doc, input: ActivityInput, actor: Actor, now: Date = new Date()): string {
   const n = checked(doc, input)
   const id = randomId()
   doc.transact(() => {
@@ -271,7 +271,7 @@ export function updateActivity(
   doc: Y.Doc,
   id: string,
   patch: Partial<ActivityInput>,
-  actor: string,
+  actor: Actor,
   now: Date = new Date(),
 ): void {
   assertWritable(doc)
@@ -285,11 +285,11 @@ export function updateActivity(
 }
 
 /** Tombstones an activity; `restoreActivity` undoes it. */
-export function deleteActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteActivity(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'activities', id, actor, now)
 }
 
-export function restoreActivity(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function restoreActivity(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   untombstone(doc, existing(doc, id), actor, now)
 }

@@ -18,7 +18,7 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { addDays, isIsoDate } from './dates'
 import { assertWritable, readMeta } from './schema'
-import { createDeterministic, fingerprint, readNumber, readString, readText, stampUpdated } from './record'
+import { createDeterministic, fingerprint, readNumber, readString, readText, stampUpdated, type Actor } from './record'
 import { setTextMinimal } from './text'
 
 export const AGREEMENT_SECTIONS = ['goals', 'principles', 'expectations', 'priorities', 'communication'] as const
@@ -118,7 +118,7 @@ export function readAgreementDraft(doc: Y.Doc): AgreementDraft {
 }
 
 /** Edits the draft; only what changed is written. Signatures of the old text stop counting. */
-export function updateAgreementDraft(doc: Y.Doc, patch: Partial<{ sections: Partial<Record<AgreementSection, string>>; partnershipName: string; reviewEveryMonths: number }>, actor: string, now: Date = new Date()): void {
+export function updateAgreementDraft(doc: Y.Doc, patch: Partial<{ sections: Partial<Record<AgreementSection, string>>; partnershipName: string; reviewEveryMonths: number }>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   if (patch.reviewEveryMonths !== undefined && (!Number.isInteger(patch.reviewEveryMonths) || patch.reviewEveryMonths < 0 || patch.reviewEveryMonths > 60)) {
     throw new ValidationError([new DomainError('invalidNumber', 'reviewEveryMonths')])

@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readNullableString, readString, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, liveRecords, readNullableString, readString, requireRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
@@ -95,7 +95,7 @@ function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
 
 const PERIOD_FIELDS = ['schoolId', 'kind', 'label', 'from', 'to', 'labelKey'] as const
 
-export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Date = new Date()): string {
+export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: Actor, now: Date = new Date()): string {
   const n = checkedPeriod(doc, input)
   const id = randomId()
   doc.transact(() => {
@@ -108,7 +108,7 @@ export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: string, now: Da
 }
 
 /** Adds several periods in one change (loading a starting point). Returns their ids. */
-export function addPeriods(doc: Y.Doc, inputs: readonly PeriodInput[], actor: string, now: Date = new Date()): string[] {
+export function addPeriods(doc: Y.Doc, inputs: readonly PeriodInput[], actor: Actor, now: Date = new Date()): string[] {
   const checked = inputs.map((i) => checkedPeriod(doc, i))
   const ids: string[] = []
   doc.transact(() => {
@@ -117,7 +117,7 @@ export function addPeriods(doc: Y.Doc, inputs: readonly PeriodInput[], actor: st
   return ids
 }
 
-export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>, actor: string, now: Date = new Date()): void {
+export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const map = periods(doc).get(id)
   if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
@@ -131,7 +131,7 @@ export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>
   })
 }
 
-export function deletePeriod(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deletePeriod(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'calendar', id, actor, now)
 }
 
@@ -282,7 +282,7 @@ export const PARTNER_TEMPLATE: readonly { key: StartingPointKey; kind: PeriodKin
 ]
 
 /** Undoes `deletePeriod`. */
-export function restorePeriod(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function restorePeriod(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   untombstone(doc, requireRecord(periods(doc), id), actor, now)
 }

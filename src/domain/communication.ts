@@ -9,7 +9,7 @@ import type * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { addDays, isIsoDate, weekday } from './dates'
 import { assertWritable } from './schema'
-import { readString, stampUpdated } from './record'
+import { readString, stampUpdated, type Actor } from './record'
 
 /**
  * When the schools are in touch regularly:
@@ -59,7 +59,7 @@ export function readAgreements(doc: Y.Doc): CommunicationAgreements {
   }
 }
 
-export function updateAgreements(doc: Y.Doc, patch: Partial<CommunicationAgreements>, actor: string, now: Date = new Date()): void {
+export function updateAgreements(doc: Y.Doc, patch: Partial<CommunicationAgreements>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   if (patch.rhythm && !isRhythm(patch.rhythm)) throw new ValidationError([new DomainError('invalidChoice', 'rhythm')])
   const m = agreements(doc)

@@ -13,7 +13,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, readMeta } from './schema'
-import { createDeterministic, deleteRecord, readString, readText, stampCreated, stampUpdated } from './record'
+import { createDeterministic, deleteRecord, readString, readText, stampCreated, stampUpdated, type Actor } from './record'
 import { writeText } from './text'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
@@ -51,7 +51,7 @@ function feedback(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'feedback')
 }
 
-export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: string }, actor: string, now: Date = new Date()): string {
+export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: string }, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   const issues: DomainError[] = []
   if (!input.title.trim()) issues.push(new DomainError('required', 'title'))
@@ -83,7 +83,7 @@ export function reflectionId(on: { activityId?: string; momentId?: string }): st
 export function startReflection(
   doc: Y.Doc,
   input: { activityId?: string; momentId?: string; date: string },
-  actor: string,
+  actor: Actor,
   now: Date = new Date(),
 ): string {
   assertWritable(doc)
@@ -129,7 +129,7 @@ export function startReflection(
 }
 
 /** One school writes its answers; the other school's answers are not touched. */
-export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answers: Partial<Answers>, actor: string, now: Date = new Date()): void {
+export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answers: Partial<Answers>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = feedback(doc).get(id)
   const a = m?.get('answers')
@@ -145,7 +145,7 @@ export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answe
   })
 }
 
-export function deleteFeedback(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteFeedback(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'feedback', id, actor, now)
 }
 

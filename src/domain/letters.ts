@@ -15,7 +15,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, fingerprint, liveRecords, readString, readText, requireRecord, stampCreated, stampUpdated } from './record'
+import { deleteRecord, fingerprint, liveRecords, readString, readText, requireRecord, stampCreated, stampUpdated, type Actor } from './record'
 import { setTextMinimal } from './text'
 import { addNextStep, type NextStepInput } from './nextSteps'
 
@@ -112,7 +112,7 @@ export function validateDraft(doc: Y.Doc, d: LetterDraft): DomainError[] {
 }
 
 /** Shares a draft with the partnership. Returns the letter's id. */
-export function sendLetter(doc: Y.Doc, draft: LetterDraft, actor: string, now: Date = new Date()): string {
+export function sendLetter(doc: Y.Doc, draft: LetterDraft, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   const issues = validateDraft(doc, draft)
   if (issues.length > 0) throw new ValidationError(issues)
@@ -153,7 +153,7 @@ function originalText(m: Y.Map<unknown>): string {
 }
 
 /** Changes the original; translations made before become out of date. */
-export function editLetter(doc: Y.Doc, id: string, patch: { subject?: string; body?: string }, actor: string, now: Date = new Date()): void {
+export function editLetter(doc: Y.Doc, id: string, patch: { subject?: string; body?: string }, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = requireRecord(letters(doc), id)
   if (patch.subject !== undefined && !patch.subject.trim()) throw new ValidationError([new DomainError('required', 'subject')])
@@ -176,7 +176,7 @@ export function addTranslation(
   doc: Y.Doc,
   letterId: string,
   input: { language: string; translator: string; subject: string; body: string },
-  actor: string,
+  actor: Actor,
   now: Date = new Date(),
 ): string {
   assertWritable(doc)
@@ -211,7 +211,7 @@ export function updateTranslation(
   letterId: string,
   translationId: string,
   patch: { translator?: string; subject?: string; body?: string },
-  actor: string,
+  actor: Actor,
   now: Date = new Date(),
 ): void {
   assertWritable(doc)
@@ -309,6 +309,6 @@ export function listLetterThreads(doc: Y.Doc): { letter: Letter; replies: Letter
   })
 }
 
-export function deleteLetter(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteLetter(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'letters', id, actor, now)
 }

@@ -9,7 +9,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readString, readText, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readString, readText, stampCreated, stampUpdated, type Actor } from './record'
 import { setTextMinimal } from './text'
 
 export interface MeetingInput {
@@ -34,7 +34,7 @@ function check(input: MeetingInput): void {
   if (!isIsoDate(input.date)) throw new ValidationError([new DomainError('invalidDate', 'date')])
 }
 
-export function addMeeting(doc: Y.Doc, input: MeetingInput, actor: string, now: Date = new Date()): string {
+export function addMeeting(doc: Y.Doc, input: MeetingInput, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   check(input)
   const id = randomId()
@@ -53,7 +53,7 @@ export function addMeeting(doc: Y.Doc, input: MeetingInput, actor: string, now: 
   return id
 }
 
-export function updateMeeting(doc: Y.Doc, id: string, patch: Partial<MeetingInput>, actor: string, now: Date = new Date()): void {
+export function updateMeeting(doc: Y.Doc, id: string, patch: Partial<MeetingInput>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = meetings(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
@@ -70,7 +70,7 @@ export function updateMeeting(doc: Y.Doc, id: string, patch: Partial<MeetingInpu
   })
 }
 
-export function deleteMeeting(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteMeeting(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'meetings', id, actor, now)
 }
 

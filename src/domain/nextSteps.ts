@@ -8,7 +8,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, actorName, type Actor } from './record'
 
 export interface NextStepInput {
   /** Who does it (a name, a class, a school). */
@@ -52,7 +52,7 @@ function toStep(id: string, m: Y.Map<unknown>): NextStep {
   }
 }
 
-export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: string, now: Date = new Date()): string {
+export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   const issues: DomainError[] = []
   if (!input.what.trim()) issues.push(new DomainError('required', 'what'))
@@ -74,19 +74,19 @@ export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: string, now
   return id
 }
 
-export function setNextStepDone(doc: Y.Doc, id: string, isDone: boolean, actor: string, now: Date = new Date()): void {
+export function setNextStepDone(doc: Y.Doc, id: string, isDone: boolean, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = steps(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
   doc.transact(() => {
     m.set('isDone', isDone)
     m.set('doneAt', isDone ? now.toISOString() : null)
-    m.set('doneBy', isDone ? actor : null)
+    m.set('doneBy', isDone ? actorName(actor) : null)
     stampUpdated(m, actor, now)
   })
 }
 
-export function deleteNextStep(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteNextStep(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'nextSteps', id, actor, now)
 }
 

@@ -22,7 +22,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { setTextMinimal } from './text'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone, actorName, type Actor } from './record'
 
 /** The six steps of the check, in order (externe-partners seed, "Een stappenplan"). */
 export const ORGANISATION_STEPS = ['inform', 'experiences', 'expectations', 'decision', 'ownership', 'feedback'] as const
@@ -225,7 +225,7 @@ const PLAIN_FIELDS = ['name', 'website', 'contact'] as const
 const LIST_FIELDS = ['themes', 'ageGroups'] as const
 
 /** Registers an organisation with an empty six-step check and a pending decision. */
-export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: string, now: Date = new Date()): string {
+export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Actor, now: Date = new Date()): string {
   const n = checked(doc, input)
   const id = randomId()
   doc.transact(() => {
@@ -252,7 +252,7 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: str
 }
 
 /** Changes the register fields; only those that differ are written. */
-export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<OrganisationInput>, actor: string, now: Date = new Date()): void {
+export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<OrganisationInput>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = requireRecord(organisations(doc), id)
   const prev = toOrganisation(id, m)
@@ -265,7 +265,7 @@ export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<Organi
 }
 
 /** Ticks a step of the check (or unticks it). */
-export function setOrganisationStepDone(doc: Y.Doc, id: string, step: OrganisationStep, isDone: boolean, actor: string, now: Date = new Date()): void {
+export function setOrganisationStepDone(doc: Y.Doc, id: string, step: OrganisationStep, isDone: boolean, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
   const m = requireRecord(organisations(doc), id)
@@ -274,13 +274,13 @@ export function setOrganisationStepDone(doc: Y.Doc, id: string, step: Organisati
     if (readBoolean(s, 'isDone') === isDone) return
     s.set('isDone', isDone)
     s.set('doneAt', isDone ? now.toISOString() : null)
-    s.set('doneBy', isDone ? actor : null)
+    s.set('doneBy', isDone ? actorName(actor) : null)
     stampUpdated(m, actor, now)
   })
 }
 
 /** Writes a step's notes as a small text edit, so a colleague's concurrent edit is kept. */
-export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: OrganisationStep, notes: string, actor: string, now: Date = new Date()): void {
+export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: OrganisationStep, notes: string, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
   const m = requireRecord(organisations(doc), id)
@@ -291,7 +291,7 @@ export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: Organisat
 }
 
 /** Records the decision taken with the head and colleagues; go or no-go also ticks step 4. */
-export function decideOrganisation(doc: Y.Doc, id: string, input: OrganisationDecisionInput, actor: string, now: Date = new Date()): void {
+export function decideOrganisation(doc: Y.Doc, id: string, input: OrganisationDecisionInput, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = requireRecord(organisations(doc), id)
   const n: OrganisationDecisionInput = { decision: input.decision, decidedBy: input.decidedBy.trim(), decidedOn: input.decidedOn.trim() }
@@ -306,14 +306,14 @@ export function decideOrganisation(doc: Y.Doc, id: string, input: OrganisationDe
       const s = stepMap(m, 'decision')
       s.set('isDone', true)
       s.set('doneAt', now.toISOString())
-      s.set('doneBy', actor)
+      s.set('doneBy', actorName(actor))
     }
     stampUpdated(m, actor, now)
   })
 }
 
 /** Feedback afterwards: what made the cooperation smooth, what made it difficult. */
-export function setOrganisationFeedback(doc: Y.Doc, id: string, patch: Partial<OrganisationFeedback>, actor: string, now: Date = new Date()): void {
+export function setOrganisationFeedback(doc: Y.Doc, id: string, patch: Partial<OrganisationFeedback>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = requireRecord(organisations(doc), id)
   doc.transact(() => {
@@ -325,11 +325,11 @@ export function setOrganisationFeedback(doc: Y.Doc, id: string, patch: Partial<O
   })
 }
 
-export function deleteOrganisation(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deleteOrganisation(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'organisations', id, actor, now)
 }
 
-export function restoreOrganisation(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function restoreOrganisation(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   untombstone(doc, requireRecord(organisations(doc), id), actor, now)
 }

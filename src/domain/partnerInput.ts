@@ -11,7 +11,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, type Actor } from './record'
 
 export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
 export type InputKind = (typeof INPUT_KINDS)[number]
@@ -61,7 +61,7 @@ function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
   }
 }
 
-export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: string, now: Date = new Date()): string {
+export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   const issues: DomainError[] = []
   if (!collection(doc, 'activities').has(input.activityId)) issues.push(new DomainError('notFound', 'activityId'))
@@ -85,7 +85,7 @@ export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: str
   return id
 }
 
-export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: boolean, actor: string, now: Date = new Date()): void {
+export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: boolean, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const m = requests(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
@@ -96,7 +96,7 @@ export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: bool
   })
 }
 
-export function deletePartnerInput(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deletePartnerInput(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'partnerInput', id, actor, now)
 }
 

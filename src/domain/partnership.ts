@@ -1,5 +1,6 @@
 /** Creating a partnership: meta and the empty records every partnership starts with. */
 import type * as Y from 'yjs'
+import { actorName, type Actor } from './record'
 import { DomainError } from './errors'
 import { CURRENT_SCHEMA_VERSION, markSchemaVersion, metaMap, readSchemaVersion, validateNewPartnership, type NewPartnership } from './schema'
 import { ensureSchoolProfiles } from './schools'
@@ -9,7 +10,7 @@ export function initPartnership(
   doc: Y.Doc,
   input: NewPartnership,
   ids: { schoolAId: string; schoolBId: string },
-  actor: string,
+  actor: Actor,
   now: Date = new Date(),
 ): void {
   const issues = validateNewPartnership(input)
@@ -20,7 +21,7 @@ export function initPartnership(
     markSchemaVersion(doc, CURRENT_SCHEMA_VERSION)
     meta.set('name', input.name.trim())
     meta.set('createdAt', now.toISOString())
-    meta.set('createdBy', actor)
+    meta.set('createdBy', actorName(actor))
     meta.set('schoolA', { id: ids.schoolAId, name: input.ourSchoolName.trim() })
     meta.set('schoolB', { id: ids.schoolBId, name: input.partnerSchoolName.trim() })
   })

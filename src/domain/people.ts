@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated } from './record'
+import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, type Actor } from './record'
 
 export interface PersonInput {
   readonly schoolId: string
@@ -60,7 +60,7 @@ function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
   return n
 }
 
-export function addPerson(doc: Y.Doc, input: PersonInput, actor: string, now: Date = new Date()): string {
+export function addPerson(doc: Y.Doc, input: PersonInput, actor: Actor, now: Date = new Date()): string {
   const n = checkPerson(doc, input)
   const id = randomId()
   doc.transact(() => {
@@ -72,7 +72,7 @@ export function addPerson(doc: Y.Doc, input: PersonInput, actor: string, now: Da
   return id
 }
 
-export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>, actor: string, now: Date = new Date()): void {
+export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>, actor: Actor, now: Date = new Date()): void {
   const m = people(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
   const prev = toPerson(id, m)
@@ -83,7 +83,7 @@ export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>
   })
 }
 
-export function deletePerson(doc: Y.Doc, id: string, actor: string, now: Date = new Date()): void {
+export function deletePerson(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
   deleteRecord(doc, 'contacts', id, actor, now)
 }
 

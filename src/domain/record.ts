@@ -49,31 +49,70 @@ export function readStringList(map: Y.Map<unknown>, key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 }
 
-export function stampCreated(map: Y.Map<unknown>, actor: string, now: Date): void {
+/**
+ * Who makes a change: a person of this device's school, on this device. Devices are shared, so
+ * the person is chosen on the device ("Switch person"), not fixed by it.
+ */
+export interface Author {
+  /** The person's id on this device (random, never shown). */
+  readonly personId: string
+  /** The name shown as "Last changed by …". */
+  readonly name: string
+  /** This device's id in this partnership (the one its delivery receipts carry). */
+  readonly deviceId: string
+}
+
+/**
+ * The one making a change. A bare string is a display name without a person or device (an
+ * import, another program, a test); records then carry only the name.
+ */
+export type Actor = string | Author
+
+export function actorName(actor: Actor): string {
+  return typeof actor === 'string' ? actor : actor.name
+}
+
+/**
+ * Writes `<prefix>By` (the name, as before people existed), `<prefix>ById` (person id) and
+ * `<prefix>On` (device id). A bare-string actor clears the ids, so a change never shows an
+ * earlier person's id beside another name.
+ */
+function stamp(map: Y.Map<unknown>, prefix: 'created' | 'updated' | 'deleted', actor: Actor | null): void {
+  const author = typeof actor === 'string' || actor === null ? undefined : actor
+  map.set(`${prefix}By`, actor === null ? null : actorName(actor))
+  setIfChanged(map, `${prefix}ById`, author?.personId ?? null)
+  setIfChanged(map, `${prefix}On`, author?.deviceId ?? null)
+}
+
+function setIfChanged(map: Y.Map<unknown>, key: string, value: string | null): void {
+  if (value === null ? map.has(key) && map.get(key) !== null : map.get(key) !== value) map.set(key, value)
+}
+
+export function stampCreated(map: Y.Map<unknown>, actor: Actor, now: Date): void {
   const at = now.toISOString()
-  map.set('createdBy', actor)
+  stamp(map, 'created', actor)
   map.set('createdAt', at)
-  map.set('updatedBy', actor)
+  stamp(map, 'updated', actor)
   map.set('updatedAt', at)
 }
 
-export function stampUpdated(map: Y.Map<unknown>, actor: string, now: Date): void {
-  map.set('updatedBy', actor)
+export function stampUpdated(map: Y.Map<unknown>, actor: Actor, now: Date): void {
+  stamp(map, 'updated', actor)
   map.set('updatedAt', now.toISOString())
 }
 
-export function tombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: string, now: Date): void {
+export function tombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: Actor, now: Date): void {
   doc.transact(() => {
     map.set('deletedAt', now.toISOString())
-    map.set('deletedBy', actor)
+    stamp(map, 'deleted', actor)
     stampUpdated(map, actor, now)
   })
 }
 
-export function untombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: string, now: Date): void {
+export function untombstone(doc: Y.Doc, map: Y.Map<unknown>, actor: Actor, now: Date): void {
   doc.transact(() => {
     map.set('deletedAt', null)
-    map.set('deletedBy', null)
+    stamp(map, 'deleted', null)
     stampUpdated(map, actor, now)
   })
 }
@@ -86,7 +125,7 @@ export function requireRecord(records: Y.Map<Y.Map<unknown>>, id: string): Y.Map
 }
 
 /** Tombstones record `id` of collection `name` (see `tombstone`). */
-export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor: string, now: Date): void {
+export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor: Actor, now: Date): void {
   assertWritable(doc)
   tombstone(doc, requireRecord(collection(doc, name), id), actor, now)
 }

@@ -17,7 +17,7 @@ import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isTimeZone } from './dates'
 import { assertWritable, collection, metaMap, readMeta, type Migration, type School } from './schema'
-import { createDeterministic, readNumber, readString, readStringList, readText, stampUpdated } from './record'
+import { createDeterministic, readNumber, readString, readStringList, readText, stampUpdated, type Actor } from './record'
 import { writeText } from './text'
 
 export const COMMUNICATION_MEANS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'internet-at-school', 'computer-room', 'traveller'] as const
@@ -164,7 +164,7 @@ export function validateSchoolProfile(input: Partial<SchoolProfileInput>): Domai
 }
 
 /** Changes the fields given; others are left as they are (the partner may be editing them). */
-export function updateSchoolProfile(doc: Y.Doc, schoolId: string, patch: Partial<SchoolProfileInput>, actor: string, now: Date = new Date()): void {
+export function updateSchoolProfile(doc: Y.Doc, schoolId: string, patch: Partial<SchoolProfileInput>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const meta = readMeta(doc)!
   const which = meta.schoolA.id === schoolId ? 'schoolA' : meta.schoolB.id === schoolId ? 'schoolB' : undefined
@@ -196,7 +196,7 @@ export function updateSchoolProfile(doc: Y.Doc, schoolId: string, patch: Partial
   })
 }
 
-export function addSchoolLeader(doc: Y.Doc, schoolId: string, leader: Omit<SchoolLeader, 'id'>, actor: string, now: Date = new Date()): string {
+export function addSchoolLeader(doc: Y.Doc, schoolId: string, leader: Omit<SchoolLeader, 'id'>, actor: Actor, now: Date = new Date()): string {
   assertWritable(doc)
   if (!leader.name.trim()) throw new ValidationError([new DomainError('nameRequired', 'name')])
   const id = randomId()
@@ -211,7 +211,7 @@ export function addSchoolLeader(doc: Y.Doc, schoolId: string, leader: Omit<Schoo
   return id
 }
 
-export function removeSchoolLeader(doc: Y.Doc, schoolId: string, leaderId: string, actor: string, now: Date = new Date()): void {
+export function removeSchoolLeader(doc: Y.Doc, schoolId: string, leaderId: string, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   const map = schools(doc).get(schoolId)
   const leaders = map?.get('leaders')
