@@ -11,9 +11,9 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { writeText } from './text'
+import { defineRecordType, emptyFields, readFields, readStamps, writeChangedFields, type FieldValues, type Money, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
-import { deleteRecord, readNullableString, readString, readText, stampCreated, stampUpdated, untombstone, type Actor } from './record'
+import { deleteRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -23,54 +23,37 @@ export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number]
 
 export const TITLE_MAX_LENGTH = 200
 
-export interface Money {
-  /** A non-negative amount in the currency's main unit (e.g. 12.5 EUR). */
-  readonly amount: number
-  /** ISO 4217 code, e.g. EUR, CDF, RWF, XOF, USD, MAD. */
-  readonly currency: string
-}
+/** The activity's fields, declared once: reader, writer, empty form and history derive from it. */
+export const ACTIVITY = defineRecordType({
+  collection: 'activities',
+  nameField: 'title',
+  fields: {
+    title: { kind: 'string', max: TITLE_MAX_LENGTH },
+    description: { kind: 'text' },
+    expectedResults: { kind: 'text' },
+    /** e.g. "pupils of the 5th year", "staff" */
+    targetGroup: { kind: 'string' },
+    kind: { kind: 'enum', values: ACTIVITY_KINDS, fallback: 'joint' },
+    /** Id of the school that leads, or '' when not decided. */
+    leadSchoolId: { kind: 'string' },
+    startDate: { kind: 'date' },
+    endDate: { kind: 'date' },
+    status: { kind: 'enum', values: ACTIVITY_STATUSES, fallback: 'idea' },
+    /** Responsible people per school id (free text, e.g. "Ms Uwase, Mr Peeters"). */
+    responsible: { kind: 'map', of: { kind: 'string' } },
+    /** Cost estimate per school id; a school without an estimate is absent. */
+    cost: { kind: 'map', of: { kind: 'money' } },
+  },
+})
 
 /** What a person fills in. Dates are ISO calendar dates (YYYY-MM-DD) or '' when not yet known. */
-export interface ActivityInput {
-  readonly title: string
-  readonly description: string
-  readonly expectedResults: string
-  readonly targetGroup: string
-  readonly kind: ActivityKind
-  /** Id of the school that leads, or '' when not decided. */
-  readonly leadSchoolId: string
-  readonly startDate: string
-  readonly endDate: string
-  readonly status: ActivityStatus
-  /** Responsible people per school id (free text, e.g. "Ms Uwase, Mr Peeters"). */
-  readonly responsible: Readonly<Record<string, string>>
-  /** Cost estimate per school id; a school without an estimate is absent. */
-  readonly cost: Readonly<Record<string, Money>>
-}
+export type ActivityInput = FieldValues<typeof ACTIVITY.fields>
 
-export interface Activity extends ActivityInput {
+export interface Activity extends ActivityInput, Stamps {
   readonly id: string
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly updatedBy: string
-  readonly updatedAt: string
-  readonly deletedAt: string | null
-  readonly deletedBy: string | null
 }
 
-export const EMPTY_ACTIVITY: ActivityInput = {
-  title: '',
-  description: '',
-  expectedResults: '',
-  targetGroup: '',
-  kind: 'joint',
-  leadSchoolId: '',
-  startDate: '',
-  endDate: '',
-  status: 'idea',
-  responsible: {},
-  cost: {},
-}
+export const EMPTY_ACTIVITY: ActivityInput = emptyFields(ACTIVITY.fields)
 
 /** Activity has no migrations yet: version 1 is its first shape. */
 export const activityMigrations: readonly Migration[] = []
@@ -124,50 +107,9 @@ function activities(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'activities')
 }
 
-function readMoney(value: unknown): Money | undefined {
-  if (!value || typeof value !== 'object') return undefined
-  const v = value as Record<string, unknown>
-  if (typeof v.amount !== 'number' || !Number.isFinite(v.amount) || typeof v.currency !== 'string') return undefined
-  return { amount: v.amount, currency: v.currency }
-}
-
 /** Turns a stored record (from any device, any app) into a typed value; bad fields fall back. */
 function toActivity(id: string, map: Y.Map<unknown>): Activity {
-  const responsible: Record<string, string> = {}
-  const r = map.get('responsible')
-  if (r instanceof Y.Map) {
-    for (const [k, v] of r.entries()) if (typeof v === 'string') responsible[k] = v
-  }
-  const cost: Record<string, Money> = {}
-  const c = map.get('cost')
-  if (c instanceof Y.Map) {
-    for (const [k, v] of c.entries()) {
-      const m = readMoney(v)
-      if (m) cost[k] = m
-    }
-  }
-  const kind = map.get('kind')
-  const status = map.get('status')
-  return {
-    id,
-    title: readString(map, 'title'),
-    description: readText(map, 'description'),
-    expectedResults: readText(map, 'expectedResults'),
-    targetGroup: readString(map, 'targetGroup'),
-    kind: isActivityKind(kind) ? kind : 'joint',
-    leadSchoolId: readString(map, 'leadSchoolId'),
-    startDate: readString(map, 'startDate'),
-    endDate: readString(map, 'endDate'),
-    status: isActivityStatus(status) ? status : 'idea',
-    responsible,
-    cost,
-    createdBy: readString(map, 'createdBy'),
-    createdAt: readString(map, 'createdAt'),
-    updatedBy: readString(map, 'updatedBy'),
-    updatedAt: readString(map, 'updatedAt'),
-    deletedAt: readNullableString(map, 'deletedAt'),
-    deletedBy: readNullableString(map, 'deletedBy'),
-  }
+  return { id, ...readFields(ACTIVITY.fields, map), ...readStamps(map) }
 }
 
 export function readActivity(doc: Y.Doc, id: string): Activity | undefined {
@@ -214,47 +156,13 @@ function checked(doc: Y.Doc, input: ActivityInput): ActivityInput {
   return n
 }
 
-const PLAIN_FIELDS = ['title', 'targetGroup', 'kind', 'leadSchoolId', 'startDate', 'endDate', 'status'] as const
-const TEXT_FIELDS = ['description', 'expectedResults'] as const
-
-/** Writes only the fields that differ, so concurrent edits of other fields are untouched. */
-function writeFields(map: Y.Map<unknown>, prev: ActivityInput | undefined, next: ActivityInput): void {
-  for (const f of PLAIN_FIELDS) {
-    if (!prev || prev[f] !== next[f]) map.set(f, next[f])
-  }
-  for (const f of TEXT_FIELDS) {
-    writeText(map, f, next[f])
-  }
-  let responsible = map.get('responsible')
-  if (!(responsible instanceof Y.Map)) {
-    responsible = new Y.Map<unknown>()
-    map.set('responsible', responsible)
-  }
-  const rm = responsible as Y.Map<unknown>
-  for (const [k, v] of Object.entries(next.responsible)) if (rm.get(k) !== v) rm.set(k, v)
-  // remove only entries this app read and the person removed: an entry it could not read (a
-  // newer app's shape) is kept as it is
-  for (const k of Object.keys(prev?.responsible ?? {})) if (!(k in next.responsible)) rm.delete(k)
-  let cost = map.get('cost')
-  if (!(cost instanceof Y.Map)) {
-    cost = new Y.Map<unknown>()
-    map.set('cost', cost)
-  }
-  const cm = cost as Y.Map<unknown>
-  for (const [k, v] of Object.entries(next.cost)) {
-    const old = readMoney(cm.get(k))
-    if (!old || old.amount !== v.amount || old.currency !== v.currency) cm.set(k, { amount: v.amount, currency: v.currency })
-  }
-  for (const k of Object.keys(prev?.cost ?? {})) if (!(k in next.cost)) cm.delete(k)
-}
-
 export function createActivity(doc: Y.Doc, input: ActivityInput, actor: Actor, now: Date = new Date()): string {
   const n = checked(doc, input)
   const id = randomId()
   doc.transact(() => {
     const map = new Y.Map<unknown>()
     activities(doc).set(id, map)
-    writeFields(map, undefined, n)
+    writeChangedFields(ACTIVITY.fields, map, undefined, n)
     stampCreated(map, actor, now)
   })
   return id
@@ -279,7 +187,7 @@ export function updateActivity(
   const prev = toActivity(id, map)
   const n = checked(doc, { ...prev, ...patch })
   doc.transact(() => {
-    writeFields(map, prev, n)
+    writeChangedFields(ACTIVITY.fields, map, prev, n)
     stampUpdated(map, actor, now)
   })
 }
