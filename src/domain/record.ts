@@ -68,6 +68,21 @@ export interface Author {
  */
 export type Actor = string | Author
 
+const lastActors = new WeakMap<Y.Doc, Actor>()
+
+/**
+ * The actor the domain last stamped a record with on this document: who a change without stamps
+ * of its own (meta, the school year) is by, for its history entry.
+ */
+export function lastActorOf(doc: Y.Doc): Actor | undefined {
+  return lastActors.get(doc)
+}
+
+/** Remembers who is changing the document, for a change that writes no stamps (meta). */
+export function noteActor(doc: Y.Doc, actor: Actor): void {
+  lastActors.set(doc, actor)
+}
+
 export function actorName(actor: Actor): string {
   return typeof actor === 'string' ? actor : actor.name
 }
@@ -78,6 +93,7 @@ export function actorName(actor: Actor): string {
  * earlier person's id beside another name.
  */
 function stamp(map: Y.Map<unknown>, prefix: 'created' | 'updated' | 'deleted', actor: Actor | null): void {
+  if (actor !== null && map.doc) lastActors.set(map.doc, actor)
   const author = typeof actor === 'string' || actor === null ? undefined : actor
   map.set(`${prefix}By`, actor === null ? null : actorName(actor))
   setIfChanged(map, `${prefix}ById`, author?.personId ?? null)

@@ -14,6 +14,7 @@
  */
 import type * as Y from 'yjs'
 import { DomainError } from './errors'
+import { trackHistory } from './history'
 
 /** The version this app writes. Only grows. */
 export const CURRENT_SCHEMA_VERSION = 2
@@ -105,6 +106,7 @@ export function isTooNew(doc: Y.Doc): boolean {
 
 /** Every write goes through this: a too-new or not-yet-synced document is never written. */
 export function assertWritable(doc: Y.Doc): void {
+  trackHistory(doc)
   if (isTooNew(doc)) throw new DomainError('readOnly', undefined, 'document schema is newer than this app')
   if (readSchemaVersion(doc) === undefined) throw new DomainError('notFound', 'meta', 'document has no meta yet')
 }
