@@ -51,7 +51,7 @@ function trackedRoots(): ReadonlySet<string> {
 }
 
 /** Roots whose own keys are fields of one record named like the root (not records). */
-const PLAIN_ROOTS: ReadonlySet<string> = new Set(['meta', 'communication'])
+const PLAIN_ROOTS: ReadonlySet<string> = new Set(['meta', 'communication', 'growth'])
 
 /** Largest value (as JSON) or earlier text kept in an entry; beyond it only "changed" is kept. */
 export const MAX_HISTORY_VALUE_CHARS = 10_000
