@@ -8,6 +8,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
   DomainError,
@@ -134,7 +135,7 @@ function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {
   const [fromSchoolId, setFromSchoolId] = useState('')
   const [dueDate, setDueDate] = useState('')
   const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const [added, setAdded] = useState<string | undefined>()
   const problemText = (field: string): string | undefined => {
     const code = problems.get(field)

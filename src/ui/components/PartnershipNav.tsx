@@ -5,10 +5,11 @@
  */
 import { useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { KeysUnder } from '../../i18n/keys'
 import { agreementHref, calendarHref, contactsHref, feedbackHref, groupHref, growthHref, lettersHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
 
 interface Section {
-  readonly key: string
+  readonly key: KeysUnder<'nav'>
   readonly href: (roomId: string) => string
   /** The pages that belong to this section. */
   readonly pages: readonly PartnershipPage['name'][]

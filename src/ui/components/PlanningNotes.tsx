@@ -5,13 +5,13 @@
  * teacher knows whom to ask without opening anything.
  */
 import { useTranslation } from 'react-i18next'
-import type { Conflict, PartnershipMeta, PartnerInputRequest } from '../../domain'
+import type { Conflict, PartnershipMeta, PartnerInputRequest, StartingPointKey } from '../../domain'
 import { schoolName } from '../hooks/useActor'
 import { formatDate, formatDateRange } from '../format'
 import '../planning.css'
 
 /** A period's label in the reader's language when it came from a starting point. */
-export function usePeriodLabel(): (p: { readonly label: string; readonly labelKey?: string }) => string {
+export function usePeriodLabel(): (p: { readonly label: string; readonly labelKey?: StartingPointKey | '' }) => string {
   const { t } = useTranslation()
   return (p) => (p.labelKey ? t(`calendar.labels.${p.labelKey}`) : p.label)
 }

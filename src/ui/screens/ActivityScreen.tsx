@@ -8,6 +8,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
   ACTIVITY_KINDS,
@@ -236,7 +237,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
   }))
   const [values, setValues] = useState<FormValues>(initial.values)
   const [problems, setProblems] = useState<ReadonlyMap<ProblemKey, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
 
   const set = <K extends TextKey | 'kind' | 'status'>(key: K, value: FormValues[K]): void =>
     setValues((v) => ({ ...v, [key]: value }))

@@ -13,6 +13,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
   DomainError,
@@ -310,7 +311,7 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
     period ? { schoolId: period.schoolId, kind: period.kind, label: periodLabel(period), from: period.from, to: period.to } : EMPTY_FORM,
   )
   const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const schools = [meta.schoolA, meta.schoolB]
   const id = (field: string): string => `${idPrefix}-${field}`
   const set = <K extends keyof FormState>(key: K, value: FormState[K]): void => setValues((v) => ({ ...v, [key]: value }))
@@ -440,7 +441,7 @@ function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: StartingP
   const { t } = useTranslation()
   const translate = useStartingPointLabel()
   const [schoolId, setSchoolId] = useState(meta.schoolA.id)
-  const [error, setError] = useState<string | undefined>()
+  const [error, setError] = useState<TranslationKey | undefined>()
   const range = schoolYearRange(year, startMonth)
   const label = schoolYearLabel(year, startMonth)
 
@@ -496,7 +497,7 @@ function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps) {
   const [schoolId, setSchoolId] = useState(meta.schoolB.id)
   const [dates, setDates] = useState<readonly { from: string; to: string }[]>(() => PARTNER_TEMPLATE.map(() => ({ from: '', to: '' })))
   const [rowErrors, setRowErrors] = useState<ReadonlyMap<number, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
 
   const setDate = (index: number, key: 'from' | 'to', value: string): void =>
     setDates((rows) => rows.map((r, i) => (i === index ? { ...r, [key]: value } : r)))

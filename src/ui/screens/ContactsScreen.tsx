@@ -309,8 +309,8 @@ function PersonForm({ doc, actor, schoolId, person, onDone }: PersonFormProps) {
 
 const NTHS = [1, 2, 3, 4, -1] as const
 
-function nthKey(nth: number): string {
-  return nth === -1 ? 'last' : String(nth)
+function nthKey(nth: (typeof NTHS)[number]): 'last' | `${Exclude<(typeof NTHS)[number], -1>}` {
+  return nth === -1 ? 'last' : `${nth}`
 }
 
 /** The agreed rhythm in words, e.g. "The first Tuesday of every month". */

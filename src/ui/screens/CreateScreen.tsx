@@ -4,6 +4,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import { DomainError, initPartnership, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
 import { openLocalDocument, readSettings, registry, requestPersistence } from '../../storage'
 import { formatInviteCode, newInvite } from '../../sync'
@@ -15,7 +16,7 @@ import { navigate, weekHref } from '../router'
 
 type FieldName = keyof NewPartnership
 
-const FIELDS: readonly { name: FieldName; id: string; label: string; hint?: string }[] = [
+const FIELDS: readonly { name: FieldName; id: string; label: TranslationKey; hint?: TranslationKey }[] = [
   { name: 'name', id: 'create-name', label: 'create.name', hint: 'create.nameHint' },
   { name: 'ourSchoolName', id: 'create-our-school', label: 'create.ourSchool' },
   { name: 'partnerSchoolName', id: 'create-partner-school', label: 'create.partnerSchool' },
@@ -27,7 +28,7 @@ export function CreateScreen() {
   const [values, setValues] = useState<NewPartnership>({ name: '', ourSchoolName: '', partnerSchoolName: '' })
   // codes and keys, translated while rendering so a language switch applies to them too
   const [errors, setErrors] = useState<Partial<Record<FieldName, DomainErrorCode>>>({})
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const [isBusy, setIsBusy] = useState(false)
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {

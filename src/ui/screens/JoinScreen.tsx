@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import { registry, requestPersistence } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
 import type { JoinPrefill } from '../App'
@@ -16,10 +17,14 @@ import { navigate, weekHref } from '../router'
 
 const CODE_ID = 'join-code'
 
-const KNOWN_REFUSALS: readonly CloseReason[] = ['unknownRoom', 'proofRefused', 'badRequest']
+const KNOWN_REFUSALS = ['unknownRoom', 'proofRefused', 'badRequest'] as const satisfies readonly CloseReason[]
 
-function refusalKey(reason: CloseReason): string {
-  return KNOWN_REFUSALS.includes(reason) ? `join.refused.${reason}` : 'join.refused.other'
+function isKnownRefusal(reason: CloseReason): reason is (typeof KNOWN_REFUSALS)[number] {
+  return (KNOWN_REFUSALS as readonly CloseReason[]).includes(reason)
+}
+
+function refusalKey(reason: CloseReason): TranslationKey {
+  return isKnownRefusal(reason) ? `join.refused.${reason}` : 'join.refused.other'
 }
 
 export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefined }) {
@@ -27,7 +32,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [code, setCode] = useState(prefill?.code ?? '')
   // a translation key, translated while rendering so a language switch applies to it too
-  const [error, setError] = useState<string | undefined>(() => (prefill?.refusal ? refusalKey(prefill.refusal) : undefined))
+  const [error, setError] = useState<TranslationKey | undefined>(() => (prefill?.refusal ? refusalKey(prefill.refusal) : undefined))
   const [isBusy, setIsBusy] = useState(false)
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {

@@ -9,6 +9,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
   COMMUNICATION_MEANS,
@@ -186,7 +187,7 @@ function SchoolProfileCard({ doc, profile, prefix, actor, isReadOnly }: CardProp
   const [initial, setInitial] = useState<FormValues>(stored)
   const [values, setValues] = useState<FormValues>(stored)
   const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<string | undefined>()
+  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const [savedMessage, setSavedMessage] = useState<string | undefined>()
   const isDirty = JSON.stringify(values) !== JSON.stringify(initial)
   // untouched form, changed profile (the partner saved, or our other form did): follow it
@@ -336,7 +337,7 @@ function Leaders({ doc, profile, prefix, actor, isReadOnly }: CardProps) {
   const [name, setName] = useState('')
   const [role, setRole] = useState('')
   const [subjects, setSubjects] = useState('')
-  const [error, setError] = useState<string | undefined>()
+  const [error, setError] = useState<TranslationKey | undefined>()
   const id = (field: string): string => `${prefix}-leader-${field}`
   const headingId = id('heading')
 
