@@ -16,7 +16,11 @@ import type * as Y from 'yjs'
 import { DomainError } from './errors'
 import { trackHistory } from './history'
 
-/** The version this app writes. Only grows. */
+/**
+ * The version this app writes. Only grows. Before raising it, make the app announce its device
+ * (`announceDevice` in restore.ts, which writes this number) before it migrates: a version mark
+ * no device explains is treated as bogus and can be removed by a restore (docs/schema.md).
+ */
 export const CURRENT_SCHEMA_VERSION = 2
 
 export const COLLECTIONS = [
