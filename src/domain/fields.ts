@@ -19,7 +19,8 @@ import { writeText } from './text'
 
 /** A field's kind. `text` is long (a `Y.Text`); every other kind is a short value. */
 export type FieldSpec =
-  | { readonly kind: 'string'; readonly max?: number }
+  /** A string; with `nullable`, null too (not set yet: a time something was ticked off), and null is its fallback. */
+  | { readonly kind: 'string'; readonly max?: number; readonly nullable?: boolean }
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly fallback: string }
   /** ISO calendar date `YYYY-MM-DD`, or '' when not known. */
   | { readonly kind: 'date' }
@@ -30,10 +31,22 @@ export type FieldSpec =
   /** `{ amount ≥ 0, currency: ISO 4217 }` as a plain object. */
   | { readonly kind: 'money' }
   | { readonly kind: 'text' }
+  /**
+   * A plain JSON object checked as a whole by `is` (a photo reference, a contact rhythm), replaced
+   * as a whole; null when absent or not one. `is` should be a type guard: the value's type is taken
+   * from it.
+   */
+  | { readonly kind: 'object'; readonly is: (value: unknown) => boolean }
   /** A nested `Y.Map` keyed by an id (a school id, …) whose entries are short values of `of`. */
   | { readonly kind: 'map'; readonly of: ShortSpec }
+  /**
+   * A nested `Y.Map` keyed by an id whose entries are `Y.Map`s with fields of their own (an
+   * organisation's six steps, a letter's translations, a reflection's answers per school). Each
+   * entry is read with `fields`; entries are never removed by the writer.
+   */
+  | { readonly kind: 'records'; readonly fields: { readonly [name: string]: FieldSpec } }
 
-export type ShortSpec = Exclude<FieldSpec, { kind: 'text' } | { kind: 'map' }>
+export type ShortSpec = Exclude<FieldSpec, { kind: 'text' } | { kind: 'map' } | { kind: 'records' }>
 
 export type FieldTable = Readonly<Record<string, FieldSpec>>
 
@@ -54,10 +67,18 @@ type ShortValue<S> = S extends { kind: 'enum'; values: readonly (infer V)[] }
         ? readonly string[]
         : S extends { kind: 'money' }
           ? Money
-          : string
+          : S extends { kind: 'object'; is: (value: unknown) => value is infer V }
+            ? V | null
+            : S extends { kind: 'string'; nullable: true }
+              ? string | null
+              : string
 
 /** The typed value of a field of kind S. */
-export type FieldValue<S> = S extends { kind: 'map'; of: infer O } ? Readonly<Record<string, ShortValue<O>>> : ShortValue<S>
+export type FieldValue<S> = S extends { kind: 'map'; of: infer O }
+  ? Readonly<Record<string, ShortValue<O>>>
+  : S extends { kind: 'records'; fields: infer F extends FieldTable }
+    ? Readonly<Record<string, FieldValues<F>>>
+    : ShortValue<S>
 
 /** The typed values of a whole table. */
 export type FieldValues<T extends FieldTable> = { -readonly [K in keyof T]: FieldValue<T[K]> }
@@ -70,12 +91,17 @@ const CURRENCY = /^[A-Z]{3}$/
 
 /**
  * True when `value` is a valid stored value of a short field of kind `spec` (what a reader
- * accepts as it is). Used before a value from history or a snapshot is written back.
+ * accepts as it is). Used before a value from history or a snapshot is written back. Never for
+ * a long text or a nested map: those are not one value.
  */
-export function isShortValue(spec: ShortSpec, value: unknown): boolean {
+export function isShortValue(spec: FieldSpec, value: unknown): boolean {
   switch (spec.kind) {
+    case 'text':
+    case 'map':
+    case 'records':
+      return false
     case 'string':
-      return typeof value === 'string' && value.length <= (spec.max ?? 100_000)
+      return (value === null && spec.nullable === true) || (typeof value === 'string' && value.length <= (spec.max ?? 100_000))
     case 'enum':
       return typeof value === 'string' && spec.values.includes(value)
     case 'date':
@@ -94,6 +120,8 @@ export function isShortValue(spec: ShortSpec, value: unknown): boolean {
       return Array.isArray(value) && value.length <= 1000 && value.every((v) => typeof v === 'string')
     case 'money':
       return readMoney(value) !== undefined
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) && spec.is(value)
   }
 }
 
@@ -107,6 +135,10 @@ export function readMoney(value: unknown): Money | undefined {
 
 function fallbackOf(spec: ShortSpec): unknown {
   switch (spec.kind) {
+    case 'string':
+      return spec.nullable ? null : ''
+    case 'object':
+      return null
     case 'enum':
       return spec.fallback
     case 'number':
@@ -128,7 +160,7 @@ function readShort(spec: ShortSpec, value: unknown): unknown {
   if (spec.kind === 'strings') return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
   // a date that is not one reads as "not known"; a string that is too long still reads (it was
   // written; validation on save tells the person)
-  if (spec.kind === 'string') return typeof value === 'string' ? value : ''
+  if (spec.kind === 'string') return typeof value === 'string' ? value : fallbackOf(spec)
   return isShortValue(spec, value) ? value : fallbackOf(spec)
 }
 
@@ -141,6 +173,13 @@ function readField(spec: FieldSpec, value: unknown): unknown {
         const read = readShort(spec.of, v)
         if (isShortValue(spec.of, read)) out[k] = read
       }
+    }
+    return out
+  }
+  if (spec.kind === 'records') {
+    const out: Record<string, unknown> = {}
+    if (value instanceof Y.Map) {
+      for (const [k, v] of value.entries()) if (v instanceof Y.Map) out[k] = readFields(spec.fields, v as Y.Map<unknown>)
     }
     return out
   }
@@ -158,7 +197,7 @@ export function readFields<T extends FieldTable>(table: T, record: Y.Map<unknown
 export function emptyFields<T extends FieldTable>(table: T): FieldValues<T> {
   const out: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(table)) {
-    out[name] = spec.kind === 'text' ? '' : spec.kind === 'map' ? {} : fallbackOf(spec)
+    out[name] = spec.kind === 'text' ? '' : spec.kind === 'map' || spec.kind === 'records' ? {} : fallbackOf(spec)
   }
   return out as FieldValues<T>
 }
@@ -204,6 +243,24 @@ export function writeChangedFields<T extends FieldTable>(
       const entries = (value ?? {}) as Record<string, unknown>
       for (const [k, v] of Object.entries(entries)) if (!sameValue(readShort(spec.of, m.get(k)), v)) m.set(k, stored(v))
       for (const k of Object.keys((before ?? {}) as object)) if (!(k in entries)) m.delete(k)
+    } else if (spec.kind === 'records') {
+      // entries are only added or edited here: an entry left out of `next` keeps what it holds
+      // (removing it would lose what another device wrote into it meanwhile)
+      let nested = record.get(name)
+      if (!(nested instanceof Y.Map)) {
+        nested = new Y.Map<unknown>()
+        record.set(name, nested)
+      }
+      const m = nested as Y.Map<unknown>
+      const befores = (before ?? {}) as Record<string, Partial<FieldValues<FieldTable>> | undefined>
+      for (const [k, v] of Object.entries((value ?? {}) as Record<string, Partial<FieldValues<FieldTable>>>)) {
+        let entry = m.get(k)
+        if (!(entry instanceof Y.Map)) {
+          entry = new Y.Map<unknown>()
+          m.set(k, entry)
+        }
+        writeChangedFields(spec.fields, entry as Y.Map<unknown>, prev ? befores[k] : undefined, v)
+      }
     } else if (!prev || !sameValue(before, value)) {
       if (spec.kind === 'money' && value === undefined) record.delete(name)
       else record.set(name, stored(value))
@@ -278,12 +335,20 @@ export function recordType(collection: string): RecordType | undefined {
   return recordTypes.get(collection)
 }
 
-/** The spec of `field` of `collection` (a nested map entry `responsible.<id>` gives the entry's spec). */
+/**
+ * The spec of `field` of `collection` (a nested map entry `responsible.<id>` gives the entry's
+ * spec; a field of a nested record `steps.<id>.notes` gives that field's spec).
+ */
 export function fieldSpec(collection: string, field: string): FieldSpec | undefined {
   const table = recordTypes.get(collection)?.fields
   if (!table) return undefined
   const dot = field.indexOf('.')
   if (dot < 0) return Object.hasOwn(table, field) ? table[field] : undefined
-  const outer = table[field.slice(0, dot)]
+  const outer = Object.hasOwn(table, field.slice(0, dot)) ? table[field.slice(0, dot)] : undefined
+  if (outer?.kind === 'records') {
+    const inner = field.slice(dot + 1)
+    const name = inner.slice(inner.indexOf('.') + 1)
+    return inner.includes('.') && Object.hasOwn(outer.fields, name) ? outer.fields[name] : undefined
+  }
   return outer?.kind === 'map' ? outer.of : undefined
 }

@@ -1,29 +1,32 @@
 /**
  * The working group's meetings: date, short notes, decisions, and the next steps agreed there
- * (next steps are records of their own, in communication.ts, pointing back here).
- * Members are people with `isWorkingGroupMember` (communication.ts); the meeting rhythm is part of
+ * (next steps are records of their own, in nextSteps.ts, pointing back here).
+ * Members are people with `isWorkingGroupMember` (people.ts); the meeting rhythm is part of
  * the communication agreements.
  */
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readString, readText, stampCreated, stampUpdated, type Actor } from './record'
-import { setTextMinimal } from './text'
+import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
 
-export interface MeetingInput {
-  readonly date: string
-  readonly notes: string
-  readonly decisions: string
-}
+/** A meeting's fields, declared once: reader, writer and types derive from it. */
+export const MEETING = defineRecordType({
+  collection: 'meetings',
+  nameField: 'date',
+  fields: {
+    date: { kind: 'date' },
+    notes: { kind: 'text' },
+    decisions: { kind: 'text' },
+  },
+})
 
-export interface Meeting extends MeetingInput {
+export type MeetingInput = FieldValues<typeof MEETING.fields>
+
+export interface Meeting extends MeetingInput, Stamps {
   readonly id: string
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly updatedBy: string
-  readonly updatedAt: string
 }
 
 function meetings(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -41,13 +44,7 @@ export function addMeeting(doc: Y.Doc, input: MeetingInput, actor: Actor, now: D
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     meetings(doc).set(id, m)
-    m.set('date', input.date)
-    const notes = new Y.Text()
-    const decisions = new Y.Text()
-    m.set('notes', notes)
-    m.set('decisions', decisions)
-    notes.insert(0, input.notes)
-    decisions.insert(0, input.decisions)
+    writeChangedFields(MEETING.fields, m, undefined, input)
     stampCreated(m, actor, now)
   })
   return id
@@ -60,12 +57,7 @@ export function updateMeeting(doc: Y.Doc, id: string, patch: Partial<MeetingInpu
   const prev = toMeeting(id, m)
   check({ ...prev, ...patch })
   doc.transact(() => {
-    if (patch.date !== undefined && patch.date !== prev.date) m.set('date', patch.date)
-    for (const f of ['notes', 'decisions'] as const) {
-      const v = patch[f]
-      const t = m.get(f)
-      if (v !== undefined && t instanceof Y.Text) setTextMinimal(t, v)
-    }
+    writeChangedFields(MEETING.fields, m, prev, patch)
     stampUpdated(m, actor, now)
   })
 }
@@ -75,16 +67,7 @@ export function deleteMeeting(doc: Y.Doc, id: string, actor: Actor, now: Date = 
 }
 
 function toMeeting(id: string, m: Y.Map<unknown>): Meeting {
-  return {
-    id,
-    date: readString(m, 'date'),
-    notes: readText(m, 'notes'),
-    decisions: readText(m, 'decisions'),
-    createdBy: readString(m, 'createdBy'),
-    createdAt: readString(m, 'createdAt'),
-    updatedBy: readString(m, 'updatedBy'),
-    updatedAt: readString(m, 'updatedAt'),
-  }
+  return { id, ...readFields(MEETING.fields, m), ...readStamps(m) }
 }
 
 /** Newest first. */

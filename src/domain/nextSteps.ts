@@ -7,28 +7,36 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, actorName, type Actor } from './record'
+import { deleteRecord, liveRecords, stampCreated, stampUpdated, actorName, type Actor } from './record'
 
-export interface NextStepInput {
-  /** Who does it (a name, a class, a school). */
-  readonly who: string
-  readonly what: string
-  readonly toWhom: string
-  /** YYYY-MM-DD or '' */
-  readonly dueDate: string
-  /** Where it was agreed: a meeting, a letter; '' when added by hand. */
-  readonly sourceId: string
-}
+/** A next step's fields, declared once: reader, writer and types derive from it. */
+export const NEXT_STEP = defineRecordType({
+  collection: 'nextSteps',
+  nameField: 'what',
+  fields: {
+    /** Who does it (a name, a class, a school). */
+    who: { kind: 'string' },
+    what: { kind: 'string' },
+    toWhom: { kind: 'string' },
+    dueDate: { kind: 'date' },
+    /** Where it was agreed: a meeting, a letter; '' when added by hand. */
+    sourceId: { kind: 'string' },
+    isDone: { kind: 'boolean' },
+    /** When it was ticked off (ISO timestamp), null while open. */
+    doneAt: { kind: 'string', nullable: true },
+    doneBy: { kind: 'string', nullable: true },
+  },
+})
 
-export interface NextStep extends NextStepInput {
+type NextStepFields = FieldValues<typeof NEXT_STEP.fields>
+
+/** What a person fills in. */
+export type NextStepInput = Pick<NextStepFields, 'who' | 'what' | 'toWhom' | 'dueDate' | 'sourceId'>
+
+export interface NextStep extends NextStepFields, Stamps {
   readonly id: string
-  readonly isDone: boolean
-  readonly doneAt: string | null
-  readonly doneBy: string | null
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly deletedAt: string | null
 }
 
 function steps(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -36,20 +44,7 @@ function steps(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 
 function toStep(id: string, m: Y.Map<unknown>): NextStep {
-  return {
-    id,
-    who: readString(m, 'who'),
-    what: readString(m, 'what'),
-    toWhom: readString(m, 'toWhom'),
-    dueDate: readString(m, 'dueDate'),
-    sourceId: readString(m, 'sourceId'),
-    isDone: readBoolean(m, 'isDone'),
-    doneAt: readNullableString(m, 'doneAt'),
-    doneBy: readNullableString(m, 'doneBy'),
-    createdBy: readString(m, 'createdBy'),
-    createdAt: readString(m, 'createdAt'),
-    deletedAt: readNullableString(m, 'deletedAt'),
-  }
+  return { id, ...readFields(NEXT_STEP.fields, m), ...readStamps(m) }
 }
 
 export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: Actor, now: Date = new Date()): string {
@@ -63,12 +58,14 @@ export function addNextStep(doc: Y.Doc, input: NextStepInput, actor: Actor, now:
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     steps(doc).set(id, m)
-    m.set('who', input.who.trim())
-    m.set('what', input.what.trim())
-    m.set('toWhom', input.toWhom.trim())
-    m.set('dueDate', input.dueDate)
-    m.set('sourceId', input.sourceId)
-    m.set('isDone', false)
+    writeChangedFields(NEXT_STEP.fields, m, undefined, {
+      who: input.who.trim(),
+      what: input.what.trim(),
+      toWhom: input.toWhom.trim(),
+      dueDate: input.dueDate,
+      sourceId: input.sourceId,
+      isDone: false,
+    })
     stampCreated(m, actor, now)
   })
   return id
@@ -79,9 +76,7 @@ export function setNextStepDone(doc: Y.Doc, id: string, isDone: boolean, actor: 
   const m = steps(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
   doc.transact(() => {
-    m.set('isDone', isDone)
-    m.set('doneAt', isDone ? now.toISOString() : null)
-    m.set('doneBy', isDone ? actorName(actor) : null)
+    writeChangedFields(NEXT_STEP.fields, m, toStep(id, m), { isDone, doneAt: isDone ? now.toISOString() : null, doneBy: isDone ? actorName(actor) : null })
     stampUpdated(m, actor, now)
   })
 }

@@ -10,30 +10,38 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, type Actor } from './record'
+import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
 
 export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
 export type InputKind = (typeof INPUT_KINDS)[number]
 
-export interface PartnerInputInput {
-  readonly activityId: string
-  readonly kind: InputKind
-  /** Free text: what exactly (required for `other`). */
-  readonly description: string
-  /** The school that is asked to provide it. */
-  readonly fromSchoolId: string
-  /** YYYY-MM-DD or '' */
-  readonly dueDate: string
-}
+/** A request's fields, declared once: reader, writer and types derive from it. */
+export const PARTNER_INPUT = defineRecordType({
+  collection: 'partnerInput',
+  nameField: 'description',
+  fields: {
+    activityId: { kind: 'string' },
+    kind: { kind: 'enum', values: INPUT_KINDS, fallback: 'other' },
+    /** Free text: what exactly (required for `other`). */
+    description: { kind: 'string' },
+    /** The school that is asked to provide it. */
+    fromSchoolId: { kind: 'string' },
+    dueDate: { kind: 'date' },
+    isReceived: { kind: 'boolean' },
+    /** When it was marked received (ISO timestamp), null while not received. */
+    receivedAt: { kind: 'string', nullable: true },
+  },
+})
 
-export interface PartnerInputRequest extends PartnerInputInput {
+type PartnerInputFields = FieldValues<typeof PARTNER_INPUT.fields>
+
+/** What a person fills in. */
+export type PartnerInputInput = Pick<PartnerInputFields, 'activityId' | 'kind' | 'description' | 'fromSchoolId' | 'dueDate'>
+
+export interface PartnerInputRequest extends PartnerInputFields, Stamps {
   readonly id: string
-  readonly isReceived: boolean
-  readonly receivedAt: string | null
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly deletedAt: string | null
 }
 
 function requests(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -45,20 +53,7 @@ function isInputKind(v: unknown): v is InputKind {
 }
 
 function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
-  const kind = m.get('kind')
-  return {
-    id,
-    activityId: readString(m, 'activityId'),
-    kind: isInputKind(kind) ? kind : 'other',
-    description: readString(m, 'description'),
-    fromSchoolId: readString(m, 'fromSchoolId'),
-    dueDate: readString(m, 'dueDate'),
-    isReceived: readBoolean(m, 'isReceived'),
-    receivedAt: readNullableString(m, 'receivedAt'),
-    createdBy: readString(m, 'createdBy'),
-    createdAt: readString(m, 'createdAt'),
-    deletedAt: readNullableString(m, 'deletedAt'),
-  }
+  return { id, ...readFields(PARTNER_INPUT.fields, m), ...readStamps(m) }
 }
 
 export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: Actor, now: Date = new Date()): string {
@@ -74,12 +69,7 @@ export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: Act
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     requests(doc).set(id, m)
-    m.set('activityId', input.activityId)
-    m.set('kind', input.kind)
-    m.set('description', input.description.trim())
-    m.set('fromSchoolId', input.fromSchoolId)
-    m.set('dueDate', input.dueDate)
-    m.set('isReceived', false)
+    writeChangedFields(PARTNER_INPUT.fields, m, undefined, { ...input, description: input.description.trim(), isReceived: false })
     stampCreated(m, actor, now)
   })
   return id
@@ -90,8 +80,7 @@ export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: bool
   const m = requests(doc).get(id)
   if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
   doc.transact(() => {
-    m.set('isReceived', isReceived)
-    m.set('receivedAt', isReceived ? now.toISOString() : null)
+    writeChangedFields(PARTNER_INPUT.fields, m, toRequest(id, m), { isReceived, receivedAt: isReceived ? now.toISOString() : null })
     stampUpdated(m, actor, now)
   })
 }

@@ -6,47 +6,41 @@
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, stampCreated, stampUpdated, type Actor } from './record'
+import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
 
-export interface PersonInput {
-  readonly schoolId: string
-  readonly name: string
-  /** e.g. "teacher, 5th year", "head", "coordinator" */
-  readonly role: string
-  readonly phone: string
-  readonly email: string
-  /** The one person the partner school contacts first. */
-  readonly isContactPerson: boolean
-  /** Follows along, so the link does not depend on one person. */
-  readonly isFollowing: boolean
-  readonly isWorkingGroupMember: boolean
-}
+/** A person's fields, declared once: reader, writer and types derive from it. */
+export const PERSON = defineRecordType({
+  collection: 'contacts',
+  nameField: 'name',
+  fields: {
+    schoolId: { kind: 'string' },
+    name: { kind: 'string' },
+    /** e.g. "teacher, 5th year", "head", "coordinator" */
+    role: { kind: 'string' },
+    phone: { kind: 'string' },
+    email: { kind: 'string' },
+    /** The one person the partner school contacts first. */
+    isContactPerson: { kind: 'boolean' },
+    /** Follows along, so the link does not depend on one person. */
+    isFollowing: { kind: 'boolean' },
+    isWorkingGroupMember: { kind: 'boolean' },
+  },
+})
 
-export interface Person extends PersonInput {
+export type PersonInput = FieldValues<typeof PERSON.fields>
+
+export interface Person extends PersonInput, Stamps {
   readonly id: string
-  readonly deletedAt: string | null
 }
 
 function people(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'contacts')
 }
 
-const PERSON_FIELDS = ['schoolId', 'name', 'role', 'phone', 'email', 'isContactPerson', 'isFollowing', 'isWorkingGroupMember'] as const
-
 function toPerson(id: string, m: Y.Map<unknown>): Person {
-  return {
-    id,
-    schoolId: readString(m, 'schoolId'),
-    name: readString(m, 'name'),
-    role: readString(m, 'role'),
-    phone: readString(m, 'phone'),
-    email: readString(m, 'email'),
-    isContactPerson: readBoolean(m, 'isContactPerson'),
-    isFollowing: readBoolean(m, 'isFollowing'),
-    isWorkingGroupMember: readBoolean(m, 'isWorkingGroupMember'),
-    deletedAt: readNullableString(m, 'deletedAt'),
-  }
+  return { id, ...readFields(PERSON.fields, m), ...readStamps(m) }
 }
 
 function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
@@ -66,7 +60,7 @@ export function addPerson(doc: Y.Doc, input: PersonInput, actor: Actor, now: Dat
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     people(doc).set(id, m)
-    for (const f of PERSON_FIELDS) m.set(f, n[f])
+    writeChangedFields(PERSON.fields, m, undefined, n)
     stampCreated(m, actor, now)
   })
   return id
@@ -78,7 +72,7 @@ export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>
   const prev = toPerson(id, m)
   const n = checkPerson(doc, { ...prev, ...patch })
   doc.transact(() => {
-    for (const f of PERSON_FIELDS) if (prev[f] !== n[f]) m.set(f, n[f])
+    writeChangedFields(PERSON.fields, m, prev, n)
     stampUpdated(m, actor, now)
   })
 }
