@@ -11,34 +11,51 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, readNullableString, readString, requireRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
+import { deleteRecord, liveRecords, requireRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
 
-export interface PeriodInput {
-  readonly schoolId: string
-  readonly kind: PeriodKind
-  readonly label: string
-  /** First day, inclusive. */
-  readonly from: string
-  /** Last day, inclusive; equal to `from` for a single day. */
-  readonly to: string
-  /**
-   * For a period loaded from a starting point: its key, so every device shows the label in its
-   * own language ('' for a label someone typed). Cleared when the label is changed.
-   */
-  readonly labelKey?: StartingPointKey | ''
+/** Stable names of the starting points' periods, for translating their labels before storing. */
+export const STARTING_POINT_KEYS = [
+  'autumnBreak', 'armisticeDay', 'christmasBreak', 'springBreak', 'easterBreak', 'labourDay', 'ascensionDay',
+  'dayAfterAscension', 'whitMonday', 'summerHolidays', 'holidaysTerm1', 'holidaysTerm2', 'holidaysEnd',
+  'examsTerm1', 'examsTerm2', 'nationalExams', 'publicHoliday',
+] as const
+export type StartingPointKey = (typeof STARTING_POINT_KEYS)[number]
+
+/** A period's fields, declared once: reader, writer and types derive from it. */
+export const PERIOD = defineRecordType({
+  collection: 'calendar',
+  nameField: 'label',
+  fields: {
+    schoolId: { kind: 'string' },
+    kind: { kind: 'enum', values: PERIOD_KINDS, fallback: 'holiday' },
+    label: { kind: 'string' },
+    /** First day, inclusive. */
+    from: { kind: 'date' },
+    /** Last day, inclusive; equal to `from` for a single day. */
+    to: { kind: 'date' },
+    /**
+     * For a period loaded from a starting point: its key, so every device shows the label in its
+     * own language ('' for a label someone typed). Cleared when the label is changed.
+     */
+    labelKey: { kind: 'enum', values: ['', ...STARTING_POINT_KEYS], fallback: '' },
+  },
+})
+
+type PeriodFields = FieldValues<typeof PERIOD.fields>
+
+/** What a person fills in; `labelKey` may be left out ('' then). */
+export interface PeriodInput extends Omit<PeriodFields, 'labelKey'> {
+  readonly labelKey?: PeriodFields['labelKey']
 }
 
-export interface CalendarPeriod extends PeriodInput {
+/** A stored period. Its stamps are those callers use (no `deletedBy`). */
+export interface CalendarPeriod extends PeriodInput, Pick<Stamps, 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt' | 'deletedAt'> {
   readonly id: string
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly updatedBy: string
-  readonly updatedAt: string
-  readonly deletedAt: string | null
 }
 
 export function isPeriodKind(v: unknown): v is PeriodKind {
@@ -61,21 +78,8 @@ function periods(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 
 function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
-  const kind = map.get('kind')
-  return {
-    id,
-    schoolId: readString(map, 'schoolId'),
-    kind: isPeriodKind(kind) ? kind : 'holiday',
-    label: readString(map, 'label'),
-    from: readString(map, 'from'),
-    to: readString(map, 'to') || readString(map, 'from'),
-    labelKey: isStartingPointKey(map.get('labelKey')) ? (map.get('labelKey') as StartingPointKey) : '',
-    createdBy: readString(map, 'createdBy'),
-    createdAt: readString(map, 'createdAt'),
-    updatedBy: readString(map, 'updatedBy'),
-    updatedAt: readString(map, 'updatedAt'),
-    deletedAt: readNullableString(map, 'deletedAt'),
-  }
+  const f = readFields(PERIOD.fields, map)
+  return { id, ...f, to: f.to || f.from, ...readStamps(map) }
 }
 
 function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
@@ -93,15 +97,13 @@ function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
   return n
 }
 
-const PERIOD_FIELDS = ['schoolId', 'kind', 'label', 'from', 'to', 'labelKey'] as const
-
 export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: Actor, now: Date = new Date()): string {
   const n = checkedPeriod(doc, input)
   const id = randomId()
   doc.transact(() => {
     const map = new Y.Map<unknown>()
     periods(doc).set(id, map)
-    for (const f of PERIOD_FIELDS) map.set(f, n[f])
+    writeChangedFields(PERIOD.fields, map, undefined, n)
     stampCreated(map, actor, now)
   })
   return id
@@ -126,7 +128,7 @@ export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>
   const labelKey = patch.label !== undefined && patch.label.trim() !== prev.label ? '' : prev.labelKey
   const n = checkedPeriod(doc, { ...prev, labelKey, ...patch })
   doc.transact(() => {
-    for (const f of PERIOD_FIELDS) if (prev[f] !== n[f]) map.set(f, n[f])
+    writeChangedFields(PERIOD.fields, map, prev, n)
     stampUpdated(map, actor, now)
   })
 }
@@ -193,41 +195,8 @@ export function findConflicts(
 
 // ---- starting points ------------------------------------------------------------------------
 
-/**
- * A starting point for a Flemish school's calendar for the school year that begins in
- * `startYear` (e.g. 2026 → 2026–2027), computed from the rules of the Flemish school calendar
- * since 2022–2023: autumn, Christmas, spring (carnival) and Easter breaks of two weeks, summer
- * from the first Saturday of July, and the usual closing days. A starting point to check
- * against the school's own calendar and edit, not an official list.
- */
-/** Stable names of the starting points' periods, for translating their labels before storing. */
-export type StartingPointKey =
-  | 'autumnBreak'
-  | 'armisticeDay'
-  | 'christmasBreak'
-  | 'springBreak'
-  | 'easterBreak'
-  | 'labourDay'
-  | 'ascensionDay'
-  | 'dayAfterAscension'
-  | 'whitMonday'
-  | 'summerHolidays'
-  | 'holidaysTerm1'
-  | 'holidaysTerm2'
-  | 'holidaysEnd'
-  | 'examsTerm1'
-  | 'examsTerm2'
-  | 'nationalExams'
-  | 'publicHoliday'
-
-const STARTING_POINT_KEYS: readonly string[] = [
-  'autumnBreak', 'armisticeDay', 'christmasBreak', 'springBreak', 'easterBreak', 'labourDay', 'ascensionDay',
-  'dayAfterAscension', 'whitMonday', 'summerHolidays', 'holidaysTerm1', 'holidaysTerm2', 'holidaysEnd',
-  'examsTerm1', 'examsTerm2', 'nationalExams', 'publicHoliday',
-] satisfies readonly StartingPointKey[]
-
 export function isStartingPointKey(v: unknown): v is StartingPointKey {
-  return typeof v === 'string' && STARTING_POINT_KEYS.includes(v)
+  return typeof v === 'string' && (STARTING_POINT_KEYS as readonly string[]).includes(v)
 }
 
 /** A period of a starting point: `label` is English; `key` names it for a translation. */
@@ -235,6 +204,13 @@ export interface StartingPeriod extends PeriodInput {
   readonly key: StartingPointKey
 }
 
+/**
+ * A starting point for a Flemish school's calendar for the school year that begins in
+ * `startYear` (e.g. 2026 → 2026–2027), computed from the rules of the Flemish school calendar
+ * since 2022–2023: autumn, Christmas, spring (carnival) and Easter breaks of two weeks, summer
+ * from the first Saturday of July, and the usual closing days. A starting point to check
+ * against the school's own calendar and edit, not an official list.
+ */
 export function flemishSchoolYear(startYear: number, schoolId: string): StartingPeriod[] {
   const y = startYear
   const easter = easterSunday(y + 1)

@@ -16,9 +16,9 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isTimeZone } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, metaMap, readMeta, type Migration, type School } from './schema'
-import { createDeterministic, readNumber, readString, readStringList, readText, stampUpdated, type Actor } from './record'
-import { writeText } from './text'
+import { createDeterministic, stampUpdated, type Actor } from './record'
 
 export const COMMUNICATION_MEANS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'internet-at-school', 'computer-room', 'traveller'] as const
 export type CommunicationMeans = (typeof COMMUNICATION_MEANS)[number]
@@ -30,36 +30,53 @@ export interface SchoolLeader {
   readonly subjects: string
 }
 
-export interface SchoolProfileInput {
-  readonly name: string
-  /** e.g. "primary school", "secondary school, technical" */
-  readonly schoolType: string
-  readonly educationOffered: string
-  readonly pupils: number | null
-  readonly teachers: number | null
-  readonly town: string
-  readonly country: string
-  /** IANA time zone, e.g. Europe/Brussels, Africa/Kigali. */
-  readonly timeZone: string
-  readonly languages: readonly string[]
-  /** ISO 4217 code of the school's own currency. */
-  readonly currency: string
-  readonly vision: string
-  readonly motivation: string
-  readonly infrastructure: string
-  readonly communicationMeans: readonly string[]
-  readonly internationalExperience: string
+/** A leader as stored in `leaders` (role and subjects may be missing from another writer). */
+function isStoredLeader(v: unknown): v is { readonly name: string; readonly role?: string; readonly subjects?: string } {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false
+  const o = v as Record<string, unknown>
+  return typeof o.name === 'string' && (o.role === undefined || typeof o.role === 'string') && (o.subjects === undefined || typeof o.subjects === 'string')
 }
 
-export interface SchoolProfile extends SchoolProfileInput {
+/**
+ * A school profile's fields, declared once: reader, writer and types derive from it. The school's
+ * name is not here: it lives in `meta` (schoolA / schoolB), and the profile has no name field.
+ */
+export const SCHOOL_PROFILE = defineRecordType({
+  collection: 'schools',
+  fields: {
+    /** e.g. "primary school", "secondary school, technical" */
+    schoolType: { kind: 'string' },
+    educationOffered: { kind: 'string' },
+    pupils: { kind: 'number', min: 0, integer: true },
+    teachers: { kind: 'number', min: 0, integer: true },
+    town: { kind: 'string' },
+    country: { kind: 'string' },
+    /** IANA time zone, e.g. Europe/Brussels, Africa/Kigali. */
+    timeZone: { kind: 'string' },
+    languages: { kind: 'strings' },
+    /** ISO 4217 code of the school's own currency. */
+    currency: { kind: 'string' },
+    vision: { kind: 'text' },
+    motivation: { kind: 'text' },
+    /** People who lead the link, by random id. */
+    leaders: { kind: 'map', of: { kind: 'object', is: isStoredLeader } },
+    infrastructure: { kind: 'string' },
+    communicationMeans: { kind: 'strings' },
+    internationalExperience: { kind: 'string' },
+  },
+})
+
+type SchoolProfileFields = FieldValues<typeof SCHOOL_PROFILE.fields>
+
+/** What a person fills in: the profile's fields and the school's name (kept in meta). */
+export interface SchoolProfileInput extends Omit<SchoolProfileFields, 'leaders'> {
+  readonly name: string
+}
+
+export interface SchoolProfile extends SchoolProfileInput, Pick<Stamps, 'updatedBy' | 'updatedAt'> {
   readonly id: string
   readonly leaders: readonly SchoolLeader[]
-  readonly updatedBy: string
-  readonly updatedAt: string
 }
-
-const TEXT_FIELDS = ['vision', 'motivation'] as const
-const PLAIN_FIELDS = ['schoolType', 'educationOffered', 'pupils', 'teachers', 'town', 'country', 'timeZone', 'languages', 'currency', 'infrastructure', 'communicationMeans', 'internationalExperience'] as const
 
 function schools(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'schools')
@@ -99,37 +116,18 @@ export const schoolMigrations: readonly Migration[] = [
 ]
 
 function toProfile(school: School, map: Y.Map<unknown> | undefined): SchoolProfile {
-  const leaders: SchoolLeader[] = []
-  const lm = map?.get('leaders')
-  if (lm instanceof Y.Map) {
-    for (const [id, v] of lm.entries()) {
-      if (v && typeof v === 'object') {
-        const o = v as Record<string, unknown>
-        leaders.push({ id, name: String(o.name ?? ''), role: String(o.role ?? ''), subjects: String(o.subjects ?? '') })
-      }
-    }
-  }
   const m = map ?? new Y.Map<unknown>()
+  const { leaders, ...fields } = readFields(SCHOOL_PROFILE.fields, m)
+  const { updatedBy, updatedAt } = readStamps(m)
   return {
     id: school.id,
     name: school.name,
-    schoolType: readString(m, 'schoolType'),
-    educationOffered: readString(m, 'educationOffered'),
-    pupils: readNumber(m, 'pupils'),
-    teachers: readNumber(m, 'teachers'),
-    town: readString(m, 'town'),
-    country: readString(m, 'country'),
-    timeZone: readString(m, 'timeZone'),
-    languages: readStringList(m, 'languages'),
-    currency: readString(m, 'currency'),
-    vision: readText(m, 'vision'),
-    motivation: readText(m, 'motivation'),
-    infrastructure: readString(m, 'infrastructure'),
-    communicationMeans: readStringList(m, 'communicationMeans'),
-    internationalExperience: readString(m, 'internationalExperience'),
-    leaders: leaders.sort((a, b) => a.name.localeCompare(b.name)),
-    updatedBy: readString(m, 'updatedBy'),
-    updatedAt: readString(m, 'updatedAt'),
+    ...fields,
+    leaders: Object.entries(leaders)
+      .flatMap(([id, l]) => (l ? [{ id, name: l.name, role: l.role ?? '', subjects: l.subjects ?? '' }] : []))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    updatedBy,
+    updatedAt,
   }
 }
 
@@ -180,18 +178,8 @@ export function updateSchoolProfile(doc: Y.Doc, schoolId: string, patch: Partial
   doc.transact(() => {
     const map = schools(doc).get(schoolId)
     if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'schoolId')
-    const prev = toProfile(meta[which], map)
-    if (n.name !== undefined && n.name !== prev.name) metaMap(doc).set(which, { id: schoolId, name: n.name })
-    for (const f of PLAIN_FIELDS) {
-      const v = n[f]
-      if (v === undefined) continue
-      if (JSON.stringify(v) !== JSON.stringify(prev[f])) map.set(f, Array.isArray(v) ? [...v] : v)
-    }
-    for (const f of TEXT_FIELDS) {
-      const v = n[f]
-      if (v === undefined) continue
-      writeText(map, f, v)
-    }
+    if (n.name !== undefined && n.name !== meta[which].name) metaMap(doc).set(which, { id: schoolId, name: n.name })
+    writeChangedFields(SCHOOL_PROFILE.fields, map, readFields(SCHOOL_PROFILE.fields, map), n)
     stampUpdated(map, actor, now)
   })
 }
