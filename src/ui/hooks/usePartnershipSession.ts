@@ -10,6 +10,7 @@ import type * as Y from 'yjs'
 import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
 import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
+import { trackHistory } from '../../domain'
 import { keepPhotoCounts } from './photoCounts'
 import { keepReceipts } from './deliveryReceipts'
 
@@ -49,6 +50,8 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
   // delivery receipts: "Seen by partner school" on the other device comes from these
   const stopReceipts = keepReceipts(local.doc, conn, roomId)
   const stopPhotoCounts = keepPhotoCounts(local.doc)
+  // every change made from now on gets its history entry, also those that skip assertWritable
+  trackHistory(local.doc)
   // photos waiting for this partnership's relay go out as soon as there is a connection
   attachmentTransfer(registry()).register(invite)
   let closing: Promise<void> | undefined
