@@ -1,0 +1,207 @@
+/**
+ * Copies of a partnership kept on this device ("device snapshots"): moments "Restore the
+ * partnership" can go back to even when the relay cannot be reached, or when what the relay holds
+ * was already spoiled by a buggy or hostile program.
+ *
+ * - One a day per partnership: when the partnership is opened (or its first data arrives) and the
+ *   newest copy is older than 24 h. Not for a document without meta, nor for one that is
+ *   read-only (written by a newer app, or locked by a version mark nobody knows): such a copy
+ *   could not be restored by this app anyway.
+ * - One right before a restore is applied, whatever the document's state, so that a restore can
+ *   itself be undone.
+ * - Kept 30 days, pruned whenever a copy is written; the newest copy is always kept.
+ *
+ * A copy is the whole document as one Yjs update (`Y.encodeStateAsUpdate`), gzip-compressed with
+ * CompressionStream where the browser has it. Copies live in a small database of their own
+ * (`scholenband-snapshots`), apart from the registry, so its versions never clash; the list (small
+ * rows) and the bytes are two tables, so listing the moments never reads the copies themselves.
+ *
+ * Traps:
+ * - The update is encoded before the first `await`: the copy is the document as it was when
+ *   asked for, not after whatever arrives while it is compressed.
+ * - A full disk (QuotaExceededError) only ever costs the copy: the partnership lives in its own
+ *   database and is never touched here. The daily copy is then skipped quietly; the one before a
+ *   restore reports `full`, and the restore must not go on without it.
+ */
+import Dexie, { type Table } from 'dexie'
+import * as Y from 'yjs'
+import { isTooNew, readSchemaVersion } from '../domain/schema'
+
+export const SNAPSHOT_DB_NAME = 'scholenband-snapshots'
+/** A daily copy is taken when the newest is older than this. */
+export const SNAPSHOT_EVERY_MS = 24 * 3600 * 1000
+/** Copies older than this are deleted when the next copy of the partnership is written. */
+export const SNAPSHOT_KEEP_MS = 30 * 24 * 3600 * 1000
+
+export type DeviceSnapshotReason = 'daily' | 'beforeRestore'
+
+/** One moment kept on this device (without its bytes). */
+export interface DeviceSnapshotInfo {
+  readonly id: number
+  readonly roomId: string
+  /** When the copy was taken, ISO 8601. */
+  readonly takenAt: string
+  readonly reason: DeviceSnapshotReason
+  /** Bytes stored (after compression). */
+  readonly bytes: number
+}
+
+interface MomentRow {
+  id?: number
+  readonly roomId: string
+  readonly takenAt: string
+  readonly reason: DeviceSnapshotReason
+  readonly bytes: number
+  /** `gzip` or `none`. */
+  readonly encoding: 'gzip' | 'none'
+  /** `Y.encodeSnapshot` of the document when copied (state vector and deletions): tells whether it changed since. */
+  readonly state: Uint8Array
+}
+
+interface DataRow {
+  readonly id: number
+  readonly data: Uint8Array
+}
+
+export class SnapshotDb extends Dexie {
+  moments!: Table<MomentRow, number>
+  data!: Table<DataRow, number>
+
+  constructor(name = SNAPSHOT_DB_NAME) {
+    super(name)
+    this.version(1).stores({
+      moments: '++id, roomId, [roomId+takenAt]',
+      data: 'id',
+    })
+  }
+}
+
+let shared: SnapshotDb | undefined
+
+/** The app's one database of device copies. */
+export function snapshotDb(): SnapshotDb {
+  shared ??= new SnapshotDb()
+  return shared
+}
+
+export type TakeSnapshotResult =
+  | { readonly ok: true; readonly snapshot: DeviceSnapshotInfo }
+  /**
+   * `noMeta`: nothing to copy yet; `readOnly`: a daily copy of a read-only document is not taken;
+   * `recent`: a daily copy younger than 24 h exists, or nothing changed since the newest copy;
+   * `full`: the device's storage is full; `failed`: IndexedDB refused for another reason.
+   */
+  | { readonly ok: false; readonly reason: 'noMeta' | 'readOnly' | 'recent' | 'full' | 'failed' }
+
+function isQuotaError(e: unknown): boolean {
+  for (let err = e; err && typeof err === 'object'; err = (err as { inner?: unknown }).inner) {
+    if ((err as { name?: unknown }).name === 'QuotaExceededError') return true
+  }
+  return false
+}
+
+async function throughStream(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
+  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream))
+  return new Uint8Array(await out.arrayBuffer())
+}
+
+async function compress(bytes: Uint8Array): Promise<{ data: Uint8Array; encoding: MomentRow['encoding'] }> {
+  if (typeof CompressionStream !== 'function') return { data: bytes, encoding: 'none' }
+  try {
+    return { data: await throughStream(bytes, new CompressionStream('gzip')), encoding: 'gzip' }
+  } catch {
+    return { data: bytes, encoding: 'none' }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+function infoOf(row: MomentRow): DeviceSnapshotInfo {
+  return { id: row.id as number, roomId: row.roomId, takenAt: row.takenAt, reason: row.reason, bytes: row.bytes }
+}
+
+/** The moments kept on this device for `roomId`, newest first. */
+export async function listDeviceSnapshots(db: SnapshotDb, roomId: string): Promise<DeviceSnapshotInfo[]> {
+  const rows = await db.moments.where('[roomId+takenAt]').between([roomId, Dexie.minKey], [roomId, Dexie.maxKey]).reverse().toArray()
+  return rows.map(infoOf)
+}
+
+/** The newest moment for `roomId`, if any. */
+async function newest(db: SnapshotDb, roomId: string): Promise<MomentRow | undefined> {
+  return db.moments.where('[roomId+takenAt]').between([roomId, Dexie.minKey], [roomId, Dexie.maxKey]).last()
+}
+
+/**
+ * The document as it was at that moment, as one Yjs update; undefined when the copy is gone or
+ * cannot be read (its bytes are checked by the domain's restore, like any other snapshot).
+ */
+export async function readDeviceSnapshot(db: SnapshotDb, id: number): Promise<Uint8Array | undefined> {
+  const [row, data] = await Promise.all([db.moments.get(id), db.data.get(id)])
+  if (!row || !data) return undefined
+  if (row.encoding === 'none') return data.data
+  if (typeof DecompressionStream !== 'function') return undefined
+  try {
+    return await throughStream(data.data, new DecompressionStream('gzip'))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Keeps a copy of the document now. `daily` is taken only for a writable document with meta,
+ * when the newest copy is older than 24 h and the document changed since; `beforeRestore` always
+ * (for a document with meta). Prunes copies older than 30 days, keeping the newest.
+ */
+export async function takeDeviceSnapshot(
+  db: SnapshotDb,
+  roomId: string,
+  doc: Y.Doc,
+  reason: DeviceSnapshotReason,
+  now: Date = new Date(),
+): Promise<TakeSnapshotResult> {
+  if (readSchemaVersion(doc) === undefined) return { ok: false, reason: 'noMeta' }
+  if (reason === 'daily' && isTooNew(doc)) return { ok: false, reason: 'readOnly' }
+  // the moment asked for, before anything else can arrive
+  const update = Y.encodeStateAsUpdate(doc)
+  const state = Y.encodeSnapshot(Y.snapshot(doc))
+  try {
+    if (reason === 'daily' && !(await isDailyDue(db, roomId, state, now))) return { ok: false, reason: 'recent' }
+    const { data, encoding } = await compress(update)
+    const row: MomentRow = { roomId, takenAt: now.toISOString(), reason, bytes: data.length, encoding, state }
+    const cutoff = new Date(now.getTime() - SNAPSHOT_KEEP_MS).toISOString()
+    return await db.transaction('rw', db.moments, db.data, async () => {
+      // another tab may have taken today's copy meanwhile
+      if (reason === 'daily' && !(await isDailyDue(db, roomId, state, now))) return { ok: false, reason: 'recent' } as const
+      const id = await db.moments.add(row)
+      await db.data.add({ id, data })
+      const old = await db.moments
+        .where('[roomId+takenAt]')
+        .between([roomId, Dexie.minKey], [roomId, cutoff], true, false)
+        .primaryKeys()
+      const gone = old.filter((k) => k !== id)
+      await db.moments.bulkDelete(gone)
+      await db.data.bulkDelete(gone)
+      return { ok: true, snapshot: infoOf({ ...row, id }) } as const
+    })
+  } catch (e) {
+    return { ok: false, reason: isQuotaError(e) ? 'full' : 'failed' }
+  }
+}
+
+async function isDailyDue(db: SnapshotDb, roomId: string, state: Uint8Array, now: Date): Promise<boolean> {
+  const last = await newest(db, roomId)
+  if (!last) return true
+  if (now.getTime() - Date.parse(last.takenAt) < SNAPSHOT_EVERY_MS) return false
+  return !sameBytes(last.state, state)
+}
+
+/** Removes every copy of a partnership from this device (when the partnership itself goes). */
+export async function deleteDeviceSnapshots(db: SnapshotDb, roomId: string): Promise<void> {
+  await db.transaction('rw', db.moments, db.data, async () => {
+    const ids = await db.moments.where('roomId').equals(roomId).primaryKeys()
+    await db.moments.bulkDelete(ids)
+    await db.data.bulkDelete(ids)
+  })
+}

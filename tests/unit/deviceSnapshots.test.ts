@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import Dexie from 'dexie'
+import {
+  EMPTY_ACTIVITY,
+  createActivity,
+  initPartnership,
+  isLockedByUnknownVersion,
+  listActivities,
+  readMeta,
+  restorePartnership,
+  type Author,
+} from '../../src/domain'
+import {
+  SNAPSHOT_DB_NAME,
+  SnapshotDb,
+  deleteDeviceSnapshots,
+  listDeviceSnapshots,
+  readDeviceSnapshot,
+  snapshotDb,
+  takeDeviceSnapshot,
+} from '../../src/storage/snapshots'
+
+const an: Author = { personId: 'p-an', name: 'An', deviceId: 'phone-a' }
+const HOUR = 3600 * 1000
+const at = (hours: number): Date => new Date(Date.UTC(2026, 10, 3, 8) + hours * HOUR)
+
+let dbCount = 0
+const dbs: SnapshotDb[] = []
+function newDb(): SnapshotDb {
+  const db = new SnapshotDb(`snapshots-test-${++dbCount}`)
+  dbs.push(db)
+  return db
+}
+afterEach(async () => {
+  vi.restoreAllMocks()
+  for (const db of dbs.splice(0)) await db.delete()
+})
+
+function partnership(): Y.Doc {
+  const doc = new Y.Doc()
+  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, an)
+  return doc
+}
+
+function addActivity(doc: Y.Doc, title: string, when = at(0)): string {
+  return createActivity(doc, { ...EMPTY_ACTIVITY, title, description: `About ${title} `.repeat(20) }, an, when)
+}
+
+/** What another program holding the invite does: hard deletes and a bogus version mark. */
+function vandalise(doc: Y.Doc): void {
+  doc.transact(() => {
+    const activities = doc.getMap('activities')
+    for (const id of [...activities.keys()]) activities.delete(id)
+    doc.getMap('meta').set('version:99', true)
+    doc.getMap('meta').set('schemaVersion', 99)
+  }, 'foreign')
+}
+
+function titles(doc: Y.Doc): string[] {
+  return listActivities(doc).map((a) => a.title).sort()
+}
+
+describe('device snapshots', () => {
+  it('lives in its own database, apart from the registry', () => {
+    expect(snapshotDb().name).toBe(SNAPSHOT_DB_NAME)
+    expect(SNAPSHOT_DB_NAME).not.toBe('scholenband')
+  })
+
+  it('keeps a compressed copy that reads back as the whole document', async () => {
+    const db = newDb()
+    const doc = partnership()
+    for (const title of ['Sports day', 'Letters', 'Visit']) addActivity(doc, title)
+    const taken = await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))
+    expect(taken).toMatchObject({ ok: true, snapshot: { roomId: 'room-1', takenAt: at(0).toISOString(), reason: 'daily' } })
+    const raw = Y.encodeStateAsUpdate(doc)
+    const info = (await listDeviceSnapshots(db, 'room-1'))[0]!
+    expect(info.bytes).toBeLessThan(raw.length) // gzip: CompressionStream exists in Node
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, (await readDeviceSnapshot(db, info.id))!)
+    expect(titles(copy)).toEqual(['Letters', 'Sports day', 'Visit'])
+    expect(readMeta(copy)?.name).toBe('Gent–Huye')
+  })
+
+  it('takes the daily copy once a day, and only when the partnership changed', async () => {
+    const db = newDb()
+    const doc = partnership()
+    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))).ok).toBe(true)
+    addActivity(doc, 'Sports day')
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(23))).toEqual({ ok: false, reason: 'recent' })
+    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(25))).ok).toBe(true)
+    // nothing changed for a day: the newest copy is still the moment
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(50))).toEqual({ ok: false, reason: 'recent' })
+    // a deletion alone (no new items) is a change too
+    doc.getMap('activities').delete([...doc.getMap('activities').keys()][0]!)
+    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(51))).ok).toBe(true)
+    expect((await listDeviceSnapshots(db, 'room-1')).map((s) => s.takenAt)).toEqual([at(51), at(25), at(0)].map((d) => d.toISOString()))
+  })
+
+  it('takes no copy of a document without meta, nor a daily one of a read-only document; the one before a restore always', async () => {
+    const db = newDb()
+    expect(await takeDeviceSnapshot(db, 'room-1', new Y.Doc(), 'daily', at(0))).toEqual({ ok: false, reason: 'noMeta' })
+    expect(await takeDeviceSnapshot(db, 'room-1', new Y.Doc(), 'beforeRestore', at(0))).toEqual({ ok: false, reason: 'noMeta' })
+    const doc = partnership()
+    vandalise(doc)
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))).toEqual({ ok: false, reason: 'readOnly' })
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(0))).toMatchObject({ ok: true, snapshot: { reason: 'beforeRestore' } })
+  })
+
+  it('keeps 30 days, pruned when a copy is written, always the newest, per partnership', async () => {
+    const db = newDb()
+    const doc = partnership()
+    const other = partnership()
+    await takeDeviceSnapshot(db, 'room-2', other, 'daily', at(0))
+    for (let day = 0; day < 40; day++) {
+      addActivity(doc, `Day ${day}`)
+      await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(day * 24))
+    }
+    const kept = await listDeviceSnapshots(db, 'room-1')
+    expect(kept[0]!.takenAt).toBe(at(39 * 24).toISOString())
+    expect(kept.at(-1)!.takenAt).toBe(at(9 * 24).toISOString())
+    expect(kept).toHaveLength(31)
+    expect(await db.data.count()).toBe(32)
+    // the other partnership's only copy is older than 30 days: it stays until that one writes again
+    expect(await listDeviceSnapshots(db, 'room-2')).toHaveLength(1)
+    addActivity(other, 'Later')
+    await takeDeviceSnapshot(db, 'room-2', other, 'beforeRestore', at(60 * 24))
+    expect((await listDeviceSnapshots(db, 'room-2')).map((s) => s.reason)).toEqual(['beforeRestore'])
+  })
+
+  it('on a full disk skips the copy and leaves the partnership alone', async () => {
+    const db = newDb()
+    const doc = partnership()
+    addActivity(doc, 'Sports day')
+    const before = Y.encodeStateAsUpdate(doc)
+    vi.spyOn(db.data, 'add').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))).toEqual({ ok: false, reason: 'full' })
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(0))).toEqual({ ok: false, reason: 'full' })
+    // the transaction rolled back: no moment without its bytes
+    expect(await listDeviceSnapshots(db, 'room-1')).toEqual([])
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before)
+    vi.spyOn(db.data, 'add').mockRejectedValue(new Dexie.QuotaExceededError('wrapped'))
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(0))).toEqual({ ok: false, reason: 'full' })
+    vi.spyOn(db.data, 'add').mockRejectedValue(new Error('something else'))
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(0))).toEqual({ ok: false, reason: 'failed' })
+  })
+
+  it('gives back the partnership after another program spoiled it, and the copy before the restore undoes the restore', async () => {
+    const db = newDb()
+    const doc = partnership()
+    for (const title of ['Sports day', 'Letters', 'Visit']) addActivity(doc, title)
+    const daily = await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))
+    vandalise(doc)
+    expect(isLockedByUnknownVersion(doc)).toBe(true)
+    expect(titles(doc)).toEqual([])
+
+    const before = await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(2))
+    if (!daily.ok || !before.ok) throw new Error('copies expected')
+    restorePartnership(doc, (await readDeviceSnapshot(db, daily.snapshot.id))!, an, daily.snapshot.takenAt, at(3))
+    expect(isLockedByUnknownVersion(doc)).toBe(false)
+    expect(titles(doc)).toEqual(['Letters', 'Sports day', 'Visit'])
+
+    // going back to the copy before the restore: what it lacked is deleted again (tombstoned, so
+    // it is in Recently deleted), and the bogus mark is never written back
+    restorePartnership(doc, (await readDeviceSnapshot(db, before.snapshot.id))!, an, before.snapshot.takenAt, at(4))
+    expect(titles(doc)).toEqual([])
+    expect(isLockedByUnknownVersion(doc)).toBe(false)
+  })
+
+  it('forgets every copy of a partnership removed from the device', async () => {
+    const db = newDb()
+    await takeDeviceSnapshot(db, 'room-1', partnership(), 'daily', at(0))
+    await takeDeviceSnapshot(db, 'room-2', partnership(), 'daily', at(0))
+    await deleteDeviceSnapshots(db, 'room-1')
+    expect(await listDeviceSnapshots(db, 'room-1')).toEqual([])
+    expect(await listDeviceSnapshots(db, 'room-2')).toHaveLength(1)
+    expect(await db.data.count()).toBe(1)
+  })
+})
