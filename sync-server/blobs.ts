@@ -1,7 +1,7 @@
 /**
  * Photos and other attachments: immutable blobs stored by room and SHA-256 content hash, behind
  * the same room proof as the WebSocket (`Authorization: Bearer <token>`, checked against the
- * room's stored verifier). See docs/protocol.md, "Photos".
+ * room's stored verifier by http.ts, as for snapshots). See docs/protocol.md, "Photos".
  *
  *   PUT  /blobs/<roomId>/<sha256-hex>          whole blob in one request
  *   PUT  … with Content-Range: bytes a-b/total one chunk of a resumable upload
@@ -19,7 +19,8 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
-import { TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId } from '../src/sync/wire'
+import { isRoomId } from '../src/sync/wire'
+import { HttpError, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
@@ -97,32 +98,8 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '600',
 }
 
-type Headers = Record<string, string | number>
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Headers = {},
-  ) {
-    super(message)
-  }
-}
-
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Headers = {}): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    ...CORS_HEADERS,
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-store',
-    ...(req.method === 'HEAD' ? {} : { 'Content-Length': Buffer.byteLength(text) }),
-    ...headers,
-  })
-  res.end(req.method === 'HEAD' ? undefined : text)
+  sendJsonPlain(req, res, status, body, { ...CORS_HEADERS, ...headers })
 }
 
 /**
@@ -223,23 +200,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
    */
   const busy = new Set<string>()
 
-  const authorise = async (req: IncomingMessage, room: string): Promise<void> => {
-    const header = req.headers.authorization ?? ''
-    const m = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header)
-    if (!m || !TOKEN_PATTERN.test(m[1]!)) throw new HttpError(401, 'missing or malformed room proof', { 'WWW-Authenticate': 'Bearer' })
-    let stored: string | undefined
-    try {
-      stored = await store.getVerifier(room)
-    } catch (err) {
-      log.error('verifier check failed', { room, ...errorFields(err) })
-      throw new HttpError(503, 'relay storage unavailable')
-    }
-    if (stored === undefined) throw new HttpError(404, 'no partnership with this invite')
-    if (!constantTimeEqual(stored, deriveVerifier(m[1]!))) {
-      log.info('blob room proof refused', { room })
-      throw new HttpError(403, 'invite not valid for this partnership')
-    }
-  }
+  const authorise = roomProofCheck(store, log, 'blob')
 
   const get = async (req: IncomingMessage, res: ServerResponse, room: string, hash: string): Promise<void> => {
     const size = await blobStore.size(room, hash)
