@@ -14,6 +14,7 @@ export type LimitReason =
   | 'slow_reader'
   | 'missed_pong'
   | 'message_too_big'
+  | 'snapshot_requests_per_minute'
 
 export interface Metrics {
   readonly registry: Registry

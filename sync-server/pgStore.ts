@@ -11,10 +11,14 @@
  * `n > k` (rooms.ts); one that hears nothing compares `head` with its k now and then. Compaction
  * merges a room's rows into the row with the highest `n`, so a reader behind it still gets
  * everything from that one row.
+ *
+ * Snapshots (snapshots.ts) are rows of `room_snapshots(room, id, taken_at, reason, bytes,
+ * fingerprint)`; one taken before a compaction is written in the compaction's transaction.
  */
 import * as Y from 'yjs'
 import pg from 'pg'
 import type { RoomStore } from './store'
+import type { SnapshotChange, SnapshotInfo } from './snapshots'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS room_updates (
@@ -40,7 +44,33 @@ CREATE TABLE IF NOT EXISTS room_meta (
   key text NOT NULL,
   value text NOT NULL,
   PRIMARY KEY (room, key)
+);
+CREATE TABLE IF NOT EXISTS room_snapshots (
+  room text NOT NULL,
+  id text NOT NULL,
+  taken_at timestamptz NOT NULL,
+  reason text NOT NULL,
+  bytes bytea NOT NULL,
+  fingerprint text NOT NULL,
+  PRIMARY KEY (room, id)
 );`
+
+/** Adds and deletes a room's snapshots through `q` (a pool, or a client inside a transaction). */
+async function writeSnapshotChange(q: pg.Pool | pg.PoolClient, room: string, change: SnapshotChange): Promise<void> {
+  if (change.drop.length > 0) await q.query('DELETE FROM room_snapshots WHERE room = $1 AND id = ANY($2)', [room, change.drop])
+  if (change.add) {
+    const { info, update } = change.add
+    await q.query(
+      'INSERT INTO room_snapshots (room, id, taken_at, reason, bytes, fingerprint) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room, id) DO NOTHING',
+      [room, info.id, new Date(info.takenAt), info.reason, Buffer.from(update), info.fingerprint],
+    )
+  }
+}
+
+function merge(updates: Buffer[]): Uint8Array | undefined {
+  if (updates.length === 0) return undefined
+  return updates.length === 1 ? new Uint8Array(updates[0]!) : Y.mergeUpdates(updates.map((u) => new Uint8Array(u)))
+}
 
 /**
  * A pool on `url` whose `schema` has been run: relays starting together take one advisory lock,
@@ -108,7 +138,7 @@ export async function openPgStore(url: string): Promise<RoomStore> {
       const { rows } = await pool.query<{ room: string; head: string }>('SELECT room, head FROM room_heads WHERE room = ANY($1)', [rooms])
       return new Map(rows.map((r) => [r.room, Number(r.head)]))
     },
-    async compact(room) {
+    async compact(room, snapshot) {
       const c = await pool.connect()
       try {
         await c.query('BEGIN')
@@ -121,6 +151,8 @@ export async function openPgStore(url: string): Promise<RoomStore> {
         if (rows.length > 1) {
           const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.update)))
           const last = rows[rows.length - 1]!.seq
+          const change = snapshot ? await snapshot(merged) : undefined
+          if (change) await writeSnapshotChange(c, room, change)
           await c.query('UPDATE room_updates SET update = $2 WHERE seq = $1', [last, Buffer.from(merged)])
           await c.query('DELETE FROM room_updates WHERE room = $1 AND seq <> $2', [room, last])
         }
@@ -145,6 +177,40 @@ export async function openPgStore(url: string): Promise<RoomStore> {
     },
     forget() {
       // nothing kept per room
+    },
+    snapshots: {
+      async list(room) {
+        const { rows } = await pool.query<{ id: string; taken_at: Date; reason: string; size: number; fingerprint: string }>(
+          'SELECT id, taken_at, reason, octet_length(bytes) AS size, fingerprint FROM room_snapshots WHERE room = $1 ORDER BY taken_at DESC, id DESC',
+          [room],
+        )
+        return rows.flatMap((r): SnapshotInfo[] =>
+          r.reason === 'daily' || r.reason === 'compaction'
+            ? [{ id: r.id, takenAt: r.taken_at.getTime(), reason: r.reason, bytes: Number(r.size), fingerprint: r.fingerprint }]
+            : [],
+        )
+      },
+      async read(room, id) {
+        const { rows } = await pool.query<{ bytes: Buffer }>('SELECT bytes FROM room_snapshots WHERE room = $1 AND id = $2', [room, id])
+        return rows[0] ? new Uint8Array(rows[0].bytes) : undefined
+      },
+      async storedState(room) {
+        const { rows } = await pool.query<{ update: Buffer }>('SELECT update FROM room_updates WHERE room = $1 ORDER BY n', [room])
+        return merge(rows.map((r) => r.update))
+      },
+      async write(room, change) {
+        const c = await pool.connect()
+        try {
+          await c.query('BEGIN')
+          await writeSnapshotChange(c, room, change)
+          await c.query('COMMIT')
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined)
+          throw err
+        } finally {
+          c.release()
+        }
+      },
     },
     async close() {
       await pool.end()

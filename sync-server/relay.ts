@@ -1,6 +1,7 @@
 /**
  * The relay: one HTTP server that upgrades `/sync/<roomId>` to the y-protocols WebSocket
- * exchange, answers `/healthz`, and serves the built app.
+ * exchange, answers `/healthz`, photos (`/blobs/…`) and snapshots (`/snapshots/…`), and serves
+ * the built app.
  *
  * The room proof is checked in the `upgrade` handler, before the room is loaded: a socket with a
  * missing, malformed or wrong proof is upgraded only to be closed with a 44xx code and a reason
@@ -20,6 +21,7 @@ import {
 } from '../src/sync/wire'
 import { Rooms, type RoomsConfig } from './rooms'
 import { createBlobService, type BlobStore } from './blobs'
+import { createSnapshotService } from './snapshots'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -122,6 +124,31 @@ export function createRelay(config: RelayConfig): Relay {
   const connections = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
   const failedProofs = new WindowCounter(config.maxFailedProofsPerMinute, 60_000)
   const created = new WindowCounter(config.maxRoomsCreatedPerHour, 3_600_000)
+  const snapshotRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+
+  // Snapshots: refused proofs count with the WebSocket's (one limit per address for both), and
+  // requests per address per minute are bounded like upgrades, before any store read.
+  const snapshots = createSnapshotService({
+    store,
+    log,
+    limits: {
+      address: (req) => clientAddress(req, config.trustProxyHops),
+      refusedWait: (address) => {
+        const wait = failedProofs.retryAfterSeconds(address)
+        if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
+        return wait
+      },
+      refused: (address) => {
+        failedProofs.add(address)
+        metrics.proofsRefused.inc()
+      },
+      takeRequest: (address) => {
+        const wait = snapshotRequests.take(address)
+        if (wait > 0) metrics.closedForLimit.inc({ reason: 'snapshot_requests_per_minute' })
+        return wait
+      },
+    },
+  })
 
   const verify = (room: string, proof: OfferedProof, address: string): Promise<Verdict> =>
     withRoomLock(room, async (): Promise<Verdict> => {
@@ -262,6 +289,7 @@ export function createRelay(config: RelayConfig): Relay {
       return
     }
     if (blobs?.handle(req, res, url)) return
+    if (snapshots.handle(req, res, url)) return
     if (site?.handle(req, res, url)) return
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end('Not found\n')

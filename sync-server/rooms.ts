@@ -14,6 +14,9 @@
  *   costs the store one write at a time instead of one per edit.
  * - If a write fails, the room's sockets are closed with `unavailable` and the room is dropped:
  *   clients keep their changes and send them again on reconnect.
+ * - Snapshots (snapshots.ts) are taken in the room's write queue, so only that room's writes
+ *   wait for them: the daily one before the room's first write of a day (of the stored state,
+ *   before that write), the compaction one in the compaction's own batch.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -32,6 +35,7 @@ import type { RoomStore } from './store'
 import type { RoomBus } from './bus'
 import { errorFields, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
+import { DEFAULT_SNAPSHOT_POLICY, Snapshotter, type SnapshotPolicy } from './snapshots'
 
 export interface RoomsConfig {
   /** How long a room without sockets stays loaded. */
@@ -58,6 +62,8 @@ export interface RoomsConfig {
    * and reads what it missed (an update whose publish failed, a quiet room). Default 5 s.
    */
   readonly catchUpIntervalMs?: number
+  /** When snapshots are taken and how long they are kept (when the store keeps them); defaults when absent. */
+  readonly snapshotPolicy?: SnapshotPolicy
 }
 
 /** Yjs's delete set (the type is not exported by name). */
@@ -114,6 +120,11 @@ class Room {
   readonly ownAhead = new Set<number>()
   isCatchingUp = false
   needsCatchUp = false
+  /** When the room's newest snapshot was taken, read from the store while the room loads. */
+  newestSnapshot: Promise<number | undefined> = Promise.resolve(undefined)
+  /** What the daily rule counts from (the newest snapshot, or the last check that needed none); undefined until read. */
+  lastSnapshotAt: number | undefined
+  isSnapshotKnown = false
 
   constructor(name: string, load: Promise<unknown>) {
     this.name = name
@@ -138,12 +149,14 @@ export class Rooms {
   private readonly config: RoomsConfig
   private readonly metrics: Metrics
   private readonly sweep: ReturnType<typeof setInterval> | undefined
+  private readonly snapshotter: Snapshotter | undefined
 
   constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
     this.store = store
     this.log = log
     this.config = config
     this.metrics = config.metrics ?? createMetrics()
+    this.snapshotter = store.snapshots ? new Snapshotter(store.snapshots, config.snapshotPolicy ?? DEFAULT_SNAPSHOT_POLICY, log) : undefined
     if (config.bus && store.heads) {
       this.sweep = setInterval(() => void this.catchUpBehind(), config.catchUpIntervalMs ?? 5000)
       this.sweep.unref()
@@ -196,6 +209,7 @@ export class Rooms {
     const created: Room = new Room(name, load)
     room = created
     this.rooms.set(name, created)
+    if (this.snapshotter) created.newestSnapshot = this.snapshotter.newestTakenAt(name)
     load.then(
       ({ doc, logLength, position }) => {
         created.logLength = logLength
@@ -259,6 +273,7 @@ export class Rooms {
     const batch = room.unwritten.splice(0)
     if (room.isFailed) throw new Error('room failed')
     if (batch.length === 0) return
+    if (this.snapshotter) await this.dailySnapshot(room, this.snapshotter)
     const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
     const endTimer = this.metrics.appendSeconds.startTimer()
     const position = await this.store.append(room.name, merged)
@@ -276,6 +291,15 @@ export class Rooms {
     room.logLength++
     this.compactWhenLong(room)
     for (const { update, sender } of batch) this.forward(room, update, sender)
+  }
+
+  /** The daily snapshot, when due: of the stored state, before the write that is about to go in. */
+  private async dailySnapshot(room: Room, snapshotter: Snapshotter): Promise<void> {
+    if (!room.isSnapshotKnown) {
+      room.lastSnapshotAt = await room.newestSnapshot
+      room.isSnapshotKnown = true
+    }
+    if (snapshotter.isDailyDue(room.lastSnapshotAt)) room.lastSnapshotAt = await snapshotter.takeDaily(room.name)
   }
 
   /** Sends a stored update to every socket of the room but the one it came from. */
@@ -370,7 +394,21 @@ export class Rooms {
       .enqueueWrite(async () => {
         try {
           if (room.isFailed) return
-          await this.store.compact(room.name)
+          const snapshotter = this.snapshotter
+          let snapshotAt: number | undefined
+          await this.store.compact(
+            room.name,
+            snapshotter &&
+              (async (merged) => {
+                const change = await snapshotter.planCompaction(room.name, merged)
+                snapshotAt = change?.add?.info.takenAt
+                return change
+              }),
+          )
+          if (snapshotAt !== undefined) {
+            room.lastSnapshotAt = snapshotAt
+            room.isSnapshotKnown = true
+          }
           room.logLength = 1
           this.log.debug('room compacted', { room: room.name })
         } catch (err) {

@@ -6,7 +6,9 @@
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
- *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed)
+ *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
+ *   SNAPSHOT_INTERVAL_MS (daily snapshots: 24 h windows, UTC days), SNAPSHOT_RETENTION_DAYS (90),
+ *   SNAPSHOT_RETENTION_MS (overrides the days; for tests), SNAPSHOT_MAX_PER_ROOM (200)
  *   (see README)
  */
 import { mkdirSync } from 'node:fs'
@@ -19,6 +21,7 @@ import { DEFAULT_LIMITS, createRelay } from './relay'
 import { openLevelStore, type RoomStore } from './store'
 import { openPgStore } from './pgStore'
 import { openRedisBus, type RoomBus } from './bus'
+import { DEFAULT_SNAPSHOT_POLICY } from './snapshots'
 
 const env = process.env
 
@@ -51,6 +54,16 @@ const dataDir = resolve(env.DATA_DIR ?? './data')
 const staticDir = resolve(env.STATIC_DIR ?? './dist')
 const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === env.LOG_LEVEL) ?? ('info' satisfies Level)
 const log = createLogger(level)
+
+const snapshotPolicy = {
+  ...DEFAULT_SNAPSHOT_POLICY,
+  intervalMs: intFromEnv('SNAPSHOT_INTERVAL_MS', DEFAULT_SNAPSHOT_POLICY.intervalMs, 100),
+  retentionMs:
+    env.SNAPSHOT_RETENTION_MS !== undefined && env.SNAPSHOT_RETENTION_MS !== ''
+      ? intFromEnv('SNAPSHOT_RETENTION_MS', 0, 1)
+      : intFromEnv('SNAPSHOT_RETENTION_DAYS', DEFAULT_SNAPSHOT_POLICY.retentionMs / 86_400_000, 1) * 86_400_000,
+  maxPerRoom: intFromEnv('SNAPSHOT_MAX_PER_ROOM', DEFAULT_SNAPSHOT_POLICY.maxPerRoom, DEFAULT_SNAPSHOT_POLICY.keepNewest),
+}
 
 const databaseUrl = env.DATABASE_URL ?? ''
 const redisUrl = env.REDIS_URL ?? ''
@@ -105,6 +118,7 @@ const relay = createRelay({
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
   catchUpIntervalMs: intFromEnv('CATCH_UP_INTERVAL_MS', 5000, 100),
+  snapshotPolicy,
 })
 
 relay.server.listen(port, host, () => {

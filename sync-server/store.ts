@@ -9,16 +9,23 @@
  * Trap: y-leveldb's own `flushDocument` (also run by its `getYDoc` once a log passes 500 updates)
  * writes the merged update and deletes the old ones in separate operations. Loading and
  * compaction are done here instead: the load only reads, and compaction is one LevelDB batch.
+ *
+ * Snapshots (snapshots.ts) live in the same LevelDB under keys of their own, which no y-leveldb
+ * range and no compaction touches: `['sb_snapshots', room, 'info', id]` (JSON: takenAt, reason,
+ * bytes, fingerprint) and `['sb_snapshots', room, 'update', id]` (the update). y-leveldb's keys
+ * all begin with `'v1'` or `'v1_sv'`.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import {
   LeveldbPersistence,
   getCurrentUpdateClock,
+  getLevelBulkEntries,
   getLevelUpdatesEntries,
   type LevelDb,
   type LevelOp,
 } from 'y-leveldb'
+import type { SnapshotChange, SnapshotInfo, SnapshotReason, SnapshotStore } from './snapshots'
 
 export interface RoomStore {
   /**
@@ -41,13 +48,17 @@ export interface RoomStore {
   /**
    * Merges the room's log into one update, atomically: the merged update replaces the last entry
    * and the others are deleted in the same batch, so a crash leaves either the old log or the new.
+   * `snapshot` is asked, with the merged update, what to write to the room's snapshots in that
+   * same batch (a snapshot of the state before compaction, and pruning).
    */
-  compact(room: string): Promise<void>
+  compact(room: string, snapshot?: (merged: Uint8Array) => Promise<SnapshotChange | undefined>): Promise<void>
   /** The stored verifier, or undefined for a room never created. Throws when it cannot be read. */
   getVerifier(room: string): Promise<string | undefined>
   setVerifier(room: string, verifier: string): Promise<void>
   /** The room was unloaded: drop what the store keeps in memory for it. */
   forget(room: string): void
+  /** The rooms' snapshots, when this store keeps them. */
+  readonly snapshots?: SnapshotStore
   close(): Promise<void>
 }
 
@@ -138,7 +149,7 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
         })(),
       )
     },
-    compact(room) {
+    compact(room, snapshot) {
       return track(
         (async () => {
           try {
@@ -147,11 +158,13 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
             if (entries.length <= 1) return
             const merged = Y.mergeUpdates(entries.map((e) => e.value))
             const last = entries[entries.length - 1]!.key
+            const change = snapshot ? await snapshot(merged) : undefined
             await d.batch(
               [
                 ...entries.slice(0, -1).map((e) => ({ type: 'del' as const, key: e.key })),
                 { type: 'put', key: last, value: Buffer.from(merged) },
                 { type: 'put', key: ['v1_sv', room], value: stateVectorEntry(last[3], merged) },
+                ...(change ? snapshotOps(room, change) : []),
               ],
               writeOptions,
             )
@@ -173,10 +186,75 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
     forget(room) {
       lastClocks.delete(room)
     },
+    snapshots: {
+      async list(room) {
+        const d = await db()
+        const entries = await getLevelBulkEntries(d, { gte: snapshotKey(room, 'info', ''), lt: ['sb_snapshots', room, 'infp'] })
+        const list: SnapshotInfo[] = []
+        for (const e of entries) {
+          const info = readSnapshotInfo(e.key[3], e.value)
+          if (info) list.push(info)
+        }
+        return list.sort((a, b) => b.takenAt - a.takenAt || (a.id < b.id ? 1 : -1))
+      },
+      async read(room, id) {
+        const d = await db()
+        const key = snapshotKey(room, 'update', id)
+        const [entry] = await getLevelBulkEntries(d, { gte: key, lte: key })
+        return entry ? new Uint8Array(entry.value) : undefined
+      },
+      async storedState(room) {
+        const d = await db()
+        const entries = await getLevelUpdatesEntries(d, room)
+        if (entries.length === 0) return undefined
+        return entries.length === 1 ? new Uint8Array(entries[0]!.value) : Y.mergeUpdates(entries.map((e) => e.value))
+      },
+      write(room, change) {
+        return track(
+          (async () => {
+            const d = await db()
+            await d.batch(snapshotOps(room, change), writeOptions)
+          })(),
+        )
+      },
+    },
     async close() {
       await Promise.allSettled([...inFlight])
       await ldb.destroy()
     },
+  }
+}
+
+type SnapshotKey = ['sb_snapshots', string, 'info' | 'update', string]
+
+function snapshotKey(room: string, part: 'info' | 'update', id: string): SnapshotKey {
+  return ['sb_snapshots', room, part, id]
+}
+
+/** The LevelDB operations of a snapshot change: put the new one (info and update), delete the dropped ones. */
+function snapshotOps(room: string, change: SnapshotChange): LevelOp[] {
+  const ops: LevelOp[] = []
+  if (change.add) {
+    const { id, takenAt, reason, bytes, fingerprint } = change.add.info
+    ops.push({ type: 'put', key: snapshotKey(room, 'update', id), value: Buffer.from(change.add.update) })
+    ops.push({ type: 'put', key: snapshotKey(room, 'info', id), value: Buffer.from(JSON.stringify({ takenAt, reason, bytes, fingerprint })) })
+  }
+  for (const id of change.drop) {
+    ops.push({ type: 'del', key: snapshotKey(room, 'info', id) })
+    ops.push({ type: 'del', key: snapshotKey(room, 'update', id) })
+  }
+  return ops
+}
+
+function readSnapshotInfo(id: unknown, value: Uint8Array): SnapshotInfo | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(value).toString('utf8')) as Record<string, unknown>
+    const reason = v.reason
+    if (typeof id !== 'string' || typeof v.takenAt !== 'number' || typeof v.bytes !== 'number' || typeof v.fingerprint !== 'string') return undefined
+    if (reason !== 'daily' && reason !== 'compaction') return undefined
+    return { id, takenAt: v.takenAt, reason: reason satisfies SnapshotReason, bytes: v.bytes, fingerprint: v.fingerprint }
+  } catch {
+    return undefined
   }
 }
 

@@ -10,6 +10,11 @@ declare module 'y-leveldb' {
   }
   /** The clock of the room's last update, -1 for none. */
   export function getCurrentUpdateClock(db: LevelDb, docName: string): Promise<number>
+  /** Every entry with a key in the range (`gte`/`gt`, `lte`/`lt`: keys as arrays), in key order. */
+  export function getLevelBulkEntries(
+    db: LevelDb,
+    opts: { gte?: unknown[]; gt?: unknown[]; lte?: unknown[]; lt?: unknown[] },
+  ): Promise<{ key: unknown[]; value: Uint8Array }[]>
   export function getLevelUpdatesEntries(db: LevelDb, docName: string): Promise<{ key: ['v1', string, 'update', number]; value: Uint8Array }[]>
   export class LeveldbPersistence {
     constructor(location: string, opts?: { levelOptions?: object })
