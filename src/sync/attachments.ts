@@ -256,6 +256,11 @@ export function relayHttpUrl(wsUrl: string): string {
   return url.toString().replace(/\/+$/, '')
 }
 
+/** The room proof on an HTTP request to the relay (photos, snapshots): `Authorization: Bearer <token>`. */
+export function proofHeaders(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` }
+}
+
 export interface TransferSnapshot {
   /** Bytes of photos made here that the relay does not have yet. */
   readonly bytesToSend: number
@@ -384,7 +389,7 @@ export class AttachmentTransfer {
     if (!token) throw new PhotoError('refused')
     let res: Response
     try {
-      res = await this.doFetch(this.url(roomId, ref.hash), { headers: { Authorization: `Bearer ${token}` } })
+      res = await this.doFetch(this.url(roomId, ref.hash), { headers: proofHeaders(token) })
     } catch {
       throw new PhotoError('unreachable')
     }
@@ -572,7 +577,7 @@ export class AttachmentTransfer {
     const data = stored.data
     const total = data.byteLength
     const url = this.url(row.roomId, row.hash)
-    const auth = { Authorization: `Bearer ${token}` }
+    const auth = proofHeaders(token)
     const head = await this.request(url, { method: 'HEAD', headers: auth })
     let offset: number
     if (head.status === 200) {
