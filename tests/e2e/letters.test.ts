@@ -73,7 +73,7 @@ describe('letters between two phones', () => {
 
     // before anyone opens the letter, Settings already counts its photo as waiting to be received
     await goTo(southPage, 'Settings')
-    await expect.poll(() => southPage.getByTestId('photos-waiting').innerText(), { timeout: 20_000 }).not.toMatch(/Waiting to be received: 0 kB$/)
+    await expect.poll(() => southPage.getByTestId('photos-waiting').innerText(), { timeout: 20_000 }).toMatch(/^Waiting to be sent: 0 kB · Waiting to be received: [1-9]\d* kB$/)
     await goToLetters(southPage)
     await southPage.getByRole('link', { name: SUBJECT }).click()
     const received = letterCard(southPage, `Letter from Class 5B, ${NORTH}`)
