@@ -81,7 +81,13 @@ export function Photo({ photo, session, alt }: Props) {
     )
   }, [isAuto, transfer, roomId, photo])
 
-  const aspect = photo.width > 0 && photo.height > 0 ? `${photo.width} / ${photo.height}` : undefined
+  // The placeholder takes the place the photo will take: as wide as the photo but never wider than
+  // the page (a percentage, not a fixed 1,600 px, so a grid or flex parent cannot grow to fit it),
+  // as tall as its proportions make it.
+  const placeholderStyle = {
+    aspectRatio: photo.width > 0 && photo.height > 0 ? `${photo.width} / ${photo.height}` : undefined,
+    width: photo.width > 0 ? `min(100%, ${photo.width}px)` : undefined,
+  }
   if (row && src) {
     return (
       <figure className="photo">
@@ -91,11 +97,11 @@ export function Photo({ photo, session, alt }: Props) {
   }
   if (row === undefined || row) {
     // still looking on this device: keep the place, say nothing yet
-    return <div className="photo photo-placeholder" style={{ aspectRatio: aspect, width: photo.width || undefined }} aria-hidden="true" />
+    return <div className="photo photo-placeholder" style={placeholderStyle} aria-hidden="true" />
   }
   const isLoading = status.kind === 'loading'
   return (
-    <div className="photo photo-placeholder" style={{ aspectRatio: aspect, width: photo.width || undefined }}>
+    <div className="photo photo-placeholder" style={placeholderStyle}>
       <button type="button" className="button-secondary" onClick={load} disabled={isLoading} aria-busy={isLoading}>
         {isLoading ? t('photos.loading') : t('photos.load', { size: formatPhotoSize(photo.bytes, i18n.language) })}
       </button>
