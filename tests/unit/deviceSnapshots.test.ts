@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import Dexie from 'dexie'
 import {
+  CURRENT_SCHEMA_VERSION,
   EMPTY_ACTIVITY,
   createActivity,
+  futureVersionMarks,
+  readDevices,
   initPartnership,
   isLockedByUnknownVersion,
   listActivities,
@@ -20,6 +23,7 @@ import {
   snapshotDb,
   takeDeviceSnapshot,
 } from '../../src/storage/snapshots'
+import { keepDeviceUpkeep } from '../../src/ui/hooks/deviceUpkeep'
 
 const an: Author = { personId: 'p-an', name: 'An', deviceId: 'phone-a' }
 const HOUR = 3600 * 1000
@@ -175,5 +179,59 @@ describe('device snapshots', () => {
     expect(await listDeviceSnapshots(db, 'room-1')).toEqual([])
     expect(await listDeviceSnapshots(db, 'room-2')).toHaveLength(1)
     expect(await db.data.count()).toBe(1)
+  })
+})
+
+describe('an open partnership on this device', () => {
+  const until = async (cond: () => boolean | Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 5))
+    expect(await cond()).toBe(true)
+  }
+
+  it('announces the device and keeps a daily copy when opened', async () => {
+    const db = newDb()
+    const doc = partnership()
+    addActivity(doc, 'Sports day')
+    const stop = keepDeviceUpkeep(doc, 'room-1', { snapshots: db, deviceId: async () => 'phone-a' })
+    await until(async () => (await listDeviceSnapshots(db, 'room-1')).length === 1)
+    expect(readDevices(doc)).toMatchObject([{ deviceId: 'phone-a', schema: CURRENT_SCHEMA_VERSION }])
+    stop()
+  })
+
+  it('on a joined device: when the partnership first arrives; and again once a restore unlocks it', async () => {
+    const db = newDb()
+    const doc = new Y.Doc()
+    const stop = keepDeviceUpkeep(doc, 'room-1', { snapshots: db, deviceId: async () => 'phone-b' })
+    await new Promise((r) => setTimeout(r, 30))
+    expect(readDevices(doc)).toEqual([])
+    expect(await listDeviceSnapshots(db, 'room-1')).toEqual([])
+
+    const a = partnership()
+    addActivity(a, 'Sports day')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(a), 'relay')
+    await until(async () => readDevices(doc).length === 1 && (await listDeviceSnapshots(db, 'room-1')).length === 1)
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, (await readDeviceSnapshot(db, (await listDeviceSnapshots(db, 'room-1'))[0]!.id))!)
+    expect(titles(copy)).toEqual(['Sports day'])
+
+    // locked by a bogus mark: the mark stays unexplained (this device does not claim version 99)
+    doc.getMap('devices').delete('phone-b')
+    vandalise(doc)
+    await new Promise((r) => setTimeout(r, 30))
+    expect(readDevices(doc)).toEqual([])
+    expect(futureVersionMarks(doc)).toMatchObject([{ version: 99, isExplained: false }])
+    restorePartnership(doc, Y.encodeStateAsUpdate(a), an, at(0).toISOString())
+    await until(() => readDevices(doc).length === 1)
+    stop()
+  })
+
+  it('does nothing once stopped', async () => {
+    const db = newDb()
+    const doc = new Y.Doc()
+    keepDeviceUpkeep(doc, 'room-1', { snapshots: db, deviceId: async () => 'phone-b' })()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(partnership()))
+    await new Promise((r) => setTimeout(r, 30))
+    expect(readDevices(doc)).toEqual([])
+    expect(await listDeviceSnapshots(db, 'room-1')).toEqual([])
   })
 })

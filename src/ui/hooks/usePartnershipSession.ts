@@ -13,6 +13,7 @@ import { attachmentTransfer } from '../../sync/attachments'
 import { trackHistory } from '../../domain'
 import { keepPhotoCounts } from './photoCounts'
 import { keepReceipts } from './deliveryReceipts'
+import { keepDeviceUpkeep } from './deviceUpkeep'
 
 export interface PartnershipSession {
   readonly roomId: string
@@ -50,6 +51,8 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
   // delivery receipts: "Seen by partner school" on the other device comes from these
   const stopReceipts = keepReceipts(local.doc, conn, roomId)
   const stopPhotoCounts = keepPhotoCounts(local.doc)
+  // this device's entry in the document (explains its version) and its daily copy of the partnership
+  const stopUpkeep = keepDeviceUpkeep(local.doc, roomId)
   // every change made from now on gets its history entry, also those that skip assertWritable
   trackHistory(local.doc)
   // photos waiting for this partnership's relay go out as soon as there is a connection
@@ -64,6 +67,7 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
       closing ??= (async () => {
         stopReceipts()
         stopPhotoCounts()
+        stopUpkeep()
         conn.destroy()
         await local.destroy()
       })()
