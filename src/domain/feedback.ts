@@ -12,9 +12,9 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, readMeta } from './schema'
-import { createDeterministic, deleteRecord, readString, readText, stampCreated, stampUpdated, type Actor } from './record'
-import { writeText } from './text'
+import { createDeterministic, deleteRecord, stampCreated, stampUpdated, type Actor } from './record'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
 export type Prompt = (typeof PROMPTS)[number]
@@ -22,29 +22,42 @@ export type Answers = Readonly<Record<Prompt, string>>
 
 export const EMPTY_ANSWERS: Answers = { wentWell: '', difficult: '', learned: '', change: '' }
 
-export interface FeedbackMoment {
+export const FEEDBACK_KINDS = ['moment', 'reflection'] as const
+
+/** One school's answers: a Y.Text per prompt, so both schools (and two people of one) write at once. */
+const ANSWER_FIELDS = Object.fromEntries(PROMPTS.map((p) => [p, { kind: 'text' }])) as Record<Prompt, { readonly kind: 'text' }>
+
+/**
+ * The fields of a feedback record, declared once: reader, writer and types derive from it. Both
+ * kinds live in one collection, told apart by `kind`: a moment has a title and a date, a
+ * reflection its activity or moment, a date and the answers per school id.
+ */
+export const FEEDBACK = defineRecordType({
+  collection: 'feedback',
+  nameField: 'title',
+  fields: {
+    kind: { kind: 'enum', values: FEEDBACK_KINDS, fallback: 'moment' },
+    title: { kind: 'string' },
+    date: { kind: 'date' },
+    /** The activity a reflection is on, or ''. */
+    activityId: { kind: 'string' },
+    /** The feedback moment a reflection was held at, or ''. */
+    momentId: { kind: 'string' },
+    /** A reflection's answers per school id, created with it. */
+    answers: { kind: 'records', fields: ANSWER_FIELDS },
+  },
+})
+
+type FeedbackFields = FieldValues<typeof FEEDBACK.fields>
+
+export interface FeedbackMoment extends Pick<FeedbackFields, 'title' | 'date'>, Stamps {
   readonly id: string
   readonly kind: 'moment'
-  readonly title: string
-  readonly date: string
-  readonly createdBy: string
-  readonly createdAt: string
 }
 
-export interface Reflection {
+export interface Reflection extends Pick<FeedbackFields, 'activityId' | 'momentId' | 'date' | 'answers'>, Stamps {
   readonly id: string
   readonly kind: 'reflection'
-  /** The activity it reflects on, or ''. */
-  readonly activityId: string
-  /** The feedback moment it was held at, or ''. */
-  readonly momentId: string
-  readonly date: string
-  /** Answers per school id. */
-  readonly answers: Readonly<Record<string, Answers>>
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly updatedBy: string
-  readonly updatedAt: string
 }
 
 function feedback(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -61,9 +74,7 @@ export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: str
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     feedback(doc).set(id, m)
-    m.set('kind', 'moment')
-    m.set('title', input.title.trim())
-    m.set('date', input.date)
+    writeChangedFields(FEEDBACK.fields, m, undefined, { kind: 'moment', title: input.title.trim(), date: input.date })
     stampCreated(m, actor, now)
   })
   return id
@@ -122,7 +133,7 @@ export function startReflection(
       feedback(doc).set(id, m)
       skeleton(m)
     }
-    m.set('date', input.date)
+    writeChangedFields(FEEDBACK.fields, m, undefined, { date: input.date })
     stampCreated(m, actor, now)
   })
   return id
@@ -136,11 +147,7 @@ export function answerReflection(doc: Y.Doc, id: string, schoolId: string, answe
   const mine = a instanceof Y.Map ? a.get(schoolId) : undefined
   if (!(m instanceof Y.Map) || !(mine instanceof Y.Map)) throw new DomainError('notFound', 'id')
   doc.transact(() => {
-    for (const p of PROMPTS) {
-      const v = answers[p]
-      if (v === undefined) continue
-      writeText(mine, p, v)
-    }
+    writeChangedFields(ANSWER_FIELDS, mine, undefined, answers)
     stampUpdated(m, actor, now)
   })
 }
@@ -149,33 +156,16 @@ export function deleteFeedback(doc: Y.Doc, id: string, actor: Actor, now: Date =
   deleteRecord(doc, 'feedback', id, actor, now)
 }
 
-function toAnswers(v: unknown): Answers {
-  if (!(v instanceof Y.Map)) return EMPTY_ANSWERS
-  return { wentWell: readText(v, 'wentWell'), difficult: readText(v, 'difficult'), learned: readText(v, 'learned'), change: readText(v, 'change') }
-}
-
 export function listFeedback(doc: Y.Doc): { moments: FeedbackMoment[]; reflections: Reflection[] } {
   const moments: FeedbackMoment[] = []
   const reflections: Reflection[] = []
   for (const [id, m] of feedback(doc).entries()) {
-    if (!(m instanceof Y.Map) || typeof m.get('deletedAt') === 'string') continue
-    const base = { id, date: readString(m, 'date'), createdBy: readString(m, 'createdBy'), createdAt: readString(m, 'createdAt') }
-    if (m.get('kind') === 'moment') {
-      moments.push({ ...base, kind: 'moment', title: readString(m, 'title') })
-    } else if (m.get('kind') === 'reflection') {
-      const answers: Record<string, Answers> = {}
-      const a = m.get('answers')
-      if (a instanceof Y.Map) for (const [schoolId, v] of a.entries()) answers[schoolId] = toAnswers(v)
-      reflections.push({
-        ...base,
-        kind: 'reflection',
-        activityId: readString(m, 'activityId'),
-        momentId: readString(m, 'momentId'),
-        answers,
-        updatedBy: readString(m, 'updatedBy'),
-        updatedAt: readString(m, 'updatedAt'),
-      })
-    }
+    // a record of a kind this app does not know (a newer app's) is left out, not shown as a moment
+    if (!(m instanceof Y.Map) || typeof m.get('deletedAt') === 'string' || !(FEEDBACK_KINDS as readonly unknown[]).includes(m.get('kind'))) continue
+    const { kind, title, date, activityId, momentId, answers } = readFields(FEEDBACK.fields, m)
+    const stamps = readStamps(m)
+    if (kind === 'moment') moments.push({ id, kind, title, date, ...stamps })
+    else reflections.push({ id, kind, activityId, momentId, date, answers, ...stamps })
   }
   const byDate = (x: { date: string; id: string }, y: { date: string; id: string }): number => x.date.localeCompare(y.date) || x.id.localeCompare(y.id)
   return { moments: moments.sort(byDate), reflections: reflections.sort(byDate) }

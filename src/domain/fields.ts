@@ -230,6 +230,9 @@ export function writeChangedFields<T extends FieldTable>(
   for (const [name, spec] of Object.entries(table)) {
     if (!(name in next)) continue
     const value = (next as Record<string, unknown>)[name]
+    // a patch `{ notes: undefined }` leaves notes alone (it would otherwise empty a text or a
+    // nested map); only a cost estimate is removed by undefined
+    if (value === undefined && spec.kind !== 'money') continue
     const before = prev ? (prev as Record<string, unknown>)[name] : undefined
     if (spec.kind === 'text') {
       writeText(record, name, typeof value === 'string' ? value : '')

@@ -20,9 +20,9 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { setTextMinimal } from './text'
+import { defineRecordType, emptyFields, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, readBoolean, readNullableString, readString, readStringList, readText, requireRecord, stampCreated, stampUpdated, untombstone, actorName, type Actor } from './record'
+import { deleteRecord, liveRecords, requireRecord, stampCreated, stampUpdated, untombstone, actorName, type Actor } from './record'
 
 /** The six steps of the check, in order (externe-partners seed, "Een stappenplan"). */
 export const ORGANISATION_STEPS = ['inform', 'experiences', 'expectations', 'decision', 'ownership', 'feedback'] as const
@@ -33,51 +33,62 @@ export type OrganisationDecision = (typeof ORGANISATION_DECISIONS)[number]
 
 export const ORGANISATION_NAME_MAX_LENGTH = 200
 
+/** One step of the check: a nested Y.Map of its own, so two devices ticking two steps keep both. */
+const STEP_FIELDS = {
+  isDone: { kind: 'boolean' },
+  /** When it was ticked (ISO timestamp), null while not done. */
+  doneAt: { kind: 'string', nullable: true },
+  doneBy: { kind: 'string', nullable: true },
+  notes: { kind: 'text' },
+} as const
+
+/** An organisation's fields, declared once: reader, writer, empty form and types derive from it. */
+export const ORGANISATION = defineRecordType({
+  collection: 'organisations',
+  nameField: 'name',
+  fields: {
+    name: { kind: 'string', max: ORGANISATION_NAME_MAX_LENGTH },
+    /** e.g. "https://example.org" or "example.org"; '' when not known. */
+    website: { kind: 'string' },
+    /** Who to contact there, with phone or e-mail, free text. */
+    contact: { kind: 'string' },
+    themes: { kind: 'strings' },
+    /** e.g. "10–12", "3rd grade", free text per entry. */
+    ageGroups: { kind: 'strings' },
+    /** The six steps, keyed by step; created with the record. */
+    steps: { kind: 'records', fields: STEP_FIELDS },
+    decision: { kind: 'enum', values: ORGANISATION_DECISIONS, fallback: 'pending' },
+    /** Who took it, with the head and colleagues (names, free text). Required for go / no-go. */
+    decidedBy: { kind: 'string' },
+    /** Required for go / no-go. */
+    decidedOn: { kind: 'date' },
+    /** Feedback afterwards: what made the cooperation smooth. */
+    smooth: { kind: 'text' },
+    /** What made it difficult. */
+    difficult: { kind: 'text' },
+  },
+})
+
+type OrganisationFields = FieldValues<typeof ORGANISATION.fields>
+
 /** What a person fills in to register an organisation. */
-export interface OrganisationInput {
-  readonly name: string
-  /** e.g. "https://example.org" or "example.org"; '' when not known. */
-  readonly website: string
-  /** Who to contact there, with phone or e-mail, free text. */
-  readonly contact: string
-  readonly themes: readonly string[]
-  /** e.g. "10–12", "3rd grade", free text per entry. */
-  readonly ageGroups: readonly string[]
-}
+export type OrganisationInput = Pick<OrganisationFields, 'name' | 'website' | 'contact' | 'themes' | 'ageGroups'>
 
-export interface OrganisationStepState {
-  readonly isDone: boolean
-  readonly doneAt: string | null
-  readonly doneBy: string | null
-  readonly notes: string
-}
+export type OrganisationStepState = FieldValues<typeof STEP_FIELDS>
 
-export interface OrganisationDecisionInput {
-  readonly decision: OrganisationDecision
-  /** Who took it, with the head and colleagues (names, free text). Required for go / no-go. */
-  readonly decidedBy: string
-  /** YYYY-MM-DD; required for go / no-go. */
-  readonly decidedOn: string
-}
+export type OrganisationDecisionInput = Pick<OrganisationFields, 'decision' | 'decidedBy' | 'decidedOn'>
 
-export interface OrganisationFeedback {
-  /** What made the cooperation smooth. */
-  readonly smooth: string
-  /** What made it difficult. */
-  readonly difficult: string
-}
+export type OrganisationFeedback = Pick<OrganisationFields, 'smooth' | 'difficult'>
 
-export interface Organisation extends OrganisationInput, OrganisationDecisionInput, OrganisationFeedback {
+export interface Organisation extends Omit<OrganisationFields, 'steps'>, Stamps {
   readonly id: string
+  /** Every step; one a record lacks reads as not done. */
   readonly steps: Readonly<Record<OrganisationStep, OrganisationStepState>>
-  readonly createdBy: string
-  readonly createdAt: string
-  readonly updatedBy: string
-  readonly updatedAt: string
-  readonly deletedAt: string | null
 }
 
-export const EMPTY_ORGANISATION: OrganisationInput = { name: '', website: '', contact: '', themes: [], ageGroups: [] }
+export const EMPTY_ORGANISATION: OrganisationInput = emptyFields(ORGANISATION.fields)
+
+const EMPTY_STEP: OrganisationStepState = emptyFields(STEP_FIELDS)
 
 export function isOrganisationStep(v: unknown): v is OrganisationStep {
   return typeof v === 'string' && (ORGANISATION_STEPS as readonly string[]).includes(v)
@@ -154,37 +165,10 @@ function organisations(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return collection(doc, 'organisations')
 }
 
-function toStep(v: unknown): OrganisationStepState {
-  if (!(v instanceof Y.Map)) return { isDone: false, doneAt: null, doneBy: null, notes: '' }
-  return { isDone: readBoolean(v, 'isDone'), doneAt: readNullableString(v, 'doneAt'), doneBy: readNullableString(v, 'doneBy'), notes: readText(v, 'notes') }
-}
-
 function toOrganisation(id: string, m: Y.Map<unknown>): Organisation {
-  const stepsMap = m.get('steps')
-  const steps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, toStep(stepsMap instanceof Y.Map ? stepsMap.get(s) : undefined)])) as Record<
-    OrganisationStep,
-    OrganisationStepState
-  >
-  const decision = m.get('decision')
-  return {
-    id,
-    name: readString(m, 'name'),
-    website: readString(m, 'website'),
-    contact: readString(m, 'contact'),
-    themes: readStringList(m, 'themes'),
-    ageGroups: readStringList(m, 'ageGroups'),
-    steps,
-    decision: isOrganisationDecision(decision) ? decision : 'pending',
-    decidedBy: readString(m, 'decidedBy'),
-    decidedOn: readString(m, 'decidedOn'),
-    smooth: readText(m, 'smooth'),
-    difficult: readText(m, 'difficult'),
-    createdBy: readString(m, 'createdBy'),
-    createdAt: readString(m, 'createdAt'),
-    updatedBy: readString(m, 'updatedBy'),
-    updatedAt: readString(m, 'updatedAt'),
-    deletedAt: readNullableString(m, 'deletedAt'),
-  }
+  const { steps, ...fields } = readFields(ORGANISATION.fields, m)
+  const allSteps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, steps[s] ?? EMPTY_STEP])) as Record<OrganisationStep, OrganisationStepState>
+  return { id, ...fields, steps: allSteps, ...readStamps(m) }
 }
 
 function checked(doc: Y.Doc, input: OrganisationInput): OrganisationInput {
@@ -207,22 +191,10 @@ function stepMap(m: Y.Map<unknown>, step: OrganisationStep): Y.Map<unknown> {
   if (!(s instanceof Y.Map)) {
     s = new Y.Map<unknown>()
     sm.set(step, s)
-    ;(s as Y.Map<unknown>).set('isDone', false)
-    ;(s as Y.Map<unknown>).set('notes', new Y.Text())
+    writeChangedFields(STEP_FIELDS, s as Y.Map<unknown>, undefined, { isDone: false, notes: '' })
   }
   return s as Y.Map<unknown>
 }
-
-function textOf(m: Y.Map<unknown>, key: string): Y.Text {
-  const t = m.get(key)
-  if (t instanceof Y.Text) return t
-  const fresh = new Y.Text(typeof t === 'string' ? t : '')
-  m.set(key, fresh)
-  return fresh
-}
-
-const PLAIN_FIELDS = ['name', 'website', 'contact'] as const
-const LIST_FIELDS = ['themes', 'ageGroups'] as const
 
 /** Registers an organisation with an empty six-step check and a pending decision. */
 export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Actor, now: Date = new Date()): string {
@@ -231,21 +203,8 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Act
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     organisations(doc).set(id, m)
-    for (const f of PLAIN_FIELDS) m.set(f, n[f])
-    for (const f of LIST_FIELDS) m.set(f, [...n[f]])
-    const steps = new Y.Map<unknown>()
-    m.set('steps', steps)
-    for (const s of ORGANISATION_STEPS) {
-      const sm = new Y.Map<unknown>()
-      steps.set(s, sm)
-      sm.set('isDone', false)
-      sm.set('notes', new Y.Text())
-    }
-    m.set('decision', 'pending')
-    m.set('decidedBy', '')
-    m.set('decidedOn', '')
-    m.set('smooth', new Y.Text())
-    m.set('difficult', new Y.Text())
+    const steps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, EMPTY_STEP]))
+    writeChangedFields(ORGANISATION.fields, m, undefined, { ...emptyFields(ORGANISATION.fields), ...n, steps })
     stampCreated(m, actor, now)
   })
   return id
@@ -258,8 +217,7 @@ export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<Organi
   const prev = toOrganisation(id, m)
   const n = checked(doc, { ...prev, ...patch })
   doc.transact(() => {
-    for (const f of PLAIN_FIELDS) if (prev[f] !== n[f]) m.set(f, n[f])
-    for (const f of LIST_FIELDS) if (prev[f].join('\n') !== n[f].join('\n')) m.set(f, [...n[f]])
+    writeChangedFields(ORGANISATION.fields, m, prev, n)
     stampUpdated(m, actor, now)
   })
 }
@@ -271,10 +229,8 @@ export function setOrganisationStepDone(doc: Y.Doc, id: string, step: Organisati
   const m = requireRecord(organisations(doc), id)
   doc.transact(() => {
     const s = stepMap(m, step)
-    if (readBoolean(s, 'isDone') === isDone) return
-    s.set('isDone', isDone)
-    s.set('doneAt', isDone ? now.toISOString() : null)
-    s.set('doneBy', isDone ? actorName(actor) : null)
+    if (readFields(STEP_FIELDS, s).isDone === isDone) return
+    writeChangedFields(STEP_FIELDS, s, undefined, { isDone, doneAt: isDone ? now.toISOString() : null, doneBy: isDone ? actorName(actor) : null })
     stampUpdated(m, actor, now)
   })
 }
@@ -285,7 +241,7 @@ export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: Organisat
   if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
   const m = requireRecord(organisations(doc), id)
   doc.transact(() => {
-    setTextMinimal(textOf(stepMap(m, step), 'notes'), notes)
+    writeChangedFields(STEP_FIELDS, stepMap(m, step), undefined, { notes })
     stampUpdated(m, actor, now)
   })
 }
@@ -299,14 +255,9 @@ export function decideOrganisation(doc: Y.Doc, id: string, input: OrganisationDe
   if (issues.length > 0) throw new ValidationError(issues)
   const prev = toOrganisation(id, m)
   doc.transact(() => {
-    if (prev.decision !== n.decision) m.set('decision', n.decision)
-    if (prev.decidedBy !== n.decidedBy) m.set('decidedBy', n.decidedBy)
-    if (prev.decidedOn !== n.decidedOn) m.set('decidedOn', n.decidedOn)
+    writeChangedFields(ORGANISATION.fields, m, prev, n)
     if (n.decision !== 'pending' && !prev.steps.decision.isDone) {
-      const s = stepMap(m, 'decision')
-      s.set('isDone', true)
-      s.set('doneAt', now.toISOString())
-      s.set('doneBy', actorName(actor))
+      writeChangedFields(STEP_FIELDS, stepMap(m, 'decision'), undefined, { isDone: true, doneAt: now.toISOString(), doneBy: actorName(actor) })
     }
     stampUpdated(m, actor, now)
   })
@@ -317,10 +268,7 @@ export function setOrganisationFeedback(doc: Y.Doc, id: string, patch: Partial<O
   assertWritable(doc)
   const m = requireRecord(organisations(doc), id)
   doc.transact(() => {
-    for (const f of ['smooth', 'difficult'] as const) {
-      const v = patch[f]
-      if (v !== undefined) setTextMinimal(textOf(m, f), v)
-    }
+    writeChangedFields(ORGANISATION.fields, m, undefined, patch)
     stampUpdated(m, actor, now)
   })
 }
