@@ -14,9 +14,9 @@ import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { randomId } from './ids'
 import { isIsoDate } from './dates'
+import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, fingerprint, liveRecords, readString, readText, requireRecord, stampCreated, stampUpdated, type Actor } from './record'
-import { setTextMinimal } from './text'
+import { deleteRecord, fingerprint, liveRecords, requireRecord, stampCreated, stampUpdated, type Actor } from './record'
 import { addNextStep, type NextStepInput } from './nextSteps'
 
 export const LETTER_KINDS = ['class', 'teachers', 'heads'] as const
@@ -33,45 +33,64 @@ export interface PhotoRef {
   readonly type: string
 }
 
+/** A translation beside the original: a nested record in `translations`, with its own who and when. */
+const TRANSLATION_FIELDS = {
+  language: { kind: 'string' },
+  translator: { kind: 'string' },
+  subject: { kind: 'string' },
+  body: { kind: 'text' },
+  /** Fingerprint of the original's subject and body when the translation was last brought up to date. */
+  basedOn: { kind: 'string' },
+} as const
+
+/** A letter's fields, declared once: reader, writer and types derive from it. */
+export const LETTER = defineRecordType({
+  collection: 'letters',
+  nameField: 'subject',
+  fields: {
+    kind: { kind: 'enum', values: LETTER_KINDS, fallback: 'class' },
+    fromSchoolId: { kind: 'string' },
+    /** The class or person writing, e.g. "Class 5B" or "Ms Peeters". */
+    fromWho: { kind: 'string' },
+    toSchoolId: { kind: 'string' },
+    toWho: { kind: 'string' },
+    /** BCP 47 language code of the original, e.g. "nl", "fr", "en". */
+    language: { kind: 'string' },
+    subject: { kind: 'string' },
+    body: { kind: 'text' },
+    activityId: { kind: 'string' },
+    /** The letter this answers, or ''. */
+    replyTo: { kind: 'string' },
+    /** Photos by content hash. */
+    photos: { kind: 'map', of: { kind: 'object', is: isPhotoRef } },
+    /** Translations by random id, created (empty) with the letter. */
+    translations: { kind: 'records', fields: TRANSLATION_FIELDS },
+    /** The next step the letter ends with (`nextSteps`), or ''. */
+    nextStepId: { kind: 'string' },
+    /** When it was sent (ISO timestamp). */
+    sentAt: { kind: 'string' },
+  },
+})
+
+type LetterFields = FieldValues<typeof LETTER.fields>
+
 /** What a writer has on their device before sending. */
-export interface LetterDraft {
-  readonly kind: LetterKind
-  readonly fromSchoolId: string
-  /** The class or person writing, e.g. "Class 5B" or "Ms Peeters". */
-  readonly fromWho: string
-  readonly toSchoolId: string
-  readonly toWho: string
-  /** BCP 47 language code of the original, e.g. "nl", "fr", "en". */
-  readonly language: string
-  readonly subject: string
-  readonly body: string
-  readonly activityId: string
-  /** The letter this answers, or ''. */
-  readonly replyTo: string
+export interface LetterDraft extends Omit<LetterFields, 'photos' | 'translations' | 'nextStepId' | 'sentAt'> {
   readonly photos: readonly PhotoRef[]
   /** The next step the letter ends with; `who` and `what` empty when there is none. */
   readonly nextStep: Omit<NextStepInput, 'sourceId'>
 }
 
-export interface Translation {
+export interface Translation extends FieldValues<typeof TRANSLATION_FIELDS>, Pick<Stamps, 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'> {
   readonly id: string
-  readonly language: string
-  readonly translator: string
-  readonly subject: string
-  readonly body: string
   /** The original changed after this translation was last brought up to date. */
   readonly isOutOfDate: boolean
-  readonly updatedAt: string
 }
 
-export interface Letter extends Omit<LetterDraft, 'nextStep'> {
+export interface Letter extends Omit<LetterFields, 'photos' | 'translations'>, Stamps {
   readonly id: string
+  readonly photos: readonly PhotoRef[]
   readonly translations: readonly Translation[]
-  readonly nextStepId: string
-  readonly sentAt: string
-  readonly createdBy: string
-  readonly updatedBy: string
-  readonly updatedAt: string
 }
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
@@ -120,28 +139,19 @@ export function sendLetter(doc: Y.Doc, draft: LetterDraft, actor: Actor, now: Da
   doc.transact(() => {
     const m = new Y.Map<unknown>()
     letters(doc).set(id, m)
-    m.set('kind', draft.kind)
-    m.set('fromSchoolId', draft.fromSchoolId)
-    m.set('fromWho', draft.fromWho.trim())
-    m.set('toSchoolId', draft.toSchoolId)
-    m.set('toWho', draft.toWho.trim())
-    m.set('language', draft.language)
-    m.set('subject', draft.subject.trim())
-    const body = new Y.Text()
-    m.set('body', body)
-    body.insert(0, draft.body)
-    m.set('activityId', draft.activityId)
-    m.set('replyTo', draft.replyTo)
-    const photos = new Y.Map<unknown>()
-    m.set('photos', photos)
-    for (const p of draft.photos) photos.set(p.hash, { hash: p.hash, bytes: p.bytes, width: p.width, height: p.height, type: p.type })
-    m.set('translations', new Y.Map())
-    m.set('sentAt', now.toISOString())
-    let nextStepId = ''
-    if (draft.nextStep.who.trim() && draft.nextStep.what.trim()) {
-      nextStepId = addNextStep(doc, { ...draft.nextStep, sourceId: id }, actor, now)
-    }
-    m.set('nextStepId', nextStepId)
+    const hasNextStep = draft.nextStep.who.trim() !== '' && draft.nextStep.what.trim() !== ''
+    const nextStepId = hasNextStep ? addNextStep(doc, { ...draft.nextStep, sourceId: id }, actor, now) : ''
+    const { nextStep: _nextStep, photos, ...fields } = draft
+    writeChangedFields(LETTER.fields, m, undefined, {
+      ...fields,
+      fromWho: draft.fromWho.trim(),
+      toWho: draft.toWho.trim(),
+      subject: draft.subject.trim(),
+      photos: Object.fromEntries(photos.map((p) => [p.hash, { hash: p.hash, bytes: p.bytes, width: p.width, height: p.height, type: p.type }])),
+      translations: {},
+      nextStepId,
+      sentAt: now.toISOString(),
+    })
     stampCreated(m, actor, now)
   })
   return id
@@ -149,7 +159,8 @@ export function sendLetter(doc: Y.Doc, draft: LetterDraft, actor: Actor, now: Da
 
 /** The text a translation is made from: subject and body of the original. */
 function originalText(m: Y.Map<unknown>): string {
-  return `${readString(m, 'subject')}\n\n${readText(m, 'body')}`
+  const { subject, body } = readFields(LETTER.fields, m)
+  return `${subject}\n\n${body}`
 }
 
 /** Changes the original; translations made before become out of date. */
@@ -158,9 +169,7 @@ export function editLetter(doc: Y.Doc, id: string, patch: { subject?: string; bo
   const m = requireRecord(letters(doc), id)
   if (patch.subject !== undefined && !patch.subject.trim()) throw new ValidationError([new DomainError('required', 'subject')])
   doc.transact(() => {
-    if (patch.subject !== undefined && patch.subject.trim() !== readString(m, 'subject')) m.set('subject', patch.subject.trim())
-    const body = m.get('body')
-    if (patch.body !== undefined && body instanceof Y.Text) setTextMinimal(body, patch.body)
+    writeChangedFields(LETTER.fields, m, readFields(LETTER.fields, m), { subject: patch.subject?.trim(), body: patch.body })
     stampUpdated(m, actor, now)
   })
 }
@@ -189,13 +198,13 @@ export function addTranslation(
   doc.transact(() => {
     const t = new Y.Map<unknown>()
     translations(m).set(id, t)
-    t.set('language', input.language)
-    t.set('translator', input.translator.trim())
-    t.set('subject', input.subject.trim())
-    const body = new Y.Text()
-    t.set('body', body)
-    body.insert(0, input.body)
-    t.set('basedOn', fingerprint(originalText(m)))
+    writeChangedFields(TRANSLATION_FIELDS, t, undefined, {
+      language: input.language,
+      translator: input.translator.trim(),
+      subject: input.subject.trim(),
+      body: input.body,
+      basedOn: fingerprint(originalText(m)),
+    })
     stampCreated(t, actor, now)
     stampUpdated(m, actor, now)
   })
@@ -218,56 +227,26 @@ export function updateTranslation(
   const m = requireRecord(letters(doc), letterId)
   const t = requireRecord(translations(m), translationId)
   doc.transact(() => {
-    if (patch.translator !== undefined) t.set('translator', patch.translator.trim())
-    if (patch.subject !== undefined) t.set('subject', patch.subject.trim())
-    const body = t.get('body')
-    if (patch.body !== undefined && body instanceof Y.Text) setTextMinimal(body, patch.body)
-    t.set('basedOn', fingerprint(originalText(m)))
+    const next = { translator: patch.translator?.trim(), subject: patch.subject?.trim(), body: patch.body, basedOn: fingerprint(originalText(m)) }
+    writeChangedFields(TRANSLATION_FIELDS, t, readFields(TRANSLATION_FIELDS, t), next)
     stampUpdated(t, actor, now)
   })
 }
 
 function toLetter(id: string, m: Y.Map<unknown>): Letter {
-  const current = fingerprint(originalText(m))
-  const ts: Translation[] = []
-  const tm = m.get('translations')
-  if (tm instanceof Y.Map) {
-    for (const [tid, t] of tm.entries()) {
-      if (!(t instanceof Y.Map)) continue
-      ts.push({
-        id: tid,
-        language: readString(t, 'language'),
-        translator: readString(t, 'translator'),
-        subject: readString(t, 'subject'),
-        body: readText(t, 'body'),
-        isOutOfDate: readString(t, 'basedOn') !== current,
-        updatedAt: readString(t, 'updatedAt'),
-      })
-    }
-  }
-  const photos: PhotoRef[] = []
-  const pm = m.get('photos')
-  if (pm instanceof Y.Map) for (const p of pm.values()) if (isPhotoRef(p)) photos.push(p)
-  const kind = m.get('kind')
+  const { photos, translations, ...fields } = readFields(LETTER.fields, m)
+  const current = fingerprint(`${fields.subject}\n\n${fields.body}`)
+  const stored = m.get('translations') as Y.Map<unknown>
+  const ts = Object.entries(translations).map(([tid, t]): Translation => {
+    const { createdBy, createdAt, updatedBy, updatedAt } = readStamps(stored.get(tid) as Y.Map<unknown>)
+    return { id: tid, ...t, isOutOfDate: t.basedOn !== current, createdBy, createdAt, updatedBy, updatedAt }
+  })
   return {
     id,
-    kind: isLetterKind(kind) ? kind : 'class',
-    fromSchoolId: readString(m, 'fromSchoolId'),
-    fromWho: readString(m, 'fromWho'),
-    toSchoolId: readString(m, 'toSchoolId'),
-    toWho: readString(m, 'toWho'),
-    language: readString(m, 'language'),
-    subject: readString(m, 'subject'),
-    body: readText(m, 'body'),
-    activityId: readString(m, 'activityId'),
-    replyTo: readString(m, 'replyTo'),
-    photos,
+    ...fields,
+    photos: Object.values(photos).filter(isPhotoRef),
     translations: ts.sort((a, b) => a.language.localeCompare(b.language) || a.id.localeCompare(b.id)),
-    nextStepId: readString(m, 'nextStepId'),
-    sentAt: readString(m, 'sentAt'),
-    createdBy: readString(m, 'createdBy'),
-    updatedBy: readString(m, 'updatedBy'),
-    updatedAt: readString(m, 'updatedAt'),
+    ...readStamps(m),
   }
 }
 
