@@ -14,6 +14,7 @@ import * as Y from 'yjs'
 import type * as decoding from 'lib0/decoding'
 import type * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
+import { HISTORY_MAP } from '../domain'
 import { isLocalOrigin, type Outbox } from '../storage'
 import {
   CLOSE,
@@ -57,6 +58,27 @@ interface PendingChange {
   readonly update: Uint8Array
   outboxId?: number
   isAcked: boolean
+  /** Only a history entry (docs/schema.md "History"): part of the edit before it, not a change of its own. */
+  readonly isHistoryOnly: boolean
+}
+
+/**
+ * True when an update only adds entries to the document's `history` map. Every edit is followed
+ * by such an update; counting it would show "2 changes saved on this device" for one edit.
+ */
+export function isHistoryOnly(update: Uint8Array): boolean {
+  try {
+    const { structs, ds } = Y.decodeUpdate(update)
+    return ds.clients.size === 0 && structs.length > 0 && structs.every((s) => s instanceof Y.Item && (s.parent as unknown) === HISTORY_MAP)
+  } catch {
+    return false
+  }
+}
+
+/** How many changes a person made that the relay has not acknowledged (at least 1 while any is pending). */
+function changeCount(pending: readonly PendingChange[]): number {
+  if (pending.length === 0) return 0
+  return Math.max(1, pending.filter((c) => !c.isHistoryOnly).length)
 }
 
 export function reasonOfCode(code: number): CloseReason | undefined {
@@ -144,7 +166,7 @@ export class PartnershipConnection {
     }
     void options.outbox.load().then((rows) => {
       if (this.isDestroyed) return
-      this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false })), ...this.pending]
+      this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false, isHistoryOnly: isHistoryOnly(r.update) })), ...this.pending]
       this.settle()
     })
     if (isOnline) this.provider.connect()
@@ -174,7 +196,7 @@ export class PartnershipConnection {
       return
     }
     if (!isLocalOrigin(origin)) return
-    const change: PendingChange = { update, isAcked: false }
+    const change: PendingChange = { update, isAcked: false, isHistoryOnly: isHistoryOnly(update) }
     this.pending.push(change)
     this.isFullyAcked = false
     void this.options.outbox.add(update).then((id) => {
@@ -208,12 +230,13 @@ export class PartnershipConnection {
   }
 
   private recompute(): void {
-    const count = this.pending.length > 0 ? this.pending.length : this.isFullyAcked ? 0 : 1
+    const changes = changeCount(this.pending)
+    const count = changes > 0 ? changes : this.isFullyAcked ? 0 : 1
     let next: SyncState
     if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
-    else if (!this.isOnline() || this.isUnreachable()) next = { kind: 'offline', pending: this.pending.length }
+    else if (!this.isOnline() || this.isUnreachable()) next = { kind: 'offline', pending: changes }
     else if (!this.provider.wsconnected || !this.provider.synced) {
-      next = this.lastError ? { kind: 'connecting', pending: this.pending.length, lastError: this.lastError } : { kind: 'connecting', pending: this.pending.length }
+      next = this.lastError ? { kind: 'connecting', pending: changes, lastError: this.lastError } : { kind: 'connecting', pending: changes }
     } else if (count > 0) next = { kind: 'saved-local', pending: count }
     else next = { kind: 'synced', pending: 0 }
     const prev = this.state

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_BACKOFF_MS, jitteredBackoff, reasonOfCode } from '../../src/sync/connection'
+import * as Y from 'yjs'
+import { EMPTY_ACTIVITY, createActivity, initPartnership, updateActivity } from '../../src/domain'
+import { MAX_BACKOFF_MS, isHistoryOnly, jitteredBackoff, reasonOfCode } from '../../src/sync/connection'
 import { CLOSE } from '../../src/sync/wire'
 
 describe('reconnect backoff', () => {
@@ -20,5 +22,19 @@ describe('close codes', () => {
     expect(reasonOfCode(CLOSE.unknownRoom)).toBe('unknownRoom')
     expect(reasonOfCode(CLOSE.unavailable)).toBe('unavailable')
     expect(reasonOfCode(1006)).toBeUndefined()
+  })
+})
+
+describe('counting changes saved on the device', () => {
+  it('counts an edit once: the history entry that follows it is not a change of its own', () => {
+    const doc = new Y.Doc()
+    initPartnership(doc, { name: 'P', ourSchoolName: 'A', partnerSchoolName: 'B' }, { schoolAId: 'a', schoolBId: 'b' }, 'An')
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    const id = createActivity(doc, { ...EMPTY_ACTIVITY, title: 'One' }, 'An')
+    updateActivity(doc, id, { title: 'Two' }, 'An')
+    expect(updates.map(isHistoryOnly)).toEqual([false, true, false, true])
+    expect(isHistoryOnly(Y.mergeUpdates(updates.slice(0, 2)))).toBe(false)
+    expect(isHistoryOnly(new Uint8Array([9, 9, 9]))).toBe(false)
   })
 })
