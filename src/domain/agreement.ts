@@ -17,12 +17,30 @@
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { addDays, isIsoDate } from './dates'
+import { defineRecordType, emptyFields, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, readMeta } from './schema'
-import { createDeterministic, fingerprint, readNumber, readString, readText, stampUpdated, type Actor } from './record'
-import { setTextMinimal } from './text'
+import { createDeterministic, fingerprint, stampUpdated, type Actor } from './record'
 
 export const AGREEMENT_SECTIONS = ['goals', 'principles', 'expectations', 'priorities', 'communication'] as const
 export type AgreementSection = (typeof AGREEMENT_SECTIONS)[number]
+
+const SECTION_FIELDS = Object.fromEntries(AGREEMENT_SECTIONS.map((s) => [s, { kind: 'text' }])) as Record<AgreementSection, { readonly kind: 'text' }>
+
+/**
+ * The fields of the draft (`agreement` → `draft`, the one record of that map; signatures and
+ * frozen versions beside it are plain values), declared once: reader and writer derive from it.
+ */
+export const AGREEMENT_DRAFT = defineRecordType({
+  collection: 'agreement',
+  nameField: 'partnershipName',
+  fields: {
+    ...SECTION_FIELDS,
+    partnershipName: { kind: 'string' },
+    reviewEveryMonths: { kind: 'number', min: 0, integer: true },
+  },
+})
+
+type AgreementDraftFields = FieldValues<typeof AGREEMENT_DRAFT.fields>
 
 export interface AgreementText {
   readonly sections: Readonly<Record<AgreementSection, string>>
@@ -42,14 +60,12 @@ export interface Signature {
   readonly text: string
 }
 
-export interface AgreementDraft extends AgreementText {
+export interface AgreementDraft extends AgreementText, Pick<Stamps, 'updatedBy' | 'updatedAt'> {
   readonly fingerprint: string
   /** Signatures that still match the draft, by school id. */
   readonly signatures: Readonly<Record<string, Signature>>
   /** Signatures made on an earlier text of the draft (to sign again). */
   readonly outdatedSignatures: readonly Signature[]
-  readonly updatedBy: string
-  readonly updatedAt: string
 }
 
 export interface FrozenAgreement extends AgreementText {
@@ -73,12 +89,9 @@ function ensureDraft(doc: Y.Doc): Y.Map<unknown> {
 }
 
 function readAgreementText(draft: Y.Map<unknown> | undefined): AgreementText {
-  const sections = Object.fromEntries(AGREEMENT_SECTIONS.map((s) => [s, draft ? readText(draft, s) : ''])) as Record<AgreementSection, string>
-  return {
-    sections,
-    partnershipName: draft ? readString(draft, 'partnershipName') : '',
-    reviewEveryMonths: (draft && readNumber(draft, 'reviewEveryMonths')) || 0,
-  }
+  const f = draft ? readFields(AGREEMENT_DRAFT.fields, draft) : emptyFields(AGREEMENT_DRAFT.fields)
+  const sections = Object.fromEntries(AGREEMENT_SECTIONS.map((s) => [s, f[s]])) as Record<AgreementSection, string>
+  return { sections, partnershipName: f.partnershipName, reviewEveryMonths: f.reviewEveryMonths ?? 0 }
 }
 
 /** The fingerprint of an agreement text: what a signature is bound to. */
@@ -112,8 +125,8 @@ export function readAgreementDraft(doc: Y.Doc): AgreementDraft {
     fingerprint: fp,
     signatures,
     outdatedSignatures: outdated,
-    updatedBy: d ? readString(d, 'updatedBy') : '',
-    updatedAt: d ? readString(d, 'updatedAt') : '',
+    updatedBy: d ? readStamps(d).updatedBy : '',
+    updatedAt: d ? readStamps(d).updatedAt : '',
   }
 }
 
@@ -124,14 +137,10 @@ export function updateAgreementDraft(doc: Y.Doc, patch: Partial<{ sections: Part
     throw new ValidationError([new DomainError('invalidNumber', 'reviewEveryMonths')])
   }
   const draft = ensureDraft(doc)
+  const next: Partial<AgreementDraftFields> = { ...patch.sections, partnershipName: patch.partnershipName?.trim(), reviewEveryMonths: patch.reviewEveryMonths }
   doc.transact(() => {
-    for (const s of AGREEMENT_SECTIONS) {
-      const v = patch.sections?.[s]
-      const t = draft.get(s)
-      if (v !== undefined && t instanceof Y.Text) setTextMinimal(t, v)
-    }
-    if (patch.partnershipName !== undefined && patch.partnershipName.trim() !== readString(draft, 'partnershipName')) draft.set('partnershipName', patch.partnershipName.trim())
-    if (patch.reviewEveryMonths !== undefined && patch.reviewEveryMonths !== readNumber(draft, 'reviewEveryMonths')) draft.set('reviewEveryMonths', patch.reviewEveryMonths)
+    // the sections' texts exist: ensureDraft made them with the draft, the same on every device
+    writeChangedFields(AGREEMENT_DRAFT.fields, draft, readFields(AGREEMENT_DRAFT.fields, draft), next)
     stampUpdated(draft, actor, now)
   })
 }

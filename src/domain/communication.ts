@@ -8,8 +8,9 @@
 import type * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
 import { addDays, isIsoDate, weekday } from './dates'
+import { defineRecordType, readFields, writeChangedFields, type FieldValues } from './fields'
 import { assertWritable } from './schema'
-import { readString, stampUpdated, type Actor } from './record'
+import { stampUpdated, type Actor } from './record'
 
 /**
  * When the schools are in touch regularly:
@@ -23,13 +24,34 @@ export type Rhythm =
 export const CHANNELS = ['phone', 'whatsapp', 'email', 'post', 'video-call', 'traveller'] as const
 export type Channel = (typeof CHANNELS)[number]
 
-export interface CommunicationAgreements {
-  readonly rhythm: Rhythm | null
+function channelKey(c: Channel): `channel:${Channel}` {
+  return `channel:${c}`
+}
+
+/** One key per channel: two schools ticking different channels offline both keep theirs. */
+const CHANNEL_FIELDS = Object.fromEntries(CHANNELS.map((c) => [channelKey(c), { kind: 'boolean' }])) as Record<`channel:${Channel}`, { readonly kind: 'boolean' }>
+
+/**
+ * The fields of the `communication` map, declared once: reader, writer and types derive from it.
+ * The map itself is the record (there is one per partnership), so it has no name field.
+ */
+export const COMMUNICATION = defineRecordType({
+  collection: 'communication',
+  fields: {
+    rhythm: { kind: 'object', is: isRhythm },
+    ...CHANNEL_FIELDS,
+    /** Free text: which teachers, classes, heads and pupils write to whom. */
+    whoWithWhom: { kind: 'string' },
+    /** How often the working group meets, in words ("every first Monday after school"). */
+    workingGroupRhythm: { kind: 'string' },
+  },
+})
+
+type CommunicationFields = FieldValues<typeof COMMUNICATION.fields>
+
+export interface CommunicationAgreements extends Pick<CommunicationFields, 'rhythm' | 'whoWithWhom' | 'workingGroupRhythm'> {
+  /** The channels ticked, in the order of CHANNELS. */
   readonly channels: readonly Channel[]
-  /** Free text: which teachers, classes, heads and pupils write to whom. */
-  readonly whoWithWhom: string
-  /** How often the working group meets, in words ("every first Monday after school"). */
-  readonly workingGroupRhythm: string
 }
 
 function agreements(doc: Y.Doc): Y.Map<unknown> {
@@ -49,32 +71,24 @@ export function isRhythm(v: unknown): v is Rhythm {
 }
 
 export function readAgreements(doc: Y.Doc): CommunicationAgreements {
-  const m = agreements(doc)
-  const rhythm = m.get('rhythm')
-  return {
-    rhythm: isRhythm(rhythm) ? rhythm : null,
-    channels: CHANNELS.filter((c) => m.get(`channel:${c}`) === true),
-    whoWithWhom: readString(m, 'whoWithWhom'),
-    workingGroupRhythm: readString(m, 'workingGroupRhythm'),
-  }
+  const f = readFields(COMMUNICATION.fields, agreements(doc))
+  return { rhythm: f.rhythm, channels: CHANNELS.filter((c) => f[channelKey(c)]), whoWithWhom: f.whoWithWhom, workingGroupRhythm: f.workingGroupRhythm }
 }
 
 export function updateAgreements(doc: Y.Doc, patch: Partial<CommunicationAgreements>, actor: Actor, now: Date = new Date()): void {
   assertWritable(doc)
   if (patch.rhythm && !isRhythm(patch.rhythm)) throw new ValidationError([new DomainError('invalidChoice', 'rhythm')])
   const m = agreements(doc)
+  const channels = patch.channels
+  const next: Partial<CommunicationFields> = {
+    rhythm: patch.rhythm,
+    // only the channels that changed are written (see CHANNEL_FIELDS)
+    ...(channels ? Object.fromEntries(CHANNELS.map((c) => [channelKey(c), channels.includes(c)])) : {}),
+    whoWithWhom: patch.whoWithWhom?.trim(),
+    workingGroupRhythm: patch.workingGroupRhythm?.trim(),
+  }
   doc.transact(() => {
-    if (patch.rhythm !== undefined) m.set('rhythm', patch.rhythm)
-    if (patch.channels !== undefined) {
-      // one key per channel: two schools ticking different channels offline both keep theirs
-      const prev = readAgreements(doc).channels
-      for (const c of CHANNELS) {
-        const isOn = patch.channels.includes(c)
-        if (isOn !== prev.includes(c)) m.set(`channel:${c}`, isOn)
-      }
-    }
-    if (patch.whoWithWhom !== undefined) m.set('whoWithWhom', patch.whoWithWhom.trim())
-    if (patch.workingGroupRhythm !== undefined) m.set('workingGroupRhythm', patch.workingGroupRhythm.trim())
+    writeChangedFields(COMMUNICATION.fields, m, readFields(COMMUNICATION.fields, m), next)
     stampUpdated(m, actor, now)
   })
 }
