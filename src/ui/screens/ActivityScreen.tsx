@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
+  ACTIVITY,
   ACTIVITY_KINDS,
   ACTIVITY_STATUSES,
   DomainError,
@@ -57,23 +58,18 @@ interface FormValues extends Omit<ActivityInput, 'cost'> {
   readonly currency: Readonly<Record<string, string>>
 }
 
-type TextKey = 'title' | 'description' | 'expectedResults' | 'targetGroup' | 'startDate' | 'endDate' | 'leadSchoolId'
+/** The fields one control sets as they are (texts, dates, choices): every field but the per-school maps. */
+type TextKey = { [K in keyof FormValues]: FormValues[K] extends string ? K : never }[keyof FormValues]
 type PerSchoolKey = 'responsible' | 'amount' | 'currency'
 
 /** Where a problem is shown: a field name, or `<perSchoolKey>:<schoolId>`. */
 type ProblemKey = string
 
-const CONTROL_IDS: Record<string, string> = {
-  title: 'activity-title',
-  description: 'activity-description',
-  expectedResults: 'activity-expected-results',
-  targetGroup: 'activity-target-group',
-  kind: 'activity-kind',
-  leadSchoolId: 'activity-lead-school',
-  startDate: 'activity-start-date',
-  endDate: 'activity-end-date',
-  status: 'activity-status',
-}
+/** The activity's fields that are one value each (the table's fields but the per-school maps). */
+const SCALAR_FIELDS = (Object.keys(ACTIVITY.fields) as (keyof ActivityInput)[]).filter((f) => ACTIVITY.fields[f].kind !== 'map')
+
+/** The control of each of those fields: `activity-<field in kebab case>`. */
+const CONTROL_IDS: Record<string, string> = Object.fromEntries(SCALAR_FIELDS.map((f) => [f, `activity-${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`]))
 
 function perSchoolId(key: PerSchoolKey, index: number): string {
   return `activity-${key}-${index === 0 ? 'a' : 'b'}`
@@ -89,7 +85,13 @@ function lastCurrency(doc: Y.Doc, schoolId: string): string {
   return best?.currency ?? ''
 }
 
+/** The activity's own fields: a stored activity also carries its id and stamps. */
+function fieldsOf(a: ActivityInput): ActivityInput {
+  return Object.fromEntries(Object.keys(ACTIVITY.fields).map((f) => [f, a[f as keyof ActivityInput]])) as ActivityInput
+}
+
 function toValues(a: ActivityInput, schools: readonly School[], doc: Y.Doc, language: string): FormValues {
+  const { cost: _cost, ...fields } = fieldsOf(a)
   const responsible: Record<string, string> = {}
   const amount: Record<string, string> = {}
   const currency: Record<string, string> = {}
@@ -99,20 +101,7 @@ function toValues(a: ActivityInput, schools: readonly School[], doc: Y.Doc, lang
     amount[s.id] = amountToText(cost?.amount, language)
     currency[s.id] = cost?.currency ?? lastCurrency(doc, s.id)
   }
-  return {
-    title: a.title,
-    description: a.description,
-    expectedResults: a.expectedResults,
-    targetGroup: a.targetGroup,
-    kind: a.kind,
-    leadSchoolId: a.leadSchoolId,
-    startDate: a.startDate,
-    endDate: a.endDate,
-    status: a.status,
-    responsible,
-    amount,
-    currency,
-  }
+  return { ...fields, responsible, amount, currency }
 }
 
 function costOf(v: FormValues, schoolId: string, language: string): Money | undefined {
@@ -122,6 +111,7 @@ function costOf(v: FormValues, schoolId: string, language: string): Money | unde
 }
 
 function toInput(v: FormValues, schools: readonly School[], language: string): ActivityInput {
+  const { amount: _amount, currency: _currency, ...fields } = v
   const responsible: Record<string, string> = {}
   const cost: Record<string, Money> = {}
   for (const s of schools) {
@@ -130,26 +120,12 @@ function toInput(v: FormValues, schools: readonly School[], language: string): A
     const c = costOf(v, s.id, language)
     if (c) cost[s.id] = c
   }
-  return {
-    title: v.title,
-    description: v.description,
-    expectedResults: v.expectedResults,
-    targetGroup: v.targetGroup,
-    kind: v.kind,
-    leadSchoolId: v.leadSchoolId,
-    startDate: v.startDate,
-    endDate: v.endDate,
-    status: v.status,
-    responsible,
-    cost,
-  }
+  return { ...fields, responsible, cost }
 }
 
 function sameMoney(a: Money | undefined, b: Money | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && Object.is(a.amount, b.amount) && a.currency === b.currency)
 }
-
-const SCALAR_FIELDS = ['title', 'description', 'expectedResults', 'targetGroup', 'kind', 'leadSchoolId', 'startDate', 'endDate', 'status'] as const
 
 /** Only what the person changed since the form opened, merged onto the stored activity. */
 function changesSince(initial: ActivityInput, next: ActivityInput, stored: Activity, schools: readonly School[]): Partial<ActivityInput> {
