@@ -5,7 +5,8 @@
  *
  * Traps: Dexie schema versions only grow; add a `.version(n+1)` with an upgrade, never edit one.
  */
-import Dexie, { type Table } from 'dexie'
+import Dexie, { type Table, type Transaction } from 'dexie'
+import { randomId } from '../domain/ids'
 import type { LetterDraft } from '../domain/letters'
 
 export interface PartnershipEntry {
@@ -25,11 +26,50 @@ export interface PartnershipEntry {
   /** Last time the relay acknowledged everything (ISO), if ever. */
   lastSyncedAt?: string
   /**
-   * This device's id in this partnership, for its delivery receipts (`<schoolId>:<deviceId>`);
-   * made once, when first needed. Not indexed, so no schema version.
+   * This device's id in this partnership, for its delivery receipts (`<schoolId>:<deviceId>`) and
+   * on every edit (`<x>On`); made once, when first needed (deviceId.ts). Not indexed, so no schema version.
    */
   deviceId?: string
+  /**
+   * Set when the partnership was joined on this device: on opening it asks at once who is using
+   * the device (as well as which school it speaks for), and clears this once a person is chosen.
+   */
+  askPerson?: boolean
 }
+
+/** What a person does at the school; shown beside the name, translated. */
+export const PERSON_ROLES = ['teacher', 'head', 'coordinator', 'other'] as const
+export type PersonRole = (typeof PERSON_ROLES)[number]
+
+/** A PIN as stored: PBKDF2 (SHA-256) of the digits with a random salt, never the digits. */
+export interface PinHash {
+  /** Random salt, hex. */
+  readonly salt: string
+  /** The derived 256 bits, hex. */
+  readonly hash: string
+  readonly iterations: number
+}
+
+/**
+ * A person who uses this device (a shared phone has several). Device-local: the partnership
+ * document only ever sees the name and the id, written into the records this person changes.
+ */
+export interface PersonRow {
+  /** Random, never shown; written as `<x>ById` on the records this person changes. */
+  readonly id: string
+  name: string
+  role: PersonRole
+  readonly createdAt: string
+  /** Set when the person chose a PIN. */
+  pin?: PinHash
+  /** Wrong PINs entered since the last right one. */
+  pinFailures?: number
+  /** ISO time before which no PIN is checked (after a few wrong ones). */
+  pinWaitUntil?: string
+}
+
+/** The settings key holding the id of the person using the device now. */
+export const CURRENT_PERSON_KEY = 'currentPersonId'
 
 export interface SettingRow {
   readonly key: string
@@ -78,6 +118,11 @@ export interface DraftRow extends LetterDraft {
   /** A random id, also in the address of the form. */
   readonly id: string
   readonly roomId: string
+  /**
+   * The person who writes it; only they see it. Absent on drafts written before people existed
+   * and nobody had a name on the device: the first person chosen takes them.
+   */
+  readonly personId?: string
   /** ISO timestamp of the last save. */
   readonly updatedAt: string
 }
@@ -89,6 +134,7 @@ export class ScholenbandDb extends Dexie {
   drafts!: Table<DraftRow, string>
   blobs!: Table<BlobRow, string>
   uploads!: Table<UploadRow, [string, string]>
+  people!: Table<PersonRow, string>
 
   constructor(name = 'scholenband') {
     super(name)
@@ -106,6 +152,42 @@ export class ScholenbandDb extends Dexie {
     this.version(3).stores({
       drafts: 'id, roomId',
     })
+    // the people who share this device; each draft belongs to the person who writes it
+    this.version(4)
+      .stores({
+        people: 'id, createdAt',
+        drafts: 'id, roomId, personId, [roomId+personId]',
+      })
+      .upgrade(peopleFromDisplayName)
+  }
+}
+
+/**
+ * Version 4: a device that had a "Your name" gets that name as its first person, the one using
+ * it now, and its drafts. The old setting goes: the person holds the name from now on.
+ */
+async function peopleFromDisplayName(tx: Transaction): Promise<void> {
+  const settings = tx.table<SettingRow, string>('settings')
+  const people = tx.table<PersonRow, string>('people')
+  const old = await settings.get('displayName')
+  const name = typeof old?.value === 'string' ? old.value.trim() : ''
+  const current = await settings.get(CURRENT_PERSON_KEY)
+  let currentId = typeof current?.value === 'string' ? current.value : undefined
+  if (name && currentId === undefined && (await people.count()) === 0) {
+    const person: PersonRow = { id: randomId(), name, role: 'teacher', createdAt: new Date().toISOString() }
+    await people.add(person)
+    await settings.put({ key: CURRENT_PERSON_KEY, value: person.id })
+    currentId = person.id
+  }
+  if (old) await settings.delete('displayName')
+  if (currentId !== undefined) {
+    const personId = currentId
+    await tx
+      .table<DraftRow, string>('drafts')
+      .filter((d) => !d.personId)
+      .modify((d) => {
+        ;(d as { personId?: string }).personId = personId
+      })
   }
 }
 

@@ -3,12 +3,15 @@
  * (then the letter goes into the partnership document and the draft is deleted). A draft is
  * saved as the person types, so a phone that runs out of battery keeps what was written.
  *
+ * A draft belongs to the person who writes it (`personId`): on a shared phone, only they see it.
+ *
  * Trap: a draft is a plain copy of the form, not validated; `sendLetter` checks it when sent.
  */
 import type { LetterDraft } from '../domain/letters'
 import type { DraftRow, ScholenbandDb } from './db'
 
-export async function saveDraft(db: ScholenbandDb, roomId: string, id: string, draft: LetterDraft, now: Date = new Date()): Promise<void> {
+/** Saves the draft `id` of `personId` (the person who writes it). */
+export async function saveDraft(db: ScholenbandDb, roomId: string, id: string, draft: LetterDraft, personId: string, now: Date = new Date()): Promise<void> {
   const row: DraftRow = {
     kind: draft.kind,
     fromSchoolId: draft.fromSchoolId,
@@ -24,15 +27,21 @@ export async function saveDraft(db: ScholenbandDb, roomId: string, id: string, d
     nextStep: { who: draft.nextStep.who, what: draft.nextStep.what, toWhom: draft.nextStep.toWhom, dueDate: draft.nextStep.dueDate },
     id,
     roomId,
+    personId,
     updatedAt: now.toISOString(),
   }
   await db.drafts.put(row)
 }
 
-/** The drafts of one partnership on this device, the most recently changed first. */
-export async function listDrafts(db: ScholenbandDb, roomId: string): Promise<DraftRow[]> {
-  const rows = await db.drafts.where('roomId').equals(roomId).toArray()
+/** The drafts `personId` writes in one partnership, the most recently changed first. */
+export async function listDrafts(db: ScholenbandDb, roomId: string, personId: string): Promise<DraftRow[]> {
+  const rows = await db.drafts.where('[roomId+personId]').equals([roomId, personId]).toArray()
   return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+}
+
+/** How many drafts `personId` has on this device, in every partnership. */
+export async function countDrafts(db: ScholenbandDb, personId: string): Promise<number> {
+  return db.drafts.where('personId').equals(personId).count()
 }
 
 export async function deleteDraft(db: ScholenbandDb, id: string): Promise<void> {
@@ -41,6 +50,6 @@ export async function deleteDraft(db: ScholenbandDb, id: string): Promise<void> 
 
 /** The draft without the registry's own fields: what `sendLetter` takes. */
 export function letterDraftOf(row: DraftRow): LetterDraft {
-  const { id: _id, roomId: _roomId, updatedAt: _updatedAt, ...draft } = row
+  const { id: _id, roomId: _roomId, personId: _personId, updatedAt: _updatedAt, ...draft } = row
   return draft
 }

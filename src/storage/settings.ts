@@ -1,8 +1,12 @@
-/** Settings of this device, stored in the registry: display name, language, storage persistence, data saver. */
-import type { ScholenbandDb } from './db'
+/**
+ * Settings of this device, stored in the registry: who is using it now, language, storage
+ * persistence, data saver. (The people themselves are in their own table: see people.ts.)
+ */
+import { CURRENT_PERSON_KEY, type ScholenbandDb } from './db'
 
 export interface DeviceSettings {
-  displayName: string
+  /** The person using the device now (see people.ts); unset until someone is chosen. */
+  currentPersonId: string | undefined
   language: string | undefined
   /** Result of the last `navigator.storage.persist()` request. */
   persistence: 'granted' | 'denied' | 'unsupported' | 'unknown'
@@ -13,7 +17,7 @@ export interface DeviceSettings {
 }
 
 export const DEFAULT_SETTINGS: DeviceSettings = {
-  displayName: '',
+  currentPersonId: undefined,
   language: undefined,
   persistence: 'unknown',
   dataSaver: true,
@@ -24,7 +28,7 @@ export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
   const rows = await db.settings.toArray()
   const out: DeviceSettings = { ...DEFAULT_SETTINGS }
   for (const row of rows) {
-    if (row.key === 'displayName' && typeof row.value === 'string') out.displayName = row.value
+    if (row.key === CURRENT_PERSON_KEY && typeof row.value === 'string') out.currentPersonId = row.value
     if (row.key === 'language' && typeof row.value === 'string') out.language = row.value
     if (row.key === 'persistence' && typeof row.value === 'string') {
       if (row.value === 'granted' || row.value === 'denied' || row.value === 'unsupported') out.persistence = row.value

@@ -5,6 +5,7 @@
 import { useCallback, useState } from 'react'
 import type { CloseReason } from '../sync'
 import { UpdatePrompt } from './components/UpdatePrompt'
+import { PeopleLayer } from './components/people/PeopleLayer'
 import { type Route, navigate, useRoute } from './router'
 import { CreateScreen } from './screens/CreateScreen'
 import { HomeScreen } from './screens/HomeScreen'
@@ -42,6 +43,7 @@ export function App({ invitedCode }: { readonly invitedCode?: string | undefined
         <PartnershipScreen key={route.roomId} roomId={route.roomId} page={route.page} onJoinRefused={onJoinRefused} />
       ) : null}
       <UpdatePrompt />
+      <PeopleLayer />
     </>
   )
 }

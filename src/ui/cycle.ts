@@ -7,7 +7,7 @@
  * Kigali at 01:30 is already on the next day while UTC is not.
  */
 import type * as Y from 'yjs'
-import { DomainError, ValidationError, listFeedback, readActivity, type DomainErrorCode, type PartnershipMeta, type Reflection } from '../domain'
+import { DomainError, ValidationError, listFeedback, readActivity, type DomainErrorCode, type PartnershipMeta, type Reflection, type Actor } from '../domain'
 import type { PartnershipEntry } from '../storage'
 
 export interface CycleScreenProps {
@@ -15,7 +15,7 @@ export interface CycleScreenProps {
   readonly roomId: string
   readonly entry: PartnershipEntry
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
 }
 

@@ -6,7 +6,7 @@
  * there first, so the form's address (`#/p/<room>/letters/draft/<id>`) survives a reload.
  */
 import { randomId, type Letter, type LetterDraft, type PartnershipMeta } from '../domain'
-import { registry } from '../storage'
+import { currentPersonId, registry } from '../storage'
 import { saveDraft } from '../storage/drafts'
 
 /**
@@ -77,9 +77,14 @@ export function replyDraft(mySchoolId: string | undefined, letter: Letter, subje
   }
 }
 
-/** Stores a new draft on this device and returns its id (for the form's address). */
+/**
+ * Stores a new draft on this device, for the person using it now (only they see it), and returns
+ * its id (for the form's address). Fails when nobody has been chosen yet.
+ */
 export async function startDraft(roomId: string, draft: LetterDraft): Promise<string> {
+  const personId = await currentPersonId(registry())
+  if (!personId) throw new Error('nobody is using the device')
   const id = randomId()
-  await saveDraft(registry(), roomId, id, draft)
+  await saveDraft(registry(), roomId, id, draft, personId)
   return id
 }

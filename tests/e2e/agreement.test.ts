@@ -25,10 +25,9 @@ describe('the partnership agreement on two phones', () => {
     northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
     await waitForSynced(northPage)
     const code = await inviteCode(northPage)
-    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code, { school: SOUTH })
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goToAgreement(southPage)
-    await southPage.getByRole('button', { name: `We are ${SOUTH}` }).click()
 
     await goToAgreement(northPage)
     await northPage.getByLabel('Name of the partnership').fill('Two schools, one story')

@@ -3,7 +3,7 @@
  * downloaded browser), the real relay serving the built app, and small page helpers that act as
  * a teacher would, through roles and labels.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
@@ -87,24 +87,81 @@ export function twoPhones(name: string): TwoPhones {
   return phones
 }
 
-/** A new page on this phone, the app opened from `url` and a partnership created in it. */
-export async function createOn(context: BrowserContext, url: string, p: { name: string; ours: string; partner: string }): Promise<Page> {
+/**
+ * A new page on this phone, the app opened from `url` and a partnership created in it (by
+ * `p.person`, default "An", added first when nobody uses the phone yet).
+ */
+export async function createOn(context: BrowserContext, url: string, p: NewPartnership): Promise<Page> {
   const page = await context.newPage()
   await openApp(page, url)
   await createPartnership(page, p)
   return page
 }
 
-/** A new page on this phone, the app opened from `url` and the partnership joined with `code`. */
-export async function joinOn(context: BrowserContext, url: string, code: string): Promise<Page> {
+/**
+ * A new page on this phone, the app opened from `url`, the partnership joined with `code`, and the
+ * join's first step answered: the school (`who.school`, default the second school: the partner
+ * of the one that created it) and the person (`who.person`, default "Jean").
+ */
+export async function joinOn(context: BrowserContext, url: string, code: string, who: WhoIsHere = {}): Promise<Page> {
   const page = await context.newPage()
   await openApp(page, url)
   await joinPartnership(page, code)
+  await answerWhoIsHere(page, who)
   return page
 }
 
-export async function createPartnership(page: Page, p: { name: string; ours: string; partner: string }): Promise<void> {
+export interface NewPartnership {
+  name: string
+  ours: string
+  partner: string
+  /** Who creates it, if nobody uses the phone yet (default "An"). */
+  person?: string
+}
+
+export interface WhoIsHere {
+  /** The school this phone speaks for; default the second one offered. */
+  school?: string
+  /** The person using the phone: chosen if on the phone, else added; default "Jean". */
+  person?: string
+}
+
+/** A partnership's first step on a phone that joined it: which school, and who. */
+export async function answerWhoIsHere(page: Page, who: WhoIsHere = {}): Promise<void> {
+  const step = page.getByRole('region', { name: 'Before you start' })
+  await step.waitFor({ timeout: 20_000 })
+  const schools = step.getByRole('button', { name: /^We are / })
+  await (who.school ? step.getByRole('button', { name: `We are ${who.school}`, exact: true }) : schools.nth(1)).click()
+  await choosePerson(step, who.person ?? 'Jean')
+  await step.waitFor({ state: 'detached', timeout: 10_000 })
+}
+
+/** Picks `name` among the people on the phone, or adds them (as a teacher) when not there yet. */
+export async function choosePerson(within: Locator, name: string): Promise<void> {
+  const existing = within.getByRole('button', { name, exact: true })
+  if ((await existing.count()) > 0) {
+    await existing.click()
+    return
+  }
+  await addPerson(within, name)
+}
+
+/** "Add person" (when the form is not open yet), the name and role, then "Add person" again. */
+export async function addPerson(within: Locator, name: string, role = 'Teacher'): Promise<void> {
+  const field = within.getByLabel('Name', { exact: true })
+  if (!(await field.isVisible())) await within.getByRole('button', { name: 'Add person', exact: true }).click()
+  await field.fill(name)
+  await within.getByLabel('Role', { exact: true }).selectOption({ label: role })
+  await within.getByRole('button', { name: 'Add person', exact: true }).click()
+}
+
+export async function createPartnership(page: Page, p: NewPartnership): Promise<void> {
   await page.getByRole('button', { name: 'Create partnership' }).click()
+  // nobody uses this phone yet: the create page asks who does first
+  const form = page.getByLabel('Partnership name')
+  const nameOfPerson = page.getByRole('main').getByLabel('Name', { exact: true })
+  await form.or(nameOfPerson).first().waitFor()
+  if (await nameOfPerson.isVisible()) await addPerson(page.getByRole('main'), p.person ?? 'An')
   await page.getByLabel('Partnership name').fill(p.name)
   await page.getByLabel('Our school').fill(p.ours)
   await page.getByLabel('Partner school').fill(p.partner)

@@ -78,12 +78,10 @@ describe('the planning cycle on two devices', () => {
     const code = await inviteCode(northPage)
     await northPage.goBack()
     await northPage.getByRole('heading', { name: `Reflection: ${MOMENT}` }).waitFor()
-    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code, { school: SOUTH })
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goTo(southPage, 'Feedback')
     await southPage.getByRole('link', { name: new RegExp(`Reflection: ${MOMENT}`) }).click()
-    // a device that joined does not know yet which school it speaks for
-    await southPage.getByRole('button', { name: `We are ${SOUTH}` }).click()
     await southPage.getByLabel(`What went well — ${SOUTH}`).waitFor()
     await waitForSynced(southPage)
 

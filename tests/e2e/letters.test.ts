@@ -38,10 +38,9 @@ describe('letters between two phones', () => {
     northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
     await waitForSynced(northPage)
     const code = await inviteCode(northPage)
-    southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
+    southPage = await joinOn(phones.south, phones.relay.httpUrl, code, { school: SOUTH })
     await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
     await goToLetters(southPage)
-    await southPage.getByRole('button', { name: `We are ${SOUTH}` }).click()
     await waitForSynced(southPage)
   })
 

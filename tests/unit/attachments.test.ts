@@ -18,7 +18,7 @@ import {
   type EncodeAttempt,
   type PhotoRef,
 } from '../../src/sync/attachments'
-import { ScholenbandDb, readSettings, writeSetting } from '../../src/storage'
+import { ScholenbandDb, currentPerson, readSettings, writeSetting } from '../../src/storage'
 import { getBlob, pendingUploads } from '../../src/storage/blobs'
 
 const nodeSha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
@@ -146,7 +146,8 @@ describe('registry version 2', () => {
     v1.close()
     const db = new ScholenbandDb(name)
     dbs.push(db)
-    expect((await readSettings(db)).displayName).toBe('Awa')
+    // (since version 4 the name is the device's first person)
+    expect((await currentPerson(db))?.name).toBe('Awa')
     expect(await db.blobs.count()).toBe(0)
     expect(await db.uploads.count()).toBe(0)
   })

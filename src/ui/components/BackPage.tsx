@@ -1,8 +1,9 @@
 /**
  * A page outside an open partnership (create, join, opening, not on this device): a top bar with
- * only the way back to the list of partnerships, and the page's content.
+ * the way back to the list of partnerships and "Switch person", and the page's content.
  */
 import type { ReactNode } from 'react'
+import { SwitchPersonButton } from './people/SwitchPersonButton'
 
 export function BackPage({ back, children }: { readonly back: string; readonly children: ReactNode }) {
   return (
@@ -12,6 +13,7 @@ export function BackPage({ back, children }: { readonly back: string; readonly c
           <a className="topbar-back" href="#/">
             {back}
           </a>
+          <SwitchPersonButton />
         </div>
       </header>
       <main className="container">{children}</main>

@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { addNextStep, deleteNextStep, setNextStepDone, type NextStep } from '../../domain'
+import { addNextStep, deleteNextStep, setNextStepDone, type NextStep, type Actor } from '../../domain'
 import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { Field } from './Field'
@@ -16,7 +16,7 @@ interface ListProps {
   readonly doc: Y.Doc
   readonly steps: readonly NextStep[]
   readonly today: string
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   /** Shows a Delete button on each step. */
   readonly canDelete?: boolean
@@ -87,7 +87,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
 
 interface FormProps {
   readonly doc: Y.Doc
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   /** The meeting (or other record) it was agreed at; '' when added by hand. */
   readonly sourceId?: string

@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { addTranslation, editLetter, updateTranslation, type Letter, type Translation } from '../../domain'
+import { addTranslation, editLetter, updateTranslation, type Letter, type Translation, type Actor } from '../../domain'
 import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
 import { formatMoment } from '../format'
 import { languageChoices, languageLabel } from '../letters'
@@ -17,7 +17,7 @@ import { FormActions, FormError } from './FormActions'
 interface Props {
   readonly doc: Y.Doc
   readonly letter: Letter
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   /** The writer may change the original. */
   readonly canEditOriginal: boolean
@@ -137,7 +137,7 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
   )
 }
 
-function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; readonly letter: Letter; readonly actor: string; readonly onDone: () => void }) {
+function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; readonly letter: Letter; readonly actor: Actor; readonly onDone: () => void }) {
   const { t, i18n } = useTranslation()
   const ui = i18n.resolvedLanguage ?? i18n.language
   const [subject, setSubject] = useState(letter.subject)
@@ -169,7 +169,7 @@ function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; rea
 interface TranslationFormProps {
   readonly doc: Y.Doc
   readonly letter: Letter
-  readonly actor: string
+  readonly actor: Actor
   /** Absent: a new translation. */
   readonly translation?: Translation
   readonly onDone: () => void

@@ -23,6 +23,7 @@ import {
   type InputKind,
   type PartnershipMeta,
   type PartnerInputRequest,
+  type Actor,
 } from '../../domain'
 import { Field } from './Field'
 import { WarningNote, useOverdueText } from './PlanningNotes'
@@ -36,7 +37,7 @@ interface Props {
   /** Undefined for an activity that is not saved yet. */
   readonly activityId: string | undefined
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly today: string
 }
@@ -78,7 +79,7 @@ interface ItemProps {
   readonly doc: Y.Doc
   readonly request: PartnerInputRequest
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly today: string
 }
@@ -124,7 +125,7 @@ interface AddProps {
   readonly doc: Y.Doc
   readonly activityId: string
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
 }
 
 function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {

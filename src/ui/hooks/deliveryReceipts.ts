@@ -8,30 +8,25 @@
  * news that is not a receipt counts. The domain's `writeReceipt` also skips a receipt when
  * nothing new arrived at all.
  *
- * The device id is made once per partnership and kept on the registry entry (`deviceId`). A
+ * The device id is made once per partnership and kept on the registry entry (`deviceId`, see
+ * src/storage/deviceId.ts; every edit records the same id). A
  * device that does not know yet which school it speaks for writes no receipt.
  */
 import type * as Y from 'yjs'
-import { randomId, writeReceipt } from '../../domain'
-import { registry } from '../../storage'
+import { writeReceipt } from '../../domain'
+import { ensureDeviceId, registry } from '../../storage'
 import type { PartnershipConnection } from '../../sync'
 
 /** Waits for a burst of updates (a sync brings many) to settle before writing one receipt. */
 const RECEIPT_DELAY_MS = 400
 
-/** This device's id in the partnership, made and stored on first use. */
+/** This device's school and id in the partnership (the id made and stored on first use). */
 async function deviceIdOf(roomId: string): Promise<{ schoolId: string; deviceId: string } | undefined> {
   const db = registry()
-  return db.transaction('rw', db.partnerships, async () => {
-    const entry = await db.partnerships.get(roomId)
-    if (!entry?.mySchoolId) return undefined
-    let deviceId = entry.deviceId
-    if (!deviceId) {
-      deviceId = randomId()
-      await db.partnerships.update(roomId, { deviceId })
-    }
-    return { schoolId: entry.mySchoolId, deviceId }
-  })
+  const entry = await db.partnerships.get(roomId)
+  if (!entry?.mySchoolId) return undefined
+  const deviceId = await ensureDeviceId(db, roomId)
+  return deviceId ? { schoolId: entry.mySchoolId, deviceId } : undefined
 }
 
 /** Starts writing receipts for this document; returns the function that stops it. */

@@ -1,12 +1,16 @@
 /**
- * The name written into `createdBy` / `updatedBy`: the device's display name, or — on a shared
- * phone where nobody filled it in — the name of the school the device speaks for. Never a
- * translated phrase: the partner's device may show another language ("someone" is added when
- * the record is shown, in the reader's language, for an empty name).
+ * Who makes an edit: the person using this device now, on this device (`Author`: the name shown as
+ * "Last changed by …", the person's id and this device's id in the partnership). Undefined while
+ * nobody has been chosen yet — the partnership then asks who is using the device before any edit —
+ * and for the moment the device id is being made.
+ *
+ * Never a translated phrase or a school's name: the partner's device shows the name as written
+ * ("someone", in the reader's language, only for records without one).
  */
-import type { PartnershipMeta } from '../../domain'
-import type { PartnershipEntry } from '../../storage'
-import { useDeviceSettings } from './useDeviceSettings'
+import { useEffect, useMemo } from 'react'
+import type { Author, PartnershipMeta } from '../../domain'
+import { ensureDeviceId, registry, type PartnershipEntry } from '../../storage'
+import { useCurrentPerson } from './usePeople'
 
 export function schoolName(meta: PartnershipMeta | undefined, schoolId: string | undefined): string | undefined {
   if (!meta || !schoolId) return undefined
@@ -15,7 +19,14 @@ export function schoolName(meta: PartnershipMeta | undefined, schoolId: string |
   return undefined
 }
 
-export function useActor(entry: PartnershipEntry | undefined, meta: PartnershipMeta | undefined): string {
-  const { displayName } = useDeviceSettings()
-  return displayName.trim() || schoolName(meta, entry?.mySchoolId) || ''
+export function useActor(entry: PartnershipEntry | undefined): Author | undefined {
+  const { person } = useCurrentPerson()
+  const roomId = entry?.roomId
+  const deviceId = entry?.deviceId
+  useEffect(() => {
+    if (roomId && !deviceId) void ensureDeviceId(registry(), roomId).catch(() => undefined)
+  }, [roomId, deviceId])
+  const personId = person?.id
+  const name = person?.name
+  return useMemo(() => (personId && name && deviceId ? { personId, name, deviceId } : undefined), [personId, name, deviceId])
 }

@@ -36,6 +36,7 @@ import {
   type Money,
   type PartnershipMeta,
   type School,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { PartnerInputSection } from '../components/PartnerInputSection'
@@ -48,6 +49,8 @@ import type { DeletedActivity } from './PlanScreen'
 import { FormError } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
 import { attempt, unplacedProblem } from '../cycle'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 
 /** Currencies offered while typing (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']
@@ -172,7 +175,7 @@ interface Props {
   readonly roomId: string
   readonly activityId: string | 'new'
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly onDeleted: (deleted: DeletedActivity) => void
 }
@@ -294,6 +297,16 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
     setInitial((i) => ({ ...i, updatedAt: readActivity(doc, activityId)?.updatedAt }))
   }
 
+  // a value kept or a version restored here: our own change. An untouched form shows it; a form
+  // with changes of its own keeps them (and says the activity changed meanwhile)
+  const followOwnWrite = (): void => {
+    const now = readActivity(doc, activityId)
+    if (!now || JSON.stringify(values) !== JSON.stringify(initial.values)) return
+    const fresh = toValues(now, schools, doc, language)
+    setInitial({ values: fresh, language, updatedAt: now.updatedAt })
+    setValues(fresh)
+  }
+
   const isChangedElsewhere = !isNew && stored !== undefined && stored.updatedAt !== initial.updatedAt
   // live while the dates are edited, before saving: the calendars as this device has them now
   const conflicts = findConflicts({ startDate: values.startDate, endDate: values.endDate }, listPeriods(doc), schoolTimeZones(doc))
@@ -306,9 +319,21 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
         {isNew ? t('activity.newTitle') : t('activity.editTitle')}
       </h2>
       {stored ? (
-        <p className="muted">
-          {t('activity.lastChanged', { name: stored.updatedBy || t('actor.someone'), when: formatMoment(stored.updatedAt, language) })}
-        </p>
+        <div className="record-tools">
+          <p className="muted">
+            {t('activity.lastChanged', { name: stored.updatedBy || t('actor.someone'), when: formatMoment(stored.updatedAt, language) })}
+          </p>
+          <RecordHistory doc={doc} collection="activities" record={activityId} actor={actor} isReadOnly={isReadOnly} onWritten={followOwnWrite} />
+        </div>
+      ) : null}
+      {stored ? (
+        <DoubleEditNotice
+          doc={doc}
+          records={[{ collection: 'activities', record: activityId }, ...listPartnerInput(doc, { activityId }).map((r) => ({ collection: 'partnerInput', record: r.id }))]}
+          actor={actor}
+          isReadOnly={isReadOnly}
+          onWritten={followOwnWrite}
+        />
       ) : null}
       {stored?.deletedAt ? (
         <div className="banner banner-warning">

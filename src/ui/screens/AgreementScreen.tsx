@@ -22,6 +22,7 @@ import {
   type AgreementSection,
   type FrozenAgreement,
   type PartnershipMeta,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
@@ -118,7 +119,7 @@ function Signatures({ draft, meta, isFrozen }: { readonly draft: AgreementDraft;
   )
 }
 
-function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly actor: string; readonly isReadOnly: boolean }) {
+function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly actor: Actor; readonly isReadOnly: boolean }) {
   const { t } = useTranslation()
   // what is typed here and not yet saved; everything else shows the stored text, live
   const [edits, setEdits] = useState<Edits>({})

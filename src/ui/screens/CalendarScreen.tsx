@@ -41,6 +41,7 @@ import {
   type PeriodInput,
   type PeriodKind,
   type StartingPointKey,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
@@ -65,7 +66,7 @@ interface Props {
   readonly doc: Y.Doc
   readonly roomId: string
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
 }
 
@@ -297,7 +298,7 @@ const EMPTY_FORM: FormState = { schoolId: '', kind: 'holiday', label: '', from: 
 interface PeriodFormProps {
   readonly doc: Y.Doc
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly idPrefix: string
   /** Set when editing. */
   readonly period?: CalendarPeriod
@@ -404,7 +405,7 @@ function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: PeriodFormPr
   )
 }
 
-function EditPeriod({ doc, meta, actor, period, onClose }: { readonly doc: Y.Doc; readonly meta: PartnershipMeta; readonly actor: string; readonly period: CalendarPeriod | undefined; readonly onClose: (message: string | undefined) => void }) {
+function EditPeriod({ doc, meta, actor, period, onClose }: { readonly doc: Y.Doc; readonly meta: PartnershipMeta; readonly actor: Actor; readonly period: CalendarPeriod | undefined; readonly onClose: (message: string | undefined) => void }) {
   const periodLabel = usePeriodLabel()
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -424,7 +425,7 @@ function EditPeriod({ doc, meta, actor, period, onClose }: { readonly doc: Y.Doc
 interface StartingPointProps {
   readonly doc: Y.Doc
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   /** The first calendar year of the school year on screen. */
   readonly year: number
   readonly startMonth: number

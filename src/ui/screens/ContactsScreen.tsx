@@ -23,6 +23,7 @@ import {
   type PersonInput,
   type Rhythm,
   type School,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
@@ -153,7 +154,7 @@ interface SchoolPeopleProps {
   readonly doc: Y.Doc
   readonly school: School
   readonly people: readonly Person[]
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly open: OpenForm
   readonly setOpen: (open: OpenForm) => void
@@ -231,7 +232,7 @@ const PERSON_FLAGS = ['isContactPerson', 'isFollowing', 'isWorkingGroupMember'] 
 
 interface PersonFormProps {
   readonly doc: Y.Doc
-  readonly actor: string
+  readonly actor: Actor
   readonly schoolId: string
   readonly person?: Person
   readonly onDone: () => void
@@ -355,7 +356,7 @@ interface RhythmValues {
 interface RhythmFormProps {
   readonly doc: Y.Doc
   readonly rhythm: Rhythm | null
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly today: string
   readonly onStatus: (status: string | undefined) => void

@@ -5,13 +5,15 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
-import { DomainError, initPartnership, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
-import { openLocalDocument, readSettings, registry, requestPersistence } from '../../storage'
+import { DomainError, initPartnership, type Author, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
+import { currentPerson, openLocalDocument, registry, requestPersistence } from '../../storage'
 import { formatInviteCode, newInvite } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
+import { PeoplePicker } from '../components/people/PeoplePicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useCurrentPerson } from '../hooks/usePeople'
 import { navigate, weekHref } from '../router'
 
 type FieldName = keyof NewPartnership
@@ -30,6 +32,7 @@ export function CreateScreen() {
   const [errors, setErrors] = useState<Partial<Record<FieldName, DomainErrorCode>>>({})
   const [formError, setFormError] = useState<TranslationKey | undefined>()
   const [isBusy, setIsBusy] = useState(false)
+  const who = useCurrentPerson()
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault()
@@ -55,8 +58,11 @@ export function CreateScreen() {
     const local = openLocalDocument(invite.roomId)
     try {
       await local.whenLoaded
-      const settings = await readSettings(registry()).catch(() => undefined)
-      const actor = settings?.displayName.trim() || values.ourSchoolName.trim()
+      // the partnership is the first thing this person writes: it carries their name
+      const person = await currentPerson(registry())
+      if (!person) throw new Error('nobody is using the device')
+      const deviceId = randomId()
+      const actor: Author = { personId: person.id, name: person.name, deviceId }
       const schoolAId = randomId()
       initPartnership(local.doc, values, { schoolAId, schoolBId: randomId() }, actor)
       await registry().partnerships.add({
@@ -66,6 +72,7 @@ export function CreateScreen() {
         origin: 'created',
         isKnownToRelay: false,
         mySchoolId: schoolAId,
+        deviceId,
         addedAt: new Date().toISOString(),
       })
       await local.destroy()
@@ -76,6 +83,29 @@ export function CreateScreen() {
       setIsBusy(false)
       setFormError(error instanceof DomainError ? `errors.${error.code}` : 'create.failed')
     }
+  }
+
+  if (who.isLoading) {
+    return (
+      <BackPage back={t('nav.back')}>
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('create.title')}
+        </h1>
+      </BackPage>
+    )
+  }
+  if (!who.person) {
+    // nobody is using this device yet: ask first, so the partnership carries a person's name
+    return (
+      <BackPage back={t('nav.back')}>
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t('create.title')}
+        </h1>
+        <h2>{t('people.setup.person')}</h2>
+        <p className="lead">{t('people.createFirst')}</p>
+        <PeoplePicker idPrefix="create-who" onDone={() => undefined} />
+      </BackPage>
+    )
   }
 
   return (

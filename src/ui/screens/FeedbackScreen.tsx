@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment, startReflection } from '../../domain'
+import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment, startReflection, type Actor } from '../../domain'
 import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
@@ -154,7 +154,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
 
 const MOMENT_FIELDS = ['title', 'date'] as const
 
-function MomentForm({ doc, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly actor: string; readonly isReadOnly: boolean }) {
+function MomentForm({ doc, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly actor: Actor; readonly isReadOnly: boolean }) {
   const { t } = useTranslation()
   const [title, setTitle] = useState('')
   const [date, setDate] = useState('')

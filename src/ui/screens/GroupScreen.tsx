@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { addMeeting, listMeetings, listNextSteps, listPeople, readAgreements, updateAgreements, updateMeeting, updatePerson, type Meeting, type MeetingInput } from '../../domain'
+import { addMeeting, listMeetings, listNextSteps, listPeople, readAgreements, updateAgreements, updateMeeting, updatePerson, type Meeting, type MeetingInput, type Actor } from '../../domain'
 import { Field } from '../components/Field'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
@@ -204,7 +204,7 @@ const MEETING_FIELDS = ['date', 'notes', 'decisions'] as const
 
 interface MeetingFormProps {
   readonly doc: Y.Doc
-  readonly actor: string
+  readonly actor: Actor
   readonly today: string
   readonly meeting?: Meeting
   readonly onDone: () => void

@@ -6,6 +6,7 @@ import { useLiveQuery } from 'dexie-react-hooks'
 import { useTranslation } from 'react-i18next'
 import { registry, type PartnershipEntry } from '../../storage'
 import { LanguagePicker } from '../components/LanguagePicker'
+import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate, weekHref } from '../router'
 
@@ -33,6 +34,7 @@ export function HomeScreen() {
             <img src="/favicon.svg" alt="" width="28" height="28" />
             {t('app.name')}
           </span>
+          <SwitchPersonButton />
         </div>
       </header>
       <main className="container">

@@ -1,7 +1,8 @@
 /**
  * Join a partnership with the invite code (or link) the partner school sent. Nothing is asked of
  * the relay here: the partnership opens at once and waits for its first sync, so joining also
- * works offline. A code the relay refuses brings the person back here with the reason.
+ * works offline. A code the relay refuses brings the person back here with the reason. Once the
+ * partnership has arrived, it asks first which school this device speaks for and who is using it.
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -57,6 +58,8 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
           name: '',
           origin: 'joined',
           isKnownToRelay: false,
+          // on opening, ask at once which school this device speaks for and who is using it
+          askPerson: true,
           addedAt: new Date().toISOString(),
         })
         await persisted

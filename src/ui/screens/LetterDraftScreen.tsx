@@ -1,7 +1,7 @@
 /**
  * Writing a letter (or a reply): a draft on this device only, saved as the person types, until
  * Send shares it with the partnership (`sendLetter`). The letter ends with the next step: who
- * writes what, to whom, by when.
+ * writes what, to whom, by when. A draft is its writer's: another person on the phone cannot open it.
  *
  * Trap: the form keeps its own copy of the draft and writes it to the registry after a short
  * pause; leaving the screen writes what is still waiting, and a sent draft is never written back.
@@ -20,6 +20,7 @@ import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
 import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useCurrentPerson } from '../hooks/usePeople'
 import { languageChoices } from '../letters'
 import { letterHref, lettersHref, navigate } from '../router'
 import '../exchange.css'
@@ -29,25 +30,41 @@ const SAVE_DELAY_MS = 500
 
 const FIELDS = ['fromWho', 'toSchoolId', 'toWho', 'kind', 'language', 'subject', 'body', 'nextStep.who', 'nextStep.what', 'nextStep.dueDate'] as const
 
-type Loaded = { readonly phase: 'loading' } | { readonly phase: 'missing' } | { readonly phase: 'ready'; readonly draft: LetterDraft }
+type Loaded = { readonly phase: 'loading' } | { readonly phase: 'missing' } | { readonly phase: 'ready'; readonly draft: LetterDraft; readonly ownerId: string | undefined }
 
 export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: string }) {
   const { roomId, draftId } = props
   const { t } = useTranslation()
   const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' })
+  const who = useCurrentPerson()
+  const personId = who.person?.id
+  // read again when the person changes: a draft left by its writer and opened again holds what they typed since
   useEffect(() => {
     let isCancelled = false
     void registry()
       .drafts.get(draftId)
       .then((row) => {
-        if (!isCancelled) setLoaded(row && row.roomId === roomId ? { phase: 'ready', draft: letterDraftOf(row) } : { phase: 'missing' })
+        if (!isCancelled) setLoaded(row && row.roomId === roomId ? { phase: 'ready', draft: letterDraftOf(row), ownerId: row.personId } : { phase: 'missing' })
       })
     return () => {
       isCancelled = true
     }
-  }, [draftId, roomId])
-  if (loaded.phase === 'loading') return <p className="muted">{t('partnership.opening')}</p>
-  if (loaded.phase === 'missing') {
+  }, [draftId, roomId, personId])
+  if (loaded.phase === 'loading' || who.isLoading) return <p className="muted">{t('partnership.opening')}</p>
+  // another person's draft (the phone changed hands): theirs to open, not this person's
+  const ownerId = loaded.phase === 'ready' ? (loaded.ownerId ?? personId) : undefined
+  if (loaded.phase === 'ready' && ownerId !== personId) {
+    return (
+      <section className="cycle" aria-labelledby="draft-heading">
+        <h2 id="draft-heading">{t('people.otherDraftTitle')}</h2>
+        <p>{t('people.otherDraft')}</p>
+        <p className="breadcrumb">
+          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+        </p>
+      </section>
+    )
+  }
+  if (loaded.phase === 'missing' || !ownerId) {
     return (
       <section className="cycle" aria-labelledby="draft-heading">
         <h2 id="draft-heading">{t('letters.draftGoneTitle')}</h2>
@@ -58,10 +75,10 @@ export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: 
       </section>
     )
   }
-  return <DraftForm {...props} initial={loaded.draft} />
+  return <DraftForm {...props} initial={loaded.draft} ownerId={ownerId} />
 }
 
-function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initial }: CycleScreenProps & { readonly draftId: string; readonly initial: LetterDraft }) {
+function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initial, ownerId }: CycleScreenProps & { readonly draftId: string; readonly initial: LetterDraft; readonly ownerId: string }) {
   const { t, i18n } = useTranslation()
   const ui = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -81,27 +98,27 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
       const draft = pending.current
       if (!draft || isDone.current) return
       pending.current = undefined
-      saveDraft(registry(), roomId, draftId, draft).then(
+      saveDraft(registry(), roomId, draftId, draft, ownerId).then(
         () => setStatus(t('letters.draftSaved')),
         () => setStatus(t('letters.draftNotSaved')),
       )
     }, SAVE_DELAY_MS)
     return () => clearTimeout(timer)
-  }, [values, roomId, draftId, t])
+  }, [values, roomId, draftId, ownerId, t])
   // leaving the screen (or the page) writes what is still waiting
   useEffect(() => {
     const flush = (): void => {
       const draft = pending.current
       if (!draft || isDone.current) return
       pending.current = undefined
-      void saveDraft(registry(), roomId, draftId, draft)
+      void saveDraft(registry(), roomId, draftId, draft, ownerId)
     }
     window.addEventListener('pagehide', flush)
     return () => {
       window.removeEventListener('pagehide', flush)
       flush()
     }
-  }, [roomId, draftId])
+  }, [roomId, draftId, ownerId])
 
   const update = (patch: Partial<LetterDraft>): void => {
     setValues((v) => {

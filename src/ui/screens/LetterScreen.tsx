@@ -6,7 +6,7 @@
  */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
+import { actorName, letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { ParallelTexts } from '../components/ParallelTexts'
 import { Photo } from '../components/Photo'
@@ -103,7 +103,7 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
 
       {letter.photos.length > 0 ? <LetterPhotos entry={entry} photos={letter.photos} subject={letter.subject} /> : null}
 
-      <ParallelTexts doc={doc} letter={letter} actor={actor} isReadOnly={isReadOnly} canEditOriginal={isOwnSchool && letter.createdBy === actor} />
+      <ParallelTexts doc={doc} letter={letter} actor={actor} isReadOnly={isReadOnly} canEditOriginal={isOwnSchool && letter.createdBy === actorName(actor)} />
 
       {step ? (
         <div className="letter-next-step">

@@ -1,7 +1,7 @@
 /**
  * Letters: the threads between the schools (a first letter and the replies under it, the thread
  * with the latest letter first) and the drafts on this device. Writing starts a draft, which
- * stays on this device until it is sent.
+ * stays on this device until it is sent; each person on a shared phone sees only their own drafts.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useState } from 'react'
@@ -16,6 +16,7 @@ import type { CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useCurrentPerson } from '../hooks/usePeople'
 import { languageLabel, newDraft, startDraft } from '../letters'
 import { letterDraftHref, letterHref, navigate } from '../router'
 import '../exchange.css'
@@ -24,7 +25,8 @@ export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScr
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
-  const drafts = useLiveQuery(() => listDrafts(registry(), roomId), [roomId])
+  const personId = useCurrentPerson().person?.id
+  const drafts = useLiveQuery(async () => (personId ? listDrafts(registry(), roomId, personId) : []), [roomId, personId])
   const [problem, setProblem] = useState<string | undefined>()
   // read on every render: the parent renders again whenever the document changes
   const threads = listLetterThreads(doc)

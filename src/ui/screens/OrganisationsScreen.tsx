@@ -29,6 +29,7 @@ import {
   type OrganisationDecision,
   type OrganisationInput,
   type OrganisationStep,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
@@ -168,7 +169,7 @@ interface FormValues {
   readonly ageGroups: string
 }
 
-function OrganisationForm({ doc, actor, organisation, onDone }: { readonly doc: Y.Doc; readonly actor: string; readonly organisation?: Organisation; readonly onDone: (id?: string) => void }) {
+function OrganisationForm({ doc, actor, organisation, onDone }: { readonly doc: Y.Doc; readonly actor: Actor; readonly organisation?: Organisation; readonly onDone: (id?: string) => void }) {
   const { t } = useTranslation()
   const start = organisation ?? EMPTY_ORGANISATION
   const [v, setV] = useState<FormValues>({ name: start.name, website: start.website, contact: start.contact, themes: start.themes.join(', '), ageGroups: start.ageGroups.join(', ') })
@@ -304,7 +305,7 @@ function OrganisationCheck({ doc, actor, isReadOnly, organisation: o }: CycleScr
 
 interface PartProps {
   readonly doc: Y.Doc
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
   readonly organisation: Organisation
 }

@@ -20,10 +20,13 @@ import type { CloseReason } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
 import { PartnershipNav } from '../components/PartnershipNav'
+import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
+import { WhoIsHere, needsWhoIsHere } from '../components/people/WhoIsHere'
 import { SyncIndicator } from '../components/SyncIndicator'
 import { useActor } from '../hooks/useActor'
 import { useDocVersion } from '../hooks/useDocVersion'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useCurrentPerson } from '../hooks/usePeople'
 import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
 import { navigate, planHref, rememberPartnership, type PartnershipPage } from '../router'
 import { ActivityScreen } from './ActivityScreen'
@@ -113,7 +116,8 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   // read on every render; `version` above makes this component render on every change
   const meta = readMeta(doc)
   const metaName = meta?.name
-  const actor = useActor(entry, meta)
+  const actor = useActor(entry)
+  const currentPerson = useCurrentPerson()
   const [openState, setOpenState] = useState<OpenState | undefined>()
   const [lastDeleted, setLastDeleted] = useState<DeletedActivity | undefined>()
   const isLeaving = useRef(false)
@@ -158,8 +162,16 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   if (openState === undefined) body = <p className="muted">{t('partnership.opening')}</p>
   else if (openState.kind === 'empty' || !meta) {
     body = <NotArrived entry={entry} session={session} />
+  } else if (currentPerson.isLoading) {
+    body = <p className="muted">{t('partnership.opening')}</p>
+  } else if (needsWhoIsHere(entry, currentPerson.person !== undefined)) {
+    // on a device that just joined (or that nobody uses yet): which school, and who, before any edit
+    body = <WhoIsHere entry={entry} meta={meta} />
   } else if (page.name === 'settings') {
     body = <SettingsScreen session={session} entry={entry} meta={meta} />
+  } else if (!actor) {
+    // this device's id in the partnership is being made (once)
+    body = <p className="muted">{t('partnership.opening')}</p>
   } else if (page.name === 'week') {
     body = <WeekScreen doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (isCyclePage(page.name)) {
@@ -196,7 +208,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
         lastDeleted={lastDeleted}
         onUndo={(deleted) => {
           try {
-            restoreActivity(doc, deleted.id, actor)
+            if (actor) restoreActivity(doc, deleted.id, actor)
           } finally {
             setLastDeleted(undefined)
           }
@@ -206,7 +218,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     )
   }
 
-  const isOpen = openState !== undefined && openState.kind !== 'empty' && meta !== undefined
+  const isOpen = openState !== undefined && openState.kind !== 'empty' && meta !== undefined && !currentPerson.isLoading && !needsWhoIsHere(entry, currentPerson.person !== undefined)
   return (
     <div className="page">
       <header className="topbar topbar-partnership">
@@ -215,6 +227,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
             {t('nav.allPartnerships')}
           </a>
           <SyncIndicator conn={conn} />
+          <SwitchPersonButton />
         </div>
         <div className="topbar-title">
           <h1>{title}</h1>

@@ -31,6 +31,7 @@ import {
 } from '../../domain'
 import { registry, type PartnershipEntry } from '../../storage'
 import { DeliveryStatus } from '../components/DeliveryStatus'
+import { DoubleEditList } from '../components/DoubleEditList'
 import { IcsDownload } from '../components/IcsDownload'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
@@ -39,6 +40,9 @@ import { formatDateRange, formatMoney, formatMonth } from '../format'
 import { activityHref, navigate, printHref } from '../router'
 import { isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
 import '../planning.css'
+
+/** The records of the plan whose double edits it lists: activities, their requests, the calendar. */
+const PLAN_COLLECTIONS: readonly string[] = ['activities', 'partnerInput', 'calendar']
 
 export interface DeletedActivity {
   readonly id: string
@@ -169,6 +173,8 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
           </div>
         ) : null}
       </div>
+
+      <DoubleEditList doc={doc} roomId={roomId} collections={PLAN_COLLECTIONS} />
 
       {!entry.mySchoolId && !isReadOnly ? (
         <div className="banner banner-info">

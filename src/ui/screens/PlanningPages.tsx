@@ -6,7 +6,7 @@
 import { Suspense, lazy } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import type { PartnershipMeta } from '../../domain'
+import type { Actor, PartnershipMeta } from '../../domain'
 
 const SchoolsScreen = lazy(() => import('./SchoolsScreen').then((m) => ({ default: m.SchoolsScreen })))
 const CalendarScreen = lazy(() => import('./CalendarScreen').then((m) => ({ default: m.CalendarScreen })))
@@ -23,7 +23,7 @@ interface Props {
   readonly doc: Y.Doc
   readonly roomId: string
   readonly meta: PartnershipMeta
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
 }
 

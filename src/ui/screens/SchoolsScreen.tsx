@@ -22,6 +22,7 @@ import {
   type DomainErrorCode,
   type SchoolProfile,
   type SchoolProfileInput,
+  type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
@@ -145,7 +146,7 @@ function changesSince(initial: FormValues, next: FormValues): Partial<SchoolProf
 
 interface Props {
   readonly doc: Y.Doc
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
 }
 
@@ -176,7 +177,7 @@ interface CardProps {
   readonly profile: SchoolProfile
   /** Makes the controls' ids unique on a page with two profiles. */
   readonly prefix: string
-  readonly actor: string
+  readonly actor: Actor
   readonly isReadOnly: boolean
 }
 

@@ -1,6 +1,6 @@
 /**
- * Settings: inviting the partner school (code and link), who is using this device and which school
- * it speaks for, the language, whether the browser promised to keep the data, and the data saver
+ * Settings: inviting the partner school (code and link), which school this device speaks for, the
+ * people who use it (names, roles, PINs), the language, whether the browser promised to keep the data, and the data saver
  * for photos with what is still waiting to be sent and received.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
@@ -11,6 +11,7 @@ import { formatInviteCode, inviteLink } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
 import { formatPhotoSize } from '../components/Photo'
 import { LanguagePicker } from '../components/LanguagePicker'
+import { PeopleSettings } from '../components/people/PeopleSettings'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import type { PartnershipSession } from '../hooks/usePartnershipSession'
@@ -117,32 +118,11 @@ function InviteSection({ session }: { readonly session: PartnershipSession }) {
 
 function PersonSection({ entry, meta }: { readonly entry: PartnershipEntry; readonly meta: PartnershipMeta }) {
   const { t } = useTranslation()
-  const settings = useDeviceSettings()
-  // typed text, kept locally so the field never jumps while the stored value catches up
-  const [name, setName] = useState<string | undefined>()
-  const shownName = name ?? settings.displayName
   const mySchool = [meta.schoolA, meta.schoolB].find((s) => s.id === entry.mySchoolId)
 
   return (
     <section className="card" aria-labelledby="settings-you-heading">
       <h3 id="settings-you-heading">{t('settings.you')}</h3>
-      <div className="field">
-        <label htmlFor="settings-name">{t('settings.yourName')}</label>
-        <p className="hint" id="settings-name-hint">
-          {t('settings.yourNameHint', { fallback: mySchool ? mySchool.name : t('actor.someone') })}
-        </p>
-        <input
-          id="settings-name"
-          type="text"
-          autoComplete="name"
-          aria-describedby="settings-name-hint"
-          value={shownName}
-          onChange={(e) => {
-            setName(e.target.value)
-            void writeSetting(registry(), 'displayName', e.target.value)
-          }}
-        />
-      </div>
       <div className="field">
         <label htmlFor="settings-my-school">{t('settings.mySchool')}</label>
         <p className="hint" id="settings-my-school-hint">
@@ -259,6 +239,7 @@ export function SettingsScreen({ session, entry, meta }: Props) {
       </h2>
       <InviteSection session={session} />
       <PersonSection entry={entry} meta={meta} />
+      <PeopleSettings />
       <StorageSection />
       <DataSection />
     </section>

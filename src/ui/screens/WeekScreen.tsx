@@ -8,6 +8,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { computeThisWeek, daysBetween, listNextSteps, readActivity, startReflection, type Activity, type FeedbackMoment, type PartnerInputRequest } from '../../domain'
 import { NextStepList } from '../components/NextSteps'
+import { DoubleEditList } from '../components/DoubleEditList'
 import { FormError } from '../components/FormActions'
 import { attempt, formatDayLong, localToday, unplacedProblem, type CycleScreenProps } from '../cycle'
 import { formatDate, formatDateRange } from '../format'
@@ -48,6 +49,8 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
         {t('week.title')}
       </h2>
       <p className="muted">{t('week.range', { range: formatDateRange(week.today, week.until, language) })}</p>
+
+      <DoubleEditList doc={doc} roomId={roomId} />
 
       <section className="card week-contact" aria-labelledby="week-contact-heading">
         <h3 id="week-contact-heading">{t('week.nextContact')}</h3>
