@@ -24,6 +24,8 @@
  *   #/p/<roomId>/agreement/print    the agreement on paper (`/print/<fingerprint>`: a signed version)
  *   #/p/<roomId>/organisations      external partner organisations and the six-step check
  *   #/p/<roomId>/growth             growth over the years: indicators of a sustainable link
+ *   #/p/<roomId>/deleted            recently deleted records of every kind, each with Restore
+ *   #/p/<roomId>/restore            restore the whole partnership from a copy (this device's or the relay's)
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
@@ -50,6 +52,8 @@ export type PartnershipPage =
   | { readonly name: 'agreementPrint'; readonly version: string }
   | { readonly name: 'organisations' }
   | { readonly name: 'growth' }
+  | { readonly name: 'deleted' }
+  | { readonly name: 'restore' }
 
 export type Route =
   | { readonly name: 'home' }
@@ -75,6 +79,7 @@ export function parseRoute(hash: string): Route {
     if (page === 'agreement' && id === 'print') return { name: 'partnership', roomId, page: { name: 'agreementPrint', version: sub ?? '' } }
     if (page === 'agreement') return { name: 'partnership', roomId, page: { name: 'agreement' } }
     if (page === 'organisations' || page === 'growth') return { name: 'partnership', roomId, page: { name: page } }
+    if (page === 'deleted' || page === 'restore') return { name: 'partnership', roomId, page: { name: page } }
     return { name: 'partnership', roomId, page: { name: 'week' } }
   }
   return { name: 'home' }
@@ -151,6 +156,14 @@ export function agreementHref(roomId: string): string {
 
 export function agreementPrintHref(roomId: string, version = ''): string {
   return hrefOf({ name: 'partnership', roomId, page: { name: 'agreementPrint', version } })
+}
+
+export function deletedHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'deleted' } })
+}
+
+export function restoreHref(roomId: string): string {
+  return hrefOf({ name: 'partnership', roomId, page: { name: 'restore' } })
 }
 
 export function settingsHref(roomId: string): string {

@@ -6,7 +6,7 @@
 import { useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { KeysUnder } from '../../i18n/keys'
-import { agreementHref, calendarHref, contactsHref, feedbackHref, groupHref, growthHref, lettersHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
+import { agreementHref, calendarHref, contactsHref, deletedHref, feedbackHref, groupHref, growthHref, lettersHref, organisationsHref, planHref, schoolsHref, settingsHref, weekHref, type PartnershipPage } from '../router'
 
 interface Section {
   readonly key: KeysUnder<'nav'>
@@ -27,6 +27,7 @@ const SECTIONS: readonly Section[] = [
   { key: 'agreement', href: agreementHref, pages: ['agreement', 'agreementPrint'] },
   { key: 'organisations', href: organisationsHref, pages: ['organisations'] },
   { key: 'growth', href: growthHref, pages: ['growth'] },
+  { key: 'deleted', href: deletedHref, pages: ['deleted', 'restore'] },
   { key: 'settings', href: settingsHref, pages: ['settings'] },
 ]
 

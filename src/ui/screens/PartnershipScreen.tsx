@@ -20,6 +20,7 @@ import type { CloseReason } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
 import { PartnershipNav } from '../components/PartnershipNav'
+import { ReadOnlyBanner } from '../components/ReadOnlyBanner'
 import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { WhoIsHere, needsWhoIsHere } from '../components/people/WhoIsHere'
 import { SyncIndicator } from '../components/SyncIndicator'
@@ -34,6 +35,7 @@ import { CyclePage, isCyclePage } from './CyclePages'
 import { ExchangePage, isExchangePage } from './ExchangePages'
 import { PlanScreen, type DeletedActivity } from './PlanScreen'
 import { PlanningPage, isPlanningPage } from './PlanningPages'
+import { RestorePage, isRestorePage } from './RestorePages'
 import { SettingsScreen } from './SettingsScreen'
 import { WeekScreen } from './WeekScreen'
 
@@ -172,6 +174,8 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   } else if (!actor) {
     // this device's id in the partnership is being made (once)
     body = <p className="muted">{t('partnership.opening')}</p>
+  } else if (isRestorePage(page.name)) {
+    body = <RestorePage page={page.name} doc={doc} roomId={roomId} invite={session.invite} actor={actor} isReadOnly={isReadOnly} />
   } else if (page.name === 'week') {
     body = <WeekScreen doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (isCyclePage(page.name)) {
@@ -236,11 +240,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
         {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       </header>
       <main className="container">
-        {isReadOnly ? (
-          <div className="banner banner-warning">
-            <p>{t('partnership.tooNew')}</p>
-          </div>
-        ) : null}
+        {isReadOnly ? <ReadOnlyBanner doc={doc} roomId={roomId} page={page.name} /> : null}
         <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
       </main>
     </div>

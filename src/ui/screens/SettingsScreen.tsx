@@ -12,6 +12,7 @@ import { attachmentTransfer } from '../../sync/attachments'
 import { formatPhotoSize } from '../components/Photo'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { PeopleSettings } from '../components/people/PeopleSettings'
+import { RecoveryLinks } from '../components/RecoveryLinks'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import type { PartnershipSession } from '../hooks/usePartnershipSession'
@@ -242,6 +243,7 @@ export function SettingsScreen({ session, entry, meta }: Props) {
       <PeopleSettings />
       <StorageSection />
       <DataSection />
+      <RecoveryLinks roomId={entry.roomId} />
     </section>
   )
 }
