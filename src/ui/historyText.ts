@@ -305,7 +305,7 @@ export function useHistoryText(doc: Y.Doc): HistoryText {
       case 'agreement':
         return t('agreement.title')
       case 'communication':
-        return t('contacts.title')
+        return t('history.record.communication')
       case 'meta':
         return meta?.name || recordKind(collection)
       case 'meetings': {

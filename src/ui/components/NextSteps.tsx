@@ -11,6 +11,7 @@ import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { Field } from './Field'
 import { FormActions, FormError } from './FormActions'
+import { RecordHistory } from './RecordHistory'
 
 interface ListProps {
   readonly doc: Y.Doc
@@ -77,6 +78,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
                   {t('contacts.steps.delete')}
                 </button>
               ) : null}
+              <RecordHistory doc={doc} collection="nextSteps" record={s.id} actor={actor} isReadOnly={isReadOnly} about={s.what} />
             </li>
           )
         })}

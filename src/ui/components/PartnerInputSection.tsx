@@ -28,6 +28,7 @@ import {
 import { Field } from './Field'
 import { WarningNote, useOverdueText } from './PlanningNotes'
 import { FormError } from './FormActions'
+import { RecordHistory } from './RecordHistory'
 import { SchoolSelect } from './SchoolSelect'
 import { schoolName } from '../hooks/useActor'
 import { formatDate } from '../format'
@@ -116,6 +117,7 @@ function RequestItem({ doc, request: r, meta, actor, isReadOnly, today }: ItemPr
         <button type="button" className="button-quiet button-compact" disabled={isReadOnly} aria-label={t('activity.input.removeFor', { what: summary })} onClick={() => deletePartnerInput(doc, r.id, actor)}>
           {t('activity.input.remove')}
         </button>
+        <RecordHistory doc={doc} collection="partnerInput" record={r.id} actor={actor} isReadOnly={isReadOnly} about={summary} />
       </div>
     </li>
   )

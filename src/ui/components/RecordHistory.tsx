@@ -30,17 +30,21 @@ interface Props {
   readonly record: string
   readonly actor: Actor
   readonly isReadOnly: boolean
-  /** Read out after "History" (which stays the button's name): which record, where a page has several. */
-  readonly describedBy?: string
+  /**
+   * Which record, read out after "History" (which stays the button's name) where a page shows
+   * several: "Ms Uwase", "Meeting of 3 Mar 2026".
+   */
+  readonly about?: string
   /** Told after a version was restored here (a form that shows the record may follow it). */
   readonly onWritten?: () => void
 }
 
-export function RecordHistory({ doc, collection, record, actor, isReadOnly, describedBy, onWritten }: Props) {
+export function RecordHistory({ doc, collection, record, actor, isReadOnly, about, onWritten }: Props) {
   const { t } = useTranslation()
   const [isOpen, setIsOpen] = useState(false)
   const dialogRef = useRef<HTMLDialogElement>(null)
   const titleId = useId()
+  const aboutId = useId()
 
   useEffect(() => {
     const dialog = dialogRef.current
@@ -55,9 +59,14 @@ export function RecordHistory({ doc, collection, record, actor, isReadOnly, desc
 
   return (
     <>
-      <button type="button" className="history-button" aria-haspopup="dialog" aria-describedby={describedBy} onClick={() => setIsOpen(true)}>
+      <button type="button" className="history-button" aria-haspopup="dialog" aria-describedby={about ? aboutId : undefined} onClick={() => setIsOpen(true)}>
         {t('history.open')}
       </button>
+      {about ? (
+        <span id={aboutId} hidden>
+          {about}
+        </span>
+      ) : null}
       {isOpen ? (
         <dialog ref={dialogRef} className="history-dialog" aria-labelledby={titleId} onClose={() => setIsOpen(false)} onClick={onDialogClick}>
           <Suspense fallback={<p className="muted history-loading">{t('partnership.opening')}</p>}>

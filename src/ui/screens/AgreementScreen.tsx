@@ -25,6 +25,8 @@ import {
   type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
@@ -66,6 +68,10 @@ export function AgreementScreen({ doc, roomId, entry, meta, actor, isReadOnly }:
         </a>
       </div>
       <p>{t('agreement.intro')}</p>
+      <div className="record-tools">
+        <RecordHistory doc={doc} collection="agreement" record="draft" actor={actor} isReadOnly={isReadOnly} />
+      </div>
+      <DoubleEditNotice doc={doc} records={[{ collection: 'agreement', record: 'draft' }]} actor={actor} isReadOnly={isReadOnly} />
       {!mySchool && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('agreement.whichSchool')} /> : null}
 
       <Signatures draft={draft} meta={meta} isFrozen={isFrozen} />

@@ -44,6 +44,8 @@ import {
   type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { PlanningNotes, usePeriodLabel } from '../components/PlanningNotes'
 import { FormError } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
@@ -100,6 +102,7 @@ export function CalendarScreen({ doc, roomId, meta, actor, isReadOnly }: Props) 
         {t('calendar.title')}
       </h2>
       <p className="hint">{t('calendar.intro')}</p>
+      <DoubleEditNotice doc={doc} records={periods.map((p) => ({ collection: 'calendar', record: p.id }))} actor={actor} isReadOnly={isReadOnly} isNamingRecords />
 
       <div className="filters filters-aligned">
         <SchoolYearPicker id="calendar-year" label={t('calendar.schoolYear')} years={years} year={year} startMonth={startMonth} onChange={setChoice} />
@@ -415,6 +418,10 @@ function EditPeriod({ doc, meta, actor, period, onClose }: { readonly doc: Y.Doc
       <h4 id="edit-period-heading" ref={headingRef} tabIndex={-1}>
         {t('calendar.editTitle', { label: periodLabel(period) })}
       </h4>
+      <div className="record-tools">
+        {/* only a device that may edit opens a period here */}
+        <RecordHistory doc={doc} collection="calendar" record={period.id} actor={actor} isReadOnly={false} />
+      </div>
       <PeriodForm key={period.id} doc={doc} meta={meta} actor={actor} idPrefix="edit-period" period={period} onDone={onClose} />
     </section>
   )

@@ -26,6 +26,8 @@ import {
   type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
@@ -58,6 +60,21 @@ export function ContactsScreen({ doc, meta, actor, isReadOnly }: CycleScreenProp
         {t('contacts.title')}
       </h2>
       <p>{t('contacts.intro')}</p>
+      <div className="record-tools">
+        <p className="muted">{t('history.record.communication')}</p>
+        <RecordHistory doc={doc} collection="communication" record="communication" actor={actor} isReadOnly={isReadOnly} about={t('history.record.communication')} />
+      </div>
+      <DoubleEditNotice
+        doc={doc}
+        records={[
+          { collection: 'communication', record: 'communication' },
+          ...people.map((p) => ({ collection: 'contacts', record: p.id })),
+          ...steps.map((s) => ({ collection: 'nextSteps', record: s.id })),
+        ]}
+        actor={actor}
+        isReadOnly={isReadOnly}
+        isNamingRecords
+      />
 
       <section className="card" aria-labelledby="contacts-people-heading">
         <h3 id="contacts-people-heading">{t('contacts.people')}</h3>
@@ -211,6 +228,7 @@ function SchoolPeople({ doc, school, people, actor, isReadOnly, open, setOpen }:
                 <button type="button" className="button-quiet button-compact" disabled={isReadOnly} aria-label={t('contacts.deleteLabel', { name: p.name })} onClick={() => remove(p)}>
                   {t('contacts.delete')}
                 </button>
+                <RecordHistory doc={doc} collection="contacts" record={p.id} actor={actor} isReadOnly={isReadOnly} about={p.name} />
               </div>
             </li>
           ),

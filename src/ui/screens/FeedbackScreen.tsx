@@ -8,6 +8,8 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment, startReflection, type Actor } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate } from '../format'
@@ -50,6 +52,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
         {t('feedback.title')}
       </h2>
       <p>{t('feedback.intro')}</p>
+      <DoubleEditNotice doc={doc} records={moments.map((m) => ({ collection: 'feedback', record: m.id }))} actor={actor} isReadOnly={isReadOnly} isNamingRecords />
       <FormError message={problem} />
 
       <section className="card" aria-labelledby="feedback-planned-heading">
@@ -77,6 +80,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
                 >
                   {t('feedback.delete')}
                 </button>
+                <RecordHistory doc={doc} collection="feedback" record={m.id} actor={actor} isReadOnly={isReadOnly} about={m.title} />
               </div>
             </li>
           ))}

@@ -9,6 +9,8 @@ import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { addMeeting, listMeetings, listNextSteps, listPeople, readAgreements, updateAgreements, updateMeeting, updatePerson, type Meeting, type MeetingInput, type Actor } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
@@ -48,6 +50,13 @@ export function GroupScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScree
         {t('group.title')}
       </h2>
       <p>{t('group.intro')}</p>
+      <DoubleEditNotice
+        doc={doc}
+        records={[...meetings.map((m) => ({ collection: 'meetings', record: m.id })), { collection: 'communication', record: 'communication' }]}
+        actor={actor}
+        isReadOnly={isReadOnly}
+        isNamingRecords
+      />
       <FormError message={problem} />
 
       <section className="card" aria-labelledby="group-members-heading">
@@ -149,6 +158,9 @@ export function GroupScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScree
           return (
             <article key={m.id} className="meeting" aria-labelledby={`meeting-${m.id}`}>
               <h4 id={`meeting-${m.id}`}>{t('group.meetingOf', { date })}</h4>
+              <div className="record-tools">
+                <RecordHistory doc={doc} collection="meetings" record={m.id} actor={actor} isReadOnly={isReadOnly} about={t('group.meetingOf', { date })} />
+              </div>
               {open?.kind === 'edit' && open.meetingId === m.id ? (
                 <MeetingForm doc={doc} actor={actor} today={today} meeting={m} onDone={() => setOpen(undefined)} />
               ) : (

@@ -8,6 +8,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { actorName, letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
 import { DeliveryStatus } from '../components/DeliveryStatus'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { ParallelTexts } from '../components/ParallelTexts'
 import { Photo } from '../components/Photo'
 import { FormError } from '../components/FormActions'
@@ -93,6 +95,10 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
           <span>{t('letters.sentOn', { date: formatDate(letter.sentAt.slice(0, 10), ui) })}</span>
           {letter.updatedAt && letter.updatedAt !== letter.sentAt ? <span>{t('letters.lastChanged', { when: formatMoment(letter.updatedAt, ui) })}</span> : null}
         </p>
+        <div className="record-tools">
+          <RecordHistory doc={doc} collection="letters" record={letter.id} actor={actor} isReadOnly={isReadOnly} about={letter.subject} />
+        </div>
+        <DoubleEditNotice doc={doc} records={[{ collection: 'letters', record: letter.id }]} actor={actor} isReadOnly={isReadOnly} />
         {isOwnSchool ? <DeliveryStatus doc={doc} record={letterRecord(doc, letter.id)} about={letter.subject} /> : null}
         {activity ? (
           <p className="letter-activity">

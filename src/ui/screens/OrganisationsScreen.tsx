@@ -32,6 +32,8 @@ import {
   type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate, formatMoment } from '../format'
@@ -62,6 +64,7 @@ export function OrganisationsScreen(props: CycleScreenProps) {
       <h2 id="organisations-heading" ref={headingRef} tabIndex={-1}>
         {t('organisations.title')}
       </h2>
+      <DoubleEditNotice doc={doc} records={organisations.map((o) => ({ collection: 'organisations', record: o.id }))} actor={actor} isReadOnly={isReadOnly} isNamingRecords />
       <p>{t('organisations.intro')}</p>
       <div className="banner banner-privacy" role="note" aria-labelledby="organisations-privacy">
         <p id="organisations-privacy">
@@ -105,6 +108,7 @@ export function OrganisationsScreen(props: CycleScreenProps) {
                       <button type="button" className="button-quiet button-compact" disabled={isReadOnly} aria-label={t('organisations.deleteLabel', { name: o.name })} onClick={() => remove(o)}>
                         {t('organisations.delete')}
                       </button>
+                      <RecordHistory doc={doc} collection="organisations" record={o.id} actor={actor} isReadOnly={isReadOnly} about={o.name} />
                     </div>
                   </>
                 )}

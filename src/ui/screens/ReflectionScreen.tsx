@@ -9,6 +9,8 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { EMPTY_ANSWERS, PROMPTS, answerReflection, collection, hasAnswered, listFeedback, type Answers, type Prompt, type Reflection, type School } from '../../domain'
 import { DeliveryStatus } from '../components/DeliveryStatus'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, SaveStatus } from '../components/FormActions'
@@ -53,6 +55,10 @@ export function ReflectionScreen(props: CycleScreenProps & { readonly reflection
       </h2>
       <p className="muted">{formatDate(reflection.date, language)}</p>
       <DeliveryStatus doc={doc} record={collection(doc, 'feedback').get(reflection.id)} />
+      <div className="record-tools">
+        <RecordHistory doc={doc} collection="feedback" record={reflection.id} actor={props.actor} isReadOnly={props.isReadOnly} />
+      </div>
+      <DoubleEditNotice doc={doc} records={[{ collection: 'feedback', record: reflection.id }]} actor={props.actor} isReadOnly={props.isReadOnly} />
       {!isKnown && !props.isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('feedback.whichSchool')} /> : null}
       <p className="hint">{t('feedback.answerHint')}</p>
       <div className="reflection-columns">

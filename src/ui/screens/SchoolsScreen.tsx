@@ -25,6 +25,8 @@ import {
   type Actor,
 } from '../../domain'
 import { Field } from '../components/Field'
+import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatMoment } from '../format'
@@ -257,6 +259,10 @@ function SchoolProfileCard({ doc, profile, prefix, actor, isReadOnly }: CardProp
       {profile.updatedAt ? (
         <p className="muted">{t('schools.lastChanged', { name: profile.updatedBy || t('actor.someone'), when: formatMoment(profile.updatedAt, language) })}</p>
       ) : null}
+      <div className="record-tools">
+        <RecordHistory doc={doc} collection="schools" record={profile.id} actor={actor} isReadOnly={isReadOnly} about={profile.name} />
+      </div>
+      <DoubleEditNotice doc={doc} records={[{ collection: 'schools', record: profile.id }]} actor={actor} isReadOnly={isReadOnly} />
       <form className="form" noValidate onSubmit={save} aria-labelledby={headingId}>
         <fieldset className="plain" disabled={isReadOnly}>
           {text('name')}
