@@ -552,8 +552,8 @@ export function foreignChanges(doc: Y.Doc, collection: string, record: string): 
 
 /**
  * True when `value` may be written to `field` of `collection`: a short value of the field's kind
- * as its field table declares it. Fields without a table (meta, communication) take strings,
- * numbers, booleans and null, and meta's two schools their `{ id, name }` object.
+ * as its field table declares it. Fields without a table (meta, growth) take strings, numbers,
+ * booleans and null, and meta's two schools their `{ id, name }` object.
  */
 export function isRestorableValue(collection: string, field: string, value: unknown): boolean {
   if (value === null) return true

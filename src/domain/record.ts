@@ -6,22 +6,6 @@ import * as Y from 'yjs'
 import { DomainError } from './errors'
 import { assertWritable, collection, type CollectionName } from './schema'
 
-export function readString(map: Y.Map<unknown>, key: string, fallback = ''): string {
-  const v = map.get(key)
-  return typeof v === 'string' ? v : fallback
-}
-
-export function readNumber(map: Y.Map<unknown>, key: string): number | null {
-  const v = map.get(key)
-  return typeof v === 'number' && Number.isFinite(v) ? v : null
-}
-
-/** A string field, or null when absent or of another type (timestamps that may be unset). */
-export function readNullableString(map: Y.Map<unknown>, key: string): string | null {
-  const v = map.get(key)
-  return typeof v === 'string' ? v : null
-}
-
 /**
  * The records of a collection that are not tombstoned, read with `read`. Entries that are not
  * Y.Maps (written by something else) are skipped.
@@ -32,21 +16,6 @@ export function liveRecords<T>(records: Y.Map<Y.Map<unknown>>, read: (id: string
     if (m instanceof Y.Map && typeof m.get('deletedAt') !== 'string') out.push(read(id, m))
   }
   return out
-}
-
-export function readBoolean(map: Y.Map<unknown>, key: string): boolean {
-  return map.get(key) === true
-}
-
-/** The text of a Y.Text field (or a plain string written by an older writer). */
-export function readText(map: Y.Map<unknown>, key: string): string {
-  const v = map.get(key)
-  return v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : ''
-}
-
-export function readStringList(map: Y.Map<unknown>, key: string): string[] {
-  const v = map.get(key)
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 }
 
 /**
