@@ -327,7 +327,9 @@ function diffPartnership(doc: Y.Doc, snap: Y.Doc, actor: Actor, now: Date, write
       const isLiveThen = typeof snapRec.get('deletedAt') !== 'string'
       const present = cur.get(id)
       if (!(present instanceof Y.Map)) {
-        broughtBack++
+        // a record that was already deleted at that moment comes back deleted: not "brought back"
+        if (isLiveThen) broughtBack++
+        else changed++
         if (write) cur.set(id, copyValue(snapRec))
         continue
       }

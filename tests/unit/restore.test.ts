@@ -126,6 +126,18 @@ describe('restore the partnership', () => {
     expect(recentlyDeleted(doc).map((d) => d.name)).toEqual(['Made later'])
   })
 
+  it('counts a record that comes back already deleted as set back, not brought back', () => {
+    const doc = newPartnership()
+    const id = createActivity(doc, { ...EMPTY_ACTIVITY, title: 'Old idea' }, an, day(1))
+    deleteActivity(doc, id, an, day(2))
+    const snapshot = Y.encodeStateAsUpdate(doc)
+    vandal(doc)
+    expect(planRestore(doc, snapshot)).toMatchObject({ broughtBack: 0, changed: 1 })
+    restorePartnership(doc, snapshot, an, day(2).toISOString(), day(3))
+    expect(listActivities(doc)).toEqual([])
+    expect(recentlyDeleted(doc).map((d) => [d.name, d.isRemoved])).toEqual([['Old idea', false]])
+  })
+
   it('refuses while a device of the partnership runs a newer app (the mark is explained)', () => {
     const doc = newPartnership()
     const snapshot = Y.encodeStateAsUpdate(doc)
