@@ -14,7 +14,7 @@
  * (Intl.PluralRules: `x_one`/`x_other` in English and Dutch, also `x_many` in French and Spanish);
  * i18next does not fall back from `x_many` to `x_other`.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import ts from 'typescript'
@@ -199,8 +199,12 @@ function missingKeys(scan: Scan): string[] {
 }
 
 describe('translation keys used in the code', () => {
-  const files = sourceFiles(SRC).map((f) => resolve(f))
-  const found = scan(files)
+  // type-checking src/ takes a few seconds, more on a busy machine
+  const SCAN_TIMEOUT = 60_000
+  let found: Scan
+  beforeAll(() => {
+    found = scan(sourceFiles(SRC).map((f) => resolve(f)))
+  }, SCAN_TIMEOUT)
 
   it('are all known: every key built at run time comes from a fixed set of values', () => {
     expect(found.calls).toBeGreaterThan(100)
@@ -213,7 +217,7 @@ describe('translation keys used in the code', () => {
     expect(missingKeys(found)).toEqual([])
   })
 
-  it('the scan sees keys as the code writes them (literal, template from a const array, count, Trans)', () => {
+  it('the scan sees keys as the code writes them (literal, template from a const array, count, Trans)', { timeout: SCAN_TIMEOUT }, () => {
     const probe = join(SRC, 'ui/__i18nKeysProbe.tsx')
     const text = `
       import { useTranslation, Trans } from 'react-i18next'

@@ -4,16 +4,15 @@
  * first view stays small on prepaid data. The service worker precaches their chunks, so they open
  * offline too. This week itself is the first screen and is not lazy.
  */
-import { Suspense, lazy } from 'react'
-import { useTranslation } from 'react-i18next'
 import type { CycleScreenProps } from '../cycle'
+import { LazyScreens, lazyScreen } from '../components/LazyScreens'
 
-const FeedbackScreen = lazy(() => import('./FeedbackScreen').then((m) => ({ default: m.FeedbackScreen })))
-const ReflectionScreen = lazy(() => import('./ReflectionScreen').then((m) => ({ default: m.ReflectionScreen })))
-const ContactsScreen = lazy(() => import('./ContactsScreen').then((m) => ({ default: m.ContactsScreen })))
-const GroupScreen = lazy(() => import('./GroupScreen').then((m) => ({ default: m.GroupScreen })))
-const OrganisationsScreen = lazy(() => import('./OrganisationsScreen').then((m) => ({ default: m.OrganisationsScreen })))
-const GrowthScreen = lazy(() => import('./GrowthScreen').then((m) => ({ default: m.GrowthScreen })))
+const FeedbackScreen = lazyScreen(() => import('./FeedbackScreen').then((m) => ({ default: m.FeedbackScreen })))
+const ReflectionScreen = lazyScreen(() => import('./ReflectionScreen').then((m) => ({ default: m.ReflectionScreen })))
+const ContactsScreen = lazyScreen(() => import('./ContactsScreen').then((m) => ({ default: m.ContactsScreen })))
+const GroupScreen = lazyScreen(() => import('./GroupScreen').then((m) => ({ default: m.GroupScreen })))
+const OrganisationsScreen = lazyScreen(() => import('./OrganisationsScreen').then((m) => ({ default: m.OrganisationsScreen })))
+const GrowthScreen = lazyScreen(() => import('./GrowthScreen').then((m) => ({ default: m.GrowthScreen })))
 
 export type CyclePageName = 'feedback' | 'reflection' | 'contacts' | 'group' | 'organisations' | 'growth'
 
@@ -22,15 +21,14 @@ export function isCyclePage(name: string): name is CyclePageName {
 }
 
 export function CyclePage({ page, reflectionId = '', ...props }: CycleScreenProps & { readonly page: CyclePageName; readonly reflectionId?: string }) {
-  const { t } = useTranslation()
   return (
-    <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>
+    <LazyScreens page={page}>
       {page === 'feedback' ? <FeedbackScreen {...props} /> : null}
       {page === 'reflection' ? <ReflectionScreen key={reflectionId} {...props} reflectionId={reflectionId} /> : null}
       {page === 'contacts' ? <ContactsScreen {...props} /> : null}
       {page === 'group' ? <GroupScreen {...props} /> : null}
       {page === 'organisations' ? <OrganisationsScreen {...props} /> : null}
       {page === 'growth' ? <GrowthScreen {...props} /> : null}
-    </Suspense>
+    </LazyScreens>
   )
 }

@@ -4,16 +4,15 @@
  * view stays small on prepaid data. The service worker precaches their chunks, so they open
  * offline too.
  */
-import { Suspense, lazy } from 'react'
-import { useTranslation } from 'react-i18next'
 import type { CycleScreenProps } from '../cycle'
 import type { PartnershipPage } from '../router'
+import { LazyScreens, lazyScreen } from '../components/LazyScreens'
 
-const LettersScreen = lazy(() => import('./LettersScreen').then((m) => ({ default: m.LettersScreen })))
-const LetterScreen = lazy(() => import('./LetterScreen').then((m) => ({ default: m.LetterScreen })))
-const LetterDraftScreen = lazy(() => import('./LetterDraftScreen').then((m) => ({ default: m.LetterDraftScreen })))
-const AgreementScreen = lazy(() => import('./AgreementScreen').then((m) => ({ default: m.AgreementScreen })))
-const AgreementPrintScreen = lazy(() => import('./AgreementPrintScreen').then((m) => ({ default: m.AgreementPrintScreen })))
+const LettersScreen = lazyScreen(() => import('./LettersScreen').then((m) => ({ default: m.LettersScreen })))
+const LetterScreen = lazyScreen(() => import('./LetterScreen').then((m) => ({ default: m.LetterScreen })))
+const LetterDraftScreen = lazyScreen(() => import('./LetterDraftScreen').then((m) => ({ default: m.LetterDraftScreen })))
+const AgreementScreen = lazyScreen(() => import('./AgreementScreen').then((m) => ({ default: m.AgreementScreen })))
+const AgreementPrintScreen = lazyScreen(() => import('./AgreementPrintScreen').then((m) => ({ default: m.AgreementPrintScreen })))
 
 export type ExchangePage = Extract<PartnershipPage, { readonly name: 'letters' | 'letter' | 'letterDraft' | 'agreement' | 'agreementPrint' }>
 
@@ -22,14 +21,13 @@ export function isExchangePage(page: PartnershipPage): page is ExchangePage {
 }
 
 export function ExchangePage({ page, ...props }: CycleScreenProps & { readonly page: ExchangePage }) {
-  const { t } = useTranslation()
   return (
-    <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>
+    <LazyScreens page={page.name}>
       {page.name === 'letters' ? <LettersScreen {...props} /> : null}
       {page.name === 'letter' ? <LetterScreen key={page.letterId} {...props} letterId={page.letterId} /> : null}
       {page.name === 'letterDraft' ? <LetterDraftScreen key={page.draftId} {...props} draftId={page.draftId} /> : null}
       {page.name === 'agreement' ? <AgreementScreen {...props} /> : null}
       {page.name === 'agreementPrint' ? <AgreementPrintScreen key={page.version} {...props} version={page.version} /> : null}
-    </Suspense>
+    </LazyScreens>
   )
 }

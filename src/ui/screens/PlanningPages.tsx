@@ -3,14 +3,13 @@
  * the printable plan — loaded on first use (React.lazy), so the app opens fast on a phone with
  * prepaid data. The service worker precaches their chunks, so they open offline too.
  */
-import { Suspense, lazy } from 'react'
-import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import type { Actor, PartnershipMeta } from '../../domain'
+import { LazyScreens, lazyScreen } from '../components/LazyScreens'
 
-const SchoolsScreen = lazy(() => import('./SchoolsScreen').then((m) => ({ default: m.SchoolsScreen })))
-const CalendarScreen = lazy(() => import('./CalendarScreen').then((m) => ({ default: m.CalendarScreen })))
-const PrintScreen = lazy(() => import('./PrintScreen').then((m) => ({ default: m.PrintScreen })))
+const SchoolsScreen = lazyScreen(() => import('./SchoolsScreen').then((m) => ({ default: m.SchoolsScreen })))
+const CalendarScreen = lazyScreen(() => import('./CalendarScreen').then((m) => ({ default: m.CalendarScreen })))
+const PrintScreen = lazyScreen(() => import('./PrintScreen').then((m) => ({ default: m.PrintScreen })))
 
 export type PlanningPageName = 'schools' | 'calendar' | 'print'
 
@@ -28,12 +27,11 @@ interface Props {
 }
 
 export function PlanningPage({ page, doc, roomId, meta, actor, isReadOnly }: Props) {
-  const { t } = useTranslation()
   return (
-    <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>
+    <LazyScreens page={page}>
       {page === 'schools' ? <SchoolsScreen doc={doc} actor={actor} isReadOnly={isReadOnly} /> : null}
       {page === 'calendar' ? <CalendarScreen doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} /> : null}
       {page === 'print' ? <PrintScreen doc={doc} roomId={roomId} meta={meta} /> : null}
-    </Suspense>
+    </LazyScreens>
   )
 }
