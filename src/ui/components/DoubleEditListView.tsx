@@ -89,8 +89,10 @@ export function DoubleEditListView({ doc, roomId, collections = ALL_EDITED }: Do
       <ul>
         {records.map((r) => (
           <li key={`${r.collection}:${r.record}`}>
-            <a href={hrefOf(doc, roomId, r.collection, r.record)}>{shorten(text.recordName(r.collection, r.record), 80)}</a>{' '}
-            <span className="muted">{t('doubleEdit.listItem', { kind: text.recordKind(r.collection), fields: r.fields.map((f) => text.fieldLabel(r.collection, f)).join(', ') })}</span>
+            <a href={hrefOf(doc, roomId, r.collection, r.record)}>{shorten(text.recordName(r.collection, r.record), 80)}</a>
+            <span className="muted double-edit-list-what">
+              {t('doubleEdit.listItem', { kind: text.recordKind(r.collection), fields: r.fields.map((f) => text.fieldLabel(r.collection, f)).join(', ') })}
+            </span>
           </li>
         ))}
       </ul>

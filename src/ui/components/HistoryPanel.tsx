@@ -60,7 +60,7 @@ export function HistoryPanel({ doc, collection, record, actor, isReadOnly, title
     <div className="history-panel">
       <div className="history-head">
         <h2 id={titleId} className="history-title">
-          {t('history.titleOf', { name: shorten(name, 80) })}
+          {t('history.titleOf', { name: shorten(name, 40) })}
         </h2>
         <button type="button" className="history-close" onClick={onClose}>
           {t('history.close')}
