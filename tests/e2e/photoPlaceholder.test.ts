@@ -74,10 +74,9 @@ describe('a photo not loaded yet on a narrow phone', () => {
     it(`at ${width} px the letter page fits the screen and a tap on Load photo loads the photo`, async () => {
       const context = await partnerPhone(width)
       try {
-        const south = await joinOn(context, suite.relay.httpUrl, code)
+        const south = await joinOn(context, suite.relay.httpUrl, code, { school: SOUTH })
         await south.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
         await south.getByRole('navigation').getByRole('link', { name: 'Letters' }).click()
-        await south.getByRole('button', { name: `We are ${SOUTH}` }).click()
         await south.getByRole('link', { name: SUBJECT }).click()
         const letter = south.getByRole('article', { name: `Letter from Class 5B, ${NORTH}` })
         const load = letter.getByRole('button', { name: /^Load photo · \d+ kB$/ })
