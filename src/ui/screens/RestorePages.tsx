@@ -1,15 +1,15 @@
 /**
  * The pages for getting things back — Recently deleted, Restore the partnership — loaded on first
- * use, like the other pages beyond the first view (the service worker precaches their chunks).
+ * use, like the other pages beyond the first view (the service worker precaches their chunks), and
+ * with the same "could not be loaded · Try again" when a chunk cannot be fetched.
  */
-import { Suspense, lazy } from 'react'
-import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import type { Actor } from '../../domain'
 import type { Invite } from '../../sync'
+import { LazyScreens, lazyScreen } from '../components/LazyScreens'
 
-const RecentlyDeletedScreen = lazy(() => import('./RecentlyDeletedScreen').then((m) => ({ default: m.RecentlyDeletedScreen })))
-const RestoreScreen = lazy(() => import('./RestoreScreen').then((m) => ({ default: m.RestoreScreen })))
+const RecentlyDeletedScreen = lazyScreen(() => import('./RecentlyDeletedScreen').then((m) => ({ default: m.RecentlyDeletedScreen })))
+const RestoreScreen = lazyScreen(() => import('./RestoreScreen').then((m) => ({ default: m.RestoreScreen })))
 
 export type RestorePageName = 'deleted' | 'restore'
 
@@ -27,11 +27,10 @@ interface Props {
 }
 
 export function RestorePage({ page, doc, roomId, invite, actor, isReadOnly }: Props) {
-  const { t } = useTranslation()
   return (
-    <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>
+    <LazyScreens page={page}>
       {page === 'deleted' ? <RecentlyDeletedScreen doc={doc} roomId={roomId} actor={actor} isReadOnly={isReadOnly} /> : null}
       {page === 'restore' ? <RestoreScreen doc={doc} roomId={roomId} invite={invite} actor={actor} /> : null}
-    </Suspense>
+    </LazyScreens>
   )
 }
