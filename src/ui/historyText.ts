@@ -218,10 +218,12 @@ export function useHistoryText(doc: Y.Doc): HistoryText {
   }
 
   const valueText = (collection: string, path: string, value: unknown): string | undefined => {
+    const spec = fieldSpec(collection, path)
+    // a yes/no field not set yet reads as its fallback, no (a channel nobody ticked)
+    if ((value === null || value === undefined) && spec?.kind === 'boolean') return t('history.no')
     if (value === null || value === undefined || value === '') return t('history.emptyValue')
     const field = path.slice(path.lastIndexOf('.') + 1)
     const base = path.split('.')[0] ?? path
-    const spec = fieldSpec(collection, path)
     const named = enumText(collection, field, value)
     if (named !== undefined) return named
     if (typeof value === 'boolean') return value ? t('history.yes') : t('history.no')

@@ -10,7 +10,7 @@
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { entriesOf, foreignChanges, restorableFields, restoreVersion, type Actor, type HistoryEntry } from '../../domain'
+import { entriesOf, foreignChanges, restorableFields, restoreVersion, sameValue, type Actor, type HistoryEntry } from '../../domain'
 import { attempt, unplacedProblem } from '../cycle'
 import { formatMoment } from '../format'
 import { isShownField, shorten, SHORT_VALUE_CHARS, useHistoryText, type HistoryText } from '../historyText'
@@ -138,7 +138,8 @@ function EntryView({ entry: e, collection, text, myDevice, isReadOnly, onRestore
   const fields = e.action === 'create' || e.action === 'remove' ? [] : Object.entries(e.fields).filter(([f]) => isShownField(f))
   const texts = e.action === 'create' || e.action === 'remove' ? [] : Object.entries(e.texts).filter(([f]) => isShownField(f))
   const { fields: canFields, texts: canTexts } = restorableFields(e)
-  const isRestorable = canFields.length + canTexts.length > 0
+  // a value written again unchanged (the one kept after a double edit) has nothing to go back to
+  const isRestorable = canTexts.length > 0 || canFields.some((f) => !sameValue(e.fields[f]?.old ?? null, e.fields[f]?.new ?? null))
   return (
     <li className="history-entry">
       <div id={summaryId}>
@@ -153,6 +154,8 @@ function EntryView({ entry: e, collection, text, myDevice, isReadOnly, onRestore
                 <span>
                   <span className="history-field">{t('history.fieldSays', { field: text.fieldLabel(collection, f) })}</span> {t('history.changed')}
                 </span>
+              ) : sameValue(c.old, c.new) ? (
+                <KeptLine label={text.fieldLabel(collection, f)} value={text.valueText(collection, f, c.new)} />
               ) : (
                 <ChangeLine label={text.fieldLabel(collection, f)} old={text.valueText(collection, f, c.old)} now={text.valueText(collection, f, c.new)} />
               )}
@@ -187,6 +190,16 @@ function ChangeLine({ label, old, now }: { readonly label: string; readonly old:
   return (
     <span>
       <span className="history-field">{t('history.fieldSays', { field: label })}</span> <Value text={old} /> <span className="history-arrow">→</span> <Value text={now} />
+    </span>
+  )
+}
+
+/** "Title: Sports day in May": a value written again as it was (kept after a double edit). */
+function KeptLine({ label, value }: { readonly label: string; readonly value: string | undefined }) {
+  const { t } = useTranslation()
+  return (
+    <span>
+      <span className="history-field">{t('history.fieldSays', { field: label })}</span> {value === undefined ? t('history.changed') : <Value text={value} />}
     </span>
   )
 }
