@@ -24,7 +24,7 @@ export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number]
 export const TITLE_MAX_LENGTH = 200
 
 /** The activity's fields, declared once: reader, writer, empty form and history derive from it. */
-export const ACTIVITY = defineRecordType({
+export const ACTIVITY = /* @__PURE__ */ defineRecordType({
   collection: 'activities',
   nameField: 'title',
   fields: {
@@ -53,7 +53,7 @@ export interface Activity extends ActivityInput, Stamps {
   readonly id: string
 }
 
-export const EMPTY_ACTIVITY: ActivityInput = emptyFields(ACTIVITY.fields)
+export const EMPTY_ACTIVITY: ActivityInput = /* @__PURE__ */ emptyFields(ACTIVITY.fields)
 
 /** Activity has no migrations yet: version 1 is its first shape. */
 export const activityMigrations: readonly Migration[] = []

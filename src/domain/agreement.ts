@@ -24,13 +24,13 @@ import { createDeterministic, fingerprint, stampUpdated, type Actor } from './re
 export const AGREEMENT_SECTIONS = ['goals', 'principles', 'expectations', 'priorities', 'communication'] as const
 export type AgreementSection = (typeof AGREEMENT_SECTIONS)[number]
 
-const SECTION_FIELDS = Object.fromEntries(AGREEMENT_SECTIONS.map((s) => [s, { kind: 'text' }])) as Record<AgreementSection, { readonly kind: 'text' }>
+const SECTION_FIELDS = /* @__PURE__ */ Object.fromEntries(AGREEMENT_SECTIONS.map((s) => [s, { kind: 'text' }])) as Record<AgreementSection, { readonly kind: 'text' }>
 
 /**
  * The fields of the draft (`agreement` → `draft`, the one record of that map; signatures and
  * frozen versions beside it are plain values), declared once: reader and writer derive from it.
  */
-export const AGREEMENT_DRAFT = defineRecordType({
+export const AGREEMENT_DRAFT = /* @__PURE__ */ defineRecordType({
   collection: 'agreement',
   nameField: 'partnershipName',
   fields: {

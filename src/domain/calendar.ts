@@ -27,7 +27,7 @@ export const STARTING_POINT_KEYS = [
 export type StartingPointKey = (typeof STARTING_POINT_KEYS)[number]
 
 /** A period's fields, declared once: reader, writer and types derive from it. */
-export const PERIOD = defineRecordType({
+export const PERIOD = /* @__PURE__ */ defineRecordType({
   collection: 'calendar',
   nameField: 'label',
   fields: {

@@ -29,13 +29,13 @@ function channelKey(c: Channel): `channel:${Channel}` {
 }
 
 /** One key per channel: two schools ticking different channels offline both keep theirs. */
-const CHANNEL_FIELDS = Object.fromEntries(CHANNELS.map((c) => [channelKey(c), { kind: 'boolean' }])) as Record<`channel:${Channel}`, { readonly kind: 'boolean' }>
+const CHANNEL_FIELDS = /* @__PURE__ */ Object.fromEntries(CHANNELS.map((c) => [channelKey(c), { kind: 'boolean' }])) as Record<`channel:${Channel}`, { readonly kind: 'boolean' }>
 
 /**
  * The fields of the `communication` map, declared once: reader, writer and types derive from it.
  * The map itself is the record (there is one per partnership), so it has no name field.
  */
-export const COMMUNICATION = defineRecordType({
+export const COMMUNICATION = /* @__PURE__ */ defineRecordType({
   collection: 'communication',
   fields: {
     rhythm: { kind: 'object', is: isRhythm },

@@ -6,7 +6,7 @@
  * latest change ("head") whose values differ is a double edit. Every device computes the same
  * from the same entries, so every device shows the same notice.
  *
- * Picking a value ("Keep …") writes it as a new change that has seen every head: one head again,
+ * Picking a value ("Keep …", `keepValue` in writeBack.ts) writes it as a new change that has seen every head: one head again,
  * on every device once it arrives. Long texts (`Y.Text`) merge by character and are never a
  * double edit. Same value on both sides: nothing to show.
  *
@@ -14,11 +14,9 @@
  * heads holds; that change settled it (the history shows it as "changed by another program").
  */
 import type * as Y from 'yjs'
-import { DomainError } from './errors'
-import { assertWritable, COLLECTIONS } from './schema'
+import { COLLECTIONS } from './schema'
 import { sameValue } from './fields'
-import { entriesOf, fieldHeads, isRestorableValue, recordMap, recordsWithHistory, valueAt, writeAt, type HistoryIntent } from './history'
-import { stampUpdated, type Actor } from './record'
+import { entriesOf, fieldHeads, recordMap, recordsWithHistory, valueAt } from './history'
 
 export interface DoubleEditValue {
   readonly value: unknown
@@ -72,26 +70,4 @@ export function listDoubleEdits(doc: Y.Doc, collections: readonly string[] = COL
     if (collections.includes(collection)) out.push(...doubleEditsOf(doc, collection, record))
   }
   return out
-}
-
-/**
- * "Keep <value>": writes `value` (one of the double edit's values) as a change that has seen
- * every head, which settles the double edit on every device.
- */
-export function keepValue(doc: Y.Doc, edit: Pick<DoubleEdit, 'collection' | 'record' | 'field'>, value: unknown, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  const map = recordMap(doc, edit.collection, edit.record)
-  if (!map) throw new DomainError('notFound', 'id', `no record ${edit.record}`)
-  const offered = doubleEditsOf(doc, edit.collection, edit.record).find((d) => d.field === edit.field)
-  if (offered && !offered.values.some((v) => sameValue(v.value, value))) throw new DomainError('invalidChoice', edit.field)
-  if (!isRestorableValue(edit.collection, edit.field, value)) throw new DomainError('invalidChoice', edit.field)
-  doc.transact(
-    () => {
-      // written even when the record already holds it: the write is what records that this
-      // device has seen every value
-      writeAt(map, edit.field, value, true)
-      stampUpdated(map, actor, now)
-    },
-    { scholenbandHistory: 'settle' } satisfies HistoryIntent,
-  )
 }

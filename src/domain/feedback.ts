@@ -25,14 +25,14 @@ export const EMPTY_ANSWERS: Answers = { wentWell: '', difficult: '', learned: ''
 export const FEEDBACK_KINDS = ['moment', 'reflection'] as const
 
 /** One school's answers: a Y.Text per prompt, so both schools (and two people of one) write at once. */
-const ANSWER_FIELDS = Object.fromEntries(PROMPTS.map((p) => [p, { kind: 'text' }])) as Record<Prompt, { readonly kind: 'text' }>
+const ANSWER_FIELDS = /* @__PURE__ */ Object.fromEntries(PROMPTS.map((p) => [p, { kind: 'text' }])) as Record<Prompt, { readonly kind: 'text' }>
 
 /**
  * The fields of a feedback record, declared once: reader, writer and types derive from it. Both
  * kinds live in one collection, told apart by `kind`: a moment has a title and a date, a
  * reflection its activity or moment, a date and the answers per school id.
  */
-export const FEEDBACK = defineRecordType({
+export const FEEDBACK = /* @__PURE__ */ defineRecordType({
   collection: 'feedback',
   nameField: 'title',
   fields: {

@@ -317,8 +317,8 @@ export function readStamps(record: Y.Map<unknown>): Stamps {
 
 /**
  * Every record type of the document: its collection, its field table, and the field that names
- * a record in a list ("Recently deleted", history). Filled by each record file
- * (`registerRecordType`), so a record type is declared in its own file and nowhere else.
+ * a record in a list ("Recently deleted", history). Declared in its own file
+ * (`defineRecordType`) and listed in recordTypes.ts.
  */
 export interface RecordType {
   readonly collection: string
@@ -327,31 +327,11 @@ export interface RecordType {
   readonly nameField?: string
 }
 
-const recordTypes = new Map<string, RecordType>()
-
-export function defineRecordType<const T extends FieldTable>(type: { collection: string; fields: T; nameField?: keyof T & string }): { collection: string; fields: T; nameField?: string } {
-  recordTypes.set(type.collection, type)
-  return type
-}
-
-export function recordType(collection: string): RecordType | undefined {
-  return recordTypes.get(collection)
-}
-
 /**
- * The spec of `field` of `collection` (a nested map entry `responsible.<id>` gives the entry's
- * spec; a field of a nested record `steps.<id>.notes` gives that field's spec).
+ * Declares a record type: returns it as given, typed. Pure (no registry filled as a side effect),
+ * so a screen that needs one record type does not load all of them; the list of every record
+ * type is `RECORD_TYPES` in recordTypes.ts.
  */
-export function fieldSpec(collection: string, field: string): FieldSpec | undefined {
-  const table = recordTypes.get(collection)?.fields
-  if (!table) return undefined
-  const dot = field.indexOf('.')
-  if (dot < 0) return Object.hasOwn(table, field) ? table[field] : undefined
-  const outer = Object.hasOwn(table, field.slice(0, dot)) ? table[field.slice(0, dot)] : undefined
-  if (outer?.kind === 'records') {
-    const inner = field.slice(dot + 1)
-    const name = inner.slice(inner.indexOf('.') + 1)
-    return inner.includes('.') && Object.hasOwn(outer.fields, name) ? outer.fields[name] : undefined
-  }
-  return outer?.kind === 'map' ? outer.of : undefined
+export function defineRecordType<const T extends FieldTable>(type: { collection: string; fields: T; nameField?: keyof T & string }): { collection: string; fields: T; nameField?: string } {
+  return type
 }

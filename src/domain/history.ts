@@ -28,11 +28,9 @@
  */
 import * as Y from 'yjs'
 import { randomId } from './ids'
-import { COLLECTIONS, assertWritable, isTooNew, readSchemaVersion } from './schema'
-import { fieldSpec, isShortValue, sameValue, STAMP_FIELDS } from './fields'
-import { fingerprint, lastActorOf, noteActor, stampUpdated, type Actor } from './record'
-import { writeText } from './text'
-import { DomainError } from './errors'
+import { COLLECTIONS, isTooNew, readSchemaVersion } from './schema'
+import { sameValue, STAMP_FIELDS } from './fields'
+import { fingerprint, lastActorOf } from './record'
 
 export const HISTORY_MAP = 'history'
 /** Origin of the transactions that write history entries (not themselves recorded). */
@@ -51,7 +49,7 @@ function trackedRoots(): ReadonlySet<string> {
 }
 
 /** Roots whose own keys are fields of one record named like the root (not records). */
-const PLAIN_ROOTS: ReadonlySet<string> = new Set(['meta', 'communication', 'growth'])
+const PLAIN_ROOTS: ReadonlySet<string> = /* @__PURE__ */ new Set(['meta', 'communication', 'growth'])
 
 /** Largest value (as JSON) or earlier text kept in an entry; beyond it only "changed" is kept. */
 export const MAX_HISTORY_VALUE_CHARS = 10_000
@@ -104,7 +102,7 @@ function str(v: unknown, max: number): string | null {
   return typeof v === 'string' && v.length <= max ? v : null
 }
 
-function plainObject(v: unknown): Record<string, unknown> | null {
+export function plainObject(v: unknown): Record<string, unknown> | null {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
 }
 
@@ -152,7 +150,7 @@ interface HistoryIndex {
   readonly byId: Map<string, HistoryEntry>
 }
 
-const indexes = new WeakMap<Y.Doc, HistoryIndex>()
+const indexes = /* @__PURE__ */ new WeakMap<Y.Doc, HistoryIndex>()
 
 function recordKey(collection: string, record: string): string {
   return `${collection}\u0000${record}`
@@ -292,7 +290,7 @@ function pathOf(type: AnyType, roots: Map<AnyType, string>): string[] | undefine
   return path
 }
 
-const STAMPS: ReadonlySet<string> = new Set(STAMP_FIELDS)
+const STAMPS: ReadonlySet<string> = /* @__PURE__ */ new Set(STAMP_FIELDS)
 
 /** A value as kept in an entry: plain JSON; Yjs types and undefined become null. */
 function plain(v: unknown): unknown {
@@ -452,7 +450,7 @@ function toStored(doc: Y.Doc, d: Draft, intent: HistoryIntent | undefined, at: s
   }
 }
 
-const tracked = new WeakSet<Y.Doc>()
+const tracked = /* @__PURE__ */ new WeakSet<Y.Doc>()
 
 /**
  * Starts writing history entries for this document's local changes. Idempotent; called by
@@ -545,88 +543,4 @@ export function foreignChanges(doc: Y.Doc, collection: string, record: string): 
     if (typeof now === 'string' && t.hash && fingerprint(now) !== t.hash) out.push({ field, kind: 'text', recorded: null, now })
   }
   return out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing old values back
-
-/**
- * True when `value` may be written to `field` of `collection`: a short value of the field's kind
- * as its field table declares it. Fields without a table (meta, growth) take strings, numbers,
- * booleans and null, and meta's two schools their `{ id, name }` object.
- */
-export function isRestorableValue(collection: string, field: string, value: unknown): boolean {
-  if (value === null) return true
-  const spec = fieldSpec(collection, field)
-  if (spec) return spec.kind !== 'text' && spec.kind !== 'map' && isShortValue(spec, value)
-  if (collection === 'meta' && (field === 'schoolA' || field === 'schoolB')) {
-    const o = plainObject(value)
-    return !!o && typeof o.id === 'string' && typeof o.name === 'string' && o.id.length <= 64 && o.name.length <= 200
-  }
-  if (field.startsWith('version:') || field === 'schemaVersion') return false
-  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_HISTORY_VALUE_CHARS)
-}
-
-/**
- * Sets `path` of a record map to `value` (null removes a nested map's entry); a value the map
- * already holds is written again only with `force`.
- */
-export function writeAt(map: Y.Map<unknown>, path: string, value: unknown, force = false): void {
-  const parts = path.split('.')
-  const last = parts.pop()
-  if (last === undefined) return
-  let target: Y.Map<unknown> = map
-  for (const part of parts) {
-    const next = target.get(part)
-    if (!(next instanceof Y.Map)) {
-      const created = new Y.Map<unknown>()
-      target.set(part, created)
-      target = created
-    } else target = next as Y.Map<unknown>
-  }
-  if (value === null && parts.length > 0) {
-    if (target.has(last)) target.delete(last)
-  } else if (force || !sameValue(target.get(last) ?? null, value)) target.set(last, value)
-}
-
-/** The fields of an entry that "Restore this version" would write back: those with an earlier value. */
-export function restorableFields(entry: HistoryEntry): { fields: string[]; texts: string[] } {
-  if (entry.action === 'create' || entry.action === 'remove') return { fields: [], texts: [] }
-  const fields = Object.entries(entry.fields)
-    .filter(([f, c]) => !c.big && isRestorableValue(entry.collection, f, c.old))
-    .map(([f]) => f)
-  const texts = Object.entries(entry.texts)
-    .filter(([, t]) => t.old !== null)
-    .map(([f]) => f)
-  return { fields, texts }
-}
-
-/**
- * "Restore this version": writes the values an entry replaced back as a new change by `actor`,
- * so it merges forward on every device (the document is never rewound). Values are checked
- * against the field table first; one that does not fit is left as it is.
- */
-export function restoreVersion(doc: Y.Doc, entryId: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  const entry = historyEntry(doc, entryId)
-  if (!entry) throw new DomainError('notFound', 'id', `no history entry ${entryId}`)
-  const map = recordMap(doc, entry.collection, entry.record)
-  if (!map) throw new DomainError('notFound', 'id', `no record ${entry.record}`)
-  const { fields, texts } = restorableFields(entry)
-  if (fields.length === 0 && texts.length === 0) throw new DomainError('invalidChoice', 'id', 'nothing to restore in this entry')
-  doc.transact(
-    () => {
-      for (const f of fields) writeAt(map, f, entry.fields[f]?.old ?? null)
-      for (const f of texts) {
-        const parts = f.split('.')
-        const key = parts.pop() as string
-        const parent = parts.length ? valueAt(map, parts.join('.')) : map
-        const old = entry.texts[f]?.old
-        if (parent instanceof Y.Map && typeof old === 'string') writeText(parent as Y.Map<unknown>, key, old)
-      }
-      if (entry.collection !== 'meta') stampUpdated(map, actor, now)
-      else noteActor(doc, actor)
-    },
-    { scholenbandHistory: 'restore', from: entry.id } satisfies HistoryIntent,
-  )
 }

@@ -44,7 +44,7 @@ const TRANSLATION_FIELDS = {
 } as const
 
 /** A letter's fields, declared once: reader, writer and types derive from it. */
-export const LETTER = defineRecordType({
+export const LETTER = /* @__PURE__ */ defineRecordType({
   collection: 'letters',
   nameField: 'subject',
   fields: {

@@ -13,7 +13,7 @@ import { assertWritable, collection } from './schema'
 import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
 
 /** A meeting's fields, declared once: reader, writer and types derive from it. */
-export const MEETING = defineRecordType({
+export const MEETING = /* @__PURE__ */ defineRecordType({
   collection: 'meetings',
   nameField: 'date',
   fields: {

@@ -12,7 +12,7 @@ import { assertWritable, collection } from './schema'
 import { deleteRecord, liveRecords, stampCreated, stampUpdated, actorName, type Actor } from './record'
 
 /** A next step's fields, declared once: reader, writer and types derive from it. */
-export const NEXT_STEP = defineRecordType({
+export const NEXT_STEP = /* @__PURE__ */ defineRecordType({
   collection: 'nextSteps',
   nameField: 'what',
   fields: {

@@ -43,7 +43,7 @@ const STEP_FIELDS = {
 } as const
 
 /** An organisation's fields, declared once: reader, writer, empty form and types derive from it. */
-export const ORGANISATION = defineRecordType({
+export const ORGANISATION = /* @__PURE__ */ defineRecordType({
   collection: 'organisations',
   nameField: 'name',
   fields: {
@@ -86,9 +86,9 @@ export interface Organisation extends Omit<OrganisationFields, 'steps'>, Stamps 
   readonly steps: Readonly<Record<OrganisationStep, OrganisationStepState>>
 }
 
-export const EMPTY_ORGANISATION: OrganisationInput = emptyFields(ORGANISATION.fields)
+export const EMPTY_ORGANISATION: OrganisationInput = /* @__PURE__ */ emptyFields(ORGANISATION.fields)
 
-const EMPTY_STEP: OrganisationStepState = emptyFields(STEP_FIELDS)
+const EMPTY_STEP: OrganisationStepState = /* @__PURE__ */ emptyFields(STEP_FIELDS)
 
 export function isOrganisationStep(v: unknown): v is OrganisationStep {
   return typeof v === 'string' && (ORGANISATION_STEPS as readonly string[]).includes(v)

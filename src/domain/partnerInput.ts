@@ -18,7 +18,7 @@ export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'
 export type InputKind = (typeof INPUT_KINDS)[number]
 
 /** A request's fields, declared once: reader, writer and types derive from it. */
-export const PARTNER_INPUT = defineRecordType({
+export const PARTNER_INPUT = /* @__PURE__ */ defineRecordType({
   collection: 'partnerInput',
   nameField: 'description',
   fields: {

@@ -11,7 +11,7 @@ import { assertWritable, collection, schoolIds } from './schema'
 import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
 
 /** A person's fields, declared once: reader, writer and types derive from it. */
-export const PERSON = defineRecordType({
+export const PERSON = /* @__PURE__ */ defineRecordType({
   collection: 'contacts',
   nameField: 'name',
   fields: {

@@ -37,7 +37,7 @@ export interface Author {
  */
 export type Actor = string | Author
 
-const lastActors = new WeakMap<Y.Doc, Actor>()
+const lastActors = /* @__PURE__ */ new WeakMap<Y.Doc, Actor>()
 
 /**
  * The actor the domain last stamped a record with on this document: who a change without stamps

@@ -41,7 +41,7 @@ function isStoredLeader(v: unknown): v is { readonly name: string; readonly role
  * A school profile's fields, declared once: reader, writer and types derive from it. The school's
  * name is not here: it lives in `meta` (schoolA / schoolB), and the profile has no name field.
  */
-export const SCHOOL_PROFILE = defineRecordType({
+export const SCHOOL_PROFILE = /* @__PURE__ */ defineRecordType({
   collection: 'schools',
   fields: {
     /** e.g. "primary school", "secondary school, technical" */

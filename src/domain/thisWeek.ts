@@ -32,7 +32,7 @@ export interface ThisWeek {
   readonly openSteps: readonly NextStep[]
 }
 
-const CLOSED = new Set(['done', 'dropped', 'postponed'])
+const CLOSED = /* @__PURE__ */ new Set(['done', 'dropped', 'postponed'])
 
 export function computeThisWeek(doc: Y.Doc, today: string): ThisWeek | undefined {
   if (!readMeta(doc)) return undefined

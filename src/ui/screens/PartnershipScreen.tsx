@@ -30,14 +30,19 @@ import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
 import { navigate, planHref, rememberPartnership, type PartnershipPage } from '../router'
-import { ActivityScreen } from './ActivityScreen'
 import { CyclePage, isCyclePage } from './CyclePages'
 import { ExchangePage, isExchangePage } from './ExchangePages'
-import { PlanScreen, type DeletedActivity } from './PlanScreen'
+import type { DeletedActivity } from './PlanScreen'
 import { PlanningPage, isPlanningPage } from './PlanningPages'
 import { RestorePage, isRestorePage } from './RestorePages'
-import { SettingsScreen } from './SettingsScreen'
 import { WeekScreen } from './WeekScreen'
+import { LazyScreens, lazyScreen } from '../components/LazyScreens'
+
+// This week is the first view; the plan, an activity and Settings load on first use (precached
+// by the service worker, so they open offline too) to keep the first download small.
+const ActivityScreen = lazyScreen(() => import('./ActivityScreen').then((m) => ({ default: m.ActivityScreen })))
+const PlanScreen = lazyScreen(() => import('./PlanScreen').then((m) => ({ default: m.PlanScreen })))
+const SettingsScreen = lazyScreen(() => import('./SettingsScreen').then((m) => ({ default: m.SettingsScreen })))
 
 interface Props {
   readonly roomId: string
@@ -170,7 +175,11 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     // on a device that just joined (or that nobody uses yet): which school, and who, before any edit
     body = <WhoIsHere entry={entry} meta={meta} />
   } else if (page.name === 'settings') {
-    body = <SettingsScreen session={session} entry={entry} meta={meta} />
+    body = (
+      <LazyScreens page="settings">
+        <SettingsScreen session={session} entry={entry} meta={meta} />
+      </LazyScreens>
+    )
   } else if (!actor) {
     // this device's id in the partnership is being made (once)
     body = <p className="muted">{t('partnership.opening')}</p>
@@ -187,6 +196,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     body = <PlanningPage page={page.name} doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} />
   } else if (page.name === 'activity') {
     body = (
+      <LazyScreens page="activity">
       <ActivityScreen
         key={page.activityId}
         doc={doc}
@@ -200,9 +210,11 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
           navigate(planHref(roomId))
         }}
       />
+      </LazyScreens>
     )
   } else {
     body = (
+      <LazyScreens page="plan">
       <PlanScreen
         doc={doc}
         roomId={roomId}
@@ -219,6 +231,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
         }}
         onDismissUndo={() => setLastDeleted(undefined)}
       />
+      </LazyScreens>
     )
   }
 
