@@ -3,13 +3,17 @@
  * partnership" can go back to even when the relay cannot be reached, or when what the relay holds
  * was already spoiled by a buggy or hostile program.
  *
- * - One a day per partnership: when the partnership is opened (or its first data arrives) and the
- *   newest copy is older than 24 h. Not for a document without meta, nor for one that is
+ * - Regular copies while a partnership is open: when it opens (or its first data arrives), and
+ *   then every 10 minutes while it changes — so a restore after damage from another program
+ *   loses at most minutes of the day's work, not the day. Not for a document without meta, nor
+ *   for one that is
  *   read-only (written by a newer app, or locked by a version mark nobody knows): such a copy
  *   could not be restored by this app anyway.
  * - One right before a restore is applied, whatever the document's state, so that a restore can
  *   itself be undone.
- * - Kept 30 days, pruned whenever a copy is written; the newest copy is always kept.
+ * - Thinned whenever a copy is written: every copy of the last 2 hours, then the newest of each
+ *   hour for 2 days, then the newest of each day for 30 days; the newest copy is always kept. At
+ *   most about 12 + 46 + 28 copies per partnership, most of them only while it is in use.
  *
  * A copy is the whole document as one Yjs update (`Y.encodeStateAsUpdate`), gzip-compressed with
  * CompressionStream where the browser has it. Copies live in a small database of their own
@@ -29,7 +33,7 @@ import { isTooNew, readSchemaVersion } from '../domain/schema'
 
 export const SNAPSHOT_DB_NAME = 'scholenband-snapshots'
 /** A daily copy is taken when the newest is older than this. */
-export const SNAPSHOT_EVERY_MS = 24 * 3600 * 1000
+export const SNAPSHOT_EVERY_MS = 10 * 60 * 1000
 /** Copies older than this are deleted when the next copy of the partnership is written. */
 export const SNAPSHOT_KEEP_MS = 30 * 24 * 3600 * 1000
 
@@ -88,7 +92,7 @@ export type TakeSnapshotResult =
   | { readonly ok: true; readonly snapshot: DeviceSnapshotInfo }
   /**
    * `noMeta`: nothing to copy yet; `readOnly`: a daily copy of a read-only document is not taken;
-   * `recent`: a daily copy younger than 24 h exists, or nothing changed since the newest copy;
+   * `recent`: a regular copy younger than 10 minutes exists, or nothing changed since the newest copy;
    * `full`: the device's storage is full; `failed`: IndexedDB refused for another reason.
    */
   | { readonly ok: false; readonly reason: 'noMeta' | 'readOnly' | 'recent' | 'full' | 'failed' }
@@ -151,7 +155,7 @@ export async function readDeviceSnapshot(db: SnapshotDb, id: number): Promise<Ui
 
 /**
  * Keeps a copy of the document now. `daily` is taken only for a writable document with meta,
- * when the newest copy is older than 24 h and the document changed since; `beforeRestore` always
+ * when the newest copy is older than 10 minutes and the document changed since; `beforeRestore` always
  * (for a document with meta). Prunes copies older than 30 days, keeping the newest.
  */
 export async function takeDeviceSnapshot(
@@ -170,17 +174,13 @@ export async function takeDeviceSnapshot(
     if (reason === 'daily' && !(await isDailyDue(db, roomId, state, now))) return { ok: false, reason: 'recent' }
     const { data, encoding } = await compress(update)
     const row: MomentRow = { roomId, takenAt: now.toISOString(), reason, bytes: data.length, encoding, state }
-    const cutoff = new Date(now.getTime() - SNAPSHOT_KEEP_MS).toISOString()
     return await db.transaction('rw', db.moments, db.data, async () => {
       // another tab may have taken today's copy meanwhile
       if (reason === 'daily' && !(await isDailyDue(db, roomId, state, now))) return { ok: false, reason: 'recent' } as const
       const id = await db.moments.add(row)
       await db.data.add({ id, data })
-      const old = await db.moments
-        .where('[roomId+takenAt]')
-        .between([roomId, Dexie.minKey], [roomId, cutoff], true, false)
-        .primaryKeys()
-      const gone = old.filter((k) => k !== id)
+      const rows = await db.moments.where('[roomId+takenAt]').between([roomId, Dexie.minKey], [roomId, Dexie.maxKey]).toArray()
+      const gone = copiesToThin(rows.map((r) => ({ id: r.id as number, takenAt: r.takenAt })), now).filter((k) => k !== id)
       await db.moments.bulkDelete(gone)
       await db.data.bulkDelete(gone)
       return { ok: true, snapshot: infoOf({ ...row, id }) } as const
@@ -188,6 +188,32 @@ export async function takeDeviceSnapshot(
   } catch (e) {
     return { ok: false, reason: isQuotaError(e) ? 'full' : 'failed' }
   }
+}
+
+const HOUR_MS = 3600 * 1000
+const KEEP_ALL_MS = 2 * HOUR_MS
+const KEEP_HOURLY_MS = 48 * HOUR_MS
+
+/**
+ * The copies to delete (ids): keep all of the last 2 hours, the newest of each hour for 2 days,
+ * the newest of each UTC day for 30 days, and always the newest copy.
+ */
+export function copiesToThin(copies: readonly { id: number; takenAt: string }[], now: Date): number[] {
+  const newestFirst = [...copies].sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : b.id - a.id))
+  const seenBuckets = new Set<string>()
+  const gone: number[] = []
+  newestFirst.forEach((c, i) => {
+    const age = now.getTime() - Date.parse(c.takenAt)
+    if (i === 0 || age < KEEP_ALL_MS) return
+    if (age > SNAPSHOT_KEEP_MS) {
+      gone.push(c.id)
+      return
+    }
+    const bucket = age < KEEP_HOURLY_MS ? `h${c.takenAt.slice(0, 13)}` : `d${c.takenAt.slice(0, 10)}`
+    if (seenBuckets.has(bucket)) gone.push(c.id)
+    else seenBuckets.add(bucket)
+  })
+  return gone
 }
 
 async function isDailyDue(db: SnapshotDb, roomId: string, state: Uint8Array, now: Date): Promise<boolean> {

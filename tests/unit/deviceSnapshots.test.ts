@@ -16,6 +16,7 @@ import {
 } from '../../src/domain'
 import {
   SNAPSHOT_DB_NAME,
+  copiesToThin,
   SnapshotDb,
   deleteDeviceSnapshots,
   listDeviceSnapshots,
@@ -86,19 +87,33 @@ describe('device snapshots', () => {
     expect(readMeta(copy)?.name).toBe('Gent–Huye')
   })
 
-  it('takes the daily copy once a day, and only when the partnership changed', async () => {
+  it('takes a regular copy at most every 10 minutes, and only when the partnership changed', async () => {
     const db = newDb()
     const doc = partnership()
     expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))).ok).toBe(true)
     addActivity(doc, 'Sports day')
-    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(23))).toEqual({ ok: false, reason: 'recent' })
-    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(25))).ok).toBe(true)
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0.1))).toEqual({ ok: false, reason: 'recent' })
+    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0.2))).ok).toBe(true)
     // nothing changed for a day: the newest copy is still the moment
-    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(50))).toEqual({ ok: false, reason: 'recent' })
+    expect(await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(25))).toEqual({ ok: false, reason: 'recent' })
     // a deletion alone (no new items) is a change too
     doc.getMap('activities').delete([...doc.getMap('activities').keys()][0]!)
-    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(51))).ok).toBe(true)
-    expect((await listDeviceSnapshots(db, 'room-1')).map((s) => s.takenAt)).toEqual([at(51), at(25), at(0)].map((d) => d.toISOString()))
+    expect((await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(25.5))).ok).toBe(true)
+    // the two copies of the first hour are a day old by now: the newer one stands for that hour
+    expect((await listDeviceSnapshots(db, 'room-1')).map((s) => s.takenAt)).toEqual([at(25.5), at(0.2)].map((d) => d.toISOString()))
+  })
+
+  it('thins copies: all of the last 2 hours, the newest of each hour for 2 days, of each day for 30 days', () => {
+    const now = at(100)
+    const copy = (id: number, hours: number) => ({ id, takenAt: at(hours).toISOString() })
+    const copies = [
+      copy(1, 100), // newest
+      copy(2, 99.5), copy(3, 98.2), // within 2 h: kept
+      copy(4, 90.9), copy(5, 90.1), // same hour, 9–10 h ago: the newest (4) kept
+      copy(6, 45), copy(7, 39.5), copy(8, 39), // beyond 48 h, by UTC day: 6 alone on its day; 7 and 8 share a day → 7 kept
+      copy(9, 100 - 31 * 24), // older than 30 days
+    ]
+    expect(copiesToThin(copies, now).sort((a, b) => a - b)).toEqual([5, 8, 9])
   })
 
   it('takes no copy of a document without meta, nor a daily one of a read-only document; the one before a restore always', async () => {

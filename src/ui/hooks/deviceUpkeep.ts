@@ -18,8 +18,8 @@ import { announceDevice, isTooNew, readSchemaVersion } from '../../domain'
 import { ensureDeviceId, registry } from '../../storage'
 import { snapshotDb, takeDeviceSnapshot, type SnapshotDb } from '../../storage/snapshots'
 
-/** How often an open partnership asks the storage layer whether a daily copy is due. */
-const SNAPSHOT_CHECK_MS = 3600 * 1000
+/** How often an open partnership asks the storage layer whether a regular copy is due. */
+const SNAPSHOT_CHECK_MS = 10 * 60 * 1000
 
 export interface UpkeepOptions {
   readonly snapshots?: SnapshotDb
