@@ -90,6 +90,8 @@ export interface HistoryEntry {
   readonly fields: Readonly<Record<string, FieldChange>>
   readonly texts: Readonly<Record<string, TextChange>>
   readonly restoredFrom: string | null
+  /** The change made the record (a creation, or a record brought back by a restore). */
+  readonly isCreation: boolean
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +144,7 @@ export function parseEntry(id: string, value: unknown): HistoryEntry | undefined
     fields,
     texts,
     restoredFrom: str(v.restoredFrom, 80),
+    isCreation: action === 'create' || v.created === true,
   }
 }
 
@@ -410,7 +413,8 @@ function intentOf(origin: unknown): HistoryIntent | undefined {
 }
 
 function actionOf(d: Draft, intent: HistoryIntent | undefined): HistoryAction {
-  if (d.created) return 'create'
+  // a record a restore brings back is made anew: a restore, not a creation by the restorer
+  if (d.created) return intent?.scholenbandHistory === 'restorePartnership' ? 'restore' : 'create'
   if (d.removed) return 'remove'
   if (intent?.scholenbandHistory === 'settle') return 'settle'
   if (intent) return 'restore'
@@ -447,6 +451,7 @@ function toStored(doc: Y.Doc, d: Draft, intent: HistoryIntent | undefined, at: s
     fields,
     texts,
     ...(intent?.from ? { restoredFrom: intent.from } : {}),
+    ...(d.created ? { created: true } : {}),
   }
 }
 

@@ -24,7 +24,7 @@ import { COLLECTIONS, CURRENT_SCHEMA_VERSION, assertWritable, isTooNew, metaMap,
 import { sameValue, STAMP_FIELDS } from './fields'
 import { recordType } from './recordTypes'
 import { isLockedByUnknownVersion } from './devices'
-import { entriesOf, recordsWithHistory, trackHistory, type HistoryIntent } from './history'
+import { entriesOf, HISTORY_MAP, parseEntry, recordsWithHistory, trackHistory, type HistoryIntent } from './history'
 import { noteActor, requireRecord, stampUpdated, tombstone, untombstone, type Actor } from './record'
 import { setTextMinimal } from './text'
 
@@ -107,6 +107,28 @@ export interface RestoreSummary {
   readonly metaKeys: readonly string[]
   /** Version marks removed (nobody could explain them). */
   readonly removedMarks: readonly number[]
+  /**
+   * Changes people made since that moment (history entries the snapshot does not have) that the
+   * restore sets back; each stays in its record's History. Changes without history (another
+   * program's) are not counted.
+   */
+  readonly changesSince: number
+  /** Who made them (names, at most 5). */
+  readonly changedBy: readonly string[]
+}
+
+function changesSince(doc: Y.Doc, snap: Y.Doc): { changesSince: number; changedBy: string[] } {
+  const then = snap.getMap<unknown>(HISTORY_MAP)
+  let count = 0
+  const names = new Set<string>()
+  for (const [id, value] of doc.getMap<unknown>(HISTORY_MAP).entries()) {
+    if (then.has(id)) continue
+    const e = parseEntry(id, value)
+    if (!e || e.restoredFrom?.startsWith('snapshot:')) continue
+    count++
+    if (e.by && names.size < 5) names.add(e.by)
+  }
+  return { changesSince: count, changedBy: [...names] }
 }
 
 /** Maps restored besides `meta`: the keyed collections and the plain-value maps. */
@@ -240,7 +262,11 @@ function diffPartnership(doc: Y.Doc, snap: Y.Doc, actor: Actor, now: Date, write
         // a record that was already deleted at that moment comes back deleted: not "brought back"
         if (isLiveThen) broughtBack++
         else changed++
-        if (write) cur.set(id, copyValue(snapRec))
+        if (write) {
+          cur.set(id, copyValue(snapRec))
+          // who brought it back, and when (its history entry takes them from these stamps)
+          stampUpdated(cur.get(id) as Y.Map<unknown>, actor, now)
+        }
         continue
       }
       const record = present as Y.Map<unknown>
@@ -260,7 +286,7 @@ function diffPartnership(doc: Y.Doc, snap: Y.Doc, actor: Actor, now: Date, write
   for (const name of PLAIN_MAPS) {
     if (diffMap(doc.getMap(name), snap.getMap(name), write, SKIPPED_IN_RECORDS)) changed++
   }
-  return { broughtBack, changed, deleted, metaKeys: keys, removedMarks: marks }
+  return { broughtBack, changed, deleted, metaKeys: keys, removedMarks: marks, ...changesSince(doc, snap) }
 }
 
 /** Whether this app may restore the document at all: writable, or locked only by unknown marks. */

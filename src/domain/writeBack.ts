@@ -56,7 +56,7 @@ export function writeAt(map: Y.Map<unknown>, path: string, value: unknown, force
 
 /** The fields of an entry that "Restore this version" would write back: those with an earlier value. */
 export function restorableFields(entry: HistoryEntry): { fields: string[]; texts: string[] } {
-  if (entry.action === 'create' || entry.action === 'remove') return { fields: [], texts: [] }
+  if (entry.isCreation || entry.action === 'remove') return { fields: [], texts: [] }
   const fields = Object.entries(entry.fields)
     .filter(([f, c]) => !c.big && isRestorableValue(entry.collection, f, c.old))
     .map(([f]) => f)

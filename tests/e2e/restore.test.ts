@@ -17,7 +17,7 @@ let south: Page
 let code: string
 
 function lockNotice(page: Page) {
-  return page.getByText('This partnership carries a version mark (99) that no device of the partnership knows.', { exact: false })
+  return page.getByText('This partnership says it needs version 99 of the app, which no device of the partnership has.', { exact: false })
 }
 
 async function expectActivities(page: Page, titles: readonly string[]): Promise<void> {

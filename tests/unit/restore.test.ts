@@ -7,6 +7,8 @@ import {
   announceDevice,
   createActivity,
   deleteActivity,
+  entriesOf,
+  restorableFields,
   futureVersionMarks,
   initPartnership,
   isLockedByUnknownVersion,
@@ -93,8 +95,12 @@ describe('restore the partnership', () => {
       expect(futureVersionMarks(doc)).toEqual([{ version: 99, isExplained: false, writtenBy: '' }])
       expect(isLockedByUnknownVersion(doc)).toBe(true)
     }
-    expect(planRestore(b, snapshot)).toEqual({ broughtBack: 3, changed: 0, deleted: 0, metaKeys: ['name'], removedMarks: [99] })
+    expect(planRestore(b, snapshot)).toEqual({ broughtBack: 3, changed: 0, deleted: 0, metaKeys: ['name'], removedMarks: [99], changesSince: 0, changedBy: [] })
     restorePartnership(b, snapshot, amani, day(1).toISOString(), day(10))
+    // each record brought back says so in its history, with nothing to "restore" to (it was gone)
+    const back = entriesOf(b, 'activities', ids[0]!).at(-1)!
+    expect(back).toMatchObject({ action: 'restore', isCreation: true, by: 'Amani', restoredFrom: `snapshot:${day(1).toISOString()}` })
+    expect(restorableFields(back)).toEqual({ fields: [], texts: [] })
     sync(a, b)
     for (const doc of [a, b]) {
       expect(isTooNew(doc)).toBe(false)
@@ -119,7 +125,15 @@ describe('restore the partnership', () => {
     updateActivity(doc, kept, { title: 'Renamed', description: 'Only chess' }, amani, day(2))
     deleteActivity(doc, gone, amani, day(2))
     const later = createActivity(doc, { ...EMPTY_ACTIVITY, title: 'Made later' }, amani, day(3))
-    expect(restorePartnership(doc, snapshot, an, day(1).toISOString(), day(4))).toEqual({ broughtBack: 1, changed: 1, deleted: 1, metaKeys: [], removedMarks: [] })
+    expect(restorePartnership(doc, snapshot, an, day(1).toISOString(), day(4))).toEqual({
+      broughtBack: 1,
+      changed: 1,
+      deleted: 1,
+      metaKeys: [],
+      removedMarks: [],
+      changesSince: 3,
+      changedBy: ['Amani'],
+    })
     expect(readActivity(doc, kept)).toMatchObject({ title: 'Sports day', description: 'Football', updatedBy: 'An' })
     expect(readActivity(doc, gone)?.deletedAt).toBeNull()
     expect(readActivity(doc, later)?.deletedAt).toBe(day(4).toISOString())
@@ -158,8 +172,7 @@ describe('restore the partnership', () => {
     expect(Y.encodeStateVector(doc)).toEqual(before)
   })
 
-  it('records the restore in each record\'s history', async () => {
-    const { entriesOf } = await import('../../src/domain')
+  it('records the restore in each record\'s history', () => {
     const doc = newPartnership()
     const id = createActivity(doc, { ...EMPTY_ACTIVITY, title: 'Sports day' }, an, day(1))
     const snapshot = Y.encodeStateAsUpdate(doc)

@@ -123,6 +123,10 @@ function useSummaryLines(summary: RestoreSummary, tense: 'plan' | 'done'): strin
     if (summary.broughtBack > 0) lines.push(t('restore.plan.broughtBack', { count: summary.broughtBack }))
     if (summary.changed > 0) lines.push(t('restore.plan.changed', { count: summary.changed }))
     if (summary.deleted > 0) lines.push(t('restore.plan.deleted', { count: summary.deleted }))
+    if (summary.changesSince > 0) {
+      const who = summary.changedBy.length > 0 ? formatList([...summary.changedBy], i18n.language) : t('actor.someone').toLowerCase()
+      lines.push(t('restore.plan.changesSince', { count: summary.changesSince, who }))
+    }
     if (labels.length > 0) lines.push(t('restore.plan.meta', { what }))
     if (summary.removedMarks.length > 0) lines.push(t('restore.plan.marks', { count: summary.removedMarks.length, versions }))
   } else {
