@@ -9,6 +9,7 @@
  */
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type * as Y from 'yjs'
 import { entriesOf, foreignChanges, restorableFields, restoreVersion, sameValue, type Actor, type HistoryEntry } from '../../domain'
 import { attempt, unplacedProblem } from '../cycle'
@@ -31,6 +32,15 @@ export interface PanelProps {
   readonly onClose: () => void
 }
 
+/** What "Restore this version" writes back, in words: "Title: Sports day · Description (the earlier text)". */
+function whatRestoreWrites(entry: HistoryEntry, collection: string, text: HistoryText, t: TFunction): string {
+  const { fields, texts } = restorableFields(entry)
+  return [
+    ...fields.filter(isShownField).map((f) => `${text.fieldLabel(collection, f)}: ${shorten(text.valueText(collection, f, entry.fields[f]?.old) ?? t('history.changed'), 60)}`),
+    ...texts.filter(isShownField).map((f) => t('history.earlierTextOf', { field: text.fieldLabel(collection, f) })),
+  ].join(' · ')
+}
+
 export function HistoryPanel({ doc, collection, record, actor, isReadOnly, titleId, onClose, onWritten }: PanelProps) {
   const { t } = useTranslation()
   useDocVersion(doc)
@@ -46,13 +56,9 @@ export function HistoryPanel({ doc, collection, record, actor, isReadOnly, title
   const name = text.recordName(collection, record)
 
   const restore = (entry: HistoryEntry): void => {
-    const { fields, texts } = restorableFields(entry)
-    const what = [
-      ...fields.filter(isShownField).map((f) => `${text.fieldLabel(collection, f)}: ${shorten(text.valueText(collection, f, entry.fields[f]?.old) ?? t('history.changed'), 60)}`),
-      ...texts.filter(isShownField).map((f) => text.fieldLabel(collection, f)),
-    ]
+    const what = whatRestoreWrites(entry, collection, text, t)
     const code = unplacedProblem(attempt(() => restoreVersion(doc, entry.id, actor)), [])
-    setStatus(code ? t(`errors.${code}`) : t('history.restored', { what: what.join('; ') || text.recordKind(collection) }))
+    setStatus(code ? t(`errors.${code}`) : t('history.restored', { what: what || text.recordKind(collection) }))
     if (!code) onWritten?.()
   }
 
@@ -135,8 +141,8 @@ function EntryView({ entry: e, collection, text, myDevice, isReadOnly, onRestore
   const whoText = useWhoText()
   const summaryId = useId()
   const isSentence = e.action !== 'edit'
-  const fields = e.action === 'create' || e.action === 'remove' ? [] : Object.entries(e.fields).filter(([f]) => isShownField(f))
-  const texts = e.action === 'create' || e.action === 'remove' ? [] : Object.entries(e.texts).filter(([f]) => isShownField(f))
+  const fields = e.isCreation || e.action === 'remove' ? [] : Object.entries(e.fields).filter(([f]) => isShownField(f))
+  const texts = e.isCreation || e.action === 'remove' ? [] : Object.entries(e.texts).filter(([f]) => isShownField(f))
   const { fields: canFields, texts: canTexts } = restorableFields(e)
   // a value written again unchanged (the one kept after a double edit) has nothing to go back to
   const isRestorable = canTexts.length > 0 || canFields.some((f) => !sameValue(e.fields[f]?.old ?? null, e.fields[f]?.new ?? null))
@@ -167,6 +173,11 @@ function EntryView({ entry: e, collection, text, myDevice, isReadOnly, onRestore
             </li>
           ))}
         </ul>
+      ) : null}
+      {isRestorable ? (
+        <p className="hint history-restore-hint">
+          {t('history.restoreHint', { what: whatRestoreWrites(e, collection, text, t) })}
+        </p>
       ) : null}
       {isRestorable ? (
         <button type="button" className="button-secondary history-restore" disabled={isReadOnly} aria-describedby={summaryId} onClick={onRestore}>
