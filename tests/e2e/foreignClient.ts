@@ -3,58 +3,13 @@
  * client, using only docs/protocol.md (the invite code decoded and the room proof derived here,
  * with node:crypto; nothing from src/), and writes through Yjs alone — no history, no tombstones.
  */
-import { createHash } from 'node:crypto'
-import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-
-function base32Decode(text: string): Buffer {
-  const bytes: number[] = []
-  let acc = 0
-  let bits = 0
-  for (const ch of text) {
-    const v = ALPHABET.indexOf(ch)
-    if (v < 0) throw new Error(`not base32: ${ch}`)
-    acc = (acc << 5) | v
-    bits += 5
-    if (bits >= 8) {
-      bytes.push((acc >> (bits - 8)) & 255)
-      bits -= 8
-    }
-    acc &= (1 << bits) - 1
-  }
-  return Buffer.from(bytes)
-}
-
-function base32Encode(bytes: Buffer): string {
-  let out = ''
-  let acc = 0
-  let bits = 0
-  for (const b of bytes) {
-    acc = (acc << 8) | b
-    bits += 8
-    while (bits >= 5) {
-      out += ALPHABET[(acc >> (bits - 5)) & 31]
-      bits -= 5
-    }
-    acc &= (1 << bits) - 1
-  }
-  if (bits > 0) out += ALPHABET[(acc << (5 - bits)) & 31]
-  return out
-}
+import { readInviteCode, roomToken, stockProvider } from '../helpers/documentedClient'
 
 /** Room id and token from an invite code ("Invite code" and "The room proof" in docs/protocol.md). */
 export function roomProof(code: string): { roomId: string; token: string } {
-  const body = code.replace(/[\s\-–—.]/g, '').toUpperCase().replace(/^SB1/, '').replace(/O/g, '0').replace(/[IL]/g, '1')
-  if (body.length !== 55) throw new Error('an invite code has 55 characters after SB1')
-  const bytes = base32Decode(body).subarray(0, 34)
-  const payload = bytes.subarray(0, 32)
-  if (!createHash('sha256').update(payload).digest().subarray(0, 2).equals(bytes.subarray(32, 34))) throw new Error('checksum')
-  const roomId = base32Encode(payload.subarray(0, 16)).toLowerCase()
-  const token = createHash('sha256').update(`scholenband-token-v1:${roomId}:`).update(payload.subarray(16, 32)).digest('base64url')
-  return { roomId, token }
+  const { roomId, secret } = readInviteCode(code)
+  return { roomId, token: roomToken(roomId, secret) }
 }
 
 export interface ForeignClient {
@@ -66,11 +21,7 @@ export interface ForeignClient {
 export async function openForeignClient(wsUrl: string, code: string): Promise<ForeignClient> {
   const { roomId, token } = roomProof(code)
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(wsUrl, roomId, doc, {
-    protocols: ['scholenband.v1', `sb.auth.join.${token}`],
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  })
+  const provider = stockProvider(wsUrl, roomId, doc, ['scholenband.v1', `sb.auth.join.${token}`])
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the foreign client did not sync')), 20_000)
     provider.on('sync', (isSynced: boolean) => {

@@ -4,71 +4,13 @@
  * decoded and the token derived from the page's description, with node:crypto.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHash, randomBytes } from 'node:crypto'
-import WebSocket from 'ws'
+import { randomBytes } from 'node:crypto'
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
 import { formatInviteCode, newInvite } from '../../src/sync/wire'
 import { CURRENT_SCHEMA_VERSION, initPartnership } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
 import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-
-/** Crockford base32 → bytes, as docs/protocol.md describes. */
-function base32Decode(text: string): Buffer {
-  const bytes: number[] = []
-  let acc = 0
-  let bits = 0
-  for (const ch of text) {
-    acc = (acc << 5) | ALPHABET.indexOf(ch)
-    bits += 5
-    if (bits >= 8) {
-      bytes.push((acc >> (bits - 8)) & 255)
-      bits -= 8
-    }
-    acc &= (1 << bits) - 1
-  }
-  return Buffer.from(bytes)
-}
-
-function base32Encode(bytes: Buffer): string {
-  let out = ''
-  let acc = 0
-  let bits = 0
-  for (const b of bytes) {
-    acc = (acc << 8) | b
-    bits += 8
-    while (bits >= 5) {
-      out += ALPHABET[(acc >> (bits - 5)) & 31]
-      bits -= 5
-    }
-    acc &= (1 << bits) - 1
-  }
-  if (bits > 0) out += ALPHABET[(acc << (5 - bits)) & 31]
-  return out
-}
-
-function readInviteCode(code: string): { roomId: string; secret: Buffer } {
-  const body = code.replace(/[\s\-–—.]/g, '').toUpperCase().replace(/^SB1/, '')
-  expect(body.length).toBe(55)
-  const bytes = base32Decode(body).subarray(0, 34)
-  const payload = bytes.subarray(0, 32)
-  expect(createHash('sha256').update(payload).digest().subarray(0, 2)).toEqual(bytes.subarray(32, 34))
-  return { roomId: base32Encode(payload.subarray(0, 16)).toLowerCase(), secret: payload.subarray(16, 32) }
-}
-
-function token(roomId: string, secret: Buffer): string {
-  return createHash('sha256').update(`scholenband-token-v1:${roomId}:`).update(secret).digest('base64url')
-}
-
-function stockProvider(url: string, roomId: string, doc: Y.Doc, protocols: string[]): WebsocketProvider {
-  return new WebsocketProvider(url, roomId, doc, {
-    protocols,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  })
-}
+import { base32Encode, readInviteCode, roomToken, stockProvider } from '../helpers/documentedClient'
 
 let relay: RunningRelay
 beforeAll(async () => {
@@ -82,7 +24,7 @@ describe('the stock y-websocket client, from docs/protocol.md alone', () => {
   it('creates a room and syncs a text with a second stock client', async () => {
     const roomId = base32Encode(randomBytes(16)).toLowerCase()
     const secret = randomBytes(16)
-    const t = token(roomId, secret)
+    const t = roomToken(roomId, secret)
     const docA = new Y.Doc()
     const docB = new Y.Doc()
     const a = stockProvider(relay.wsUrl, roomId, docA, ['scholenband.v1', `sb.auth.create.${t}`])
@@ -104,7 +46,7 @@ describe('the stock y-websocket client, from docs/protocol.md alone', () => {
     const { roomId, secret } = readInviteCode(formatInviteCode(invite))
     expect(roomId).toBe(invite.roomId)
     const doc = new Y.Doc()
-    const stock = stockProvider(relay.wsUrl, roomId, doc, ['scholenband.v1', `sb.auth.join.${token(roomId, secret)}`])
+    const stock = stockProvider(relay.wsUrl, roomId, doc, ['scholenband.v1', `sb.auth.join.${roomToken(roomId, secret)}`])
     await waitFor(() => doc.getMap('meta').get('name') === 'Gent–Kigali', 'stock client read meta')
     expect(doc.getMap('meta').get('schemaVersion')).toBe(CURRENT_SCHEMA_VERSION)
     stock.destroy()
@@ -117,7 +59,7 @@ describe('the stock y-websocket client, from docs/protocol.md alone', () => {
     await waitFor(() => app.conn.getState().kind === 'synced', 'room exists')
     const closed: { code: number; reason: string }[] = []
     const doc = new Y.Doc()
-    const stock = stockProvider(relay.wsUrl, invite.roomId, doc, ['scholenband.v1', `sb.auth.join.${token(invite.roomId, randomBytes(16))}`])
+    const stock = stockProvider(relay.wsUrl, invite.roomId, doc, ['scholenband.v1', `sb.auth.join.${roomToken(invite.roomId, randomBytes(16))}`])
     stock.on('closed', (e: { code: number; reason: string }) => closed.push(e))
     await waitFor(() => closed.length > 0, 'refusal')
     expect(closed[0]).toEqual({ code: 4403, reason: 'invite not valid for this partnership' })
