@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import {
   EMPTY_ACTIVITY,
   createActivity,
@@ -7,7 +7,6 @@ import {
   doubleEditsOf,
   entriesOf,
   foreignChanges,
-  initPartnership,
   keepValue,
   listDoubleEdits,
   readActivity,
@@ -15,29 +14,14 @@ import {
   updateActivity,
   type Author,
 } from '../../src/domain'
+import { amani, an, day, fork, newPartnership, sync } from '../helpers/devices'
 
-const amani: Author = { personId: 'p-amani', name: 'Amani', deviceId: 'phone-b' }
 const beatrice: Author = { personId: 'p-bea', name: 'Béatrice', deviceId: 'phone-b' }
-const an: Author = { personId: 'p-an', name: 'An', deviceId: 'laptop-a' }
 const jo: Author = { personId: 'p-jo', name: 'Jo', deviceId: 'tablet-c' }
 
-function newPartnership(): Y.Doc {
-  const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, an)
-  return doc
-}
 
-function fork(doc: Y.Doc): Y.Doc {
-  const other = new Y.Doc()
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
-  return other
-}
 
-function sync(...docs: Y.Doc[]): void {
-  for (const x of docs) for (const y of docs) if (x !== y) Y.applyUpdate(y, Y.encodeStateAsUpdate(x, Y.encodeStateVector(y)))
-}
 
-const day = (n: number): Date => new Date(Date.UTC(2026, 9, n, 8))
 
 describe('history', () => {
   it('records who changed which field from what to what, on which device', () => {

@@ -10,7 +10,6 @@ import {
   entriesOf,
   restorableFields,
   futureVersionMarks,
-  initPartnership,
   isLockedByUnknownVersion,
   isTooNew,
   listActivities,
@@ -21,28 +20,12 @@ import {
   restoreDeleted,
   restorePartnership,
   updateActivity,
-  type Author,
 } from '../../src/domain'
+import { amani, an, day, fork, newPartnership, sync } from '../helpers/devices'
 
-const an: Author = { personId: 'p-an', name: 'An', deviceId: 'laptop-a' }
-const amani: Author = { personId: 'p-amani', name: 'Amani', deviceId: 'phone-b' }
-const day = (n: number): Date => new Date(Date.UTC(2026, 9, n, 8))
 
-function newPartnership(): Y.Doc {
-  const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, an)
-  return doc
-}
 
-function fork(doc: Y.Doc): Y.Doc {
-  const other = new Y.Doc()
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
-  return other
-}
 
-function sync(...docs: Y.Doc[]): void {
-  for (const x of docs) for (const y of docs) if (x !== y) Y.applyUpdate(y, Y.encodeStateAsUpdate(x, Y.encodeStateVector(y)))
-}
 
 /** A program holding the invite, writing through Yjs only (no history, no tombstones). */
 function vandal(doc: Y.Doc): void {
