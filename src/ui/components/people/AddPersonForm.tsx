@@ -1,9 +1,9 @@
 /** A new person on this device: name and role. */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { NAME_MAX_LENGTH, PERSON_ROLES, PersonError, addDevicePerson, isPersonRole, registry, type PersonProblem, type PersonRole, type PersonRow } from '../../../storage'
-import { Field } from '../Field'
+import { PersonError, addDevicePerson, registry, type PersonProblem, type PersonRole, type PersonRow } from '../../../storage'
 import { FormError } from '../FormActions'
+import { PersonFields } from './PersonFields'
 
 interface Props {
   readonly idPrefix: string
@@ -41,20 +41,7 @@ export function AddPersonForm({ idPrefix, onAdded, onCancel }: Props) {
 
   return (
     <form className="form person-form" noValidate onSubmit={(e) => void submit(e)}>
-      <Field id={nameId} label={t('people.name')} error={problem ? t(`people.errors.${problem}`) : undefined}>
-        {(c) => <input {...c} type="text" autoComplete="off" maxLength={NAME_MAX_LENGTH} value={name} onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field id={`${idPrefix}-role`} label={t('people.role')}>
-        {(c) => (
-          <select {...c} value={role} onChange={(e) => setRole(isPersonRole(e.target.value) ? e.target.value : 'other')}>
-            {PERSON_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`people.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <PersonFields idPrefix={idPrefix} name={name} onName={setName} role={role} onRole={setRole} problem={problem} />
       <FormError message={failed ? t('people.errors.notSaved') : undefined} />
       <div className="actions">
         <button type="submit" className="button-primary" disabled={isBusy}>

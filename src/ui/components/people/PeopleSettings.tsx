@@ -6,11 +6,8 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  NAME_MAX_LENGTH,
-  PERSON_ROLES,
   PersonError,
   hasPin,
-  isPersonRole,
   registry,
   removeDevicePerson,
   updateDevicePerson,
@@ -19,8 +16,8 @@ import {
   type PersonRow,
 } from '../../../storage'
 import { countDrafts } from '../../../storage/drafts'
-import { Field } from '../Field'
 import { FormError } from '../FormActions'
+import { PersonFields } from './PersonFields'
 import { useCurrentPerson, usePeople } from '../../hooks/usePeople'
 import { PinEditor } from './PinEditor'
 import './people.css'
@@ -116,20 +113,7 @@ function EditPerson({ person, onDone }: { readonly person: PersonRow; readonly o
 
   return (
     <form className="form person-form" noValidate onSubmit={(e) => void save(e)}>
-      <Field id={nameId} label={t('people.name')} error={problem ? t(`people.errors.${problem}`) : undefined}>
-        {(c) => <input {...c} type="text" autoComplete="off" maxLength={NAME_MAX_LENGTH} value={name} onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field id={`settings-person-${person.id}-role`} label={t('people.role')}>
-        {(c) => (
-          <select {...c} value={role} onChange={(e) => setRole(isPersonRole(e.target.value) ? e.target.value : 'other')}>
-            {PERSON_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`people.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <PersonFields idPrefix={`settings-person-${person.id}`} name={name} onName={setName} role={role} onRole={setRole} problem={problem} />
       <FormError message={failed ? t('people.errors.notSaved') : undefined} />
       <div className="actions">
         <button type="submit" className="button-primary">
