@@ -112,6 +112,7 @@ describe('history and double edits on two phones', () => {
     const change = dialog.getByRole('listitem').filter({ hasText: `${MAY} → Sports day 2027` }).first()
     await expect(change.innerText()).resolves.toMatch(/^An, .+, on another device/)
     await expect(change.innerText()).resolves.toContain(`Title: ${MAY} → Sports day 2027`)
+    await expect(change.innerText()).resolves.toContain(`Restoring puts back what was there before this change: Title: ${MAY}`)
     await change.getByRole('button', { name: 'Restore this version', exact: true }).click()
     await expect.poll(() => dialog.getByRole('status').innerText()).toBe(`Restored: Title: ${MAY}`)
     // the restore is itself a change, by the person on this phone, newest first
