@@ -92,6 +92,9 @@ describe('history and double edits on two phones', () => {
 
     // the other phone: the notice goes away where it was shown, and the title is the kept one
     await expect.poll(() => notice(north).count(), { timeout: 20_000 }).toBe(0)
+    // its open, untouched form follows: the kept title, and nothing to warn about
+    await expect.poll(() => north.getByLabel('Title').inputValue()).toBe(MAY)
+    await expect(north.getByText('changed this activity while you had it open', { exact: false }).count()).resolves.toBe(0)
     await openFromPlan(north, MAY)
     await expect(north.getByLabel('Title').inputValue()).resolves.toBe(MAY)
     await expect(notice(north).count()).resolves.toBe(0)

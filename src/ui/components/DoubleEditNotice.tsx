@@ -32,8 +32,6 @@ export interface DoubleEditNoticeProps {
    * collection than the first (an activity's requests for input) are always named.
    */
   readonly isNamingRecords?: boolean
-  /** Told after a value was kept here (a form that shows the record may follow it). */
-  readonly onWritten?: () => void
 }
 
 export function DoubleEditNotice(props: DoubleEditNoticeProps) {

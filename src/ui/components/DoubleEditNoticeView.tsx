@@ -17,7 +17,7 @@ import '../historyPanel.css'
 /** Longest value shown in a "Keep …" button; the whole value is shown above it. */
 const KEEP_LABEL_CHARS = 60
 
-export function DoubleEditNoticeView({ doc, records, actor, isReadOnly, isNamingRecords = false, onWritten }: DoubleEditNoticeProps) {
+export function DoubleEditNoticeView({ doc, records, actor, isReadOnly, isNamingRecords = false }: DoubleEditNoticeProps) {
   const { t } = useTranslation()
   useDocVersion(doc)
   const text = useHistoryText(doc)
@@ -30,7 +30,6 @@ export function DoubleEditNoticeView({ doc, records, actor, isReadOnly, isNaming
   const keep = (edit: DoubleEdit, value: unknown, label: string): void => {
     const code = unplacedProblem(attempt(() => keepValue(doc, edit, value, actor)), [])
     setStatus(code ? t(`errors.${code}`) : t('doubleEdit.kept', { value: shorten(label, KEEP_LABEL_CHARS) }))
-    if (!code) onWritten?.()
   }
 
   if (edits.length === 0 && status === undefined) return null

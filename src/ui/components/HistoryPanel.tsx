@@ -27,7 +27,6 @@ export interface PanelProps {
   readonly record: string
   readonly actor: Actor
   readonly isReadOnly: boolean
-  readonly onWritten?: (() => void) | undefined
   readonly titleId: string
   readonly onClose: () => void
 }
@@ -41,7 +40,7 @@ function whatRestoreWrites(entry: HistoryEntry, collection: string, text: Histor
   ].join(' · ')
 }
 
-export function HistoryPanel({ doc, collection, record, actor, isReadOnly, titleId, onClose, onWritten }: PanelProps) {
+export function HistoryPanel({ doc, collection, record, actor, isReadOnly, titleId, onClose }: PanelProps) {
   const { t } = useTranslation()
   useDocVersion(doc)
   const text = useHistoryText(doc)
@@ -59,7 +58,6 @@ export function HistoryPanel({ doc, collection, record, actor, isReadOnly, title
     const what = whatRestoreWrites(entry, collection, text, t)
     const code = unplacedProblem(attempt(() => restoreVersion(doc, entry.id, actor)), [])
     setStatus(code ? t(`errors.${code}`) : t('history.restored', { what: what || text.recordKind(collection) }))
-    if (!code) onWritten?.()
   }
 
   return (

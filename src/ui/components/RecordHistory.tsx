@@ -35,11 +35,9 @@ interface Props {
    * several: "Ms Uwase", "Meeting of 3 Mar 2026".
    */
   readonly about?: string
-  /** Told after a version was restored here (a form that shows the record may follow it). */
-  readonly onWritten?: () => void
 }
 
-export function RecordHistory({ doc, collection, record, actor, isReadOnly, about, onWritten }: Props) {
+export function RecordHistory({ doc, collection, record, actor, isReadOnly, about }: Props) {
   const { t } = useTranslation()
   const [isOpen, setIsOpen] = useState(false)
   const dialogRef = useRef<HTMLDialogElement>(null)
@@ -70,7 +68,7 @@ export function RecordHistory({ doc, collection, record, actor, isReadOnly, abou
       {isOpen ? (
         <dialog ref={dialogRef} className="history-dialog" aria-labelledby={titleId} onClose={() => setIsOpen(false)} onClick={onDialogClick}>
           <Suspense fallback={<p className="muted history-loading">{t('partnership.opening')}</p>}>
-            <HistoryPanel doc={doc} collection={collection} record={record} actor={actor} isReadOnly={isReadOnly} titleId={titleId} onClose={close} onWritten={onWritten} />
+            <HistoryPanel doc={doc} collection={collection} record={record} actor={actor} isReadOnly={isReadOnly} titleId={titleId} onClose={close} />
           </Suspense>
         </dialog>
       ) : null}

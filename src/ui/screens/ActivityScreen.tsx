@@ -297,13 +297,13 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
     setInitial((i) => ({ ...i, updatedAt: readActivity(doc, activityId)?.updatedAt }))
   }
 
-  // a value kept or a version restored here: our own change. An untouched form shows it; a form
-  // with changes of its own keeps them (and says the activity changed meanwhile)
-  const followOwnWrite = (): void => {
-    const now = readActivity(doc, activityId)
-    if (!now || JSON.stringify(values) !== JSON.stringify(initial.values)) return
-    const fresh = toValues(now, schools, doc, language)
-    setInitial({ values: fresh, language, updatedAt: now.updatedAt })
+  // The activity changed while the form is open (here: a value kept, a version restored; or on
+  // another device). An untouched form simply shows the new values; a form with changes of its own
+  // keeps them and says the activity changed meanwhile (saving then writes only what was touched).
+  const isUntouched = JSON.stringify(values) === JSON.stringify(initial.values)
+  if (!isNew && stored !== undefined && stored.updatedAt !== initial.updatedAt && isUntouched) {
+    const fresh = toValues(stored, schools, doc, language)
+    setInitial({ values: fresh, language, updatedAt: stored.updatedAt })
     setValues(fresh)
   }
 
@@ -323,7 +323,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           <p className="muted">
             {t('activity.lastChanged', { name: stored.updatedBy || t('actor.someone'), when: formatMoment(stored.updatedAt, language) })}
           </p>
-          <RecordHistory doc={doc} collection="activities" record={activityId} actor={actor} isReadOnly={isReadOnly} onWritten={followOwnWrite} />
+          <RecordHistory doc={doc} collection="activities" record={activityId} actor={actor} isReadOnly={isReadOnly} />
         </div>
       ) : null}
       {stored ? (
@@ -332,7 +332,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           records={[{ collection: 'activities', record: activityId }, ...listPartnerInput(doc, { activityId }).map((r) => ({ collection: 'partnerInput', record: r.id }))]}
           actor={actor}
           isReadOnly={isReadOnly}
-          onWritten={followOwnWrite}
+         
         />
       ) : null}
       {stored?.deletedAt ? (
