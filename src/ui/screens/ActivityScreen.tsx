@@ -37,13 +37,14 @@ import {
   type PartnershipMeta,
   type School,
   type Actor,
+  entriesOf,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { PartnerInputSection } from '../components/PartnerInputSection'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { amountToText, formatMoment, formatMoney, parseAmount } from '../format'
-import { navigate, planHref } from '../router'
+import { navigate, planHref, restoreHref } from '../router'
 import { localToday } from '../schoolYear'
 import type { DeletedActivity } from './PlanScreen'
 import { FormError } from '../components/FormActions'
@@ -183,11 +184,13 @@ interface Props {
 export function ActivityScreen(props: Props) {
   const { doc, activityId } = props
   const stored = activityId === 'new' ? undefined : readActivity(doc, activityId)
-  if (activityId !== 'new' && !stored) return <ActivityNotFound roomId={props.roomId} />
+  // known to this device's history but gone from the document: removed outright by another program
+  const isRemoved = activityId !== 'new' && !stored && entriesOf(doc, 'activities', activityId).length > 0
+  if (activityId !== 'new' && !stored) return <ActivityNotFound roomId={props.roomId} isRemoved={isRemoved} />
   return <ActivityForm {...props} stored={stored} />
 }
 
-function ActivityNotFound({ roomId }: { readonly roomId: string }) {
+function ActivityNotFound({ roomId, isRemoved }: { readonly roomId: string; readonly isRemoved: boolean }) {
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   return (
@@ -195,7 +198,13 @@ function ActivityNotFound({ roomId }: { readonly roomId: string }) {
       <h2 id="activity-heading" ref={headingRef} tabIndex={-1}>
         {t('activity.notFoundTitle')}
       </h2>
-      <p>{t('activity.notFound')}</p>
+      {isRemoved ? (
+        <p>
+          {t('activity.removed')} <a href={restoreHref(roomId)}>{t('restore.title')}</a>
+        </p>
+      ) : (
+        <p>{t('activity.notFound')}</p>
+      )}
       <p>
         <a href={planHref(roomId)}>{t('activity.backToPlan')}</a>
       </p>
