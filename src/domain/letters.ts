@@ -29,9 +29,16 @@ export interface PhotoRef {
   readonly bytes: number
   readonly width: number
   readonly height: number
-  /** MIME type, e.g. image/jpeg. */
+  /** MIME type: one the app itself writes (`PHOTO_TYPES`). */
   readonly type: string
 }
+
+/**
+ * The only photo types the app writes (preparePhoto: WebP, else JPEG). A record with any other
+ * type (text/html, image/svg+xml, …) is not a photo: the reader skips it, so no screen ever turns
+ * it into something a browser would run.
+ */
+export const PHOTO_TYPES = ['image/jpeg', 'image/webp'] as const
 
 /** A translation beside the original: a nested record in `translations`, with its own who and when. */
 const TRANSLATION_FIELDS = {
@@ -107,7 +114,7 @@ export function isLetterKind(v: unknown): v is LetterKind {
 export function isPhotoRef(v: unknown): v is PhotoRef {
   if (!v || typeof v !== 'object') return false
   const p = v as Record<string, unknown>
-  return typeof p.hash === 'string' && HASH.test(p.hash) && typeof p.bytes === 'number' && typeof p.width === 'number' && typeof p.height === 'number' && typeof p.type === 'string'
+  return typeof p.hash === 'string' && HASH.test(p.hash) && typeof p.bytes === 'number' && typeof p.width === 'number' && typeof p.height === 'number' && (PHOTO_TYPES as readonly unknown[]).includes(p.type)
 }
 
 export function validateDraft(doc: Y.Doc, d: LetterDraft): DomainError[] {

@@ -7,6 +7,7 @@
  * its bytes, nor (for a photo taken here) bytes that nobody will send.
  */
 import type { BlobRow, ScholenbandDb, UploadRow } from './db'
+import { sniffImageType } from '../domain/imageType'
 
 export interface StoredPhotoMeta {
   readonly hash: string
@@ -73,9 +74,15 @@ export async function hasBlob(db: ScholenbandDb, hash: string): Promise<boolean>
   return (await db.blobs.where('hash').equals(hash).count()) > 0
 }
 
-/** A Blob for an <img>, from the stored bytes. */
-export function blobOf(row: BlobRow): Blob {
-  return new Blob([row.data as Uint8Array<ArrayBuffer>], { type: row.type })
+/**
+ * A Blob for an <img>, from the stored bytes, typed by what the bytes are (sniffImageType), never
+ * by the type the document or the row claims. Bytes that are not a JPEG or WebP give `undefined`:
+ * no blob, no object URL, the photo is shown as unavailable.
+ */
+export function blobOf(row: BlobRow): Blob | undefined {
+  const data = row.data as Uint8Array<ArrayBuffer>
+  const type = sniffImageType(data)
+  return type ? new Blob([data], { type }) : undefined
 }
 
 /** Uploads still to do, oldest first; of one room, or of all. */

@@ -25,6 +25,7 @@ import {
 import type { PhotoRef } from '../domain'
 import type { ScholenbandDb, UploadRow } from '../storage/db'
 import { defaultRelayUrl } from './connection'
+import { sniffImageType } from '../domain/imageType'
 import { deriveToken, parseInviteCode, type Invite } from './wire'
 
 /** What a letter stores for each photo: the domain's type (src/domain/letters.ts). */
@@ -206,7 +207,10 @@ export async function preparePhoto(file: Blob): Promise<{ blob: Blob; data: Uint
       return canvasToBlob(canvas, type, quality)
     })
     const data = new Uint8Array(await encoded.blob.arrayBuffer())
-    const ref: PhotoRef = { hash: await sha256Hex(data), bytes: data.byteLength, width: encoded.width, height: encoded.height, type: encoded.blob.type || type }
+    // the type the bytes are, not the one asked for: a letter only ever says JPEG or WebP
+    const written = sniffImageType(data)
+    if (!written) throw new PhotoError('notAnImage')
+    const ref: PhotoRef = { hash: await sha256Hex(data), bytes: data.byteLength, width: encoded.width, height: encoded.height, type: written }
     return { blob: encoded.blob, data, ref }
   } finally {
     bitmap.close()

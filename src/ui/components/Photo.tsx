@@ -43,6 +43,8 @@ export function Photo({ photo, session, alt }: Props) {
   // undefined while looking, false when not on this device
   const row = useLiveQuery(async () => (await getBlob(db, photo.hash)) ?? false, [db, photo.hash])
   const [src, setSrc] = useState<string | undefined>()
+  // the bytes on this device are not a JPEG or WebP, whatever the letter says: never shown
+  const [isUnshowable, setIsUnshowable] = useState(false)
   const [status, setStatus] = useState<Status>({ kind: 'idle' })
   const { roomId, invite } = session
 
@@ -51,9 +53,16 @@ export function Photo({ photo, session, alt }: Props) {
   useEffect(() => {
     if (!row) {
       setSrc(undefined)
+      setIsUnshowable(false)
       return undefined
     }
-    const url = URL.createObjectURL(blobOf(row))
+    const blob = blobOf(row)
+    setIsUnshowable(!blob)
+    if (!blob) {
+      setSrc(undefined)
+      return undefined
+    }
+    const url = URL.createObjectURL(blob)
     setSrc(url)
     return () => URL.revokeObjectURL(url)
   }, [row])
@@ -87,6 +96,13 @@ export function Photo({ photo, session, alt }: Props) {
   const placeholderStyle = {
     aspectRatio: photo.width > 0 && photo.height > 0 ? `${photo.width} / ${photo.height}` : undefined,
     width: photo.width > 0 ? `min(100%, ${photo.width}px)` : undefined,
+  }
+  if (row && isUnshowable) {
+    return (
+      <div className="photo photo-placeholder" style={placeholderStyle}>
+        <p role="status">{t('photos.unavailable')}</p>
+      </div>
+    )
   }
   if (row && src) {
     return (
