@@ -27,6 +27,33 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
+/** A Host header as browsers send it: a name or IPv4 address, or a bracketed IPv6 one, and a port. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+
+/**
+ * The Content-Security-Policy of every page (index.html, and the fallback for any page path): no
+ * inline script or style, nothing framed, no other origin. `connect-src` names the relay's
+ * WebSocket on this host explicitly (`/sync`, see defaultRelayUrl in src/sync/connection.ts)
+ * besides `'self'`, for browsers whose `'self'` does not cover ws:/wss:. A photo is an `<img>` of
+ * a `blob:` URL (src/ui/components/Photo.tsx).
+ */
+export function contentSecurityPolicy(host: string | undefined): string {
+  const relay = host && HOST.test(host) ? ` ws://${host} wss://${host}` : ''
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `connect-src 'self'${relay}`,
+    "img-src 'self' blob: data:",
+    "style-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ')
+}
+
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 const REVALIDATE = 'no-cache'
 const SHORT = 'public, max-age=86400'
@@ -150,7 +177,9 @@ export function serveStatic(root: string): StaticSite {
         ETag: entry.etag,
         Vary: 'Accept-Encoding',
         'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
       }
+      if (entry.type.startsWith('text/html')) headers['Content-Security-Policy'] = contentSecurityPolicy(req.headers.host)
       if (req.headers['if-none-match'] === entry.etag) {
         res.writeHead(304, headers)
         res.end()
