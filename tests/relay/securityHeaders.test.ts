@@ -66,6 +66,7 @@ describe('photos on the relay are never pages', () => {
   })
 
   it.skipIf(!services.available)('PostgreSQL store: the same headers', async () => {
+    if (!services.available) throw new Error('services unavailable')
     const r = await startRelay({ env: { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl } })
     try {
       await expectBlobAnswersAreNotPages(r)
