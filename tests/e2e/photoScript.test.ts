@@ -76,6 +76,20 @@ describe('a photo that is a page runs nothing', () => {
     }
   })
 
+  it("the app's page runs no inline script (its Content-Security-Policy is in force, also when the service worker serves it)", async () => {
+    await page.reload()
+    await page.getByRole('navigation').getByRole('link', { name: 'Letters' }).waitFor()
+    expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
+    const ran = await page.evaluate(async () => {
+      const s = document.createElement('script')
+      s.textContent = 'window.__inlineRan = true'
+      document.head.append(s)
+      await new Promise((r) => setTimeout(r, 100))
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true
+    })
+    expect(ran).toBe(false)
+  })
+
   for (const l of LETTERS) {
     it(`${l.subject}: loaded and opened, it runs nothing`, async () => {
       await page.getByRole('navigation').getByRole('link', { name: 'Letters' }).click()
