@@ -42,17 +42,8 @@ import {
   type FieldTable,
   type FieldValues,
 } from '../../src/domain'
+import { fork, sync } from '../helpers/devices'
 
-function fork(doc: Y.Doc): Y.Doc {
-  const other = new Y.Doc()
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
-  return other
-}
-
-function merge(x: Y.Doc, y: Y.Doc): void {
-  Y.applyUpdate(x, Y.encodeStateAsUpdate(y, Y.encodeStateVector(x)))
-  Y.applyUpdate(y, Y.encodeStateAsUpdate(x, Y.encodeStateVector(y)))
-}
 
 interface Point {
   readonly x: number
@@ -129,7 +120,7 @@ describe('field kinds', () => {
     writeChangedFields(TABLE, north.getMap('r'), prevNorth, { steps: { one: { ...prevNorth.steps.one!, isDone: true, doneBy: 'An' } } })
     const prevSouth = readFields(TABLE, south.getMap('r'))
     writeChangedFields(TABLE, south.getMap('r'), prevSouth, { steps: { one: { ...prevSouth.steps.one!, notes: 'Called them.' } } })
-    merge(north, south)
+    sync(north, south)
     for (const d of [north, south]) expect(readFields(TABLE, d.getMap('r')).steps.one).toEqual({ isDone: true, doneBy: 'An', notes: 'Called them.' })
   })
 
@@ -392,7 +383,7 @@ describe('record types', () => {
       }
       edit(north, fa, va)
       edit(south, fb, vb)
-      merge(north, south)
+      sync(north, south)
       for (const d of [north, south]) {
         const got = readFields(table, recordIn(d)) as Record<string, unknown>
         expect([got[fa], got[fb]], root).toEqual([va, vb])
