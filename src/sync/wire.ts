@@ -213,14 +213,72 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0
 }
 
-export function clientSubprotocols(invite: Invite, intent: Intent): string[] {
-  return [SUBPROTOCOL, `${AUTH_PREFIX}${intent}.${deriveToken(invite)}`, SUBPROTOCOL_ACK]
+/** Prefix of the subprotocol carrying a device's own proof: `sb.dev.<deviceId>.<deviceToken>`. */
+export const DEVICE_PREFIX = 'sb.dev.'
+/** A device id as it travels: 8–64 characters of base64url (the app's ids are 16). */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
+export const DEVICE_KEY_BYTES = 32
+
+/**
+ * A device's own credential in one room: its id and a random key made on the device, which never
+ * leaves it. The relay registers the device on its first connection with the invite and from then
+ * on accepts the device by this credential alone, so the device keeps working after the invite
+ * changes, and can be removed on its own.
+ */
+export interface DeviceCredential {
+  readonly deviceId: string
+  /** DEVICE_KEY_BYTES random bytes. Never sent. */
+  readonly key: Uint8Array
+}
+
+export function newDeviceKey(): Uint8Array {
+  return randomBytes(DEVICE_KEY_BYTES)
+}
+
+/**
+ * The device's proof: base64url(SHA-256("scholenband-device-v1:" ‖ roomId ‖ ":" ‖ deviceId ‖ ":" ‖ key)).
+ * The relay stores only `deriveVerifier(deviceToken)`.
+ */
+export function deriveDeviceToken(roomId: string, device: DeviceCredential): string {
+  return toBase64Url(sha256(concat(utf8.encode(`scholenband-device-v1:${roomId}:${device.deviceId}:`), device.key)))
+}
+
+export function clientSubprotocols(invite: Invite, intent: Intent, device?: DeviceCredential): string[] {
+  return [
+    SUBPROTOCOL,
+    `${AUTH_PREFIX}${intent}.${deriveToken(invite)}`,
+    ...(device ? [`${DEVICE_PREFIX}${device.deviceId}.${deriveDeviceToken(invite.roomId, device)}`] : []),
+    SUBPROTOCOL_ACK,
+  ]
+}
+
+/** `Authorization` for the relay's HTTP endpoints: the device's proof when it has one, else the invite's. */
+export function authorizationHeader(invite: Invite, device?: DeviceCredential): string {
+  return device
+    ? `Device ${device.deviceId}.${deriveDeviceToken(invite.roomId, device)}`
+    : `Bearer ${deriveToken(invite)}`
+}
+
+export interface OfferedDeviceProof {
+  readonly deviceId: string
+  readonly token: string
+}
+
+/** Reads `Device <deviceId>.<deviceToken>` (an HTTP Authorization value or the part after `sb.dev.`). */
+export function readDeviceProof(value: string): OfferedDeviceProof | undefined {
+  const dot = value.lastIndexOf('.')
+  if (dot < 0) return undefined
+  const deviceId = value.slice(0, dot)
+  const token = value.slice(dot + 1)
+  return DEVICE_ID_PATTERN.test(deviceId) && TOKEN_PATTERN.test(token) ? { deviceId, token } : undefined
 }
 
 export interface OfferedProof {
   readonly intent: Intent
   readonly token: string
   readonly wantsAck: boolean
+  /** The device's own proof, when the client sent one (`sb.dev.…`). */
+  readonly device?: OfferedDeviceProof
 }
 
 /** Reads the subprotocols a client offered. Undefined when the proof is missing or malformed. */
@@ -228,9 +286,11 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
   let proof: { intent: Intent; token: string } | undefined
   let hasBase = false
   let wantsAck = false
+  let device: OfferedDeviceProof | undefined
   for (const p of protocols) {
     if (p === SUBPROTOCOL) hasBase = true
     else if (p === SUBPROTOCOL_ACK) wantsAck = true
+    else if (p.startsWith(DEVICE_PREFIX)) device = readDeviceProof(p.slice(DEVICE_PREFIX.length))
     else if (p.startsWith(AUTH_PREFIX)) {
       const rest = p.slice(AUTH_PREFIX.length)
       const dot = rest.indexOf('.')
@@ -239,7 +299,7 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
       if ((intent === 'create' || intent === 'join') && TOKEN_PATTERN.test(token)) proof = { intent, token }
     }
   }
-  return hasBase && proof ? { ...proof, wantsAck } : undefined
+  return hasBase && proof ? { ...proof, wantsAck, ...(device ? { device } : {}) } : undefined
 }
 
 /** Encodes the relay's acknowledgement of a durable state. */

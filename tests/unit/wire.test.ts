@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  authorizationHeader,
   clientSubprotocols,
+  deriveDeviceToken,
   deriveToken,
   deriveVerifier,
   formatInviteCode,
@@ -9,8 +11,10 @@ import {
   inviteLink,
   isRoomId,
   mergeSnapshots,
+  newDeviceKey,
   newInvite,
   parseInviteCode,
+  readDeviceProof,
   readOfferedProof,
   snapshotOfUpdate,
   toBase32,
@@ -81,6 +85,47 @@ describe('room proof', () => {
     expect(readOfferedProof(clientSubprotocols(invite, 'join'))).toEqual({ intent: 'join', token: deriveToken(invite), wantsAck: true })
     expect(readOfferedProof(['scholenband.v1', 'sb.auth.join.short'])).toBeUndefined()
     expect(readOfferedProof([`sb.auth.join.${deriveToken(invite)}`])).toBeUndefined()
+  })
+})
+
+describe('device proof', () => {
+  const invite = newInvite()
+  const device = { deviceId: 'AbCdEfGh12345678', key: newDeviceKey() }
+
+  it('is offered as sb.dev.<deviceId>.<token> and read back by the relay', () => {
+    const protocols = clientSubprotocols(invite, 'join', device)
+    const offered = readOfferedProof(protocols)
+    expect(offered?.device).toEqual({ deviceId: device.deviceId, token: deriveDeviceToken(invite.roomId, device) })
+    expect(offered?.token).toBe(deriveToken(invite))
+    expect(readOfferedProof(clientSubprotocols(invite, 'join'))?.device).toBeUndefined()
+  })
+
+  it('binds the key to its room and device id, and never carries the key', () => {
+    const token = deriveDeviceToken(invite.roomId, device)
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(deriveDeviceToken(newInvite().roomId, device)).not.toBe(token)
+    expect(deriveDeviceToken(invite.roomId, { ...device, deviceId: 'AbCdEfGh12345679' })).not.toBe(token)
+    expect(deriveDeviceToken(invite.roomId, { ...device, key: newDeviceKey() })).not.toBe(token)
+    expect(deriveDeviceToken(invite.roomId, device)).toBe(token)
+    const keyText = Buffer.from(device.key).toString('base64url')
+    expect(clientSubprotocols(invite, 'join', device).join(' ')).not.toContain(keyText)
+  })
+
+  it('travels over HTTP as "Device <id>.<token>", or the invite token without a device', () => {
+    expect(authorizationHeader(invite, device)).toBe(`Device ${device.deviceId}.${deriveDeviceToken(invite.roomId, device)}`)
+    expect(authorizationHeader(invite)).toBe(`Bearer ${deriveToken(invite)}`)
+    expect(readDeviceProof(authorizationHeader(invite, device).slice('Device '.length))).toEqual({
+      deviceId: device.deviceId,
+      token: deriveDeviceToken(invite.roomId, device),
+    })
+  })
+
+  it('refuses malformed device proofs', () => {
+    for (const bad of ['', 'short.' + 'a'.repeat(43), 'AbCdEfGh12345678.' + 'a'.repeat(42), 'AbCd EfGh12345678.' + 'a'.repeat(43), 'AbCdEfGh12345678' + 'a'.repeat(43)]) {
+      expect(readDeviceProof(bad)).toBeUndefined()
+    }
+    const protocols = ['scholenband.v1', `sb.auth.join.${deriveToken(invite)}`, 'sb.dev.bad']
+    expect(readOfferedProof(protocols)?.device).toBeUndefined()
   })
 })
 
