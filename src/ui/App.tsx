@@ -7,10 +7,14 @@ import type { CloseReason } from '../sync'
 import { UpdatePrompt } from './components/UpdatePrompt'
 import { PeopleLayer } from './components/people/PeopleLayer'
 import { type Route, navigate, useRoute } from './router'
-import { CreateScreen } from './screens/CreateScreen'
+import { LazyScreens, lazyScreen } from './components/LazyScreens'
 import { HomeScreen } from './screens/HomeScreen'
-import { JoinScreen } from './screens/JoinScreen'
-import { PartnershipScreen } from './screens/PartnershipScreen'
+
+// Loaded on first use: the home screen (the first view) needs neither Yjs nor the domain, so a
+// first visit on a slow link draws it before the partnership's code has arrived.
+const CreateScreen = lazyScreen(() => import('./screens/CreateScreen').then((m) => ({ default: m.CreateScreen })))
+const JoinScreen = lazyScreen(() => import('./screens/JoinScreen').then((m) => ({ default: m.JoinScreen })))
+const PartnershipScreen = lazyScreen(() => import('./screens/PartnershipScreen').then((m) => ({ default: m.PartnershipScreen })))
 
 export interface JoinPrefill {
   /** The code to show in the field. */
@@ -36,12 +40,15 @@ export function App({ invitedCode }: { readonly invitedCode?: string | undefined
 
   return (
     <>
-      {route.name === 'home' ? <HomeScreen /> : null}
-      {route.name === 'create' ? <CreateScreen /> : null}
-      {route.name === 'join' ? <JoinScreen key={joinPrefill?.serial ?? -1} prefill={joinPrefill} /> : null}
-      {route.name === 'partnership' ? (
-        <PartnershipScreen key={route.roomId} roomId={route.roomId} page={route.page} onJoinRefused={onJoinRefused} />
-      ) : null}
+      {route.name === 'home' ? <HomeScreen /> : (
+        <LazyScreens page={route.name}>
+          {route.name === 'create' ? <CreateScreen /> : null}
+          {route.name === 'join' ? <JoinScreen key={joinPrefill?.serial ?? -1} prefill={joinPrefill} /> : null}
+          {route.name === 'partnership' ? (
+            <PartnershipScreen key={route.roomId} roomId={route.roomId} page={route.page} onJoinRefused={onJoinRefused} />
+          ) : null}
+        </LazyScreens>
+      )}
       <UpdatePrompt />
       <PeopleLayer />
     </>
