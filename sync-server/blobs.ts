@@ -20,11 +20,18 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import { isRoomId } from '../src/sync/wire'
-import { HttpError, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
+import { HttpError, isRefusedProof, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
 export const DEFAULT_MAX_BLOB_BYTES = 1024 * 1024
+/**
+ * 256 MiB of photos per partnership: about 1,300 photos as the app makes them (~200 KB each), a
+ * few a week for five years; what one member can make every new device of the room able to fetch.
+ */
+export const DEFAULT_MAX_ROOM_BLOB_BYTES = 256 * 1024 * 1024
+/** An unfinished resumable upload not written to for this long is deleted (24 h). */
+export const DEFAULT_BLOB_UPLOAD_TTL_MS = 24 * 3_600_000
 
 /** Takes the bytes of an upload as they arrive; `write` resolves when it is ready for more. */
 export interface BlobSink {
@@ -67,6 +74,13 @@ export interface BlobStore {
    */
   completePartial(room: string, hash: string): Promise<boolean>
   dropPartial(room: string, hash: string): Promise<void>
+  /** Bytes the room holds: its complete blobs and its unfinished resumable uploads. */
+  roomBytes(room: string): Promise<number>
+  /**
+   * Deletes every unfinished upload (and leftover temporary file of a one-request upload) not
+   * written to for `olderThanMs`, by the store's own clock; resolves with how many.
+   */
+  expireUploads(olderThanMs: number): Promise<number>
   close(): Promise<void>
 }
 
@@ -84,6 +98,21 @@ export interface BlobsConfig {
   readonly log: Logger
   /** Told the size of every photo stored. */
   readonly onStored?: (bytes: number) => void
+  /** Bytes of photos (complete and unfinished) a room may hold; an upload beyond it is refused with 507. Default DEFAULT_MAX_ROOM_BLOB_BYTES. */
+  readonly maxRoomBlobBytes?: number
+  /** Unfinished uploads expire after this long without a write; swept at start and every min(ttl, 1 h). 0: never. Default 24 h. */
+  readonly uploadTtlMs?: number
+  /**
+   * The per-address limit on refused proofs, shared with the WebSocket (relay.ts): an address
+   * over it gets 429 before any store read, and each 403 here counts against it.
+   */
+  readonly limits?: {
+    address(req: IncomingMessage): string
+    /** Seconds until this address may try again after refused proofs; 0 when it may. */
+    refusedWait(address: string): number
+    /** Counts one refused proof (403) of this address. */
+    refused(address: string): void
+  }
 }
 
 const BLOB_PATH = /^\/blobs\/([^/]+)\/([^/]+)$/
@@ -201,6 +230,27 @@ export function createBlobService(config: BlobsConfig): BlobService {
   const busy = new Set<string>()
 
   const authorise = roomProofCheck(store, log, 'blob')
+  const maxRoomBlobBytes = config.maxRoomBlobBytes ?? DEFAULT_MAX_ROOM_BLOB_BYTES
+
+  /** 507 with what the room holds: the photo is not stored, nothing more of it is read. */
+  const refuseQuota = (req: IncomingMessage, res: ServerResponse, room: string, usedBytes: number): void => {
+    log.info('photo refused: room photo quota full', { room, usedBytes, quotaBytes: maxRoomBlobBytes })
+    answerUnread(req, res, 507, { error: "the partnership's photo quota is full", quotaBytes: maxRoomBlobBytes, usedBytes })
+  }
+
+  const uploadTtlMs = config.uploadTtlMs ?? DEFAULT_BLOB_UPLOAD_TTL_MS
+  if (uploadTtlMs > 0) {
+    const sweep = (): void => {
+      blobStore.expireUploads(uploadTtlMs).then(
+        (n) => {
+          if (n > 0) log.info('unfinished photo uploads expired', { uploads: n })
+        },
+        (err: unknown) => log.warn('expiring unfinished photo uploads failed', errorFields(err)),
+      )
+    }
+    sweep()
+    setInterval(sweep, Math.min(uploadTtlMs, 3_600_000)).unref()
+  }
 
   const get = async (req: IncomingMessage, res: ServerResponse, room: string, hash: string): Promise<void> => {
     const size = await blobStore.size(room, hash)
@@ -258,12 +308,27 @@ export function createBlobService(config: BlobsConfig): BlobService {
       answerUnread(req, res, 200, { hash, bytes: existing }, { 'Upload-Offset': existing })
       return
     }
+    const used = await blobStore.roomBytes(room)
+    const left = Math.max(0, maxRoomBlobBytes - used)
+    if (declared !== undefined && declared > left) {
+      refuseQuota(req, res, room, used)
+      return
+    }
     const upload = await blobStore.beginWhole(room, hash)
+    // without Content-Length the quota is enforced while reading, as the size limit is
+    const overQuota = new HttpError(507, "the partnership's photo quota is full")
     let received
     try {
-      received = await receiveBody(req, upload, maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
+      received =
+        left < maxBlobBytes
+          ? await receiveBody(req, upload, left, overQuota)
+          : await receiveBody(req, upload, maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
     } catch (err) {
       await upload.discard()
+      if (err === overQuota) {
+        refuseQuota(req, res, room, used)
+        return
+      }
       if (err instanceof HttpError && err.status === 413) {
         refuseBody(req, res, 413, err.message)
         return
@@ -322,6 +387,13 @@ export function createBlobService(config: BlobsConfig): BlobService {
       answerUnread(req, res, 201, { hash, bytes: total }, { 'Upload-Offset': total })
       return
     }
+    // checked on every chunk, before any byte of it is stored: what the room holds besides this
+    // upload, plus the whole of this photo
+    const used = await blobStore.roomBytes(room)
+    if (used - offset + total > maxRoomBlobBytes) {
+      refuseQuota(req, res, room, used)
+      return
+    }
     if (start !== offset) {
       refuseBody(req, res, 409, `the relay has ${offset} bytes`, { 'Upload-Offset': offset })
       return
@@ -370,7 +442,16 @@ export function createBlobService(config: BlobsConfig): BlobService {
     }
     if (!isRoomId(room)) throw new HttpError(400, 'malformed room id')
     if (!HASH_PATTERN.test(hash)) throw new HttpError(400, 'malformed hash: 64 lowercase hex digits of SHA-256')
-    await authorise(req, room)
+    const limits = config.limits
+    const address = limits?.address(req)
+    const refusedWait = address === undefined ? 0 : limits!.refusedWait(address)
+    if (refusedWait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': refusedWait })
+    try {
+      await authorise(req, room)
+    } catch (err) {
+      if (address !== undefined && isRefusedProof(err)) limits!.refused(address)
+      throw err
+    }
     if (method !== 'PUT') {
       await get(req, res, room, hash)
       return

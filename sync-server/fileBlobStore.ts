@@ -7,12 +7,15 @@
  * `<hash>.tmp-<random>`; a resumable one appends to `<hash>.partial` (kept across restarts, so the
  * upload resumes where the relay's disk says it stopped).
  *
+ * Unfinished uploads expire: `expireUploads` deletes `.partial` and `.tmp-*` files whose last
+ * write (mtime) is older than the TTL; the relay sweeps at start and then periodically.
+ *
  * Trap: nothing here stops two processes appending to the same partial. One relay owns DATA_DIR
  * (LevelDB's lock), and within it blobs.ts lets one upload of a blob run at a time.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { finished } from 'node:stream/promises'
 import { join } from 'node:path'
 import type { BlobSink, BlobStore, WholeUpload } from './blobs'
@@ -31,6 +34,18 @@ async function hashFile(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer)
   return h.digest('hex')
 }
+
+/** The names in a folder; none when it does not exist. */
+async function namesIn(path: string): Promise<string[]> {
+  try {
+    return await readdir(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+}
+
+const isUnfinished = (name: string): boolean => name.endsWith('.partial') || name.includes('.tmp-')
 
 async function removeQuietly(path: string): Promise<void> {
   try {
@@ -121,6 +136,36 @@ export function openFileBlobStore(dir: string): BlobStore {
       return true
     },
     dropPartial: (room, hash) => removeQuietly(paths(room, hash).partial),
+    async roomBytes(room) {
+      // complete blobs and resumable partials; a one-request upload's .tmp- file is bounded by
+      // MAX_BLOB_BYTES and gone when its request ends
+      const roomDir = join(dir, room)
+      let total = 0
+      for (const name of await namesIn(roomDir)) {
+        if (name.includes('.tmp-')) continue
+        total += (await sizeOf(join(roomDir, name))) ?? 0
+      }
+      return total
+    },
+    async expireUploads(olderThanMs) {
+      const cutoff = Date.now() - olderThanMs
+      let removed = 0
+      for (const room of await namesIn(dir)) {
+        const roomDir = join(dir, room)
+        for (const name of await namesIn(roomDir)) {
+          if (!isUnfinished(name)) continue
+          const path = join(roomDir, name)
+          try {
+            if ((await stat(path)).mtimeMs >= cutoff) continue
+          } catch {
+            continue // gone meanwhile (completed or dropped)
+          }
+          await removeQuietly(path)
+          removed++
+        }
+      }
+      return removed
+    },
     async close() {
       // nothing held open between requests
     },

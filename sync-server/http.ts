@@ -1,14 +1,15 @@
 /**
  * What the relay's HTTP endpoints behind the room proof share (photos in blobs.ts, snapshots in
  * snapshots.ts): the error type that carries a status, JSON answers, and the one check of the
- * room proof (`Authorization: Bearer <token>` against the room's stored verifier).
+ * room proof (`Authorization: Bearer <token>` against the room's stored verifier, or `Device
+ * <deviceId>.<token>` against a registered device's own).
  *
  * Never log the Authorization header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { TOKEN_PATTERN, constantTimeEqual, deriveVerifier } from '../src/sync/wire'
+import { TOKEN_PATTERN, constantTimeEqual, deriveVerifier, readDeviceProof } from '../src/sync/wire'
 import { errorFields, type Logger } from './log'
-import type { RoomStore } from './store'
+import type { DeviceRecord, RoomStore } from './store'
 
 export type Headers = Record<string, string | number>
 
@@ -42,28 +43,66 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
 /**
  * Checks the room proof of a request for `room` (a valid room id); resolves when it matches the
  * room's verifier, otherwise rejects with the HttpError to answer:
- * 401 no or malformed `Authorization: Bearer <token>`, 404 a room the relay has never seen,
- * 403 a token that does not match, 503 the store could not be read.
+ * 401 no or malformed `Authorization: Bearer <token>`, 403 a token that does not match or a room
+ * the relay has never seen (the same answer, so a wrong proof does not tell whether the room
+ * exists; a right proof for an unknown room cannot exist), 503 the store could not be read.
  */
-export type RoomProofCheck = (req: IncomingMessage, room: string) => Promise<void>
+export type RoomProofCheck = (req: IncomingMessage, room: string) => Promise<RoomProof>
 
-/** The room proof check over HTTP; `what` names the endpoint in the log line of a refusal. */
+/** Whose proof a request carried: the room's invite, or a registered device's own (devices.ts). */
+export type RoomProof = { readonly kind: 'invite' } | { readonly kind: 'device'; readonly deviceId: string }
+
+/** The answer to a device that was removed from the partnership: 403, not counted as a refused proof. */
+export const DEVICE_REMOVED = 'device removed'
+
+/**
+ * Whether a refusal counts against the address's refused-proof limit: 403 and 404, except a
+ * removed device's (a removed phone retrying must not lock its school's shared address out).
+ */
+export function isRefusedProof(err: unknown): boolean {
+  return err instanceof HttpError && (err.status === 403 || err.status === 404) && err.message !== DEVICE_REMOVED
+}
+
+/**
+ * The room proof check over HTTP; `what` names the endpoint in the log line of a refusal.
+ * `Authorization: Bearer <invite token>` must match the room's verifier; `Device <deviceId>.<device
+ * token>` must be a device registered in the room and not removed (a removed one gets 403
+ * `device removed`), whose token matches its own verifier.
+ */
 export function roomProofCheck(store: RoomStore, log: Logger, what: string): RoomProofCheck {
   return async (req, room) => {
     const header = req.headers.authorization ?? ''
     const m = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header)
-    if (!m || !TOKEN_PATTERN.test(m[1]!)) throw new HttpError(401, 'missing or malformed room proof', { 'WWW-Authenticate': 'Bearer' })
+    const device = header.startsWith('Device ') ? readDeviceProof(header.slice('Device '.length)) : undefined
+    if (!device && (!m || !TOKEN_PATTERN.test(m[1]!))) {
+      throw new HttpError(401, 'missing or malformed room proof', { 'WWW-Authenticate': 'Bearer, Device' })
+    }
     let stored: string | undefined
+    let record: DeviceRecord | undefined
     try {
       stored = await store.getVerifier(room)
+      if (device && stored !== undefined) record = await store.getDevice(room, device.deviceId)
     } catch (err) {
       log.error('verifier check failed', { room, ...errorFields(err) })
       throw new HttpError(503, 'relay storage unavailable')
     }
-    if (stored === undefined) throw new HttpError(404, 'no partnership with this invite')
-    if (!constantTimeEqual(stored, deriveVerifier(m[1]!))) {
+    if (device) {
+      const offered = deriveVerifier(device.token)
+      if (record?.removedAt !== undefined && constantTimeEqual(record.verifier, offered)) {
+        log.info(`${what} refused: device removed`, { room })
+        throw new HttpError(403, DEVICE_REMOVED)
+      }
+      if (stored === undefined || record === undefined || !constantTimeEqual(record.verifier, offered)) {
+        log.info(`${what} device proof refused`, { room })
+        throw new HttpError(403, 'invite not valid for this partnership')
+      }
+      return { kind: 'device', deviceId: device.deviceId }
+    }
+    const offered = deriveVerifier(m![1]!) // derived either way: the answer's timing says nothing more
+    if (stored === undefined || !constantTimeEqual(stored, offered)) {
       log.info(`${what} room proof refused`, { room })
       throw new HttpError(403, 'invite not valid for this partnership')
     }
+    return { kind: 'invite' }
   }
 }

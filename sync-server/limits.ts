@@ -2,8 +2,11 @@
  * Per-address counters over a fixed window (connections per minute, failed proofs per minute,
  * rooms created per hour). The map is bounded: expired windows are swept when it fills, and if
  * it is still full the oldest address is forgotten — an attacker with many addresses cannot grow
- * the relay's memory, at worst it resets someone's count.
+ * the relay's memory, at worst it resets someone's count. `addressKey` is what they count an
+ * address as (IPv6 by its /64).
  */
+import { isIPv4, isIPv6 } from 'node:net'
+
 export class WindowCounter {
   private readonly counts = new Map<string, { start: number; count: number }>()
   private readonly limit: number
@@ -66,4 +69,44 @@ export class WindowCounter {
       this.counts.delete(oldest)
     }
   }
+}
+
+/**
+ * The key every per-address limit counts an address under (WebSocket upgrades, refused proofs,
+ * rooms created, snapshot and photo requests): an IPv4 address as itself, also when it comes
+ * IPv4-mapped (`::ffff:192.0.2.1`); an IPv6 address by its /64 prefix (`2001:db8:1:2::/64`),
+ * because one home or phone holds a whole /64 and could otherwise count as 2^64 addresses.
+ * Anything else (an `X-Forwarded-For` entry that is no address) is counted as the text it is.
+ */
+export function addressKey(address: string): string {
+  let a = address.trim()
+  if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1)
+  const zone = a.indexOf('%')
+  if (zone >= 0) a = a.slice(0, zone)
+  if (isIPv4(a)) return a
+  if (!isIPv6(a)) return address
+  const hextets = expandIPv6(a.toLowerCase())
+  // ::ffff:a.b.c.d (or written in hex): an IPv4 client on a dual-stack socket
+  if (hextets.slice(0, 5).every((h) => h === 0) && hextets[5] === 0xffff) {
+    const hi = hextets[6]!
+    const lo = hextets[7]!
+    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+  }
+  return `${hextets.slice(0, 4).map((h) => h.toString(16)).join(':')}::/64`
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` and a trailing dotted IPv4 expanded). */
+function expandIPv6(a: string): number[] {
+  let text = a
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (dotted) {
+    const [b0, b1, b2, b3] = dotted.slice(1).map(Number) as [number, number, number, number]
+    text = `${text.slice(0, dotted.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`
+  }
+  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined]
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)))
+  const left = parse(head)
+  if (tail === undefined) return left
+  const right = parse(tail)
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right]
 }

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Why a connection was refused or closed by a limit (the `reason` label). */
 export type LimitReason =
   | 'connections_per_minute'
+  | 'joins_per_minute'
   | 'failed_proofs_per_minute'
   | 'rooms_created_per_hour'
   | 'queued_before_load'
@@ -15,6 +16,10 @@ export type LimitReason =
   | 'missed_pong'
   | 'message_too_big'
   | 'snapshot_requests_per_minute'
+  | 'device_requests_per_minute'
+  | 'devices_per_room'
+  | 'empty_room_evicted'
+  | 'room_full'
 
 export interface Metrics {
   readonly registry: Registry

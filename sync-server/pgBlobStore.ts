@@ -17,6 +17,9 @@
  * every honest client, and the hash is checked at the end anyway, so an upload dropped and begun
  * again meanwhile cannot produce a wrong blob either.
  *
+ * Unfinished uploads expire: `expireUploads` deletes rows of room_blob_uploads whose `updated_at`
+ * (set on every append, by the database's clock) is older than the TTL.
+ *
  * Traps: the bytes of a chunk reach PostgreSQL every FLUSH_BYTES and when the request ends or
  * breaks; a relay killed mid-chunk loses what it had not flushed yet (the phone's HEAD then says
  * where to go on from). `bytes || chunk` rewrites the value, so an upload costs about
@@ -152,6 +155,20 @@ export async function openPgBlobStore(url: string): Promise<BlobStore> {
     },
     async dropPartial(room, hash) {
       await pool.query('DELETE FROM room_blob_uploads WHERE room = $1 AND hash = $2', [room, hash])
+    },
+    async roomBytes(room) {
+      // octet_length of a bytea reads its stored length, not its bytes
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT (SELECT coalesce(sum(octet_length(bytes)), 0) FROM room_blobs WHERE room = $1)
+              + (SELECT coalesce(sum(octet_length(bytes)), 0) FROM room_blob_uploads WHERE room = $1) AS n`,
+        [room],
+      )
+      return Number(rows[0]?.n ?? 0)
+    },
+    async expireUploads(olderThanMs) {
+      // the database's clock on both sides: updated_at is set by now() on every append
+      const result = await pool.query("DELETE FROM room_blob_uploads WHERE updated_at < now() - $1 * interval '1 millisecond'", [olderThanMs])
+      return result.rowCount ?? 0
     },
     async close() {
       await pool.end()

@@ -12,12 +12,20 @@
  * merges a room's rows into the row with the highest `n`, so a reader behind it still gets
  * everything from that one row.
  *
+ * Devices (devices.ts) are rows of `room_devices(room, id, verifier, registered_at, last_seen_at,
+ * removed_at, removed_by)`; a replaced invite is the `verifier` of `room_meta` plus its
+ * `invite_changed` row (JSON {at, by}), written in one transaction. A removal is never undone by a
+ * later write (another relay's registration or last-seen time).
+ *
+ * A room's `created_at` row in `room_meta` (ms) lets a room that is never written (no
+ * `room_heads` row) be forgotten after `EMPTY_ROOM_TTL_MS` (relay.ts).
+ *
  * Snapshots (snapshots.ts) are rows of `room_snapshots(room, id, taken_at, reason, bytes,
  * fingerprint)`; one taken before a compaction is written in the compaction's transaction.
  */
 import * as Y from 'yjs'
 import pg from 'pg'
-import type { RoomStore } from './store'
+import type { DeviceRecord, RoomStore } from './store'
 import type { SnapshotChange, SnapshotInfo } from './snapshots'
 
 const SCHEMA = `
@@ -45,6 +53,16 @@ CREATE TABLE IF NOT EXISTS room_meta (
   value text NOT NULL,
   PRIMARY KEY (room, key)
 );
+CREATE TABLE IF NOT EXISTS room_devices (
+  room text NOT NULL,
+  id text NOT NULL,
+  verifier text NOT NULL,
+  registered_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  removed_at timestamptz,
+  removed_by text,
+  PRIMARY KEY (room, id)
+);
 CREATE TABLE IF NOT EXISTS room_snapshots (
   room text NOT NULL,
   id text NOT NULL,
@@ -64,6 +82,28 @@ async function writeSnapshotChange(q: pg.Pool | pg.PoolClient, room: string, cha
       'INSERT INTO room_snapshots (room, id, taken_at, reason, bytes, fingerprint) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room, id) DO NOTHING',
       [room, info.id, new Date(info.takenAt), info.reason, Buffer.from(update), info.fingerprint],
     )
+  }
+}
+
+interface DeviceRow {
+  id: string
+  verifier: string
+  registered_at: Date
+  last_seen_at: Date
+  removed_at: Date | null
+  removed_by: string | null
+}
+
+const DEVICE_COLUMNS = 'id, verifier, registered_at, last_seen_at, removed_at, removed_by'
+
+function deviceFromRow(r: DeviceRow): DeviceRecord {
+  return {
+    id: r.id,
+    verifier: r.verifier,
+    registeredAt: r.registered_at.getTime(),
+    lastSeenAt: r.last_seen_at.getTime(),
+    ...(r.removed_at ? { removedAt: r.removed_at.getTime() } : {}),
+    ...(r.removed_by !== null ? { removedBy: r.removed_by } : {}),
   }
 }
 
@@ -170,10 +210,96 @@ export async function openPgStore(url: string): Promise<RoomStore> {
     },
     async setVerifier(room, verifier) {
       // The first verifier stays: two relays creating the same room at once cannot overwrite each other.
-      await pool.query("INSERT INTO room_meta (room, key, value) VALUES ($1, 'verifier', $2) ON CONFLICT (room, key) DO NOTHING", [
-        room,
-        verifier,
-      ])
+      // `created_at` (ms) lets a room that is never written expire (emptyRoomsCreatedBefore).
+      await pool.query(
+        "INSERT INTO room_meta (room, key, value) VALUES ($1, 'verifier', $2), ($1, 'created_at', $3) ON CONFLICT (room, key) DO NOTHING",
+        [room, verifier, String(Date.now())],
+      )
+    },
+    async emptyRoomsCreatedBefore(time, limit) {
+      // a room with a row in room_heads has been written (its first append inserts it)
+      const { rows } = await pool.query<{ room: string }>(
+        `SELECT m.room FROM room_meta m
+          WHERE m.key = 'created_at' AND (CASE WHEN m.key = 'created_at' THEN m.value::bigint END) < $1
+            AND NOT EXISTS (SELECT 1 FROM room_heads h WHERE h.room = m.room)
+          LIMIT $2`,
+        [time, limit],
+      )
+      return rows.map((r) => r.room)
+    },
+    async forgetEmptyRoom(room) {
+      const c = await pool.connect()
+      try {
+        await c.query('BEGIN')
+        const { rowCount } = await c.query(
+          'DELETE FROM room_meta WHERE room = $1 AND NOT EXISTS (SELECT 1 FROM room_heads WHERE room = $1)',
+          [room],
+        )
+        const forgotten = (rowCount ?? 0) > 0
+        if (forgotten) await c.query('DELETE FROM room_devices WHERE room = $1', [room])
+        await c.query('COMMIT')
+        return forgotten
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined)
+        throw err
+      } finally {
+        c.release()
+      }
+    },
+    async replaceVerifier(room, verifier, change) {
+      const c = await pool.connect()
+      try {
+        await c.query('BEGIN')
+        await c.query("UPDATE room_meta SET value = $2 WHERE room = $1 AND key = 'verifier'", [room, verifier])
+        await c.query(
+          "INSERT INTO room_meta (room, key, value) VALUES ($1, 'invite_changed', $2) ON CONFLICT (room, key) DO UPDATE SET value = EXCLUDED.value",
+          [room, JSON.stringify({ at: change.at, by: change.by })],
+        )
+        await c.query('COMMIT')
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined)
+        throw err
+      } finally {
+        c.release()
+      }
+    },
+    async getInviteChange(room) {
+      const { rows } = await pool.query<{ value: string }>("SELECT value FROM room_meta WHERE room = $1 AND key = 'invite_changed'", [room])
+      if (!rows[0]) return undefined
+      try {
+        const { at, by } = JSON.parse(rows[0].value) as Record<string, unknown>
+        return typeof at === 'number' && typeof by === 'string' ? { at, by } : undefined
+      } catch {
+        return undefined
+      }
+    },
+    async getDevice(room, id) {
+      const { rows } = await pool.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM room_devices WHERE room = $1 AND id = $2`, [room, id])
+      return rows[0] ? deviceFromRow(rows[0]) : undefined
+    },
+    async listDevices(room) {
+      const { rows } = await pool.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM room_devices WHERE room = $1 ORDER BY registered_at, id`, [room])
+      return rows.map(deviceFromRow)
+    },
+    async putDevice(room, r) {
+      await pool.query(
+        `INSERT INTO room_devices (room, ${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (room, id) DO UPDATE SET verifier = EXCLUDED.verifier, registered_at = EXCLUDED.registered_at,
+           last_seen_at = GREATEST(room_devices.last_seen_at, EXCLUDED.last_seen_at),
+           removed_at = COALESCE(room_devices.removed_at, EXCLUDED.removed_at), removed_by = COALESCE(room_devices.removed_by, EXCLUDED.removed_by)`,
+        [
+          room,
+          r.id,
+          r.verifier,
+          new Date(r.registeredAt),
+          new Date(r.lastSeenAt),
+          r.removedAt === undefined ? null : new Date(r.removedAt),
+          r.removedBy ?? null,
+        ],
+      )
+    },
+    async touchDevice(room, id, at) {
+      await pool.query('UPDATE room_devices SET last_seen_at = $3 WHERE room = $1 AND id = $2 AND last_seen_at < $3', [room, id, new Date(at)])
     },
     forget() {
       // nothing kept per room

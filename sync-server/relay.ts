@@ -1,7 +1,8 @@
 /**
  * The relay: one HTTP server that upgrades `/sync/<roomId>` to the y-protocols WebSocket
- * exchange, answers `/healthz`, photos (`/blobs/…`) and snapshots (`/snapshots/…`), and serves
- * the built app.
+ * exchange, answers `/healthz`, photos (`/blobs/…`), snapshots (`/snapshots/…`), the room's
+ * devices and invite (`/devices/…`, `/invite/…`, devices.ts), and serves
+ * the built app; and a second server, for a private address only, that answers `/metrics`.
  *
  * The room proof is checked in the `upgrade` handler, before the room is loaded: a socket with a
  * missing, malformed or wrong proof is upgraded only to be closed with a 44xx code and a reason
@@ -22,10 +23,11 @@ import {
 import { Rooms, type RoomsConfig } from './rooms'
 import { createBlobService, type BlobStore } from './blobs'
 import { createSnapshotService } from './snapshots'
+import { CLOSE_TOO_MANY_DEVICES, DEFAULT_MAX_DEVICES_PER_ROOM, REMOVED, createDevices } from './devices'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
-import { WindowCounter } from './limits'
+import { WindowCounter, addressKey } from './limits'
 import { createMetrics, type LimitReason, type Metrics } from './metrics'
 
 export interface RelayConfig extends RoomsConfig {
@@ -36,13 +38,28 @@ export interface RelayConfig extends RoomsConfig {
   /** Largest WebSocket message accepted, in bytes. */
   readonly maxMessageBytes: number
   /** Photos (`/blobs/…`): where they are stored and the largest accepted; undefined serves none. */
-  readonly blobs?: { readonly blobStore: BlobStore; readonly maxBlobBytes: number }
-  /** WebSocket upgrades one address may attempt per minute; beyond it HTTP 429. */
+  readonly blobs?: {
+    readonly blobStore: BlobStore
+    readonly maxBlobBytes: number
+    /** Per-room photo quota (507 beyond it) and how long unfinished uploads live; blobs.ts has the defaults. */
+    readonly maxRoomBlobBytes?: number
+    readonly uploadTtlMs?: number
+  }
+  /**
+   * WebSocket upgrades per address per minute that did not present a valid room proof (no or a
+   * malformed proof, a refused one, an unknown room, a wrong path); beyond it HTTP 429. Upgrades
+   * with a valid proof count apart, against `maxJoinsPerMinute`: a school behind one carrier NAT
+   * address is not locked out by its own phones.
+   */
   readonly maxConnectionsPerMinute: number
-  /** Refused proofs (4403) and joins to unknown rooms (4404) per address per minute; beyond it HTTP 429. */
+  /** WebSocket upgrades with a valid room proof per address per minute; beyond it HTTP 429. */
+  readonly maxJoinsPerMinute?: number
+  /** Refused proofs (4403) and joins to unknown rooms (4404), and 403 on `/blobs` and `/snapshots`, per address per minute; beyond it HTTP 429. */
   readonly maxFailedProofsPerMinute: number
   /** Rooms one address may create per hour; beyond it HTTP 429. */
   readonly maxRoomsCreatedPerHour: number
+  /** Device records a room may hold (removed ones count); a registration beyond it is closed with 4429. Default 200. */
+  readonly maxDevicesPerRoom?: number
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
   readonly pingIntervalMs: number
   /**
@@ -51,18 +68,23 @@ export interface RelayConfig extends RoomsConfig {
    * saw — is the one the limits count.
    */
   readonly trustProxyHops?: number
+  /**
+   * A room created and never written is forgotten (its verifier deleted) this long after its
+   * creation; swept at start and then every `min(ttl / 4, 1 h)`. 0: never.
+   */
+  readonly emptyRoomTtlMs?: number
 }
 
-/** The address the per-address limits count (see `trustProxyHops`). */
+/** The address the per-address limits count (see `trustProxyHops`), as `addressKey` counts it (IPv6 by /64). */
 export function clientAddress(req: IncomingMessage, trustProxyHops = 0): string {
   const direct = req.socket.remoteAddress ?? 'unknown'
-  if (trustProxyHops <= 0) return direct
+  if (trustProxyHops <= 0) return addressKey(direct)
   const header = req.headers['x-forwarded-for']
   const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)
-  return entries[entries.length - trustProxyHops] ?? entries[0] ?? direct
+  return addressKey(entries[entries.length - trustProxyHops] ?? entries[0] ?? direct)
 }
 
 export const DEFAULT_LIMITS = {
@@ -72,8 +94,11 @@ export const DEFAULT_LIMITS = {
   maxMessageBytes: 8 * 1024 * 1024,
   maxQueuedBytes: 1024 * 1024,
   maxRooms: 2000,
+  maxEmptyRooms: 500,
+  emptyRoomTtlMs: 24 * 3_600_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxConnectionsPerMinute: 120,
+  maxJoinsPerMinute: 1200,
   maxFailedProofsPerMinute: 20,
   maxRoomsCreatedPerHour: 30,
   pingIntervalMs: 30_000,
@@ -81,13 +106,15 @@ export const DEFAULT_LIMITS = {
 
 export interface Relay {
   readonly server: Server
+  /** Answers `GET /metrics` (Prometheus) and nothing else; the caller listens on a private address. */
+  readonly metricsServer: Server
   readonly rooms: Rooms
   readonly metrics: Metrics
   /** Stops accepting, waits for pending writes, closes sockets with `code` (1012: restarting). */
   close(code?: number, reason?: string): Promise<void>
 }
 
-type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable' | 'createLimited'
+type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable' | 'createLimited' | 'removed' | 'tooManyDevices'
 
 const SYNC_PATH = /^\/sync\/([^/]+)$/
 
@@ -100,7 +127,25 @@ export function createRelay(config: RelayConfig): Relay {
   let isClosing = false
   const site = config.staticDir ? serveStatic(config.staticDir) : undefined
   const blobs = config.blobs
-    ? createBlobService({ ...config.blobs, store, log, onStored: (bytes) => metrics.blobBytesStored.inc(bytes) })
+    ? createBlobService({
+        ...config.blobs,
+        store,
+        log,
+        onStored: (bytes) => metrics.blobBytesStored.inc(bytes),
+        // refused proofs count with the WebSocket's and the snapshots' (one limit per address)
+        limits: {
+          address: (req) => clientAddress(req, config.trustProxyHops),
+          refusedWait: (address) => {
+            const wait = failedProofs.retryAfterSeconds(address)
+            if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
+            return wait
+          },
+          refused: (address) => {
+            failedProofs.add(address)
+            metrics.proofsRefused.inc()
+          },
+        },
+      })
     : undefined
   const wss = new WebSocketServer({
     noServer: true,
@@ -121,10 +166,13 @@ export function createRelay(config: RelayConfig): Relay {
     return next
   }
 
+  // Upgrades without a valid proof, and those with one, are counted apart (see maxConnectionsPerMinute).
   const connections = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+  const joins = new WindowCounter(config.maxJoinsPerMinute ?? DEFAULT_LIMITS.maxJoinsPerMinute, 60_000)
   const failedProofs = new WindowCounter(config.maxFailedProofsPerMinute, 60_000)
   const created = new WindowCounter(config.maxRoomsCreatedPerHour, 3_600_000)
   const snapshotRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+  const deviceRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
 
   // Snapshots: refused proofs count with the WebSocket's (one limit per address for both), and
   // requests per address per minute are bounded like upgrades, before any store read.
@@ -150,6 +198,32 @@ export function createRelay(config: RelayConfig): Relay {
     },
   })
 
+  const devices = createDevices({
+    store,
+    log,
+    maxDevicesPerRoom: config.maxDevicesPerRoom ?? DEFAULT_MAX_DEVICES_PER_ROOM,
+    withRoomLock,
+    limits: {
+      address: (req) => clientAddress(req, config.trustProxyHops),
+      refusedWait: (address) => {
+        const wait = failedProofs.retryAfterSeconds(address)
+        if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
+        return wait
+      },
+      refused: (address) => {
+        failedProofs.add(address)
+        metrics.proofsRefused.inc()
+      },
+      takeRequest: (address) => {
+        const wait = deviceRequests.take(address)
+        if (wait > 0) metrics.closedForLimit.inc({ reason: 'device_requests_per_minute' })
+        return wait
+      },
+    },
+    // several relays: removals and new invites made on another relay close this one's sockets too
+    ...(config.bus ? { sweepIntervalMs: config.catchUpIntervalMs ?? 5000 } : {}),
+  })
+
   const verify = (room: string, proof: OfferedProof, address: string): Promise<Verdict> =>
     withRoomLock(room, async (): Promise<Verdict> => {
       try {
@@ -164,14 +238,54 @@ export function createRelay(config: RelayConfig): Relay {
           const kept = await store.getVerifier(room)
           if (kept === undefined || !constantTimeEqual(kept, verifier)) return 'proofRefused'
           log.info('room created', { room })
+          if (proof.device) await devices.registerCreator(room, proof.device)
           return 'ok'
         }
+        // A device proof: the device's own verifier decides (devices.ts); else the invite's.
+        if (proof.device) return await devices.verify(room, stored, proof.token, proof.device)
         return constantTimeEqual(stored, verifier) ? 'ok' : 'proofRefused'
       } catch (err) {
         log.error('verifier check failed', { room, ...errorFields(err) })
         return 'unavailable'
       }
     })
+
+  /**
+   * Rooms created and never written are forgotten `emptyRoomTtlMs` after their creation (their
+   * invite then joins nothing: 4404), so rooms made only to take space do not last. A room loaded
+   * here is skipped (its creator may be about to write), under the room's lock, so a join that is
+   * being verified finishes first; the store deletes nothing of a room that has an update.
+   */
+  const emptyRoomTtlMs = config.emptyRoomTtlMs ?? 0
+  let emptySweep: Promise<void> = Promise.resolve()
+  let isSweepingEmpty = false
+  const forgetEmptyRooms = async (): Promise<void> => {
+    const { emptyRoomsCreatedBefore, forgetEmptyRoom } = store
+    if (isSweepingEmpty || isClosing || !emptyRoomsCreatedBefore || !forgetEmptyRoom) return
+    isSweepingEmpty = true
+    try {
+      const candidates = await emptyRoomsCreatedBefore.call(store, Date.now() - emptyRoomTtlMs, 1000)
+      let forgotten = 0
+      for (const room of candidates) {
+        if (isClosing) break
+        const gone = await withRoomLock(room, async () => !rooms.isLoaded(room) && (await forgetEmptyRoom.call(store, room)))
+        if (gone) forgotten++
+      }
+      if (forgotten > 0) log.info('empty rooms forgotten', { count: forgotten, ttlMs: emptyRoomTtlMs })
+    } catch (err) {
+      log.warn('forgetting empty rooms failed', errorFields(err))
+    } finally {
+      isSweepingEmpty = false
+    }
+  }
+  const emptySweeper =
+    emptyRoomTtlMs > 0
+      ? setInterval(() => {
+          if (!isSweepingEmpty) emptySweep = forgetEmptyRooms()
+        }, Math.min(Math.max(Math.floor(emptyRoomTtlMs / 4), 50), 3_600_000))
+      : undefined
+  emptySweeper?.unref()
+  if (emptyRoomTtlMs > 0) emptySweep = forgetEmptyRooms() // at start: rooms that expired while the relay was down
 
   /**
    * `ws` emits 'error' for protocol faults (an unmasked frame, a message over maxPayload); an
@@ -267,20 +381,6 @@ export function createRelay(config: RelayConfig): Relay {
       )
       return
     }
-    if (url.pathname === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
-          res.end(text)
-        },
-        (err: unknown) => {
-          log.error('metrics failed', errorFields(err))
-          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
-          res.end('metrics failed\n')
-        },
-      )
-      return
-    }
     if (url.pathname === '/readyz') {
       void isReady().then((ready) => {
         res.writeHead(ready.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
@@ -290,15 +390,38 @@ export function createRelay(config: RelayConfig): Relay {
     }
     if (blobs?.handle(req, res, url)) return
     if (snapshots.handle(req, res, url)) return
+    if (devices.handle(req, res, url)) return
     if (site?.handle(req, res, url)) return
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end('Not found\n')
   })
 
+  // Metrics on a server of their own (METRICS_PORT, loopback by default): the public server has no
+  // `/metrics` under any spelling of the path, so no proxy rule has to keep it private.
+  const metricsServer = createServer((req, res) => {
+    const url = parseUrl(req)
+    if (url?.pathname !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('Not found\n')
+      return
+    }
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
+        res.end(req.method === 'HEAD' ? undefined : text)
+      },
+      (err: unknown) => {
+        log.error('metrics failed', errorFields(err))
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+        res.end('metrics failed\n')
+      },
+    )
+  })
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
     const address = clientAddress(req, config.trustProxyHops)
-    const connectionWait = connections.take(address)
+    const connectionWait = connections.retryAfterSeconds(address)
     if (connectionWait > 0) {
       refuseTooMany(socket, connectionWait, 'connections', 'connections_per_minute')
       return
@@ -311,6 +434,7 @@ export function createRelay(config: RelayConfig): Relay {
     const url = parseUrl(req)
     const match = url ? SYNC_PATH.exec(url.pathname) : null
     if (!match) {
+      connections.add(address)
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
@@ -320,6 +444,7 @@ export function createRelay(config: RelayConfig): Relay {
       .map((p) => p.trim())
       .filter(Boolean)
     const proof = readOfferedProof(offered)
+    if (!isRoomId(room) || !proof) connections.add(address)
     if (!isRoomId(room)) {
       upgradeThenClose(req, socket, head, CLOSE.badRequest, 'malformed room id')
       return
@@ -330,9 +455,27 @@ export function createRelay(config: RelayConfig): Relay {
     }
     void verify(room, proof, address).then((verdict) => {
       if (socket.destroyed) return
+      if (verdict !== 'ok' && verdict !== 'unavailable' && verdict !== 'removed') connections.add(address)
       switch (verdict) {
-        case 'ok':
-          upgrade(req, socket, head, (ws) => rooms.join(room, ws, proof.wantsAck))
+        case 'ok': {
+          const joinWait = joins.take(address)
+          if (joinWait > 0) refuseTooMany(socket, joinWait, 'connections', 'joins_per_minute')
+          else
+            upgrade(req, socket, head, (ws) => {
+              devices.track(room, ws, proof.device, proof.token)
+              rooms.join(room, ws, proof.wantsAck)
+            })
+          return
+        }
+        case 'removed':
+          // Not a refused proof: a removed phone retrying must not lock its school's address out.
+          log.info('removed device refused', { room })
+          upgradeThenClose(req, socket, head, CLOSE.proofRefused, REMOVED)
+          return
+        case 'tooManyDevices':
+          log.info('device registration refused: too many devices', { room })
+          metrics.closedForLimit.inc({ reason: 'devices_per_room' })
+          upgradeThenClose(req, socket, head, CLOSE_TOO_MANY_DEVICES, 'too many devices')
           return
         case 'unknownRoom':
           failedProofs.add(address)
@@ -357,12 +500,18 @@ export function createRelay(config: RelayConfig): Relay {
 
   return {
     server,
+    metricsServer,
     rooms,
     metrics,
     async close(code = CLOSE.restarting, reason = 'relay restarting') {
       isClosing = true
       server.close()
+      if (emptySweeper) clearInterval(emptySweeper)
+      await emptySweep
+      metricsServer.close()
+      metricsServer.closeAllConnections()
       clearInterval(pinger)
+      devices.close()
       await rooms.closeAll(code, reason)
       for (const ws of wss.clients) ws.close(code, reason)
       wss.close()

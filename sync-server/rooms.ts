@@ -14,6 +14,8 @@
  *   costs the store one write at a time instead of one per edit.
  * - If a write fails, the room's sockets are closed with `unavailable` and the room is dropped:
  *   clients keep their changes and send them again on reconnect.
+ * - Load slots (`admit`): once loaded, a room holding data takes one of `maxRooms`, a room never
+ *   written one of `maxEmptyRooms`; rooms without data never keep a room with data out.
  * - Snapshots (snapshots.ts) are taken in the room's write queue, so only that room's writes
  *   wait for them: the daily one before the room's first write of a day (of the stored state,
  *   before that write), the compaction one in the compaction's own batch.
@@ -46,8 +48,18 @@ export interface RoomsConfig {
   readonly maxQueuedBytes: number
   /** Compact a room's log (one atomic batch) once it holds this many updates: while loaded, on load and on unload. */
   readonly compactAfterUpdates: number
-  /** Rooms loaded at once; a join beyond it is closed with 4503 (idle rooms are unloaded first). */
+  /**
+   * Rooms holding data (an update in their log, or one being written) loaded at once; a room with
+   * data beyond it is closed with 4503 "relay full" (idle rooms with data are unloaded first).
+   * Rooms without data never count here: they have `maxEmptyRooms`.
+   */
   readonly maxRooms: number
+  /**
+   * Rooms without data (created, never written) loaded at once. A new one beyond it makes the
+   * idle empty room, else the empty room loaded longest ago, make way (its sockets are closed
+   * with 4503 "relay full"); a room with data is never evicted for it. Default 500.
+   */
+  readonly maxEmptyRooms?: number
   /** A socket whose unsent data passes this is closed with 4529 instead of queueing more. */
   readonly maxBufferedBytes: number
   /** Where counts go (`/metrics`); a registry of its own when absent. */
@@ -64,7 +76,27 @@ export interface RoomsConfig {
   readonly catchUpIntervalMs?: number
   /** When snapshots are taken and how long they are kept (when the store keeps them); defaults when absent. */
   readonly snapshotPolicy?: SnapshotPolicy
+  /**
+   * Largest room, in bytes of its document encoded as one update (what a new device downloads).
+   * An update that would take the room beyond it is not stored or forwarded; its socket is closed
+   * with 4413. Default DEFAULT_MAX_ROOM_BYTES.
+   */
+  readonly maxRoomBytes?: number
+  /** Largest awareness message a socket may send (its body); larger ones are dropped. Default 4 KiB. */
+  readonly maxAwarenessBytes?: number
+  /** Awareness messages (and awareness queries) a socket may send per 10 s; the rest are dropped. Default 20. */
+  readonly maxAwarenessPer10s?: number
 }
+
+/** 32 MiB: about 14 times a five-year partnership (2.3 MB encoded), and 4 times MAX_MESSAGE_BYTES. */
+export const DEFAULT_MAX_ROOM_BYTES = 32 * 1024 * 1024
+/** A stock client's awareness state (a name, a colour, a cursor) is well under 1 KB. */
+export const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024
+/** Stock clients renew their state every 15 s and send one on each change (a cursor moving). */
+export const DEFAULT_MAX_AWARENESS_PER_10S = 20
+/** Awareness client ids one socket may hold at the relay (a stock client announces one). */
+const MAX_AWARENESS_IDS_PER_SOCKET = 4
+const AWARENESS_WINDOW_MS = 10_000
 
 /** Yjs's delete set (the type is not exported by name). */
 type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds']
@@ -81,10 +113,16 @@ interface Client {
   needsAck: boolean
   /** The room's `writeCount` its last acknowledgement covered; undefined before the first (which is whole). */
   ackedWrites: number | undefined
+  /** When this socket's current awareness window began (ms), and the awareness messages in it. */
+  awarenessWindowAt?: number
+  awarenessInWindow?: number
 }
 
-/** Recent writes whose deletions are kept for acknowledgements; a socket further behind gets a whole snapshot. */
-const MAX_RECENT_DELETES = 256
+/**
+ * Recent writes kept for acknowledgements (the clocks each moved, its deletions); a socket
+ * further behind gets the clocks from `clockChangedAt` and the whole delete set.
+ */
+const MAX_RECENT_WRITES = 256
 
 class Room {
   readonly name: string
@@ -107,10 +145,17 @@ class Room {
   isAckScheduled = false
   /** Updates that reached the document (written by this relay, or stored by another) since it loaded. */
   writeCount = 0
-  /** The deletions of recent writes that had any, by `writeCount`; older ones are forgotten. */
-  readonly recentDeletes: { n: number; ds: DeleteSet }[] = []
-  /** Every write up to this one is no longer in `recentDeletes`. */
+  /** Recent writes by `writeCount`: the clock each moved to, per client, and its deletions; older ones are forgotten. */
+  readonly recentWrites: { n: number; to: Map<number, number>; ds: DeleteSet | undefined }[] = []
+  /** Every write up to this one is no longer in `recentWrites`. */
   forgottenThrough = 0
+  /** For each client id: the `writeCount` of the write that last moved its clock, and that clock. */
+  readonly clockChangedAt = new Map<number, { n: number; clock: number }>()
+  /**
+   * The room's size for `maxRoomBytes`: its document encoded as one update when loaded (and after
+   * each compaction), plus every update that reached it since (an upper bound: merging shrinks).
+   */
+  bytes = 0
   isCompacting = false
   /** Other relays' updates that arrived before the log was loaded. */
   readonly remoteBeforeLoad: { update: Uint8Array; position: number }[] = []
@@ -125,6 +170,8 @@ class Room {
   /** What the daily rule counts from (the newest snapshot, or the last check that needed none); undefined until read. */
   lastSnapshotAt: number | undefined
   isSnapshotKnown = false
+  /** The reason sockets still joining are closed with when the room is dropped (refused for room, evicted, failed). */
+  closeReason = 'room unavailable'
 
   constructor(name: string, load: Promise<unknown>) {
     this.name = name
@@ -144,6 +191,8 @@ class Room {
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
+  /** Rooms unloaded whose last writes are still going to the store (how many unloads of each). */
+  private readonly settling = new Map<string, number>()
   private readonly store: RoomStore
   private readonly log: Logger
   private readonly config: RoomsConfig
@@ -216,6 +265,7 @@ export class Rooms {
         created.position = position
         this.attachDoc(created, doc)
         for (const r of created.remoteBeforeLoad.splice(0)) this.receiveRemote(created, r.update, r.position)
+        if (!this.admit(created)) return
         this.compactWhenLong(created)
       },
       (err: unknown) => {
@@ -228,6 +278,7 @@ export class Rooms {
 
   private attachDoc(room: Room, doc: Y.Doc): void {
     room.doc = doc
+    room.bytes = Y.encodeStateAsUpdate(doc).byteLength
     const awareness = new awarenessProtocol.Awareness(doc)
     awareness.setLocalState(null)
     room.awareness = awareness
@@ -245,6 +296,7 @@ export class Rooms {
       for (const c of room.clients.values()) this.send(c.ws, msg)
     })
     doc.on('update', (update: Uint8Array, origin: unknown) => {
+      room.bytes += update.byteLength
       if (origin === REMOTE) {
         // Already stored by the relay that received it: only forwarded.
         this.noteWrite(room, update)
@@ -315,13 +367,23 @@ export class Rooms {
     }
   }
 
-  /** Counts a durable update and keeps its deletions for the acknowledgements that follow. */
+  /**
+   * Counts a durable update and keeps, for the acknowledgements that follow, the clock it moved
+   * each client to and its deletions. The update is one the document emitted, so it holds only
+   * integrated structs: the end of a client's structs in it is that client's clock now.
+   */
   private noteWrite(room: Room, update: Uint8Array): void {
-    room.writeCount++
-    const { ds } = Y.decodeUpdate(update)
-    if (ds.clients.size === 0) return
-    room.recentDeletes.push({ n: room.writeCount, ds })
-    if (room.recentDeletes.length > MAX_RECENT_DELETES) room.forgottenThrough = room.recentDeletes.shift()!.n
+    const n = ++room.writeCount
+    const { structs, ds } = Y.decodeUpdate(update)
+    const to = new Map<number, number>()
+    for (const s of structs) {
+      if (s instanceof Y.Skip) continue
+      const end = s.id.clock + s.length
+      if (end > (to.get(s.id.client) ?? 0)) to.set(s.id.client, end)
+    }
+    for (const [client, clock] of to) room.clockChangedAt.set(client, { n, clock })
+    room.recentWrites.push({ n, to, ds: ds.clients.size > 0 ? ds : undefined })
+    if (room.recentWrites.length > MAX_RECENT_WRITES) room.forgottenThrough = room.recentWrites.shift()!.n
   }
 
   /** The room's document holds every append up to `position` (and this relay's own beyond it). */
@@ -410,6 +472,8 @@ export class Rooms {
             room.isSnapshotKnown = true
           }
           room.logLength = 1
+          // merging shrank the count of updates, not necessarily the document: measure it again
+          if (room.doc && room.pendingWrites === 0) room.bytes = Y.encodeStateAsUpdate(room.doc).byteLength
           this.log.debug('room compacted', { room: room.name })
         } catch (err) {
           this.log.warn('compaction failed', { room: room.name, ...errorFields(err) })
@@ -436,7 +500,14 @@ export class Rooms {
 
   /** Adds an authenticated socket to a room. Messages are queued until the room has loaded. */
   join(name: string, ws: WebSocket, wantsAck: boolean): void {
-    if (!this.rooms.has(name) && this.rooms.size >= this.config.maxRooms && !this.unloadOneIdle()) {
+    // Whether the room holds data is known once it has loaded (`admit`); here only the bound on
+    // everything loaded at once, which rooms still loading can reach.
+    if (
+      !this.rooms.has(name) &&
+      this.rooms.size >= this.config.maxRooms + this.maxEmptyRooms &&
+      !this.unloadOneIdle(() => true) &&
+      !this.evictOldestEmpty(undefined)
+    ) {
       this.log.warn('relay full: join refused', { room: name, roomsLoaded: this.rooms.size })
       this.metrics.closedForLimit.inc({ reason: 'relay_full' })
       ws.close(CLOSE.unavailable, 'relay full, try again later')
@@ -474,7 +545,7 @@ export class Rooms {
       () => {
         room.joining--
         if (room.isFailed || ws.readyState !== ws.OPEN) {
-          if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable')
+          if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, room.closeReason)
           this.unloadWhenIdle(room) // the socket left while the room loaded
           return
         }
@@ -513,10 +584,14 @@ export class Rooms {
    * if more writes queued up behind it meanwhile, it goes to the back again.
    *
    * A socket's first acknowledgement is the whole document's snapshot (state vector and every
-   * deletion). Later ones carry the whole state vector but only the deletions written since that
-   * socket's previous acknowledgement: the app merges acknowledgements, so the union is the same,
-   * and a phone is not sent the document's whole delete set (tens of KB on a big document) after
-   * every edit. Sockets that were acknowledged at the same point share one message.
+   * deletion). Later ones carry only what changed since that socket's previous acknowledgement:
+   * the state-vector entries of the clients whose clock moved (a state-vector delta) and the
+   * deletions written since. The app merges acknowledgements, so the union is the same, and a
+   * phone is sent neither the whole delete set (tens of KB on a big document) nor one entry per
+   * client id the room ever saw (195 KB after one update with 50,000 of them) after every edit.
+   * A socket acknowledged before the writes still kept (`MAX_RECENT_WRITES`) gets the clocks that
+   * moved since (from `clockChangedAt`) and the whole delete set. Sockets that were acknowledged
+   * at the same point share one message.
    *
    * Deletions of every write, not only of what changed: if the relay already had some of an
    * update's deletions (another device deleted the same text), applying it changes less than it
@@ -536,17 +611,22 @@ export class Rooms {
         const doc = room.doc
         if (!doc) return
         const acks = new Map<number, Uint8Array>() // by the write count the socket was acknowledged at; -1: whole
-        let stateVector: Map<number, number> | undefined
         for (const c of room.clients.values()) {
           if (!c.needsAck) continue
-          const since = c.ackedWrites === undefined || c.ackedWrites < room.forgottenThrough ? -1 : c.ackedWrites
+          const since = c.ackedWrites ?? -1
           let ack = acks.get(since)
           if (!ack) {
             if (since === -1) ack = encodeAck(Y.snapshot(doc))
-            else {
-              stateVector ??= Y.decodeStateVector(Y.encodeStateVector(doc))
-              const ds = Y.mergeDeleteSets(room.recentDeletes.filter((e) => e.n > since).map((e) => e.ds))
-              ack = encodeAck(Y.createSnapshot(ds, stateVector))
+            else if (since < room.forgottenThrough) {
+              const sv = new Map<number, number>()
+              for (const [client, at] of room.clockChangedAt) if (at.n > since) sv.set(client, at.clock)
+              ack = encodeAck(Y.createSnapshot(Y.createDeleteSetFromStructStore(doc.store), sv))
+            } else {
+              const writes = room.recentWrites.filter((e) => e.n > since)
+              const sv = new Map<number, number>()
+              for (const w of writes) for (const [client, clock] of w.to) if (clock > (sv.get(client) ?? 0)) sv.set(client, clock)
+              const ds = Y.mergeDeleteSets(writes.flatMap((w) => (w.ds ? [w.ds] : [])))
+              ack = encodeAck(Y.createSnapshot(ds, sv))
             }
             acks.set(since, ack)
           }
@@ -554,21 +634,24 @@ export class Rooms {
           c.ackedWrites = room.writeCount
           this.send(c.ws, ack)
         }
-        this.forgetAcknowledgedDeletes(room)
+        this.forgetAcknowledgedWrites(room)
       })
       .catch(() => undefined)
   }
 
-  /** Drops the deletions every socket has been acknowledged (a socket joining later gets a whole snapshot). */
-  private forgetAcknowledgedDeletes(room: Room): void {
+  /** Drops the writes every socket has been acknowledged (a socket joining later gets a whole snapshot). */
+  private forgetAcknowledgedWrites(room: Room): void {
     let oldest = room.writeCount
     for (const c of room.clients.values()) if (c.ackedWrites !== undefined) oldest = Math.min(oldest, c.ackedWrites)
-    while (room.recentDeletes.length > 0 && room.recentDeletes[0]!.n <= oldest) room.forgottenThrough = room.recentDeletes.shift()!.n
+    while (room.recentWrites.length > 0 && room.recentWrites[0]!.n <= oldest) room.forgottenThrough = room.recentWrites.shift()!.n
   }
 
   private handleMessage(room: Room, client: Client, bytes: Uint8Array): void {
     const doc = room.doc
     if (!doc || room.isFailed) return
+    // a socket the relay closed (room full, malformed, slow) is not heard any more: an update
+    // after a refused one would only wait in the document for what it builds on
+    if (client.ws.readyState !== client.ws.OPEN) return
     try {
       const decoder = decoding.createDecoder(bytes)
       const encoder = encoding.createEncoder()
@@ -584,7 +667,14 @@ export class Rooms {
             this.send(client.ws, encoding.toUint8Array(encoder))
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
             this.metrics.updatesIn.inc()
-            Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), client.ws)
+            const update = decoding.readVarUint8Array(decoder)
+            if (this.wouldOverfill(room, doc, update)) {
+              this.log.warn('update refused: room full', { room: room.name, roomBytes: room.bytes, updateBytes: update.byteLength })
+              this.metrics.closedForLimit.inc({ reason: 'room_full' })
+              client.ws.close(CLOSE.roomFull, 'partnership full')
+              return
+            }
+            Y.applyUpdate(doc, update, client.ws)
             if (client.wantsAck) this.acknowledge(room, client)
           } else {
             throw new Error('unknown sync message type')
@@ -592,10 +682,12 @@ export class Rooms {
           break
         }
         case MESSAGE_AWARENESS: {
-          awarenessProtocol.applyAwarenessUpdate(room.awareness!, decoding.readVarUint8Array(decoder), client.ws)
+          const update = decoding.readVarUint8Array(decoder)
+          if (this.isAwarenessAllowed(client, update)) awarenessProtocol.applyAwarenessUpdate(room.awareness!, update, client.ws)
           break
         }
         case MESSAGE_QUERY_AWARENESS: {
+          if (!this.isAwarenessAllowed(client, undefined)) break
           const states = room.awareness!.getStates()
           encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
           encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
@@ -611,6 +703,42 @@ export class Rooms {
     }
   }
 
+  /**
+   * Whether applying `update` would take the room beyond `maxRoomBytes`. Cheap when it plainly
+   * fits; near the limit only what the room lacks counts (a device's sync step 2 on reconnect
+   * repeats much the relay already holds). An update that adds no structs (nothing new, or only
+   * deletions, which a room stores at most once per item) always passes, so a full room stays
+   * readable and can be tidied.
+   */
+  private wouldOverfill(room: Room, doc: Y.Doc, update: Uint8Array): boolean {
+    const max = this.config.maxRoomBytes ?? DEFAULT_MAX_ROOM_BYTES
+    if (room.bytes + update.byteLength <= max) return false
+    const missing = Y.diffUpdate(update, Y.encodeStateVector(doc))
+    if (Y.parseUpdateMeta(missing).to.size === 0) return false
+    return room.bytes + missing.byteLength > max
+  }
+
+  /**
+   * Awareness is forwarded to every socket of the room and kept for those that join later, so
+   * one socket may not make it costly: a message over `maxAwarenessBytes`, beyond
+   * `maxAwarenessPer10s` in a 10 s window, or naming more client ids than a socket may hold is
+   * dropped (not applied, not forwarded, not kept). `update` undefined: a query, counted only.
+   */
+  private isAwarenessAllowed(client: Client, update: Uint8Array | undefined): boolean {
+    const now = Date.now()
+    if (client.awarenessWindowAt === undefined || now - client.awarenessWindowAt >= AWARENESS_WINDOW_MS) {
+      client.awarenessWindowAt = now
+      client.awarenessInWindow = 0
+    }
+    client.awarenessInWindow = (client.awarenessInWindow ?? 0) + 1
+    if (client.awarenessInWindow > (this.config.maxAwarenessPer10s ?? DEFAULT_MAX_AWARENESS_PER_10S)) return false
+    if (!update) return true
+    if (update.byteLength > (this.config.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) return false
+    const ids = new Set(client.awarenessIds)
+    for (const id of awarenessClientIds(update)) ids.add(id)
+    return ids.size <= MAX_AWARENESS_IDS_PER_SOCKET
+  }
+
   private leave(room: Room, client: Client): void {
     if (!room.clients.delete(client.ws)) return
     if (room.awareness && client.awarenessIds.size > 0) {
@@ -619,10 +747,54 @@ export class Rooms {
     this.unloadWhenIdle(room)
   }
 
-  /** Unloads one room nobody is connected to (waiting for its idle timer); false if there is none. */
-  private unloadOneIdle(): boolean {
+  private get maxEmptyRooms(): number {
+    return this.config.maxEmptyRooms ?? 500
+  }
+
+  /** Whether the room is loaded (or loading, or still writing after an unload) here. */
+  isLoaded(name: string): boolean {
+    return this.rooms.has(name) || this.settling.has(name)
+  }
+
+  /**
+   * A loaded room has a load slot of its kind: with data (`maxRooms`) or without (`maxEmptyRooms`).
+   * A room with data is never refused because of rooms without: empty rooms have their own budget,
+   * and a new empty room beyond it evicts an empty one, never a room with data. Refused: the room
+   * is dropped and its joining sockets are closed with 4503 "relay full".
+   */
+  private admit(room: Room): boolean {
+    const isData = hasData(room)
+    let same = 0
+    for (const r of this.rooms.values()) if (r !== room && r.doc && !r.isFailed && hasData(r) === isData) same++
+    const isAdmitted = isData
+      ? same < this.config.maxRooms || this.unloadOneIdle(hasData)
+      : same < this.maxEmptyRooms || this.unloadOneIdle((r) => !hasData(r)) || this.evictOldestEmpty(room)
+    if (isAdmitted) return true
+    this.log.warn('relay full: join refused', { room: room.name, roomsLoaded: this.rooms.size })
+    this.metrics.closedForLimit.inc({ reason: 'relay_full' })
+    room.closeReason = 'relay full, try again later'
+    this.fail(room, 'relay full')
+    return false
+  }
+
+  /** Drops the loaded empty room loaded longest ago (not `except`), closing its sockets with 4503; false if there is none. */
+  private evictOldestEmpty(except: Room | undefined): boolean {
     for (const room of this.rooms.values()) {
-      if (room.unloadTimer && room.clients.size === 0 && room.joining === 0) {
+      if (room === except || !room.doc || room.isFailed || hasData(room)) continue
+      this.log.info('empty room evicted for another', { room: room.name })
+      this.metrics.closedForLimit.inc({ reason: 'empty_room_evicted' })
+      room.closeReason = 'relay full, try again later'
+      for (const c of room.clients.values()) c.ws.close(CLOSE.unavailable, room.closeReason)
+      this.fail(room, 'evicted')
+      return true
+    }
+    return false
+  }
+
+  /** Unloads one room nobody is connected to (waiting for its idle timer) that `which` accepts; false if there is none. */
+  private unloadOneIdle(which: (room: Room) => boolean): boolean {
+    for (const room of this.rooms.values()) {
+      if (room.unloadTimer && room.clients.size === 0 && room.joining === 0 && which(room)) {
         clearTimeout(room.unloadTimer)
         room.unloadTimer = undefined
         void this.unload(room)
@@ -646,7 +818,11 @@ export class Rooms {
     this.rooms.delete(room.name)
     this.config.bus?.unwatch(room.name)
     this.compactWhenLong(room) // one that failed while loaded is tried again
+    this.settling.set(room.name, (this.settling.get(room.name) ?? 0) + 1)
     await room.whenWritesSettled()
+    const left = (this.settling.get(room.name) ?? 1) - 1
+    if (left > 0) this.settling.set(room.name, left)
+    else this.settling.delete(room.name)
     if (!this.rooms.has(room.name)) this.store.forget(room.name)
     room.doc?.destroy()
     this.log.debug('room unloaded', { room: room.name })
@@ -665,6 +841,24 @@ export class Rooms {
       room.doc?.destroy()
     }
   }
+}
+
+/** The client ids an awareness update names (y-protocols: count, then id, clock, state JSON each). Throws on garbage. */
+function awarenessClientIds(update: Uint8Array): number[] {
+  const d = decoding.createDecoder(update)
+  const n = decoding.readVarUint(d)
+  const ids: number[] = []
+  for (let i = 0; i < n; i++) {
+    ids.push(decoding.readVarUint(d))
+    decoding.readVarUint(d)
+    decoding.readVarString(d)
+  }
+  return ids
+}
+
+/** The room holds data: an update in its stored log, or one that reached it or is being written. */
+function hasData(room: Room): boolean {
+  return room.logLength > 0 || room.position > 0 || room.writeCount > 0 || room.pendingWrites > 0
 }
 
 /**

@@ -1,9 +1,13 @@
 /**
  * The relay's entry point: reads the environment, opens the store, listens.
  *   PORT (8080), HOST (0.0.0.0), DATA_DIR (./data), STATIC_DIR (./dist), LOG_LEVEL (info),
+ *   METRICS_PORT (9464; 0: any free port, off: no metrics) on METRICS_HOST (127.0.0.1),
+ *   MAX_EMPTY_ROOMS, EMPTY_ROOM_TTL_MS, MAX_JOINS_PER_MINUTE,
  *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; under DATA_DIR/blobs, or in PostgreSQL with DATABASE_URL),
+ *   MAX_ROOM_BLOB_BYTES (photos per room, 256 MiB), BLOB_UPLOAD_TTL_MS (unfinished uploads, 24 h; 0: kept),
+ *   MAX_ROOM_BYTES (a room's document, 32 MiB), MAX_AWARENESS_BYTES (4 KiB), MAX_AWARENESS_PER_10S (20),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
- *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, PING_INTERVAL_MS,
+ *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, MAX_DEVICES_PER_ROOM, PING_INTERVAL_MS,
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
  *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
@@ -13,15 +17,17 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { DEFAULT_MAX_BLOB_BYTES, type BlobStore } from './blobs'
+import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_ROOM_BLOB_BYTES, type BlobStore } from './blobs'
 import { openFileBlobStore } from './fileBlobStore'
 import { openPgBlobStore } from './pgBlobStore'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, createRelay } from './relay'
+import { DEFAULT_MAX_DEVICES_PER_ROOM } from './devices'
 import { openLevelStore, type RoomStore } from './store'
 import { openPgStore } from './pgStore'
 import { openRedisBus, type RoomBus } from './bus'
 import { DEFAULT_SNAPSHOT_POLICY } from './snapshots'
+import { DEFAULT_MAX_AWARENESS_BYTES, DEFAULT_MAX_AWARENESS_PER_10S, DEFAULT_MAX_ROOM_BYTES } from './rooms'
 
 const env = process.env
 
@@ -50,6 +56,8 @@ function flagFromEnv(name: string, fallback: boolean): boolean {
 
 const port = intFromEnv('PORT', 8080, 0)
 const host = env.HOST ?? '0.0.0.0'
+const metricsPort = env.METRICS_PORT === 'off' ? undefined : intFromEnv('METRICS_PORT', 9464, 0)
+const metricsHost = env.METRICS_HOST || '127.0.0.1'
 const dataDir = resolve(env.DATA_DIR ?? './data')
 const staticDir = resolve(env.STATIC_DIR ?? './dist')
 const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === env.LOG_LEVEL) ?? ('info' satisfies Level)
@@ -105,26 +113,61 @@ const relay = createRelay({
   log,
   staticDir,
   maxMessageBytes: intFromEnv('MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1024),
-  blobs: { blobStore, maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1) },
+  blobs: {
+    blobStore,
+    maxBlobBytes: intFromEnv('MAX_BLOB_BYTES', DEFAULT_MAX_BLOB_BYTES, 1),
+    maxRoomBlobBytes: intFromEnv('MAX_ROOM_BLOB_BYTES', DEFAULT_MAX_ROOM_BLOB_BYTES, 1),
+    uploadTtlMs: intFromEnv('BLOB_UPLOAD_TTL_MS', DEFAULT_BLOB_UPLOAD_TTL_MS, 0),
+  },
+  maxRoomBytes: intFromEnv('MAX_ROOM_BYTES', DEFAULT_MAX_ROOM_BYTES, 1024),
+  maxAwarenessBytes: intFromEnv('MAX_AWARENESS_BYTES', DEFAULT_MAX_AWARENESS_BYTES, 64),
+  maxAwarenessPer10s: intFromEnv('MAX_AWARENESS_PER_10S', DEFAULT_MAX_AWARENESS_PER_10S, 1),
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
   compactAfterUpdates: intFromEnv('COMPACT_AFTER_UPDATES', DEFAULT_LIMITS.compactAfterUpdates, 2),
   maxRooms: intFromEnv('MAX_ROOMS', DEFAULT_LIMITS.maxRooms, 1),
+  maxEmptyRooms: intFromEnv('MAX_EMPTY_ROOMS', DEFAULT_LIMITS.maxEmptyRooms, 1),
+  emptyRoomTtlMs: intFromEnv('EMPTY_ROOM_TTL_MS', DEFAULT_LIMITS.emptyRoomTtlMs, 0),
   maxBufferedBytes: intFromEnv('MAX_BUFFERED_BYTES', DEFAULT_LIMITS.maxBufferedBytes, 1024),
   maxConnectionsPerMinute: intFromEnv('MAX_CONNECTIONS_PER_MINUTE', DEFAULT_LIMITS.maxConnectionsPerMinute, 1),
+  maxJoinsPerMinute: intFromEnv('MAX_JOINS_PER_MINUTE', DEFAULT_LIMITS.maxJoinsPerMinute, 1),
   maxFailedProofsPerMinute: intFromEnv('MAX_FAILED_PROOFS_PER_MINUTE', DEFAULT_LIMITS.maxFailedProofsPerMinute, 1),
   maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
+  maxDevicesPerRoom: intFromEnv('MAX_DEVICES_PER_ROOM', DEFAULT_MAX_DEVICES_PER_ROOM, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
   catchUpIntervalMs: intFromEnv('CATCH_UP_INTERVAL_MS', 5000, 100),
   snapshotPolicy,
 })
 
+// Metrics first, on their own (private) address; a port that cannot be had costs the metrics, not the relay.
+const actualMetricsPort = await new Promise<number | undefined>((resolveMetrics) => {
+  if (metricsPort === undefined) {
+    resolveMetrics(undefined)
+    return
+  }
+  relay.metricsServer.once('error', (err) => {
+    log.error('metrics not served: cannot listen on METRICS_PORT', { port: metricsPort, host: metricsHost, ...errorFields(err) })
+    resolveMetrics(undefined)
+  })
+  relay.metricsServer.listen(metricsPort, metricsHost, () => {
+    const address = relay.metricsServer.address()
+    resolveMetrics(typeof address === 'object' && address ? address.port : metricsPort)
+  })
+})
+
 relay.server.listen(port, host, () => {
   const address = relay.server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
-  log.info('listening', { port: actualPort, host, dataDir, store: bus ? 'postgresql+redis' : 'leveldb', url: `http://localhost:${actualPort}` })
+  log.info('listening', {
+    port: actualPort,
+    host,
+    dataDir,
+    store: bus ? 'postgresql+redis' : 'leveldb',
+    url: `http://localhost:${actualPort}`,
+    ...(actualMetricsPort === undefined ? {} : { metricsPort: actualMetricsPort, metricsHost }),
+  })
 })
 
 let isStopping = false

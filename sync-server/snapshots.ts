@@ -27,7 +27,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { isRoomId, snapshotOfUpdate } from '../src/sync/wire'
-import { HttpError, roomProofCheck, sendJson, type Headers } from './http'
+import { HttpError, isRefusedProof, roomProofCheck, sendJson, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
@@ -273,7 +273,7 @@ export function createSnapshotService(config: SnapshotServiceConfig): SnapshotSe
     try {
       await authorise(req, room)
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 403 || err.status === 404)) limits.refused(address)
+      if (isRefusedProof(err)) limits.refused(address)
       throw err
     }
     const snapshots = store.snapshots

@@ -14,9 +14,18 @@
  * range and no compaction touches: `['sb_snapshots', room, 'info', id]` (JSON: takenAt, reason,
  * bytes, fingerprint) and `['sb_snapshots', room, 'update', id]` (the update). y-leveldb's keys
  * all begin with `'v1'` or `'v1_sv'`.
+ *
+ * A room created and never written carries `['sb_empty', room]` (its creation time), put with its
+ * verifier and deleted in the batch of its first append: the relay forgets such rooms after
+ * `EMPTY_ROOM_TTL_MS` (relay.ts) by listing these keys alone.
+ *
+ * Devices (devices.ts) too: `['sb_devices', room, 'device', id]` (JSON: verifier, registeredAt,
+ * lastSeenAt, removedAt, removedBy). A replaced invite is y-leveldb meta like the verifier:
+ * `verifier` and `inviteChanged` ({at, by}) are written in one batch.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import { encodeAny } from 'lib0/buffer'
 import {
   LeveldbPersistence,
   getCurrentUpdateClock,
@@ -54,12 +63,57 @@ export interface RoomStore {
   compact(room: string, snapshot?: (merged: Uint8Array) => Promise<SnapshotChange | undefined>): Promise<void>
   /** The stored verifier, or undefined for a room never created. Throws when it cannot be read. */
   getVerifier(room: string): Promise<string | undefined>
+  /** Creates the room: its verifier, and when it was created (until its first write, see `emptyRoomsCreatedBefore`). */
   setVerifier(room: string, verifier: string): Promise<void>
+  /**
+   * Rooms created (`setVerifier`) before `time` (ms since the epoch) and never written since: at
+   * most `limit`. Rooms created before the store recorded creation times are never listed.
+   */
+  emptyRoomsCreatedBefore?(time: number, limit: number): Promise<string[]>
+  /**
+   * Forgets a room that was never written: its verifier and everything kept about it go, so its
+   * invite joins nothing any more (4404). Does nothing to a room with an update in its log.
+   * Resolves with whether the room was forgotten.
+   */
+  forgetEmptyRoom?(room: string): Promise<boolean>
+  /**
+   * The invite changed (`PUT /invite`, devices.ts): replaces the room's verifier and records when
+   * and by which device, in one write. The room must exist.
+   */
+  replaceVerifier(room: string, verifier: string, change: InviteChange): Promise<void>
+  /** When the invite was last replaced and by which device; undefined when never. */
+  getInviteChange(room: string): Promise<InviteChange | undefined>
+  /** A registered device of the room (removed ones too), or undefined. Throws when it cannot be read. */
+  getDevice(room: string, id: string): Promise<DeviceRecord | undefined>
+  /** Every device ever registered in the room, removed ones included, oldest first. */
+  listDevices(room: string): Promise<DeviceRecord[]>
+  /** Registers a device or rewrites its record (removal). A removal is never undone, `lastSeenAt` never goes back. */
+  putDevice(room: string, record: DeviceRecord): Promise<void>
+  /** Moves a device's `lastSeenAt` forward to `at` (never back), without touching the rest of its record. */
+  touchDevice(room: string, id: string, at: number): Promise<void>
   /** The room was unloaded: drop what the store keeps in memory for it. */
   forget(room: string): void
   /** The rooms' snapshots, when this store keeps them. */
   readonly snapshots?: SnapshotStore
   close(): Promise<void>
+}
+
+/** A device registered in a room (devices.ts). Times in ms since the epoch. */
+export interface DeviceRecord {
+  readonly id: string
+  /** deriveVerifier(device token): never the device's key or token. */
+  readonly verifier: string
+  readonly registeredAt: number
+  readonly lastSeenAt: number
+  readonly removedAt?: number
+  /** The device that removed it. */
+  readonly removedBy?: string
+}
+
+export interface InviteChange {
+  readonly at: number
+  /** The device that replaced the invite. */
+  readonly by: string
 }
 
 export class StoreError extends Error {
@@ -94,6 +148,19 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
   /** Direct writes in flight; `close` waits for them. */
   const inFlight = new Set<Promise<unknown>>()
   let rawDb: LevelDb | undefined
+  /** Device writes, one at a time: a `touchDevice` (read, then write) never undoes a removal. */
+  let deviceWrites: Promise<unknown> = Promise.resolve()
+  const deviceWrite = (f: (d: LevelDb) => Promise<void>): Promise<void> => {
+    const next = deviceWrites.catch(() => undefined).then(async () => {
+      try {
+        await f(await db())
+      } catch (err) {
+        throw new StoreError('write device', err)
+      }
+    })
+    deviceWrites = next
+    return track(next)
+  }
 
   async function db(): Promise<LevelDb> {
     if (rawDb) return rawDb
@@ -137,8 +204,9 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
             const d = await db()
             const clock = await lastClock(d, room)
             const ops: LevelOp[] = [{ type: 'put', key: ['v1', room, 'update', clock + 1], value: Buffer.from(update) }]
-            // like y-leveldb: a room always has a state-vector entry, so its tools can list rooms
-            if (clock === -1) ops.push({ type: 'put', key: ['v1_sv', room], value: stateVectorEntry(0, update) })
+            // like y-leveldb: a room always has a state-vector entry, so its tools can list rooms;
+            // and its first write ends its time as an empty room (it never expires now)
+            if (clock === -1) ops.push({ type: 'put', key: ['v1_sv', room], value: stateVectorEntry(0, update) }, { type: 'del', key: emptyKey(room) })
             await d.batch(ops, writeOptions)
             lastClocks.set(room, clock + 1)
             return clock + 2 // positions count from 1; y-leveldb's clocks from 0
@@ -180,8 +248,131 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
       return typeof value === 'string' ? value : undefined
     },
     async setVerifier(room, verifier) {
-      const result = (await ldb.setMeta(room, 'verifier', verifier)) as unknown
-      if (result === null) throw new StoreError('write verifier')
+      try {
+        const d = await db()
+        // y-leveldb's meta entry (what getMeta reads) and the never-written mark, in one batch
+        await track(
+          d.batch(
+            [
+              { type: 'put', key: ['v1', room, 'meta', 'verifier'], value: encodeAny(verifier) },
+              { type: 'put', key: emptyKey(room), value: Buffer.from(String(Date.now())) },
+            ],
+            writeOptions,
+          ),
+        )
+      } catch (err) {
+        throw new StoreError('write verifier', err)
+      }
+    },
+    async emptyRoomsCreatedBefore(time, limit) {
+      try {
+        const d = await db()
+        const entries = await getLevelBulkEntries(d, { gte: ['sb_empty'], lt: ['sb_emptz'] })
+        const rooms: string[] = []
+        for (const e of entries) {
+          const createdAt = Number(Buffer.from(e.value).toString('utf8'))
+          if (typeof e.key[1] === 'string' && createdAt < time) rooms.push(e.key[1])
+          if (rooms.length >= limit) break
+        }
+        return rooms
+      } catch (err) {
+        throw new StoreError('list empty rooms', err)
+      }
+    },
+    forgetEmptyRoom(room) {
+      return track(
+        (async () => {
+          try {
+            const d = await db()
+            if ((await getCurrentUpdateClock(d, room)) !== -1) {
+              await d.batch([{ type: 'del', key: emptyKey(room) }], writeOptions) // written after all
+              return false
+            }
+            const metas = await getLevelBulkEntries(d, { gte: ['v1', room, 'meta', ''], lt: ['v1', room, 'metb'] })
+            const devices = await getLevelBulkEntries(d, { gte: ['sb_devices', room, 'device', ''], lt: ['sb_devices', room, 'devicf'] })
+            await d.batch(
+              [...metas, ...devices].map((e) => ({ type: 'del' as const, key: e.key })).concat([{ type: 'del', key: emptyKey(room) }]),
+              writeOptions,
+            )
+            lastClocks.delete(room)
+            return true
+          } catch (err) {
+            throw new StoreError('forget empty room', err)
+          }
+        })(),
+      )
+    },
+    async replaceVerifier(room, verifier, change) {
+      try {
+        const d = await db()
+        // y-leveldb's meta entries (what getMeta reads), both in one batch
+        await track(
+          d.batch(
+            [
+              { type: 'put', key: ['v1', room, 'meta', 'verifier'], value: encodeAny(verifier) },
+              { type: 'put', key: ['v1', room, 'meta', 'inviteChanged'], value: encodeAny({ at: change.at, by: change.by }) },
+            ],
+            writeOptions,
+          ),
+        )
+      } catch (err) {
+        throw new StoreError('replace verifier', err)
+      }
+    },
+    async getInviteChange(room) {
+      const value = (await ldb.getMeta(room, 'inviteChanged')) as unknown
+      if (value === null) throw new StoreError('read invite change')
+      if (typeof value !== 'object' || value === undefined) return undefined
+      const { at, by } = value as Record<string, unknown>
+      return typeof at === 'number' && typeof by === 'string' ? { at, by } : undefined
+    },
+    async getDevice(room, id) {
+      try {
+        const d = await db()
+        const key = deviceKey(room, id)
+        const [entry] = await getLevelBulkEntries(d, { gte: key, lte: key })
+        return entry ? readDeviceRecord(id, entry.value) : undefined
+      } catch (err) {
+        throw new StoreError('read device', err)
+      }
+    },
+    async listDevices(room) {
+      try {
+        const d = await db()
+        const entries = await getLevelBulkEntries(d, { gte: deviceKey(room, ''), lt: ['sb_devices', room, 'devicf'] })
+        const list: DeviceRecord[] = []
+        for (const e of entries) {
+          const record = typeof e.key[3] === 'string' ? readDeviceRecord(e.key[3], e.value) : undefined
+          if (record) list.push(record)
+        }
+        return list.sort((a, b) => a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : 1))
+      } catch (err) {
+        throw new StoreError('list devices', err)
+      }
+    },
+    putDevice(room, record) {
+      return deviceWrite(async (d) => {
+        const key = deviceKey(room, record.id)
+        // like pgStore: a removal is never undone, and the last-seen time never goes back
+        const [entry] = await getLevelBulkEntries(d, { gte: key, lte: key })
+        const old = entry ? readDeviceRecord(record.id, entry.value) : undefined
+        const merged: DeviceRecord = {
+          ...record,
+          lastSeenAt: Math.max(record.lastSeenAt, old?.lastSeenAt ?? 0),
+          ...(old?.removedAt !== undefined ? { removedAt: old.removedAt } : {}),
+          ...(old?.removedBy !== undefined ? { removedBy: old.removedBy } : {}),
+        }
+        await d.batch([{ type: 'put', key, value: deviceValue(merged) }], writeOptions)
+      })
+    },
+    touchDevice(room, id, at) {
+      return deviceWrite(async (d) => {
+        const key = deviceKey(room, id)
+        const [entry] = await getLevelBulkEntries(d, { gte: key, lte: key })
+        const record = entry ? readDeviceRecord(id, entry.value) : undefined
+        if (!record || record.lastSeenAt >= at) return
+        await d.batch([{ type: 'put', key, value: deviceValue({ ...record, lastSeenAt: at }) }], writeOptions)
+      })
     },
     forget(room) {
       lastClocks.delete(room)
@@ -225,7 +416,39 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
   }
 }
 
+/** A room's device: `['sb_devices', room, 'device', id]`, JSON without the id. */
+function deviceKey(room: string, id: string): unknown[] {
+  return ['sb_devices', room, 'device', id]
+}
+
+function deviceValue(record: DeviceRecord): Buffer {
+  const { verifier, registeredAt, lastSeenAt, removedAt, removedBy } = record
+  return Buffer.from(JSON.stringify({ verifier, registeredAt, lastSeenAt, removedAt, removedBy }))
+}
+
+function readDeviceRecord(id: string, value: Uint8Array): DeviceRecord | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(value).toString('utf8')) as Record<string, unknown>
+    if (typeof v.verifier !== 'string' || typeof v.registeredAt !== 'number' || typeof v.lastSeenAt !== 'number') return undefined
+    return {
+      id,
+      verifier: v.verifier,
+      registeredAt: v.registeredAt,
+      lastSeenAt: v.lastSeenAt,
+      ...(typeof v.removedAt === 'number' ? { removedAt: v.removedAt } : {}),
+      ...(typeof v.removedBy === 'string' ? { removedBy: v.removedBy } : {}),
+    }
+  } catch {
+    return undefined
+  }
+}
+
 type SnapshotKey = ['sb_snapshots', string, 'info' | 'update', string]
+
+/** A room created and never written: `['sb_empty', room]`, its creation time (ms, as text); deleted by its first append. */
+function emptyKey(room: string): unknown[] {
+  return ['sb_empty', room]
+}
 
 function snapshotKey(room: string, part: 'info' | 'update', id: string): SnapshotKey {
   return ['sb_snapshots', room, part, id]

@@ -4,7 +4,9 @@
  * newer app's data. A mark that no device of the partnership can explain — no entry in `devices`
  * says it runs an app that writes version n — is not a newer app's: it was written by a buggy or
  * hostile program, and "Restore the partnership" (restore.ts) removes it. Each app writes its
- * device's entry (`announceDevice`) whenever it opens a document it can write.
+ * device's entry (`announceDevice`) whenever it opens a document it can write, with what Settings →
+ * "Devices" shows beside the relay's list: the device's name, its school and the last person active
+ * (docs/schema.md, `devices`). Every value read is untrusted and validated here.
  *
  * Trap: a program holding the invite can also write a `devices` entry; the mark then reads as
  * explained and the document stays read-only ("update the app"). Telling a real newer device
@@ -20,37 +22,93 @@ export const DEVICES_MAP = 'devices'
 /** A device re-announces itself at most this often (it only needs to be known, not tracked). */
 const ANNOUNCE_EVERY_MS = 30 * 24 * 3600 * 1000
 
+/** At most this many characters of a device's name and of the last person's name are read or written. */
+export const MAX_DEVICE_NAME = 80
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
 export interface DeviceInfo {
   readonly deviceId: string
   /** The highest schema version the device's app writes. */
   readonly schema: number
+  /** ISO time; '' when missing or not a date. */
   readonly seenAt: string
+  /** The device's name (set on it, or a default from its platform, e.g. "Android phone"). */
+  readonly name?: string
+  /** The id of the school the device speaks for (one of meta's two school ids). */
+  readonly schoolId?: string
+  /** The name of the last person who used the app on it. */
+  readonly person?: string
 }
 
+/** What a device says about itself besides its version; every field optional. */
+export interface DeviceDetails {
+  readonly name?: string
+  readonly schoolId?: string
+  readonly person?: string
+}
+
+/** A short single-line text from an untrusted value: control characters gone, trimmed, capped; undefined when empty. */
+function cleanText(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string') return undefined
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return text ? [...text].slice(0, max).join('') : undefined
+}
+
+function cleanDate(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 40 || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return ''
+  return Number.isNaN(Date.parse(value)) ? '' : value
+}
+
+function cleanDetails(o: Record<string, unknown>): DeviceDetails {
+  const name = cleanText(o.name, MAX_DEVICE_NAME)
+  const person = cleanText(o.person, MAX_DEVICE_NAME)
+  const schoolId = typeof o.schoolId === 'string' && ID_PATTERN.test(o.schoolId) ? o.schoolId : undefined
+  return { ...(name ? { name } : {}), ...(schoolId ? { schoolId } : {}), ...(person ? { person } : {}) }
+}
+
+/**
+ * The devices the document lists. Every value is untrusted (any program holding the invite writes
+ * here): a malformed entry is skipped, a malformed field is left out, texts are single-line and capped.
+ */
 export function readDevices(doc: Y.Doc): DeviceInfo[] {
   const out: DeviceInfo[] = []
   for (const [deviceId, v] of doc.getMap<unknown>(DEVICES_MAP).entries()) {
-    if (!v || typeof v !== 'object' || deviceId.length > 64) continue
+    if (!v || typeof v !== 'object' || Array.isArray(v) || !ID_PATTERN.test(deviceId)) continue
     const o = v as Record<string, unknown>
     if (typeof o.schema !== 'number' || !Number.isInteger(o.schema)) continue
-    out.push({ deviceId, schema: o.schema, seenAt: typeof o.seenAt === 'string' ? o.seenAt : '' })
+    out.push({ deviceId, schema: o.schema, seenAt: cleanDate(o.seenAt), ...cleanDetails(o) })
   }
   return out
 }
 
+function sameDetails(a: DeviceDetails, b: DeviceDetails): boolean {
+  return a.name === b.name && a.schoolId === b.schoolId && a.person === b.person
+}
+
 /**
- * Records in `devices` that this device runs an app that writes CURRENT_SCHEMA_VERSION. Written
- * only into a document this app may write, when missing, outdated or a month old. Returns
- * whether it wrote.
+ * Records in `devices` that this device runs an app that writes CURRENT_SCHEMA_VERSION, and what
+ * it says about itself (`details`: its name, school, last person; a field not given keeps what
+ * the entry holds). Written only into a document this app may write, when missing, outdated, a
+ * month old, or when the details changed. Returns whether it wrote.
  */
-export function announceDevice(doc: Y.Doc, deviceId: string, now: Date = new Date()): boolean {
-  if (!deviceId || isTooNew(doc) || readSchemaVersion(doc) === undefined) return false
+export function announceDevice(doc: Y.Doc, deviceId: string, now: Date = new Date(), details: DeviceDetails = {}): boolean {
+  if (!deviceId || !ID_PATTERN.test(deviceId) || isTooNew(doc) || readSchemaVersion(doc) === undefined) return false
   const map = doc.getMap<unknown>(DEVICES_MAP)
   const mine = readDevices(doc).find((d) => d.deviceId === deviceId)
-  const isFresh = mine && mine.schema >= CURRENT_SCHEMA_VERSION && now.getTime() - Date.parse(mine.seenAt) < ANNOUNCE_EVERY_MS
+  const before: DeviceDetails = mine ? cleanDetails(mine as unknown as Record<string, unknown>) : {}
+  const wanted = cleanDetails({ ...before, ...definedOnly(details) })
+  const isFresh =
+    mine && mine.schema >= CURRENT_SCHEMA_VERSION && now.getTime() - Date.parse(mine.seenAt) < ANNOUNCE_EVERY_MS && sameDetails(before, wanted)
   if (isFresh) return false
-  map.set(deviceId, { schema: Math.max(CURRENT_SCHEMA_VERSION, mine?.schema ?? 0), seenAt: now.toISOString() })
+  map.set(deviceId, { schema: Math.max(CURRENT_SCHEMA_VERSION, mine?.schema ?? 0), seenAt: now.toISOString(), ...wanted })
   return true
+}
+
+function definedOnly(details: DeviceDetails): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(details)) if (v !== undefined) out[k] = v
+  return out
 }
 
 export interface FutureVersionMark {

@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs'
 import { listActivities } from './activity'
-import { addDays } from './dates'
+import { addDays, isIsoDate } from './dates'
 import { contactDays, readAgreements } from './communication'
 import { listFeedback } from './feedback'
 import { readMeta } from './schema'
@@ -19,9 +19,40 @@ export interface IcsOptions {
   readonly now?: Date
 }
 
-/** Escapes TEXT values: backslash, semicolon, comma and line breaks. */
+/**
+ * Escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma get a backslash, and every
+ * line break — CRLF, a lone CR or a lone LF — becomes `\n`. Other control characters (which TEXT
+ * may not hold, and which some parsers read as line ends) are dropped. Document values are
+ * untrusted: after this, a value cannot end its line, so it cannot add a property or an event.
+ */
 export function escapeIcsText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+}
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * A UID part from a record id: ids the app writes (random, URL-safe) as they are; anything else
+ * (a hostile or foreign id) as a hash of it in hex, so a UID holds only safe characters and the
+ * same record still gets the same UID on every export.
+ */
+export function icsUidPart(id: string): string {
+  const text = String(id)
+  if (SAFE_ID.test(text)) return text
+  // two FNV-1a 32-bit hashes with different seeds: 64 bits, stable across exports
+  let h1 = 0x811c9dc5
+  let h2 = 0x01000193 ^ 0x5bd1e995
+  for (const byte of new TextEncoder().encode(text)) {
+    h1 = Math.imul(h1 ^ byte, 0x01000193) >>> 0
+    h2 = Math.imul(h2 ^ byte, 0x01000193) >>> 0
+  }
+  return `x${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`
 }
 
 /** Folds a content line at 75 octets (UTF-8), continuing with CRLF and a space. */
@@ -47,13 +78,28 @@ export function foldIcsLine(line: string): string {
 const compact = (date: string): string => date.replace(/-/g, '')
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const valid = Number.isFinite(d.getTime()) ? d : new Date(0)
+  return valid.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
 }
 
+/** A real calendar date (YYYY-MM-DD) from an untrusted value, or undefined. */
+function dateOf(value: unknown): string | undefined {
+  return typeof value === 'string' && isIsoDate(value) ? value : undefined
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+/**
+ * The calendar file. Every value read from the document is untrusted: text is escaped, dates that
+ * are not real YYYY-MM-DD dates leave their event out, UIDs hold only safe characters.
+ */
 export function buildIcs(doc: Y.Doc, opts: IcsOptions): string {
   const meta = readMeta(doc)
   const lines: string[] = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Scholenband//Action plan//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH']
-  if (meta) lines.push(`X-WR-CALNAME:${escapeIcsText(meta.name)}`)
+  const calName = meta ? textOf(meta.name) : ''
+  if (calName) lines.push(`X-WR-CALNAME:${escapeIcsText(calName)}`)
   const dtstamp = stamp(opts.now ?? new Date())
   const event = (uid: string, from: string, to: string, summary: string, description: string): void => {
     lines.push(
@@ -68,21 +114,26 @@ export function buildIcs(doc: Y.Doc, opts: IcsOptions): string {
     lines.push('TRANSP:TRANSPARENT', 'END:VEVENT')
   }
   for (const a of listActivities(doc)) {
-    const from = a.startDate || a.endDate
-    const to = a.endDate || a.startDate
-    if (!from || to < opts.from || from > opts.to) continue
-    event(`activity-${a.id}`, from, to, a.title, a.description)
+    const start = dateOf(a.startDate)
+    const end = dateOf(a.endDate)
+    const from = start ?? end
+    if (!from) continue
+    const to = end && end >= from ? end : from
+    if (to < opts.from || from > opts.to) continue
+    event(`activity-${icsUidPart(a.id)}`, from, to, textOf(a.title), textOf(a.description))
   }
   const rhythm = readAgreements(doc).rhythm
   if (rhythm) {
     for (const day of contactDays(rhythm, opts.from, 60)) {
+      if (!dateOf(day)) continue
       if (day > opts.to) break
-      event(`contact-${day}`, day, day, opts.labels.contactDay, meta ? meta.name : '')
+      event(`contact-${day}`, day, day, opts.labels.contactDay, calName)
     }
   }
   for (const m of listFeedback(doc).moments) {
-    if (m.date < opts.from || m.date > opts.to) continue
-    event(`feedback-${m.id}`, m.date, m.date, `${opts.labels.feedbackMoment}: ${m.title}`, '')
+    const date = dateOf(m.date)
+    if (!date || date < opts.from || date > opts.to) continue
+    event(`feedback-${icsUidPart(m.id)}`, date, date, `${opts.labels.feedbackMoment}: ${textOf(m.title)}`, '')
   }
   lines.push('END:VCALENDAR')
   return lines.map(foldIcsLine).join('\r\n') + '\r\n'

@@ -8,6 +8,7 @@
  */
 import type { BlobRow, ScholenbandDb, UploadRow } from './db'
 import { sniffImageType } from '../domain/imageType'
+import { isQuotaError } from './health'
 
 export interface StoredPhotoMeta {
   readonly hash: string
@@ -23,15 +24,6 @@ export class StorageFullError extends Error {
     super('storage full')
     this.name = 'StorageFullError'
   }
-}
-
-function isQuotaError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
-    const name = (e as { name?: unknown }).name
-    if (name === 'QuotaExceededError') return true
-    e = (e as { inner?: unknown }).inner
-  }
-  return false
 }
 
 /** Runs a write; a full disk becomes a StorageFullError the screens can explain. */
@@ -104,4 +96,56 @@ export async function finishUpload(db: ScholenbandDb, roomId: string, hash: stri
 /** Bytes the relay does not have yet, over all queued uploads. */
 export function bytesWaitingToSend(rows: readonly UploadRow[]): number {
   return rows.reduce((n, r) => n + Math.max(0, r.bytes - r.sent), 0)
+}
+
+/** What photos hold on this device: all of them, and those that can be freed (also on the relay). */
+export interface PhotoStorage {
+  readonly count: number
+  readonly bytes: number
+  readonly freeableCount: number
+  readonly freeableBytes: number
+}
+
+/**
+ * Counts the photos on this device. A photo can be freed when no upload of it is queued: it came
+ * from the relay, or the relay confirmed the whole upload (finishUpload). A photo whose upload is
+ * queued exists only here and is never counted as freeable.
+ */
+export async function photoStorage(db: ScholenbandDb): Promise<PhotoStorage> {
+  return db.transaction('r', db.blobs, db.uploads, async () => {
+    const queued = new Set((await db.uploads.toArray()).map((u) => u.hash))
+    let count = 0
+    let bytes = 0
+    let freeableCount = 0
+    let freeableBytes = 0
+    await db.blobs.each((row) => {
+      count++
+      bytes += row.bytes
+      if (!queued.has(row.hash)) {
+        freeableCount++
+        freeableBytes += row.bytes
+      }
+    })
+    return { count, bytes, freeableCount, freeableBytes }
+  })
+}
+
+/**
+ * Deletes the downloaded photos (those also on the relay; fetched again when someone opens them),
+ * never one with a queued upload. One transaction, so a photo queued meanwhile is not touched.
+ * Returns what was freed.
+ */
+export async function freeDownloadedPhotos(db: ScholenbandDb): Promise<{ count: number; bytes: number }> {
+  return db.transaction('rw', db.blobs, db.uploads, async () => {
+    const queued = new Set((await db.uploads.toArray()).map((u) => u.hash))
+    const free: string[] = []
+    let bytes = 0
+    await db.blobs.each((row) => {
+      if (queued.has(row.hash)) return
+      free.push(row.hash)
+      bytes += row.bytes
+    })
+    await db.blobs.bulkDelete(free)
+    return { count: free.length, bytes }
+  })
 }

@@ -35,6 +35,22 @@ export interface PartnershipEntry {
    * the device (as well as which school it speaks for), and clears this once a person is chosen.
    */
   askPerson?: boolean
+  /**
+   * This device's own key in this partnership (DEVICE_KEY_BYTES random bytes, base64url), made on
+   * the first connection (deviceId.ts `ensureDeviceCredential`). Never leaves the device: the relay
+   * gets a token derived from it (wire.ts `deriveDeviceToken`). Not indexed, so no schema version.
+   */
+  deviceKey?: string
+  /** ISO time the relay first accepted this device's own proof: from then on HTTP requests send it too. */
+  deviceRegisteredAt?: string
+  /**
+   * When this device got the invite code it holds (ISO; the relay's `inviteChangedAt` when this
+   * device made it). A relay saying the invite changed later means the code here was replaced.
+   * Absent on entries from before: `addedAt` stands in.
+   */
+  inviteSetAt?: string
+  /** ISO time the relay said this device was removed from the partnership (close 4403 `removed`). */
+  removedAt?: string
 }
 
 /** What a person does at the school; shown beside the name, translated. */

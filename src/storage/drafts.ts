@@ -9,6 +9,7 @@
  */
 import type { LetterDraft } from '../domain/letters'
 import type { DraftRow, ScholenbandDb } from './db'
+import { storageHealth } from './health'
 
 /** Saves the draft `id` of `personId` (the person who writes it). */
 export async function saveDraft(db: ScholenbandDb, roomId: string, id: string, draft: LetterDraft, personId: string, now: Date = new Date()): Promise<void> {
@@ -30,7 +31,14 @@ export async function saveDraft(db: ScholenbandDb, roomId: string, id: string, d
     personId,
     updatedAt: now.toISOString(),
   }
-  await db.drafts.put(row)
+  try {
+    await db.drafts.put(row)
+  } catch (err) {
+    // reported at the storage boundary: the indicator says the phone is full; the form keeps the text
+    storageHealth.report('drafts', err)
+    throw err
+  }
+  storageHealth.ok('drafts')
 }
 
 /** The drafts `personId` writes in one partnership, the most recently changed first. */

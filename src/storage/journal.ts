@@ -4,9 +4,9 @@
  * Why: y-indexeddb starts an IndexedDB transaction per update but offers no "stored yet?" signal
  * (yjs/y-indexeddb#28); an edit followed at once by closing the tab can vanish with the
  * transaction. localStorage writes are synchronous, so the edit is on disk when the handler returns.
- * We then open a read-only transaction on y-indexeddb's `updates` store: IndexedDB runs
- * overlapping transactions in creation order, so when ours completes, the write before it has
- * committed, and the journal entry can go.
+ * The entry goes only once docStore.ts has written the update to IndexedDB, seen the transaction
+ * complete and read the row back: a write IndexedDB refused or aborted (a full phone) leaves the
+ * entry here, and it is written again on the next open if the app is closed before then.
  *
  * On open, journal entries are applied to the document first (Yjs updates are idempotent), and
  * y-indexeddb stores them with the rest of the state.

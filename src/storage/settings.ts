@@ -14,7 +14,12 @@ export interface DeviceSettings {
   dataSaver: boolean
   /** With the data saver on: download photos anyway on Wi-Fi or a wired connection. */
   autoDownloadOnUnmetered: boolean
+  /** This device's name as the partnership's "Devices" list shows it; unset: a default from the platform. */
+  deviceName: string | undefined
 }
+
+/** At most this many characters of a device name (src/domain/devices.ts reads no more). */
+export const MAX_DEVICE_NAME_CHARS = 80
 
 export const DEFAULT_SETTINGS: DeviceSettings = {
   currentPersonId: undefined,
@@ -22,6 +27,7 @@ export const DEFAULT_SETTINGS: DeviceSettings = {
   persistence: 'unknown',
   dataSaver: true,
   autoDownloadOnUnmetered: false,
+  deviceName: undefined,
 }
 
 export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
@@ -35,6 +41,7 @@ export async function readSettings(db: ScholenbandDb): Promise<DeviceSettings> {
     }
     if (row.key === 'dataSaver' && typeof row.value === 'boolean') out.dataSaver = row.value
     if (row.key === 'autoDownloadOnUnmetered' && typeof row.value === 'boolean') out.autoDownloadOnUnmetered = row.value
+    if (row.key === 'deviceName' && typeof row.value === 'string' && row.value.trim()) out.deviceName = row.value.trim().slice(0, MAX_DEVICE_NAME_CHARS)
   }
   return out
 }

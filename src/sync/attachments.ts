@@ -26,7 +26,8 @@ import type { PhotoRef } from '../domain'
 import type { ScholenbandDb, UploadRow } from '../storage/db'
 import { defaultRelayUrl } from './connection'
 import { sniffImageType } from '../domain/imageType'
-import { deriveToken, parseInviteCode, type Invite } from './wire'
+import { authorizationHeader, deriveToken, parseInviteCode, type DeviceCredential, type Invite } from './wire'
+import { decodeDeviceKey } from '../storage/deviceId'
 
 /** What a letter stores for each photo: the domain's type (src/domain/letters.ts). */
 export type { PhotoRef }
@@ -56,6 +57,11 @@ export type PhotoErrorCode =
   | 'refused'
   /** What arrived does not match its hash. */
   | 'corrupt'
+  /**
+   * The relay holds as many photos of this partnership as it allows (507, `MAX_ROOM_BLOB_BYTES`):
+   * the photo stays on this device; tried again once per app start, not in a loop.
+   */
+  | 'quotaFull'
 
 export class PhotoError extends Error {
   constructor(readonly code: PhotoErrorCode) {
@@ -260,9 +266,13 @@ export function relayHttpUrl(wsUrl: string): string {
   return url.toString().replace(/\/+$/, '')
 }
 
-/** The room proof on an HTTP request to the relay (photos, snapshots): `Authorization: Bearer <token>`. */
-export function proofHeaders(token: string): { Authorization: string } {
-  return { Authorization: `Bearer ${token}` }
+/**
+ * The room proof on an HTTP request to the relay (photos, snapshots): a whole `Authorization` value
+ * (`Device <id>.<token>` or `Bearer <token>`, wire.ts `authorizationHeader`), or a bare invite token
+ * (sent as `Bearer <token>`).
+ */
+export function proofHeaders(proof: string): { Authorization: string } {
+  return { Authorization: /^(Bearer|Device) /.test(proof) ? proof : `Bearer ${proof}` }
 }
 
 export interface TransferSnapshot {
@@ -311,6 +321,8 @@ export class AttachmentTransfer {
   private readonly listeners = new Set<() => void>()
   private snapshot: TransferSnapshot = { bytesToSend: 0, bytesToReceive: 0, uploadsWaiting: 0 }
   private uploadRows: UploadRow[] = []
+  /** Rooms whose photo quota on the relay was full in this session: their uploads wait for the next start. */
+  private readonly fullRooms = new Set<string>()
   private lastError: PhotoErrorCode | undefined
   /** The send loop running now, if any (one at a time). */
   private pumping: Promise<void> | undefined
@@ -331,9 +343,14 @@ export class AttachmentTransfer {
     return this.refresh().then(() => this.kick())
   }
 
-  /** Knows this partnership's room proof (an open session); resumes its uploads. */
-  register(invite: Invite): void {
-    this.tokens.set(invite.roomId, deriveToken(invite))
+  /**
+   * Knows this partnership's room proof (an open session); resumes its uploads. With `device` (once
+   * the relay has accepted it) the device's own proof is sent, which outlives a replaced invite; a
+   * later call without it keeps that proof.
+   */
+  register(invite: Invite, device?: DeviceCredential): void {
+    const known = this.tokens.get(invite.roomId)
+    if (device || !known?.startsWith('Device ')) this.tokens.set(invite.roomId, authorizationHeader(invite, device))
     void this.kick()
   }
 
@@ -456,7 +473,9 @@ export class AttachmentTransfer {
     const entry = await this.db.partnerships.get(roomId)
     if (!entry) return undefined
     const parsed = parseInviteCode(entry.inviteCode)
-    return parsed.ok && parsed.invite.roomId === roomId ? deriveToken(parsed.invite) : undefined
+    if (!parsed.ok || parsed.invite.roomId !== roomId) return undefined
+    const key = entry.deviceRegisteredAt && entry.deviceId ? decodeDeviceKey(entry.deviceKey) : undefined
+    return key && entry.deviceId ? authorizationHeader(parsed.invite, { deviceId: entry.deviceId, key }) : deriveToken(parsed.invite)
   }
 
   private async refresh(): Promise<void> {
@@ -522,6 +541,7 @@ export class AttachmentTransfer {
     for (const row of this.uploadRows) {
       if (this.isDestroyed) return
       if (row.lastError === 'tooLarge' || row.lastError === 'corrupt') continue
+      if (this.fullRooms.has(row.roomId)) continue
       const token = await this.token(row.roomId)
       if (!token) continue
       try {
@@ -532,6 +552,8 @@ export class AttachmentTransfer {
           break // the relay or the network is the problem: the rest would fail the same way
         }
         if (err instanceof PhotoError) {
+          // the rest of that room's photos would be refused the same way
+          if (err.code === 'quotaFull') this.fullRooms.add(row.roomId)
           await recordUploadProgress(this.db, row.roomId, row.hash, row.sent, err.code)
           this.lastError = err.code
           continue
@@ -632,6 +654,7 @@ export class AttachmentTransfer {
 
   private failureOf(status: number): Error {
     if (status === 413) return new PhotoError('tooLarge')
+    if (status === 507) return new PhotoError('quotaFull')
     // refused or unknown room (a partnership created offline reaches the relay with its first sync):
     // keep the photo and try again later
     if (status === 401 || status === 403) return new Transient('refused')

@@ -18,12 +18,14 @@ import { HISTORY_MAP } from '../domain'
 import { isLocalOrigin, type Outbox } from '../storage'
 import {
   CLOSE,
+  CLOSE_REASON,
   MESSAGE_RELAY_ACK,
   clientSubprotocols,
   mergeSnapshots,
   readAckBody,
   snapshotOfUpdate,
   type CloseReason,
+  type DeviceCredential,
   type Intent,
   type Invite,
 } from './wire'
@@ -38,12 +40,18 @@ export type SyncState =
   | { readonly kind: 'synced'; readonly pending: 0 }
   /** The relay refused the room proof or the room; final until the user acts. */
   | { readonly kind: 'refused'; readonly pending: number; readonly reason: CloseReason }
+  /** The relay said this device was removed from the partnership (4403 `removed`): final, no retry. */
+  | { readonly kind: 'removed'; readonly pending: number }
 
 export interface ConnectionOptions {
   readonly relayUrl: string
   readonly invite: Invite
   readonly intent: Intent
   readonly outbox: Outbox
+  /** This device's own credential: its proof travels with the invite's (`sb.dev.…`). */
+  readonly device?: DeviceCredential
+  /** Called once when the relay says this device was removed (the connection stops for good). */
+  readonly onRemoved?: () => void
   /** Called once the relay has accepted the room from this device (first completed sync). */
   readonly onAccepted?: () => void
   /** Called each time the state becomes 'synced': connected, and the relay holds every local change. */
@@ -102,6 +110,7 @@ export class PartnershipConnection {
   private pending: PendingChange[] = []
   private isFullyAcked = false
   private refusal: CloseReason | undefined
+  private isRemoved = false
   private lastError: CloseReason | undefined
   private state: SyncState = { kind: 'connecting', pending: 0 }
   private readonly listeners = new Set<() => void>()
@@ -114,7 +123,7 @@ export class PartnershipConnection {
     const isOnline = this.isOnline()
     this.provider = new WebsocketProvider(options.relayUrl, options.invite.roomId, doc, {
       connect: false,
-      protocols: clientSubprotocols(options.invite, options.intent),
+      protocols: clientSubprotocols(options.invite, options.intent, options.device),
       disableBc: true,
       maxBackoffTime: MAX_BACKOFF_MS,
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
@@ -130,9 +139,16 @@ export class PartnershipConnection {
       this.provider.maxBackoffTime = jitteredBackoff(this.provider.wsUnsuccessfulReconnects + 1)
       const reason = event ? reasonOfCode(event.code) : undefined
       if (reason) this.lastError = reason
-      if (reason === 'tooLarge') {
+      if (event?.code === CLOSE.proofRefused && event.reason === CLOSE_REASON.removed && !this.isRemoved) {
+        // removed on another device: final, whatever the invite; what is here stays here
+        this.provider.shouldConnect = false
+        this.isRemoved = true
+        options.onRemoved?.()
+      }
+      if (reason === 'tooLarge' || reason === 'roomFull') {
         // y-websocket would send the same oversized message again on every reconnect
-        // (y-websocket#189); stop, keep the change on this device, and say why
+        // (y-websocket#189), and an update beyond the room's size limit (4413) would be refused
+        // again; stop, keep the change on this device, and say why
         this.provider.shouldConnect = false
         this.refusal = reason
       }
@@ -153,7 +169,7 @@ export class PartnershipConnection {
         if (!this.hasBeenAccepted) {
           this.hasBeenAccepted = true
           // from now on this device only ever joins: the room exists on the relay
-          this.provider.protocols = clientSubprotocols(options.invite, 'join')
+          this.provider.protocols = clientSubprotocols(options.invite, 'join', options.device)
           options.onAccepted?.()
         }
       }
@@ -179,7 +195,7 @@ export class PartnershipConnection {
   }
 
   private readonly onOnline = (): void => {
-    if (!this.refusal) this.provider.connect()
+    if (!this.refusal && !this.isRemoved) this.provider.connect()
     this.recompute()
   }
 
@@ -233,7 +249,8 @@ export class PartnershipConnection {
     const changes = changeCount(this.pending)
     const count = changes > 0 ? changes : this.isFullyAcked ? 0 : 1
     let next: SyncState
-    if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
+    if (this.isRemoved) next = { kind: 'removed', pending: count }
+    else if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
     else if (!this.isOnline() || this.isUnreachable()) next = { kind: 'offline', pending: changes }
     else if (!this.provider.wsconnected || !this.provider.synced) {
       next = this.lastError ? { kind: 'connecting', pending: changes, lastError: this.lastError } : { kind: 'connecting', pending: changes }
@@ -282,6 +299,8 @@ export class PartnershipConnection {
 
   /** Tries again now (after a refusal the user resolved, or a tap on the indicator). */
   retry(): void {
+    // a removed device joins again only with a new invite code (a new connection)
+    if (this.isRemoved) return
     this.refusal = undefined
     if (this.isOnline()) this.provider.connect()
     this.recompute()

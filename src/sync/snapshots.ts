@@ -13,7 +13,8 @@
  */
 import * as Y from 'yjs'
 import { proofHeaders, relayHttpUrl } from './attachments'
-import { deriveToken, type Invite } from './wire'
+import { acceptedDeviceCredential } from './devices'
+import { authorizationHeader, type DeviceCredential, type Invite } from './wire'
 
 export type RelaySnapshotReason = 'daily' | 'compaction'
 
@@ -33,6 +34,8 @@ export type RelaySnapshotFailure = { readonly ok: false; readonly reason: 'offli
 export interface RelaySnapshotOptions {
   /** Defaults to the global `fetch`. */
   readonly fetch?: typeof fetch
+  /** This device's credential; by default the one the relay accepted in this session (devices.ts), else the invite's proof. */
+  readonly device?: DeviceCredential
 }
 
 export const MAX_SNAPSHOT_ID_LENGTH = 64
@@ -107,7 +110,8 @@ async function get(
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   let response: Response
   try {
-    response = await doFetch(url, { headers: proofHeaders(deriveToken(invite)), cache: 'no-store' })
+    const device = options.device ?? acceptedDeviceCredential(invite.roomId)
+    response = await doFetch(url, { headers: proofHeaders(authorizationHeader(invite, device)), cache: 'no-store' })
   } catch {
     return failure('offline')
   }

@@ -47,6 +47,13 @@ export const CLOSE = {
   unknownRoom: 4404,
   /** A message larger than the relay accepts (sent by the WebSocket layer itself). */
   tooLarge: 1009,
+  /**
+   * The update would take the room beyond the relay's size limit (`MAX_ROOM_BYTES`): not stored,
+   * not forwarded. Final: sending it again would be refused again.
+   */
+  roomFull: 4413,
+  /** The room holds as many device records as the relay allows (`MAX_DEVICES_PER_ROOM`); a new device cannot register. */
+  tooManyDevices: 4429,
   /** Too many messages before the room loaded; try again later. */
   busy: 4529,
   /** A frame that is not a valid message. */
@@ -58,6 +65,14 @@ export const CLOSE = {
 } as const
 
 export type CloseReason = keyof typeof CLOSE
+
+/** Close reasons (the text after a close code) that a client tells apart. */
+export const CLOSE_REASON = {
+  /** With 4403: this device was removed from the partnership; final, whatever the invite. */
+  removed: 'removed',
+  /** With 4403, to an anonymous (invite-only) socket: the invite was replaced. */
+  inviteChanged: 'invite changed',
+} as const
 
 // Crockford base32: no I, L, O, U; case-insensitive; safe in chats and read aloud.
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -290,7 +305,11 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
   for (const p of protocols) {
     if (p === SUBPROTOCOL) hasBase = true
     else if (p === SUBPROTOCOL_ACK) wantsAck = true
-    else if (p.startsWith(DEVICE_PREFIX)) device = readDeviceProof(p.slice(DEVICE_PREFIX.length))
+    else if (p.startsWith(DEVICE_PREFIX)) {
+      device = readDeviceProof(p.slice(DEVICE_PREFIX.length))
+      // a device proof that cannot be read is refused, not quietly taken as no device at all
+      if (!device) return undefined
+    }
     else if (p.startsWith(AUTH_PREFIX)) {
       const rest = p.slice(AUTH_PREFIX.length)
       const dot = rest.indexOf('.')

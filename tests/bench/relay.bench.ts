@@ -158,7 +158,7 @@ process.stdout.write(
   `load: ${CLIENTS} clients in ${ROOMS} rooms, ${EDITS} edits each every ${INTERVAL_MS} ms; ` +
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
 )
-const ours = await startRelay({ env: { MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' } })
+const ours = await startRelay({ env: { MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' } })
 let oursFigures: Figures
 try {
   // without sb.ack: the stock client has no handler for the relay's acks

@@ -58,6 +58,16 @@ export function roomToken(roomId: string, secret: Buffer): string {
   return createHash('sha256').update(`scholenband-token-v1:${roomId}:`).update(secret).digest('base64url')
 }
 
+/** A device's own proof in a room: base64url(SHA-256("scholenband-device-v1:" ‖ roomId ‖ ":" ‖ deviceId ‖ ":" ‖ key)). */
+export function deviceToken(roomId: string, deviceId: string, key: Buffer): string {
+  return createHash('sha256').update(`scholenband-device-v1:${roomId}:${deviceId}:`).update(key).digest('base64url')
+}
+
+/** What the relay stores for a token (the body of `PUT /invite`): base64url(SHA-256("scholenband-verifier-v1:" ‖ token)). */
+export function verifierOf(token: string): string {
+  return createHash('sha256').update(`scholenband-verifier-v1:${token}`).digest('base64url')
+}
+
 export function stockProvider(url: string, roomId: string, doc: Y.Doc, protocols: string[]): WebsocketProvider {
   return new WebsocketProvider(url, roomId, doc, {
     protocols,

@@ -12,6 +12,8 @@ export interface RunningRelay {
   readonly port: number
   readonly httpUrl: string
   readonly wsUrl: string
+  /** `http://127.0.0.1:<METRICS_PORT>/metrics` (a free port unless the env says otherwise); undefined with METRICS_PORT=off. */
+  readonly metricsUrl: string | undefined
   readonly dataDir: string
   readonly process: ChildProcess
   /** Log lines printed so far (JSON objects). */
@@ -38,6 +40,7 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       STATIC_DIR: opts.staticDir ?? join(dataDir, 'no-static'),
+      METRICS_PORT: '0', // relays started side by side must not contend for 9464
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,6 +49,7 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  let metricsPort: number | undefined
   const port = await new Promise<number>((resolvePort, reject) => {
     let buf = ''
     const timer = setTimeout(() => reject(new Error(`relay did not start: ${stderr}`)), 30_000)
@@ -59,6 +63,7 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
           const entry = JSON.parse(line) as Record<string, unknown>
           logs.push(entry)
           if (entry.msg === 'listening' && typeof entry.port === 'number') {
+            if (typeof entry.metricsPort === 'number') metricsPort = entry.metricsPort
             clearTimeout(timer)
             resolvePort(entry.port)
           }
@@ -76,6 +81,7 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
     port,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/sync`,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`,
     dataDir,
     process: child,
     logs,

@@ -112,6 +112,12 @@ describe('room creation on several relays', () => {
         if (!verifiers.has(r)) verifiers.set(r, v)
         return Promise.resolve()
       },
+      replaceVerifier: () => Promise.reject(new Error('not used')),
+      getInviteChange: () => Promise.reject(new Error('not used')),
+      getDevice: () => Promise.reject(new Error('not used')),
+      listDevices: () => Promise.reject(new Error('not used')),
+      putDevice: () => Promise.reject(new Error('not used')),
+      touchDevice: () => Promise.reject(new Error('not used')),
       forget: () => undefined,
       close: () => Promise.resolve(),
     }

@@ -12,7 +12,8 @@ import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
 import { AttachmentTransfer, relayHttpUrl } from '../../src/sync/attachments'
 import { ScholenbandDb } from '../../src/storage/db'
 import { getBlob } from '../../src/storage/blobs'
-import { appConnection } from '../helpers/clients'
+import WebSocket from 'ws'
+import { appConnection, protocolsFor } from '../helpers/clients'
 import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
 
 const MAX = 64 * 1024
@@ -79,14 +80,19 @@ describe('photos on the relay: who may read and write', () => {
     expect(JSON.stringify(relay.logs)).not.toContain(wrong)
   })
 
-  it('refuses a room the relay has never seen with 404, and stores nothing for it', async () => {
+  it('refuses a room the relay has never seen exactly as a wrong proof (403, same body), and stores nothing for it', async () => {
     const nowhere = newInvite()
     const bytes = photo(300)
+    const wrongForExisting = deriveToken({ roomId: room.roomId, secret: newInvite().secret })
+    const refusal = await fetch(url(relay, room.roomId, sha(bytes)), { headers: auth(wrongForExisting) })
     const p = await put(relay, nowhere.roomId, sha(bytes), bytes, auth(deriveToken(nowhere)))
-    expect(p.status).toBe(404)
-    expect(((await p.json()) as { error: string }).error).toBeTruthy()
-    const g = await fetch(url(relay, nowhere.roomId, sha(bytes)), { headers: auth(deriveToken(nowhere)) })
-    expect(g.status).toBe(404)
+    expect(p.status).toBe(403)
+    expect(await p.text()).toBe(await refusal.text())
+    for (const method of ['GET', 'HEAD']) {
+      const g = await fetch(url(relay, nowhere.roomId, sha(bytes)), { method, headers: auth(deriveToken(nowhere)) })
+      expect(g.status).toBe(403)
+      expect(g.headers.get('upload-offset')).toBeNull()
+    }
     expect(readdirSync(join(relay.dataDir, 'blobs'))).not.toContain(nowhere.roomId)
   })
 
@@ -95,6 +101,52 @@ describe('photos on the relay: who may read and write', () => {
     expect((await fetch(url(relay, 'not-a-room', sha(photo(1))), { headers: auth(token) })).status).toBe(400)
   })
 })
+
+describe('photos on the relay: refused proofs count per address, with the WebSocket', () => {
+  it('beyond MAX_FAILED_PROOFS_PER_MINUTE refused proofs (photos or WebSocket, one count) every request of that address gets 429', async () => {
+    const limited = await startRelay({ env: { MAX_FAILED_PROOFS_PER_MINUTE: '3', TRUST_PROXY_HOPS: '1' } })
+    try {
+      const invite = newInvite()
+      await createRoom(limited, invite)
+      const good = deriveToken(invite)
+      const wrong = deriveToken({ roomId: invite.roomId, secret: newInvite().secret })
+      const bytes = photo(200)
+      const from = (address: string, t: string): Record<string, string> => ({ ...auth(t), 'X-Forwarded-For': address })
+      // two refused over HTTP (an existing room, an unknown one), one on the WebSocket: three in all
+      expect((await fetch(url(limited, invite.roomId, sha(bytes)), { headers: from('203.0.113.7', wrong) })).status).toBe(403)
+      const nowhere = newInvite()
+      expect((await put(limited, nowhere.roomId, sha(bytes), bytes, from('203.0.113.7', deriveToken(nowhere)))).status).toBe(403)
+      const ws = await wsAttempt(limited, { roomId: invite.roomId, secret: newInvite().secret }, '203.0.113.7')
+      expect(ws).toBe(4403)
+      // now even the right proof from that address waits, on both
+      const refused = await put(limited, invite.roomId, sha(bytes), bytes, from('203.0.113.7', good))
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(await wsAttempt(limited, invite, '203.0.113.7')).toBe(429)
+      // another address is not held back
+      expect((await put(limited, invite.roomId, sha(bytes), bytes, from('198.51.100.1', good))).status).toBe(201)
+    } finally {
+      await limited.stop()
+    }
+  })
+})
+
+/** Opens a WebSocket to the room from `address` (X-Forwarded-For): the close code, or the HTTP status of a refused upgrade. */
+function wsAttempt(r: RunningRelay, invite: Invite, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'), { headers: { 'X-Forwarded-For': address } })
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0)
+      res.resume()
+      ws.terminate()
+    })
+    ws.on('open', () => ws.close(1000))
+    ws.on('close', (code) => resolve(code))
+    ws.on('error', (e) => {
+      if (!/Unexpected server response/.test(e.message)) reject(e)
+    })
+  })
+}
 
 describe('photos on the relay: what is stored', () => {
   it('round trip: the same bytes come back, immutable, with the hash as ETag', async () => {

@@ -45,7 +45,7 @@ export class RelayUnderTest {
   }
 
   static async start(env: Record<string, string> = {}): Promise<RelayUnderTest> {
-    const full = { MAX_CONNECTIONS_PER_MINUTE: '100000', ...env }
+    const full = { MAX_CONNECTIONS_PER_MINUTE: '100000', MAX_JOINS_PER_MINUTE: '100000', ...env }
     return new RelayUnderTest(await startRelay({ env: full }), full)
   }
 

@@ -10,7 +10,7 @@ import { runFuzz } from './fuzz'
 const MAX_MESSAGE_BYTES = 4096
 let relay: RunningRelay
 beforeAll(async () => {
-  relay = await startRelay({ env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_FAILED_PROOFS_PER_MINUTE: '1000000' } })
+  relay = await startRelay({ env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_FAILED_PROOFS_PER_MINUTE: '1000000' } })
 })
 afterAll(async () => {
   await relay.kill()

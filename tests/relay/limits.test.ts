@@ -81,14 +81,24 @@ describe('per-address rate limits, refused with 429 before any room work', () =>
 })
 
 describe('bounds on rooms and sockets', () => {
-  it('closes a join beyond MAX_ROOMS with 4503 "relay full", never evicting a room with sockets', async () => {
-    const r = await relayWith({ MAX_ROOMS: '2', IDLE_UNLOAD_MS: '60000' })
+  it('closes a join to a room with data beyond MAX_ROOMS rooms with data with 4503 "relay full", never evicting a room with sockets', async () => {
+    // room C holds data on disk and is not loaded
+    const dataDir = tempDir('sb-full')
+    const c = newInvite()
+    const ldb = new LeveldbPersistence(dataDir)
+    await ldb.setMeta(c.roomId, 'verifier', deriveVerifier(deriveToken(c)))
+    const seed = new Y.Doc()
+    seed.getText('t').insert(0, 'C')
+    await ldb.storeUpdate(c.roomId, Y.encodeStateAsUpdate(seed))
+    await ldb.destroy()
+    const r = await relayWith({ MAX_ROOMS: '2', IDLE_UNLOAD_MS: '60000' }, dataDir)
     const a = appConnection(r.wsUrl, newInvite(), 'create')
     const b = appConnection(r.wsUrl, newInvite(), 'create')
     cleanups.push(() => b.conn.destroy())
-    await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'two rooms')
-    const c = newInvite()
-    expect(await attempt(r, c, 'create')).toEqual({ code: CLOSE.unavailable, reason: 'relay full, try again later' })
+    a.doc.getText('t').insert(0, 'A')
+    b.doc.getText('t').insert(0, 'B')
+    await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'two rooms with data')
+    expect(await attempt(r, c, 'join')).toEqual({ code: CLOSE.unavailable, reason: 'relay full, try again later' })
     expect(await health(r)).toMatchObject({ roomsLoaded: 2, sockets: 2 })
     // a room nobody is connected to makes way
     a.conn.destroy()

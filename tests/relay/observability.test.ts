@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
+import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CLOSE, deriveToken, newInvite } from '../../src/sync/wire'
 import { createLogger } from '../../sync-server/log'
@@ -37,7 +38,7 @@ describe('/metrics', () => {
     expect((await rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(wrong, 'join'))).code).toBe(CLOSE.proofRefused)
     await expect(rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(wrong, 'join'))).rejects.toThrow(/429/)
 
-    const res = await fetch(`${r.httpUrl}/metrics`)
+    const res = await fetch(r.metricsUrl!)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
     const text = await res.text()
@@ -57,7 +58,47 @@ describe('/metrics', () => {
     expect(text).not.toContain(invite.roomId)
     expect(text).not.toContain(deriveToken(invite))
   })
+
+  it('is served only on METRICS_PORT (loopback by default), never on the public port, by any spelling of the path', async () => {
+    const r = await startRelay()
+    running.push(r)
+    const listening = r.logs.find((l) => l.msg === 'listening')!
+    expect(listening.metricsHost).toBe('127.0.0.1')
+    expect(listening.metricsPort).not.toBe(r.port)
+    const metrics = await fetch(r.metricsUrl!)
+    expect(metrics.status).toBe(200)
+    expect(await metrics.text()).toMatch(/^scholenband_sockets_open /m)
+    // raw request targets, as a client (or a proxy passing them through) sends them
+    for (const path of ['/metrics', '/metrics#x', '/a/%2e%2e/metrics', '/a/../metrics', '/metrics/', '//metrics', '/metrics?x=1', '/METRICS', '/%6detrics']) {
+      const { status, body } = await rawGet(r.port, path)
+      expect(status, path).not.toBe(200)
+      expect(body, path).not.toMatch(/scholenband_|# HELP|# TYPE/)
+    }
+    // and the metrics port answers nothing but /metrics
+    expect((await rawGet(new URL(r.metricsUrl!).port, '/healthz')).status).toBe(404)
+  })
+
+  it('METRICS_PORT=off serves no metrics at all', async () => {
+    const r = await startRelay({ env: { METRICS_PORT: 'off' } })
+    running.push(r)
+    expect(r.metricsUrl).toBeUndefined()
+    expect((await rawGet(r.port, '/metrics')).status).toBe(404)
+  })
 })
+
+/** GET with the request target sent exactly as given (fetch would normalise `..` and drop `#x`). */
+function rawGet(port: number | string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: Number(port), path, method: 'GET' }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => (body += d))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 describe('/readyz', () => {
   it('answers 200 when the store answers a read; /healthz too', async () => {
@@ -76,6 +117,12 @@ describe('/readyz', () => {
       compact: () => Promise.reject(new Error('disk gone')),
       getVerifier: () => Promise.reject(new Error('disk gone')),
       setVerifier: () => Promise.reject(new Error('disk gone')),
+      replaceVerifier: () => Promise.reject(new Error('disk gone')),
+      getInviteChange: () => Promise.reject(new Error('disk gone')),
+      getDevice: () => Promise.reject(new Error('disk gone')),
+      listDevices: () => Promise.reject(new Error('disk gone')),
+      putDevice: () => Promise.reject(new Error('disk gone')),
+      touchDevice: () => Promise.reject(new Error('disk gone')),
       forget: () => undefined,
       close: () => Promise.resolve(),
     }

@@ -157,7 +157,7 @@ describe('hostile input does not stop the relay', () => {
       expect(res.status).toBe(200)
       expect(a.doc.getText('t').length).toBe(200_000) // still on the device
       // the operator sees it too
-      const metrics = await (await fetch(`${limited.httpUrl}/metrics`)).text()
+      const metrics = await (await fetch(limited.metricsUrl!)).text()
       expect(metrics).toMatch(/^scholenband_closed_for_limit_total\{reason="message_too_big"\} 1$/m)
       a.conn.destroy()
     } finally {

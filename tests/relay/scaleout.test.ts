@@ -114,7 +114,7 @@ describe.skipIf(!services.available)('several relays (PostgreSQL + Redis streams
   }
 
   async function metric(r: RunningRelay, name: string): Promise<number> {
-    return metricSample(await (await fetch(`${r.httpUrl}/metrics`)).text(), name) ?? NaN
+    return metricSample(await (await fetch(r.metricsUrl!)).text(), name) ?? NaN
   }
 
   it('an update whose publish failed is still acknowledged, and reaches the other relay from PostgreSQL', async () => {

@@ -159,9 +159,9 @@ describe.skipIf(!services.available)('photos across several relays (PostgreSQL)'
     const other = photo(5_000)
     expect((await put(b, invite.roomId, sha(other), other, wrong)).status).toBe(403)
     expect((await fetch(url(a, invite.roomId, sha(other)), { headers: auth })).status).toBe(404)
-    // a room no relay has seen
+    // a room no relay has seen: the same answer as a wrong proof
     const nowhere = newInvite()
-    expect((await put(b, nowhere.roomId, sha(other), other, { Authorization: `Bearer ${deriveToken(nowhere)}` })).status).toBe(404)
+    expect((await put(b, nowhere.roomId, sha(other), other, { Authorization: `Bearer ${deriveToken(nowhere)}` })).status).toBe(403)
 
     // one request, wrong hash: 422 on B, nothing under that hash anywhere
     const claimed = sha(photo(10_000))

@@ -169,8 +169,16 @@ describe('snapshots on the relay (LevelDB)', () => {
       ok: false,
       reason: 'refused',
     })
-    // a room the relay never saw; an unknown id; a malformed one
-    expect(await listRelaySnapshots(r.httpUrl, newInvite())).toEqual({ ok: false, reason: 'notFound' })
+    // a room the relay never saw: the same answer as a wrong proof (whether a room exists is not told);
+    // an unknown id; a malformed one
+    const nowhere = newInvite()
+    for (const path of ['', `/${snap!.id}`]) {
+      const unknownRoom = await fetch(`${r.httpUrl}/snapshots/${nowhere.roomId}${path}`, { headers: auth(deriveToken(nowhere)) })
+      const wrongProof = await fetch(`${r.httpUrl}/snapshots/${invite.roomId}${path}`, { headers: auth(wrong) })
+      expect(unknownRoom.status).toBe(403)
+      expect(await unknownRoom.text()).toBe(await wrongProof.text())
+    }
+    expect(await listRelaySnapshots(r.httpUrl, nowhere)).toEqual({ ok: false, reason: 'refused' })
     expect(await fetchRelaySnapshot(r.httpUrl, invite, '000000000000001-00000000')).toEqual({ ok: false, reason: 'notFound' })
     expect((await fetch(`${listUrl}/..%2F..%2Fetc`, { headers: auth(deriveToken(invite)) })).status).toBe(400)
     // the other room's snapshots are not this room's

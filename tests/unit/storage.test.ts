@@ -104,6 +104,30 @@ describe('local documents', () => {
   })
 })
 
+describe('two tabs on one document', () => {
+  it('keeps the other tab’s edits when one tab merges its rows into one', async () => {
+    const first = await openDoc('room-tabs')
+    seed(first.doc)
+    await first.flush()
+    // the second tab opens now and never loads what the first writes from here on
+    const second = await openDoc('room-tabs')
+    createActivity(first.doc, { ...EMPTY_ACTIVITY, title: 'From the first tab' }, 'An')
+    expect(await first.flush()).toBe(true)
+    // 500 writes make the second tab merge every row into one (and delete the older rows)
+    for (let i = 0; i < 500; i++) {
+      createActivity(second.doc, { ...EMPTY_ACTIVITY, title: `Second ${i}` }, 'Amani')
+      await second.flush()
+    }
+    await first.destroy()
+    await second.destroy()
+    const reopened = await openDoc('room-tabs')
+    const titles = listActivities(reopened.doc).map((a) => a.title)
+    expect(titles).toContain('From the first tab')
+    expect(titles).toContain('Second 499')
+    expect(titles).toHaveLength(501)
+  })
+})
+
 describe('registry', () => {
   it('stores partnerships, settings and the outbox per room', async () => {
     const db = new ScholenbandDb(`test-${Math.random()}`)

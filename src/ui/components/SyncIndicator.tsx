@@ -7,8 +7,15 @@ import { useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { PartnershipConnection, SyncState } from '../../sync'
+import { storageHealth, type StorageHealthState } from '../../storage'
 
-export function syncStateText(state: SyncState, t: TFunction): string {
+/**
+ * The indicator's words. A write IndexedDB refused (`health`, see storage/health.ts) comes before
+ * everything but a refusal by the relay: "Saved on this device" would not be true.
+ */
+export function syncStateText(state: SyncState, t: TFunction, health: StorageHealthState = { kind: 'ok' }): string {
+  if (state.kind !== 'refused' && health.kind === 'full') return t('sync.storageFull')
+  if (state.kind !== 'refused' && health.kind === 'failing') return t('sync.storageFailing')
   switch (state.kind) {
     case 'offline':
       return state.pending > 0 ? t('sync.offlineWithChanges', { count: state.pending }) : t('sync.offline')
@@ -26,17 +33,20 @@ export function syncStateText(state: SyncState, t: TFunction): string {
       return t('sync.synced')
     case 'refused':
       return t('sync.refused', { reason: t(`sync.refusedReason.${state.reason}`) })
+    case 'removed':
+      return t('sync.removed')
   }
 }
 
 export function SyncIndicator({ conn }: { readonly conn: PartnershipConnection }) {
   const { t } = useTranslation()
   const state = useSyncExternalStore(conn.subscribe, conn.getState)
+  const health = useSyncExternalStore(storageHealth.subscribe, storageHealth.getState)
   return (
     <div className="sync">
-      <div role="status" aria-label={t('sync.label')} className="sync-status" data-state={state.kind}>
+      <div role="status" aria-label={t('sync.label')} className="sync-status" data-state={state.kind} data-storage={health.kind}>
         <span className="sync-dot" aria-hidden="true" />
-        <span>{syncStateText(state, t)}</span>
+        <span>{syncStateText(state, t, health)}</span>
       </div>
       {state.kind === 'refused' ? (
         <button type="button" className="button-small" onClick={() => conn.retry()}>

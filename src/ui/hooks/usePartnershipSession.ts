@@ -7,9 +7,10 @@
  */
 import { useEffect, useState } from 'react'
 import type * as Y from 'yjs'
-import { dexieOutbox, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
-import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type Invite } from '../../sync'
+import { dexieOutbox, ensureDeviceCredential, openLocalDocument, registry, type LocalDocument, type PartnershipEntry } from '../../storage'
+import { PartnershipConnection, defaultRelayUrl, parseInviteCode, type DeviceCredential, type Invite } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
+import { rememberDeviceCredential } from '../../sync/devices'
 import { trackHistory } from '../../domain'
 import { keepPhotoCounts } from './photoCounts'
 import { keepReceipts } from './deliveryReceipts'
@@ -20,6 +21,8 @@ export interface PartnershipSession {
   readonly invite: Invite
   readonly doc: Y.Doc
   readonly conn: PartnershipConnection
+  /** This device's own credential in the partnership (its proof goes with every connection). */
+  readonly device: DeviceCredential | undefined
   /** Closes the connection and the local document. Idempotent. */
   close(): Promise<void>
 }
@@ -36,13 +39,29 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
   const { roomId } = entry
   const local: LocalDocument = openLocalDocument(roomId)
   await local.whenLoaded
+  // made on the first connection and kept: the relay registers this device under it
+  const device = await ensureDeviceCredential(registry(), roomId).catch(() => undefined)
+  const isRegistered = device !== undefined && entry.deviceRegisteredAt !== undefined
+  if (device && isRegistered) rememberDeviceCredential(roomId, device)
   const conn = new PartnershipConnection(local.doc, {
     relayUrl: defaultRelayUrl(),
     invite,
     intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
     outbox: dexieOutbox(registry(), roomId),
+    ...(device ? { device } : {}),
     onAccepted: () => {
-      void registry().partnerships.update(roomId, { isKnownToRelay: true })
+      // accepted with this device's proof: the relay knows the device from now on
+      void registry().partnerships.update(roomId, {
+        isKnownToRelay: true,
+        ...(device && !isRegistered ? { deviceRegisteredAt: new Date().toISOString() } : {}),
+      })
+      if (device) {
+        rememberDeviceCredential(roomId, device)
+        attachmentTransfer(registry()).register(invite, device)
+      }
+    },
+    onRemoved: () => {
+      void registry().partnerships.update(roomId, { removedAt: new Date().toISOString() })
     },
     onFullySynced: () => {
       void registry().partnerships.update(roomId, { lastSyncedAt: new Date().toISOString() })
@@ -56,13 +75,14 @@ async function openSession(entry: PartnershipEntry, invite: Invite): Promise<Par
   // every change made from now on gets its history entry, also those that skip assertWritable
   trackHistory(local.doc)
   // photos waiting for this partnership's relay go out as soon as there is a connection
-  attachmentTransfer(registry()).register(invite)
+  attachmentTransfer(registry()).register(invite, isRegistered ? device : undefined)
   let closing: Promise<void> | undefined
   return {
     roomId,
     invite,
     doc: local.doc,
     conn,
+    device,
     close: () => {
       closing ??= (async () => {
         stopReceipts()

@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
-import { registry, requestPersistence } from '../../storage'
+import { registry, rejoinWithNewInvite, requestPersistence } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
 import type { JoinPrefill } from '../App'
 import { BackPage } from '../components/BackPage'
@@ -61,8 +61,13 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
           // on opening, ask at once which school this device speaks for and who is using it
           askPerson: true,
           addedAt: new Date().toISOString(),
+          inviteSetAt: new Date().toISOString(),
         })
         await persisted
+      } else if (existing.removedAt && existing.inviteCode !== formatInviteCode(parsed.invite)) {
+        // a new code for a partnership this device was removed from: it joins again as a new
+        // device (the relay refuses its old id for good), keeping what is already on it
+        await rejoinWithNewInvite(registry(), roomId, formatInviteCode(parsed.invite))
       }
       navigate(weekHref(roomId))
     } catch {

@@ -100,7 +100,11 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
       pending.current = undefined
       saveDraft(registry(), roomId, draftId, draft, ownerId).then(
         () => setStatus(t('letters.draftSaved')),
-        () => setStatus(t('letters.draftNotSaved')),
+        () => {
+          // kept in memory: the next change (or leaving the screen) tries again
+          pending.current ??= draft
+          setStatus(t('letters.draftNotSaved'))
+        },
       )
     }, SAVE_DELAY_MS)
     return () => clearTimeout(timer)

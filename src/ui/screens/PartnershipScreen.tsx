@@ -24,6 +24,8 @@ import { ReadOnlyBanner } from '../components/ReadOnlyBanner'
 import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { WhoIsHere, needsWhoIsHere } from '../components/people/WhoIsHere'
 import { SyncIndicator } from '../components/SyncIndicator'
+import { RemovedNotice } from '../components/devices/RemovedNotice'
+import { useDeviceAnnouncement } from '../components/devices/deviceName'
 import { useActor } from '../hooks/useActor'
 import { useDocVersion } from '../hooks/useDocVersion'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -129,6 +131,9 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   const [lastDeleted, setLastDeleted] = useState<DeletedActivity | undefined>()
   const isLeaving = useRef(false)
   const delivery = useMemo(() => ({ conn, mySchoolId: entry.mySchoolId }), [conn, entry.mySchoolId])
+  // this device's name, school and person in the document's `devices`, for the other phones' "Devices"
+  useDeviceAnnouncement(doc, entry, openState?.kind === 'ready')
+  const isRemoved = sync.kind === 'removed' || entry.removedAt !== undefined
 
   // Runs the migrations the document lacks (idempotent) — at open, and again when the partner's
   // copy arrives or a newer app on another device raises the schema version.
@@ -253,6 +258,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
         {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       </header>
       <main className="container">
+        {isRemoved ? <RemovedNotice session={session} entry={entry} /> : null}
         {isReadOnly ? <ReadOnlyBanner doc={doc} roomId={roomId} page={page.name} /> : null}
         <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
       </main>

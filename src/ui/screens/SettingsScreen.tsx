@@ -1,5 +1,6 @@
 /**
- * Settings: inviting the partner school (code and link), which school this device speaks for, the
+ * Settings: inviting the partner school (code and link), the partnership's devices (remove one) and
+ * a new invite code (components/devices/DevicesSettings.tsx), which school this device speaks for, the
  * people who use it (names, roles, PINs), the language, whether the browser promised to keep the data, and the data saver
  * for photos with what is still waiting to be sent and received.
  */
@@ -7,12 +8,21 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../domain'
 import { registry, requestPersistence, writeSetting, type PartnershipEntry } from '../../storage'
-import { formatInviteCode, inviteLink } from '../../sync'
+import { formatInviteCode, inviteLink, parseInviteCode } from '../../sync'
 import { attachmentTransfer } from '../../sync/attachments'
 import { formatPhotoSize } from '../components/Photo'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { PeopleSettings } from '../components/people/PeopleSettings'
 import { RecoveryLinks } from '../components/RecoveryLinks'
+import {
+  DevicesSection,
+  InviteReplaced,
+  NewInviteSection,
+  isInviteReplaced,
+  useRelayDevices,
+  type RelayDevicesState,
+} from '../components/devices/DevicesSettings'
+import { StorageUse } from '../components/StorageUse'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import type { PartnershipSession } from '../hooks/usePartnershipSession'
@@ -47,13 +57,22 @@ async function copyFrom(input: HTMLInputElement): Promise<CopyResult> {
   }
 }
 
-function InviteSection({ session }: { readonly session: PartnershipSession }) {
+interface InviteProps {
+  readonly session: PartnershipSession
+  readonly entry: PartnershipEntry
+  readonly relay: RelayDevicesState
+}
+
+function InviteSection({ session, entry, relay }: InviteProps) {
   const { t } = useTranslation()
   const codeRef = useRef<HTMLInputElement>(null)
   const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  const link = inviteLink(window.location.origin, session.invite)
-  const code = formatInviteCode(session.invite)
+  // the code kept on this device: after "New invite code" it is the new one, while the session still uses the old
+  const parsed = parseInviteCode(entry.inviteCode)
+  const invite = parsed.ok && parsed.invite.roomId === session.invite.roomId ? parsed.invite : session.invite
+  const link = inviteLink(window.location.origin, invite)
+  const code = formatInviteCode(invite)
   const canShare = typeof navigator.share === 'function'
 
   useEffect(() => () => clearTimeout(timer.current), [])
@@ -76,43 +95,49 @@ function InviteSection({ session }: { readonly session: PartnershipSession }) {
     <section className="card" aria-labelledby="settings-invite-heading">
       <h3 id="settings-invite-heading">{t('settings.invite')}</h3>
       <p className="hint">{t('settings.inviteHelp')}</p>
-      <div className="field">
-        <label htmlFor="settings-invite-code">{t('settings.inviteCode')}</label>
-        <div className="input-with-button">
-          <input
-            ref={codeRef}
-            id="settings-invite-code"
-            type="text"
-            readOnly
-            value={code}
-            spellCheck={false}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          <button type="button" className="button-secondary" onClick={() => void copy()}>
-            {t('settings.copy')}
-          </button>
-        </div>
-        {/* the whole code, readable aloud over the phone; the field above holds the same for assistive tech */}
-        <p className="code-display" aria-hidden="true">
-          {code.split('-').map((group, i) => (
-            <span key={i}>{group}</span>
-          ))}
-        </p>
-        <p className="copy-feedback" aria-live="polite">
-          {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="settings-invite-link">{t('settings.inviteLink')}</label>
-        <input id="settings-invite-link" type="text" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
-      </div>
-      {canShare ? (
-        <div className="actions">
-          <button type="button" className="button-secondary" onClick={share}>
-            {t('settings.share')}
-          </button>
-        </div>
-      ) : null}
+      {relay.list && isInviteReplaced(entry, relay.list) ? (
+        <InviteReplaced session={session} list={relay.list} />
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor="settings-invite-code">{t('settings.inviteCode')}</label>
+            <div className="input-with-button">
+              <input
+                ref={codeRef}
+                id="settings-invite-code"
+                type="text"
+                readOnly
+                value={code}
+                spellCheck={false}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <button type="button" className="button-secondary" onClick={() => void copy()}>
+                {t('settings.copy')}
+              </button>
+            </div>
+            {/* the whole code, readable aloud over the phone; the field above holds the same for assistive tech */}
+            <p className="code-display" aria-hidden="true">
+              {code.split('-').map((group, i) => (
+                <span key={i}>{group}</span>
+              ))}
+            </p>
+            <p className="copy-feedback" aria-live="polite">
+              {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="settings-invite-link">{t('settings.inviteLink')}</label>
+            <input id="settings-invite-link" type="text" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+          </div>
+          {canShare ? (
+            <div className="actions">
+              <button type="button" className="button-secondary" onClick={share}>
+                {t('settings.share')}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
     </section>
   )
 }
@@ -174,6 +199,7 @@ function StorageSection() {
           </button>
         </div>
       ) : null}
+      <StorageUse />
     </section>
   )
 }
@@ -233,12 +259,15 @@ function DataSection() {
 export function SettingsScreen({ session, entry, meta }: Props) {
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const relay = useRelayDevices(session)
   return (
     <section aria-labelledby="settings-heading" className="settings">
       <h2 id="settings-heading" ref={headingRef} tabIndex={-1}>
         {t('settings.title')}
       </h2>
-      <InviteSection session={session} />
+      <InviteSection session={session} entry={entry} relay={relay} />
+      <DevicesSection session={session} entry={entry} meta={meta} relay={relay} />
+      <NewInviteSection session={session} entry={entry} relay={relay} />
       <PersonSection entry={entry} meta={meta} />
       <PeopleSettings />
       <StorageSection />

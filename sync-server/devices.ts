@@ -1,0 +1,318 @@
+/**
+ * Devices and invites (docs/protocol.md, "Devices and invites"): every device registers with the
+ * relay under its own credential the first time it connects with the invite, and from then on is
+ * accepted by that credential alone. So a device can be removed on its own, and the invite can be
+ * replaced without shutting out the devices already in the partnership.
+ *
+ * - The WebSocket verdict for a device proof (`sb.dev.<deviceId>.<deviceToken>`), called by
+ *   relay.ts inside its per-room lock: a registered device by its own verifier (the invite token
+ *   is ignored: it may be an old code), a removed one is refused with 4403 `removed`, a new one
+ *   registers with the room's current invite (at most `maxDevicesPerRoom` records per room).
+ * - The sockets open on this relay, per room, by device (or anonymous: invite only, stock
+ *   clients and older apps), so a removal closes the device's sockets (4403 `removed`) and a new
+ *   invite closes the anonymous ones (4403 `invite changed`) at once. With several relays a
+ *   sweep (every `sweepIntervalMs`) reads each room's devices and verifier and closes what the
+ *   other relays changed.
+ * - `GET /devices/<room>`, `POST /devices/<room>/<deviceId>/remove`, `PUT /invite/<room>`.
+ * - Last seen: `lastSeenAt` is written when a device connects and when its socket closes, at most
+ *   once a minute per device.
+ *
+ * Never log a token, a verifier or the Authorization header.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { WebSocket } from 'ws'
+import { CLOSE, CLOSE_REASON, DEVICE_ID_PATTERN, TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId, type OfferedDeviceProof } from '../src/sync/wire'
+import { HttpError, isRefusedProof, roomProofCheck, sendJson, type Headers } from './http'
+import { errorFields, type Logger } from './log'
+import type { DeviceRecord, RoomStore } from './store'
+
+/** Close reason for a removed device (with 4403). */
+export const REMOVED = CLOSE_REASON.removed
+/** Close reason for an anonymous (invite-only) socket when the invite was replaced (with 4403). */
+export const INVITE_CHANGED = CLOSE_REASON.inviteChanged
+/** Close code: the room holds `maxDevicesPerRoom` device records; final. */
+export const CLOSE_TOO_MANY_DEVICES = CLOSE.tooManyDevices
+export const DEFAULT_MAX_DEVICES_PER_ROOM = 200
+/** `lastSeenAt` is written at most this often per device. */
+const LAST_SEEN_WRITE_MS = 60_000
+const MAX_BODY_BYTES = 1024
+
+export type DeviceVerdict = 'ok' | 'removed' | 'proofRefused' | 'tooManyDevices'
+
+export interface DevicesConfig {
+  readonly store: RoomStore
+  readonly log: Logger
+  readonly maxDevicesPerRoom: number
+  /** relay.ts's per-room lock: verdicts, registrations, removals and invite changes of a room run one at a time. */
+  withRoomLock<T>(room: string, f: () => Promise<T>): Promise<T>
+  /** The per-address limits, like the snapshots' (relay.ts). */
+  readonly limits: {
+    address(req: IncomingMessage): string
+    refusedWait(address: string): number
+    refused(address: string): void
+    takeRequest(address: string): number
+  }
+  /** Several relays on one store: how often to look for removals and invite changes made on the others; none when absent. */
+  readonly sweepIntervalMs?: number
+}
+
+interface SocketEntry {
+  /** The device, or undefined for an anonymous (invite-only) socket. */
+  readonly deviceId: string | undefined
+  /** Anonymous sockets: the room verifier their invite matched. */
+  readonly inviteVerifier: string | undefined
+}
+
+export interface Devices {
+  /**
+   * The verdict for a device proof on a room that exists (`stored`: its verifier, `inviteToken`:
+   * the invite token the socket offered). Runs inside the room lock. Throws when the store fails.
+   */
+  verify(room: string, stored: string, inviteToken: string, device: OfferedDeviceProof): Promise<DeviceVerdict>
+  /** Registers the creator's device of a room just created (inside the room lock). */
+  registerCreator(room: string, device: OfferedDeviceProof): Promise<void>
+  /** Remembers an accepted socket: by device, or anonymous with the invite token it offered. */
+  track(room: string, ws: WebSocket, device: OfferedDeviceProof | undefined, inviteToken: string): void
+  /** Answers `/devices/…` and `/invite/…`; false for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean
+  close(): void
+}
+
+const DEVICES_PATH = /^\/devices\/([^/]+)(?:\/([^/]+)\/remove)?$/
+const INVITE_PATH = /^\/invite\/([^/]+)$/
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Max-Age': '600',
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/** A device as the HTTP endpoints show it: never its verifier. */
+function publicDevice(d: DeviceRecord, connectedNow: boolean): Record<string, string> {
+  return {
+    id: d.id,
+    registeredAt: iso(d.registeredAt),
+    lastSeenAt: iso(connectedNow && d.removedAt === undefined ? Date.now() : d.lastSeenAt),
+    ...(d.removedAt !== undefined ? { removedAt: iso(d.removedAt) } : {}),
+    ...(d.removedBy !== undefined ? { removedBy: d.removedBy } : {}),
+  }
+}
+
+export function createDevices(config: DevicesConfig): Devices {
+  const { store, log, limits } = config
+  const authorise = roomProofCheck(store, log, 'devices')
+  /** Open sockets on this relay, per room. */
+  const sockets = new Map<string, Map<WebSocket, SocketEntry>>()
+  /** When this relay last wrote a device's `lastSeenAt`, by `room device`. */
+  const lastWritten = new Map<string, number>()
+
+  const touch = (room: string, id: string, knownLastSeen = 0): void => {
+    const key = `${room} ${id}`
+    const now = Date.now()
+    if (now - Math.max(knownLastSeen, lastWritten.get(key) ?? 0) < LAST_SEEN_WRITE_MS) return
+    if (lastWritten.size >= 10_000) {
+      for (const [k, at] of lastWritten) if (now - at >= LAST_SEEN_WRITE_MS) lastWritten.delete(k)
+    }
+    lastWritten.set(key, now)
+    store.touchDevice(room, id, now).catch((err: unknown) => log.warn('last seen not written', { room, ...errorFields(err) }))
+  }
+
+  const closeWhere = (room: string, which: (e: SocketEntry) => boolean, reason: string): number => {
+    let n = 0
+    for (const [ws, e] of sockets.get(room) ?? []) {
+      if (!which(e)) continue
+      ws.close(CLOSE.proofRefused, reason)
+      n++
+    }
+    return n
+  }
+
+  /** Several relays: closes the sockets of devices removed, and anonymous sockets of invites replaced, elsewhere. */
+  let isSweeping = false
+  const sweep = async (): Promise<void> => {
+    if (isSweeping) return
+    isSweeping = true
+    try {
+      for (const room of [...sockets.keys()]) {
+        try {
+          const verifier = await store.getVerifier(room)
+          const removed = new Set((await store.listDevices(room)).filter((d) => d.removedAt !== undefined).map((d) => d.id))
+          closeWhere(room, (e) => e.deviceId !== undefined && removed.has(e.deviceId), REMOVED)
+          if (verifier !== undefined) {
+            closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), INVITE_CHANGED)
+          }
+        } catch (err) {
+          log.warn('device sweep failed', { room, ...errorFields(err) })
+        }
+      }
+    } finally {
+      isSweeping = false
+    }
+  }
+  const sweeper = config.sweepIntervalMs ? setInterval(() => void sweep(), config.sweepIntervalMs) : undefined
+  sweeper?.unref()
+
+  const register = async (room: string, device: OfferedDeviceProof): Promise<void> => {
+    const now = Date.now()
+    await store.putDevice(room, { id: device.deviceId, verifier: deriveVerifier(device.token), registeredAt: now, lastSeenAt: now })
+    lastWritten.set(`${room} ${device.deviceId}`, now)
+    log.info('device registered', { room })
+  }
+
+  /** Reads a JSON body of at most MAX_BODY_BYTES. */
+  const readBody = (req: IncomingMessage): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? 0)
+      if (declared > MAX_BODY_BYTES) {
+        req.resume()
+        reject(new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`, { Connection: 'close' }))
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        if (size <= MAX_BODY_BYTES) chunks.push(c)
+        else if (size > 64 * MAX_BODY_BYTES) req.destroy()
+      })
+      req.on('error', reject)
+      req.on('end', () => {
+        if (size > MAX_BODY_BYTES) return reject(new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`))
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+        } catch {
+          reject(new HttpError(400, 'body is not JSON'))
+        }
+      })
+    })
+
+  /** The per-address limits, then the proof; a refused proof counts against the address. */
+  const check = async (req: IncomingMessage, room: string): Promise<{ kind: 'invite' } | { kind: 'device'; deviceId: string }> => {
+    const address = limits.address(req)
+    const refusedWait = limits.refusedWait(address)
+    if (refusedWait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': refusedWait })
+    const requestWait = limits.takeRequest(address)
+    if (requestWait > 0) throw new HttpError(429, 'too many requests', { 'Retry-After': requestWait })
+    if (!isRoomId(room)) throw new HttpError(400, 'malformed room id')
+    try {
+      return await authorise(req, room)
+    } catch (err) {
+      if (isRefusedProof(err)) limits.refused(address)
+      throw err
+    }
+  }
+
+  const deviceRequired = (): HttpError =>
+    new HttpError(401, 'a device proof is required (Authorization: Device <deviceId>.<deviceToken>)', { 'WWW-Authenticate': 'Device' })
+
+  const list = async (req: IncomingMessage, res: ServerResponse, room: string): Promise<void> => {
+    await check(req, room)
+    const [devices, change] = await Promise.all([store.listDevices(room), store.getInviteChange(room)])
+    const connected = new Set([...(sockets.get(room)?.values() ?? [])].map((e) => e.deviceId))
+    sendJson(
+      req,
+      res,
+      200,
+      {
+        devices: devices.map((d) => publicDevice(d, connected.has(d.id))),
+        inviteChangedAt: change ? iso(change.at) : null,
+        inviteChangedBy: change ? change.by : null,
+      },
+      CORS_HEADERS,
+    )
+  }
+
+  const remove = async (req: IncomingMessage, res: ServerResponse, room: string, id: string): Promise<void> => {
+    const proof = await check(req, room)
+    if (proof.kind !== 'device') throw deviceRequired()
+    if (!DEVICE_ID_PATTERN.test(id)) throw new HttpError(404, 'no such device')
+    const record = await config.withRoomLock(room, async () => {
+      const found = await store.getDevice(room, id)
+      if (!found) throw new HttpError(404, 'no such device')
+      if (found.removedAt !== undefined) return found
+      const removed: DeviceRecord = { ...found, removedAt: Date.now(), removedBy: proof.deviceId }
+      await store.putDevice(room, removed)
+      return removed
+    })
+    const closed = closeWhere(room, (e) => e.deviceId === id, REMOVED)
+    log.info('device removed', { room, socketsClosed: closed })
+    sendJson(req, res, 200, { device: publicDevice(record, false) }, CORS_HEADERS)
+  }
+
+  const replaceInvite = async (req: IncomingMessage, res: ServerResponse, room: string): Promise<void> => {
+    const body = await readBody(req)
+    const proof = await check(req, room)
+    if (proof.kind !== 'device') throw deviceRequired()
+    const verifier = (body as { verifier?: unknown } | null)?.verifier
+    if (typeof verifier !== 'string' || !TOKEN_PATTERN.test(verifier)) {
+      throw new HttpError(400, 'body must be {"verifier": "<43 base64url characters>"}')
+    }
+    const at = Date.now()
+    await config.withRoomLock(room, () => store.replaceVerifier(room, verifier, { at, by: proof.deviceId }))
+    const closed = closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), INVITE_CHANGED)
+    log.info('invite replaced', { room, socketsClosed: closed })
+    sendJson(req, res, 200, { inviteChangedAt: iso(at), inviteChangedBy: proof.deviceId }, CORS_HEADERS)
+  }
+
+  const answer = (req: IncomingMessage, res: ServerResponse, work: Promise<void>): void => {
+    work.catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        const headers: Headers = { ...CORS_HEADERS, ...err.headers }
+        sendJson(req, res, err.status, { error: err.message }, headers)
+        return
+      }
+      log.error('devices request failed', errorFields(err))
+      sendJson(req, res, 503, { error: 'relay storage unavailable' }, CORS_HEADERS)
+    })
+  }
+
+  return {
+    async verify(room, stored, inviteToken, device) {
+      const record = await store.getDevice(room, device.deviceId)
+      const offered = deriveVerifier(device.token)
+      if (record) {
+        if (!constantTimeEqual(record.verifier, offered)) return 'proofRefused'
+        if (record.removedAt !== undefined) return 'removed'
+        touch(room, record.id, record.lastSeenAt)
+        return 'ok'
+      }
+      if (!constantTimeEqual(stored, deriveVerifier(inviteToken))) return 'proofRefused'
+      if ((await store.listDevices(room)).length >= config.maxDevicesPerRoom) return 'tooManyDevices'
+      await register(room, device)
+      return 'ok'
+    },
+    registerCreator: register,
+    track(room, ws, device, inviteToken) {
+      let bySocket = sockets.get(room)
+      if (!bySocket) sockets.set(room, (bySocket = new Map()))
+      bySocket.set(ws, device ? { deviceId: device.deviceId, inviteVerifier: undefined } : { deviceId: undefined, inviteVerifier: deriveVerifier(inviteToken) })
+      ws.once('close', () => {
+        const now = sockets.get(room)
+        now?.delete(ws)
+        if (now?.size === 0) sockets.delete(room)
+        if (device) touch(room, device.deviceId)
+      })
+    },
+    handle(req, res, url) {
+      const d = DEVICES_PATH.exec(url.pathname)
+      const i = d ? null : INVITE_PATH.exec(url.pathname)
+      if (!d && !i) return false
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, CORS_HEADERS)
+        res.end()
+        return true
+      }
+      if (d && d[2] === undefined && (req.method === 'GET' || req.method === 'HEAD')) answer(req, res, list(req, res, d[1]!))
+      else if (d && d[2] !== undefined && req.method === 'POST') answer(req, res, remove(req, res, d[1]!, d[2]))
+      else if (i && req.method === 'PUT') answer(req, res, replaceInvite(req, res, i[1]!))
+      else sendJson(req, res, 405, { error: 'method not allowed' }, CORS_HEADERS)
+      return true
+    },
+    close() {
+      if (sweeper) clearInterval(sweeper)
+    },
+  }
+}

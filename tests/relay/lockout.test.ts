@@ -1,0 +1,256 @@
+/**
+ * Nobody locks a school out (issue 10 §2), at a small scale:
+ * - rooms created and never written hold no load slot (`MAX_ROOMS` counts rooms with data; empty
+ *   rooms have `MAX_EMPTY_ROOMS`) and are forgotten after `EMPTY_ROOM_TTL_MS`, on LevelDB and on
+ *   PostgreSQL;
+ * - every per-address limit counts an IPv6 address by its /64 (and `::ffff:a.b.c.d` as a.b.c.d);
+ * - a school behind one carrier NAT address is not locked out by its own phones: upgrades with a
+ *   valid proof count apart from those without.
+ * Addresses are simulated with `TRUST_PROXY_HOPS=1` and `X-Forwarded-For`.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { CLOSE, SUBPROTOCOL, newInvite, type Intent, type Invite } from '../../src/sync/wire'
+import { addressKey } from '../../sync-server/limits'
+import { appConnection, protocolsFor } from '../helpers/clients'
+import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { startServices } from '../helpers/services'
+
+const { running, cleanups } = stopAfterEach()
+
+async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
+  const r = await startRelay({ env: { TRUST_PROXY_HOPS: '1', ...env }, ...(dataDir ? { dataDir } : {}) })
+  running.push(r)
+  return r
+}
+
+/** What became of a socket: it was let in (the relay's first message arrived), or closed with a code, or refused over HTTP. */
+type Outcome = { joined: true } | { code: number; reason: string } | { status: number }
+
+/**
+ * Opens a socket to the room from `address`; resolves once it is let in or refused. A socket let
+ * in stays open (held like an attacker's) until `ws.close()`; `closed` resolves with its close code.
+ */
+function open(r: RunningRelay, invite: Invite, intent: Intent, address: string): { ws: WebSocket; outcome: Promise<Outcome>; closed: Promise<number> } {
+  const ws = new WebSocket(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, intent), { headers: { 'X-Forwarded-For': address } })
+  cleanups.push(() => ws.terminate())
+  let closedWith: (code: number) => void = () => undefined
+  const closed = new Promise<number>((res) => (closedWith = res))
+  const outcome = new Promise<Outcome>((resolve, reject) => {
+    ws.once('message', () => resolve({ joined: true }))
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 })
+      res.resume()
+      ws.terminate()
+    })
+    ws.on('close', (code, reason) => {
+      resolve({ code, reason: reason.toString() })
+      closedWith(code)
+    })
+    ws.on('error', (e) => {
+      if (!/Unexpected server response/.test(e.message)) reject(e)
+    })
+  })
+  return { ws, outcome, closed }
+}
+
+/** Opens, waits for the outcome, closes. */
+async function attempt(r: RunningRelay, invite: Invite, intent: Intent, address: string): Promise<Outcome> {
+  const s = open(r, invite, intent, address)
+  const outcome = await s.outcome
+  s.ws.close(1000)
+  return outcome
+}
+
+async function health(r: RunningRelay): Promise<{ roomsLoaded: number; sockets: number }> {
+  return (await (await fetch(`${r.httpUrl}/healthz`)).json()) as { roomsLoaded: number; sockets: number }
+}
+
+/** A school's partnership with something in it, written and acknowledged; the device then leaves. */
+async function schoolWithData(r: RunningRelay, text: string): Promise<Invite> {
+  const invite = newInvite()
+  const first = appConnection(r.wsUrl, invite, 'create')
+  cleanups.push(() => first.conn.destroy())
+  first.doc.getText('t').insert(0, text)
+  await waitFor(() => first.conn.getState().kind === 'synced', 'the school’s first device acknowledged')
+  first.conn.destroy()
+  return invite
+}
+
+/** A new device of the school joins: it must sync and see what the school wrote. */
+async function schoolJoins(r: RunningRelay, invite: Invite, text: string): Promise<void> {
+  const device = appConnection(r.wsUrl, invite, 'join')
+  cleanups.push(() => device.conn.destroy())
+  await waitFor(() => device.conn.getState().kind === 'synced' && device.doc.getText('t').toString() === text, 'the school synced', 15_000)
+}
+
+/** Five addresses: IPv4 ones and whole IPv6 /64s, as an attacker with several lines would have. */
+const ATTACKERS = [
+  ...Array.from({ length: 3 }, (_, i) => `198.51.100.${i + 1}`),
+  ...Array.from({ length: 2 }, (_, i) => `2001:db8:${i + 1}:1::1`),
+]
+
+describe('rooms without data hold no load slot', () => {
+  it('with MAX_ROOMS=5 and 20 empty rooms held open from 5 addresses, a school whose room holds data still joins and syncs', async () => {
+    const r = await relayWith({ MAX_ROOMS: '5', MAX_ROOMS_CREATED_PER_HOUR: '4', IDLE_UNLOAD_MS: '100' })
+    const school = await schoolWithData(r, 'our letters')
+    await waitFor(async () => (await health(r)).roomsLoaded === 0, 'the school’s room unloaded')
+
+    // the attack: every address creates as many rooms as it may and holds them open, writing nothing
+    const held = ATTACKERS.flatMap((address) => Array.from({ length: 4 }, () => open(r, newInvite(), 'create', address)))
+    for (const s of held) expect(await s.outcome).toEqual({ joined: true })
+    expect(await health(r)).toMatchObject({ roomsLoaded: 20, sockets: 20 })
+
+    await schoolJoins(r, school, 'our letters')
+    // and a new school can still create its partnership
+    const newSchool = await schoolWithData(r, 'hello')
+    await schoolJoins(r, newSchool, 'hello')
+    for (const s of held) expect(s.ws.readyState).toBe(WebSocket.OPEN) // nobody had to make way: the empty budget is 500
+  })
+
+  it('empty rooms have their own small budget (MAX_EMPTY_ROOMS): a new one evicts the oldest empty room, never a room with data', async () => {
+    const r = await relayWith({ MAX_ROOMS: '2', MAX_EMPTY_ROOMS: '3', IDLE_UNLOAD_MS: '60000' })
+    const a = appConnection(r.wsUrl, newInvite(), 'create')
+    cleanups.push(() => a.conn.destroy())
+    a.doc.getText('t').insert(0, 'A')
+    await waitFor(() => a.conn.getState().kind === 'synced', 'a room with data')
+    const held: ReturnType<typeof open>[] = []
+    for (let i = 0; i < 5; i++) {
+      held.push(open(r, newInvite(), 'create', `192.0.2.${i + 1}`))
+      expect(await held[i]!.outcome).toEqual({ joined: true })
+    }
+    // the two oldest empty rooms made way for the newer ones
+    expect(await held[0]!.closed).toBe(CLOSE.unavailable)
+    expect(await held[1]!.closed).toBe(CLOSE.unavailable)
+    expect(await health(r)).toMatchObject({ roomsLoaded: 4, sockets: 4 })
+    expect(a.conn.getState().kind).toBe('synced')
+    a.doc.getText('t').insert(1, '!')
+    await waitFor(() => a.conn.getState().kind === 'synced', 'the room with data still works')
+  })
+})
+
+/** Waits until the relay has logged forgetting `n` empty rooms in all (its sweep runs every TTL/4). */
+async function forgotten(r: RunningRelay, n: number): Promise<void> {
+  const count = (): number => r.logs.filter((l) => l.msg === 'empty rooms forgotten').reduce((sum, l) => sum + Number(l.count), 0)
+  await waitFor(() => count() >= n, `${n} empty rooms forgotten`, 15_000)
+}
+
+async function emptyRoomsExpire(env: Record<string, string>): Promise<void> {
+  const r = await relayWith({ ...env, EMPTY_ROOM_TTL_MS: '1500', IDLE_UNLOAD_MS: '50', MAX_ROOMS_CREATED_PER_HOUR: '10' })
+  // a room being held open while its time passes: loaded here, so it is not forgotten
+  const heldInvite = newInvite()
+  const held = open(r, heldInvite, 'create', '192.0.2.1')
+  expect(await held.outcome).toEqual({ joined: true })
+  const empty = [newInvite(), newInvite()]
+  for (const invite of empty) expect(await attempt(r, invite, 'create', '192.0.2.1')).toEqual({ joined: true })
+  const written = await schoolWithData(r, 'kept')
+  await forgotten(r, 2)
+  for (const invite of empty) expect(await attempt(r, invite, 'join', '192.0.2.2')).toMatchObject({ code: CLOSE.unknownRoom })
+  await schoolJoins(r, written, 'kept')
+  expect(held.ws.readyState).toBe(WebSocket.OPEN)
+  expect(await attempt(r, heldInvite, 'join', '192.0.2.3')).toEqual({ joined: true })
+  // once nobody holds it, it goes too
+  held.ws.close(1000)
+  await forgotten(r, 3)
+  expect(await attempt(r, heldInvite, 'join', '192.0.2.3')).toMatchObject({ code: CLOSE.unknownRoom })
+}
+
+describe('rooms created and never written expire (EMPTY_ROOM_TTL_MS)', () => {
+  it('LevelDB: an empty room is forgotten (4404), a written one and one held open are not', async () => {
+    await emptyRoomsExpire({})
+  })
+
+  it('LevelDB: rooms that expired while the relay was down are forgotten when it starts', async () => {
+    const dataDir = tempDir('sb-expire-start')
+    const first = await relayWith({}, dataDir)
+    const empty = newInvite()
+    expect(await attempt(first, empty, 'create', '192.0.2.1')).toEqual({ joined: true })
+    const written = await schoolWithData(first, 'kept')
+    await first.stop()
+    const again = await relayWith({ EMPTY_ROOM_TTL_MS: '1' }, dataDir)
+    await forgotten(again, 1)
+    expect(await attempt(again, empty, 'join', '192.0.2.2')).toMatchObject({ code: CLOSE.unknownRoom })
+    await schoolJoins(again, written, 'kept')
+  })
+})
+
+const services = await startServices()
+if (!services.available) console.log(`PostgreSQL expiry test skipped: ${services.reason}`)
+afterAll(async () => {
+  if (services.available) await services.stop()
+})
+
+describe.skipIf(!services.available)('rooms created and never written expire on PostgreSQL', () => {
+  it('PostgreSQL: an empty room is forgotten (4404), a written one and one held open are not', async () => {
+    if (!services.available) return
+    await emptyRoomsExpire({ DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl })
+  })
+})
+
+describe('per-address limits count an IPv6 address by its /64', () => {
+  it('addressKey: IPv6 by /64, IPv4-mapped IPv6 as IPv4', () => {
+    expect(addressKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe(addressKey('2001:0db8:0001:0002::1'))
+    expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'))
+    expect(addressKey('::ffff:192.0.2.9')).toBe('192.0.2.9')
+    expect(addressKey('192.0.2.9')).toBe('192.0.2.9')
+  })
+
+  it('refused proofs from addresses of one /64 add up to MAX_FAILED_PROOFS_PER_MINUTE; another /64 is not held back', async () => {
+    const r = await relayWith({ MAX_FAILED_PROOFS_PER_MINUTE: '3' })
+    const room = newInvite()
+    expect(await attempt(r, room, 'create', '192.0.2.1')).toEqual({ joined: true })
+    const wrong = { roomId: room.roomId, secret: newInvite().secret }
+    for (const address of ['2001:db8:5:6::1', '2001:db8:5:6::2', '2001:db8:5:6:ffff:ffff:ffff:ffff']) {
+      expect(await attempt(r, wrong, 'join', address)).toMatchObject({ code: CLOSE.proofRefused })
+    }
+    expect(await attempt(r, wrong, 'join', '2001:db8:5:6:1234::abcd')).toMatchObject({ status: 429 })
+    expect(await attempt(r, room, 'join', '2001:db8:5:6:1234::abcd')).toMatchObject({ status: 429 })
+    expect(await attempt(r, wrong, 'join', '2001:db8:5:7::1')).toMatchObject({ code: CLOSE.proofRefused })
+    // an IPv4 client seen on a dual-stack socket is the same client
+    for (let i = 0; i < 3; i++) expect(await attempt(r, wrong, 'join', i % 2 ? '::ffff:203.0.113.5' : '203.0.113.5')).toMatchObject({ code: CLOSE.proofRefused })
+    expect(await attempt(r, room, 'join', '::ffff:203.0.113.5')).toMatchObject({ status: 429 })
+  })
+
+  it('rooms created from addresses of one /64 add up to MAX_ROOMS_CREATED_PER_HOUR', async () => {
+    const r = await relayWith({ MAX_ROOMS_CREATED_PER_HOUR: '2' })
+    expect(await attempt(r, newInvite(), 'create', '2001:db8:9:9::1')).toEqual({ joined: true })
+    expect(await attempt(r, newInvite(), 'create', '2001:db8:9:9:5::1')).toEqual({ joined: true })
+    expect(await attempt(r, newInvite(), 'create', '2001:db8:9:9:ffff::2')).toMatchObject({ status: 429 })
+    expect(await attempt(r, newInvite(), 'create', '2001:db8:9:a::1')).toEqual({ joined: true })
+  })
+})
+
+describe('a school behind one NAT address is not locked out by its own phones', () => {
+  it('60 phones with valid proofs, each connecting twice within a minute from one address, all join (default limits)', async () => {
+    const r = await relayWith({})
+    const school = newInvite()
+    const nat = '100.64.12.34'
+    expect(await attempt(r, school, 'create', nat)).toEqual({ joined: true })
+    const outcomes: Outcome[] = []
+    for (let round = 0; round < 2; round++) {
+      for (let batch = 0; batch < 6; batch++) {
+        const phones = Array.from({ length: 10 }, () => open(r, school, 'join', nat))
+        for (const p of phones) outcomes.push(await p.outcome)
+        for (const p of phones) p.ws.close(1000)
+      }
+    }
+    expect(outcomes).toHaveLength(120)
+    expect(outcomes.filter((o) => !('joined' in o))).toEqual([])
+  })
+
+  it('upgrades with a valid proof have their own, higher ceiling (MAX_JOINS_PER_MINUTE); those without keep MAX_CONNECTIONS_PER_MINUTE', async () => {
+    const r = await relayWith({ MAX_CONNECTIONS_PER_MINUTE: '3', MAX_JOINS_PER_MINUTE: '6' })
+    const school = newInvite()
+    const nat = '100.64.0.1'
+    for (let i = 0; i < 6; i++) expect(await attempt(r, school, i === 0 ? 'create' : 'join', nat)).toEqual({ joined: true })
+    expect(await attempt(r, school, 'join', nat)).toMatchObject({ status: 429 })
+    // without a proof: counted apart, against the lower ceiling
+    const other = '100.64.0.2'
+    for (let i = 0; i < 3; i++) {
+      const ws = new WebSocket(`${r.wsUrl}/${school.roomId}`, [SUBPROTOCOL], { headers: { 'X-Forwarded-For': other } })
+      cleanups.push(() => ws.terminate())
+      expect(await new Promise<number>((res) => ws.on('close', (code) => res(code)).on('error', () => res(-1)))).toBe(CLOSE.badRequest)
+    }
+    expect(await attempt(r, school, 'join', other)).toMatchObject({ status: 429 })
+  })
+})
