@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import { isRoomId } from '../src/sync/wire'
-import { HttpError, isRefusedProof, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
+import { HttpError, checkProofWithin, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
@@ -103,15 +103,18 @@ export interface BlobsConfig {
   /** Unfinished uploads expire after this long without a write; swept at start and every min(ttl, 1 h). 0: never. Default 24 h. */
   readonly uploadTtlMs?: number
   /**
-   * The per-address limit on refused proofs, shared with the WebSocket (relay.ts): an address
-   * over it gets 429 before any store read, and each 403 here counts against it.
+   * The per-address limit on refused proofs, shared with the WebSocket (relay.ts): each 403 here
+   * counts against it, and an address over it gets 429 for a refused or missing proof — never for
+   * a valid one, which is checked first (http.ts `checkProofWithin`).
    */
   readonly limits?: {
     address(req: IncomingMessage): string
-    /** Seconds until this address may try again after refused proofs; 0 when it may. */
+    /** Seconds until this address's refused proofs are answered as such again (429 until then); 0 when they are. */
     refusedWait(address: string): number
     /** Counts one refused proof (403) of this address. */
     refused(address: string): void
+    /** Counts one request of this address: 0 when within its limit, else the seconds to wait (429, before any store read). */
+    takeRequest?(address: string): number
   }
 }
 
@@ -232,6 +235,57 @@ export function createBlobService(config: BlobsConfig): BlobService {
   const authorise = roomProofCheck(store, log, 'blob')
   const maxRoomBlobBytes = config.maxRoomBlobBytes ?? DEFAULT_MAX_ROOM_BLOB_BYTES
 
+  /**
+   * The photo quota against parallel uploads: bytes promised to the uploads running in this
+   * process, by room. An upload reserves its declared size (Content-Length, or for a chunk of a
+   * resumable upload the rest of the photo: Content-Range total minus what the relay holds) before
+   * it reads a byte, an upload without a declared size the largest a photo may be; the reservation
+   * goes when the upload ends. Reading what the room holds, checking, and reserving run under a
+   * per-room lock, as do storing a photo and giving its reservation back, so bytes are always
+   * counted once or twice, never not at all: forty parallel uploads cannot all pass a check that
+   * each would pass alone. Several relays (PostgreSQL) each keep their own reservations, so the
+   * room can pass its quota by what the other relays have under way.
+   */
+  const reserved = new Map<string, number>()
+  const quotaLocks = new Map<string, Promise<unknown>>()
+  const withQuotaLock = <T>(room: string, f: () => Promise<T>): Promise<T> => {
+    const next = (quotaLocks.get(room) ?? Promise.resolve()).catch(() => undefined).then(f)
+    quotaLocks.set(room, next)
+    void next
+      .finally(() => {
+        if (quotaLocks.get(room) === next) quotaLocks.delete(room)
+      })
+      .catch(() => undefined)
+    return next
+  }
+  /**
+   * Reserves `want` bytes of the room's quota (at most what is left when `upTo`): resolves with the
+   * bytes reserved and a `release` to call once the upload ended (after its bytes were stored), or
+   * with what the room holds and has promised when `want` does not fit.
+   */
+  const reserve = (
+    room: string,
+    want: number,
+    upTo = false,
+  ): Promise<{ ok: true; bytes: number; release: () => Promise<void> } | { ok: false; usedBytes: number }> =>
+    withQuotaLock(room, async () => {
+      const used = (await blobStore.roomBytes(room)) + (reserved.get(room) ?? 0)
+      const left = Math.max(0, maxRoomBlobBytes - used)
+      if (want > left && !upTo) return { ok: false as const, usedBytes: used }
+      const bytes = Math.min(want, left)
+      reserved.set(room, (reserved.get(room) ?? 0) + bytes)
+      let isReleased = false
+      const release = (): Promise<void> =>
+        withQuotaLock(room, async () => {
+          if (isReleased) return
+          isReleased = true
+          const rest = (reserved.get(room) ?? 0) - bytes
+          if (rest > 0) reserved.set(room, rest)
+          else reserved.delete(room)
+        })
+      return { ok: true as const, bytes, release }
+    })
+
   /** 507 with what the room holds: the photo is not stored, nothing more of it is read. */
   const refuseQuota = (req: IncomingMessage, res: ServerResponse, room: string, usedBytes: number): void => {
     log.info('photo refused: room photo quota full', { room, usedBytes, quotaBytes: maxRoomBlobBytes })
@@ -308,43 +362,48 @@ export function createBlobService(config: BlobsConfig): BlobService {
       answerUnread(req, res, 200, { hash, bytes: existing }, { 'Upload-Offset': existing })
       return
     }
-    const used = await blobStore.roomBytes(room)
-    const left = Math.max(0, maxRoomBlobBytes - used)
-    if (declared !== undefined && declared > left) {
-      refuseQuota(req, res, room, used)
+    // the declared size is reserved before a byte is read; without one, the largest a photo may be
+    // (or what is left of the quota), enforced while reading as the size limit is
+    const reservation = await reserve(room, declared ?? maxBlobBytes, declared === undefined)
+    if (!reservation.ok) {
+      refuseQuota(req, res, room, reservation.usedBytes)
       return
     }
-    const upload = await blobStore.beginWhole(room, hash)
-    // without Content-Length the quota is enforced while reading, as the size limit is
-    const overQuota = new HttpError(507, "the partnership's photo quota is full")
     let received
     try {
-      received =
-        left < maxBlobBytes
-          ? await receiveBody(req, upload, left, overQuota)
-          : await receiveBody(req, upload, maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
-    } catch (err) {
-      await upload.discard()
-      if (err === overQuota) {
-        refuseQuota(req, res, room, used)
+      const upload = await blobStore.beginWhole(room, hash)
+      const overQuota = new HttpError(507, "the partnership's photo quota is full")
+      try {
+        received =
+          reservation.bytes < maxBlobBytes
+            ? await receiveBody(req, upload, reservation.bytes, overQuota)
+            : await receiveBody(req, upload, maxBlobBytes, new HttpError(413, `larger than ${maxBlobBytes} bytes`))
+      } catch (err) {
+        await upload.discard()
+        if (err === overQuota) {
+          refuseQuota(req, res, room, maxRoomBlobBytes - reservation.bytes)
+          return
+        }
+        if (err instanceof HttpError && err.status === 413) {
+          refuseBody(req, res, 413, err.message)
+          return
+        }
+        throw err
+      }
+      if (!received.complete) {
+        await upload.discard()
+        res.destroy()
         return
       }
-      if (err instanceof HttpError && err.status === 413) {
-        refuseBody(req, res, 413, err.message)
-        return
+      if (received.hash !== hash) {
+        await upload.discard()
+        throw new HttpError(422, 'content does not match its hash')
       }
-      throw err
+      // stored and counted by the store before the reservation goes, as one step for the quota
+      await withQuotaLock(room, () => upload.commit())
+    } finally {
+      await reservation.release()
     }
-    if (!received.complete) {
-      await upload.discard()
-      res.destroy()
-      return
-    }
-    if (received.hash !== hash) {
-      await upload.discard()
-      throw new HttpError(422, 'content does not match its hash')
-    }
-    await upload.commit()
     log.debug('blob stored', { room, bytes: received.written })
     config.onStored?.(received.written)
     sendJson(req, res, 201, { hash, bytes: received.written }, { 'Upload-Offset': received.written })
@@ -387,20 +446,21 @@ export function createBlobService(config: BlobsConfig): BlobService {
       answerUnread(req, res, 201, { hash, bytes: total }, { 'Upload-Offset': total })
       return
     }
-    // checked on every chunk, before any byte of it is stored: what the room holds besides this
-    // upload, plus the whole of this photo
-    const used = await blobStore.roomBytes(room)
-    if (used - offset + total > maxRoomBlobBytes) {
-      refuseQuota(req, res, room, used)
+    // checked on every chunk, before any byte of it is stored: what the room holds (this upload's
+    // bytes so far among them) and has promised to running uploads, plus the rest of this photo,
+    // which is reserved until this chunk ends
+    const reservation = await reserve(room, total - offset)
+    if (!reservation.ok) {
+      refuseQuota(req, res, room, reservation.usedBytes)
       return
     }
-    if (start !== offset) {
-      refuseBody(req, res, 409, `the relay has ${offset} bytes`, { 'Upload-Offset': offset })
-      return
-    }
-    const length = end - start + 1
     let received
     try {
+      if (start !== offset) {
+        refuseBody(req, res, 409, `the relay has ${offset} bytes`, { 'Upload-Offset': offset })
+        return
+      }
+      const length = end - start + 1
       const sink = await blobStore.beginAppend(room, hash, offset)
       received = await receiveBody(req, sink, length, new HttpError(400, 'more bytes than Content-Range says'))
     } catch (err) {
@@ -409,6 +469,9 @@ export function createBlobService(config: BlobsConfig): BlobService {
       const now = await blobStore.partialSize(room, hash)
       refuseBody(req, res, 409, `the relay has ${now} bytes`, { 'Upload-Offset': now })
       return
+    } finally {
+      // the chunk's bytes are with the store (counted by roomBytes) before the reservation goes
+      await reservation.release()
     }
     const now = start + received.written
     if (!received.complete) {
@@ -444,14 +507,10 @@ export function createBlobService(config: BlobsConfig): BlobService {
     if (!HASH_PATTERN.test(hash)) throw new HttpError(400, 'malformed hash: 64 lowercase hex digits of SHA-256')
     const limits = config.limits
     const address = limits?.address(req)
-    const refusedWait = address === undefined ? 0 : limits!.refusedWait(address)
-    if (refusedWait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': refusedWait })
-    try {
-      await authorise(req, room)
-    } catch (err) {
-      if (address !== undefined && isRefusedProof(err)) limits!.refused(address)
-      throw err
-    }
+    const requestWait = address === undefined ? 0 : (limits!.takeRequest?.(address) ?? 0)
+    if (requestWait > 0) throw new HttpError(429, 'too many requests', { 'Retry-After': requestWait })
+    // the proof first: a valid one passes whatever others behind the address did (http.ts)
+    await checkProofWithin(limits, address, () => authorise(req, room))
     if (method !== 'PUT') {
       await get(req, res, room, hash)
       return

@@ -7,22 +7,33 @@
  * - The WebSocket verdict for a device proof (`sb.dev.<deviceId>.<deviceToken>`), called by
  *   relay.ts inside its per-room lock: a registered device by its own verifier (the invite token
  *   is ignored: it may be an old code), a removed one is refused with 4403 `removed`, a new one
- *   registers with the room's current invite (at most `maxDevicesPerRoom` records per room).
+ *   registers with the room's current invite: at most `maxDevicesPerRoom` devices not removed
+ *   (4429), at most `maxRegistrationsPerHour` new ones per room per hour (counted from the
+ *   store's `registeredAt`, so across relays and restarts: 4529 `too many new devices`) and at
+ *   most `maxRegistrationsPerAddressPerHour` per address (HTTP 429). A removed device retrying
+ *   with its right proof is answered 4403 `removed` at most `maxRemovedRetriesPerMinute` times a
+ *   minute per address and device, then HTTP 429 before any store read.
  * - The sockets open on this relay, per room, by device (or anonymous: invite only, stock
  *   clients and older apps), so a removal closes the device's sockets (4403 `removed`) and a new
  *   invite closes the anonymous ones (4403 `invite changed`) at once. With several relays a
  *   sweep (every `sweepIntervalMs`) reads each room's devices and verifier and closes what the
  *   other relays changed.
  * - `GET /devices/<room>`, `POST /devices/<room>/<deviceId>/remove`, `PUT /invite/<room>`.
+ * - Seniority: a device removes itself or any device registered after it; an older device only
+ *   when that one has not been seen for `removeStaleAfterMs` (30 days), else 403
+ *   `only an older device can remove this device`. `PUT /invite`: at most
+ *   `maxInviteChangesPerHour` per device (per relay), else 429.
  * - Last seen: `lastSeenAt` is written when a device connects and when its socket closes, at most
- *   once a minute per device.
+ *   once a minute per device, and hourly while it stays connected (so a phone connected for
+ *   weeks is never stale).
  *
  * Never log a token, a verifier or the Authorization header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WebSocket } from 'ws'
 import { CLOSE, CLOSE_REASON, DEVICE_ID_PATTERN, TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId, type OfferedDeviceProof } from '../src/sync/wire'
-import { HttpError, isRefusedProof, roomProofCheck, sendJson, type Headers } from './http'
+import { DEVICE_REMOVED, HttpError, checkProofWithin, roomProofCheck, sendJson, type Headers } from './http'
+import { WindowCounter } from './limits'
 import { errorFields, type Logger } from './log'
 import type { DeviceRecord, RoomStore } from './store'
 
@@ -30,19 +41,46 @@ import type { DeviceRecord, RoomStore } from './store'
 export const REMOVED = CLOSE_REASON.removed
 /** Close reason for an anonymous (invite-only) socket when the invite was replaced (with 4403). */
 export const INVITE_CHANGED = CLOSE_REASON.inviteChanged
-/** Close code: the room holds `maxDevicesPerRoom` device records; final. */
+/** Close code: the room holds `maxDevicesPerRoom` devices that were not removed; final. */
 export const CLOSE_TOO_MANY_DEVICES = CLOSE.tooManyDevices
+/** Close code and reason: the room registered `maxRegistrationsPerHour` devices in the last hour; transient. */
+export const CLOSE_TOO_MANY_NEW_DEVICES = CLOSE.busy
+export const TOO_MANY_NEW_DEVICES = CLOSE_REASON.tooManyNewDevices
+/** The 403 to a removal of an older device that was seen recently (docs/protocol.md). */
+export const ONLY_AN_OLDER_DEVICE = 'only an older device can remove this device'
 export const DEFAULT_MAX_DEVICES_PER_ROOM = 200
+export const DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR = 20
+export const DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 100
+export const DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE = 60
+export const DEFAULT_MAX_INVITE_CHANGES_PER_HOUR = 6
+export const DEFAULT_REMOVE_STALE_AFTER_DAYS = 30
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
 /** `lastSeenAt` is written at most this often per device. */
 const LAST_SEEN_WRITE_MS = 60_000
 const MAX_BODY_BYTES = 1024
 
-export type DeviceVerdict = 'ok' | 'removed' | 'proofRefused' | 'tooManyDevices'
+/**
+ * `removedLimited`: a removed device over its retries (HTTP 429, no store read);
+ * `registrationsLimited`: the address registered too many devices this hour (HTTP 429).
+ */
+export type DeviceVerdict = 'ok' | 'removed' | 'proofRefused' | 'tooManyDevices' | 'tooManyNewDevices' | 'removedLimited' | 'registrationsLimited'
 
 export interface DevicesConfig {
   readonly store: RoomStore
   readonly log: Logger
+  /** Devices not removed a room may hold; a new one beyond it gets 4429. */
   readonly maxDevicesPerRoom: number
+  /** New devices per room per hour (removed ones included); beyond it 4529. Default 20. */
+  readonly maxRegistrationsPerHour?: number
+  /** New devices per address per hour, all rooms together (per relay); beyond it HTTP 429. Default 100. */
+  readonly maxRegistrationsPerAddressPerHour?: number
+  /** 4403 `removed` answers per address and device per minute (per relay); beyond them HTTP 429. Default 60. */
+  readonly maxRemovedRetriesPerMinute?: number
+  /** `PUT /invite` per device per hour (per relay); beyond it 429. Default 6. */
+  readonly maxInviteChangesPerHour?: number
+  /** An older device may be removed by a younger one once not seen for this long. Default 30 days. */
+  readonly removeStaleAfterMs?: number
   /** relay.ts's per-room lock: verdicts, registrations, removals and invite changes of a room run one at a time. */
   withRoomLock<T>(room: string, f: () => Promise<T>): Promise<T>
   /** The per-address limits, like the snapshots' (relay.ts). */
@@ -68,7 +106,9 @@ export interface Devices {
    * The verdict for a device proof on a room that exists (`stored`: its verifier, `inviteToken`:
    * the invite token the socket offered). Runs inside the room lock. Throws when the store fails.
    */
-  verify(room: string, stored: string, inviteToken: string, device: OfferedDeviceProof): Promise<DeviceVerdict>
+  verify(room: string, stored: string, inviteToken: string, device: OfferedDeviceProof, address: string): Promise<DeviceVerdict>
+  /** Seconds an address must wait after `removedLimited` or `registrationsLimited` (relay.ts answers 429 with it). */
+  retryAfterSeconds(verdict: 'removedLimited' | 'registrationsLimited', address: string, room: string, deviceId: string): number
   /** Registers the creator's device of a room just created (inside the room lock). */
   registerCreator(room: string, device: OfferedDeviceProof): Promise<void>
   /** Remembers an accepted socket: by device, or anonymous with the invite token it offered. */
@@ -108,6 +148,16 @@ export function createDevices(config: DevicesConfig): Devices {
   const sockets = new Map<string, Map<WebSocket, SocketEntry>>()
   /** When this relay last wrote a device's `lastSeenAt`, by `room device`. */
   const lastWritten = new Map<string, number>()
+  const maxRegistrationsPerHour = config.maxRegistrationsPerHour ?? DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR
+  const removeStaleAfterMs = config.removeStaleAfterMs ?? DEFAULT_REMOVE_STALE_AFTER_DAYS * DAY_MS
+  /** Registrations per address per hour, all rooms together. */
+  const registrations = new WindowCounter(config.maxRegistrationsPerAddressPerHour ?? DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR, HOUR_MS)
+  /** 4403 `removed` answers, by `address room device`: one removed phone retrying never limits its school's other phones. */
+  const removedAnswers = new WindowCounter(config.maxRemovedRetriesPerMinute ?? DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE, 60_000)
+  /** `PUT /invite` by `room device`: each device has its own budget, so a newcomer cannot spend the older devices'. */
+  const inviteChanges = new WindowCounter(config.maxInviteChangesPerHour ?? DEFAULT_MAX_INVITE_CHANGES_PER_HOUR, HOUR_MS)
+  const removedKey = (address: string, room: string, deviceId: string): string => `${address} ${room} ${deviceId}`
+  const isConnectedHere = (room: string, id: string): boolean => [...(sockets.get(room)?.values() ?? [])].some((e) => e.deviceId === id)
 
   const touch = (room: string, id: string, knownLastSeen = 0): void => {
     const key = `${room} ${id}`
@@ -154,6 +204,11 @@ export function createDevices(config: DevicesConfig): Devices {
   }
   const sweeper = config.sweepIntervalMs ? setInterval(() => void sweep(), config.sweepIntervalMs) : undefined
   sweeper?.unref()
+  // A device connected for weeks is seen: its `lastSeenAt` moves hourly, so no other relay takes it for a lost phone.
+  const seenRefresher = setInterval(() => {
+    for (const [room, bySocket] of sockets) for (const e of bySocket.values()) if (e.deviceId !== undefined) touch(room, e.deviceId)
+  }, HOUR_MS)
+  seenRefresher.unref()
 
   const register = async (room: string, device: OfferedDeviceProof): Promise<void> => {
     const now = Date.now()
@@ -189,20 +244,13 @@ export function createDevices(config: DevicesConfig): Devices {
       })
     })
 
-  /** The per-address limits, then the proof; a refused proof counts against the address. */
+  /** The per-address request limit, then the proof; a refused proof counts against the address (checkProofWithin). */
   const check = async (req: IncomingMessage, room: string): Promise<{ kind: 'invite' } | { kind: 'device'; deviceId: string }> => {
     const address = limits.address(req)
-    const refusedWait = limits.refusedWait(address)
-    if (refusedWait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': refusedWait })
     const requestWait = limits.takeRequest(address)
     if (requestWait > 0) throw new HttpError(429, 'too many requests', { 'Retry-After': requestWait })
     if (!isRoomId(room)) throw new HttpError(400, 'malformed room id')
-    try {
-      return await authorise(req, room)
-    } catch (err) {
-      if (isRefusedProof(err)) limits.refused(address)
-      throw err
-    }
+    return await checkProofWithin(limits, address, () => authorise(req, room))
   }
 
   const deviceRequired = (): HttpError =>
@@ -233,10 +281,25 @@ export function createDevices(config: DevicesConfig): Devices {
       const found = await store.getDevice(room, id)
       if (!found) throw new HttpError(404, 'no such device')
       if (found.removedAt !== undefined) return found
-      const removed: DeviceRecord = { ...found, removedAt: Date.now(), removedBy: proof.deviceId }
+      // Seniority (docs/protocol.md): itself, or a device registered after it; an older one only when stale.
+      const remover = id === proof.deviceId ? found : await store.getDevice(room, proof.deviceId)
+      if (!remover || remover.removedAt !== undefined) throw new HttpError(403, DEVICE_REMOVED) // removed meanwhile
+      const now = Date.now()
+      const isYounger = found.registeredAt > remover.registeredAt || (found.registeredAt === remover.registeredAt && found.id > remover.id)
+      const seenAt = isConnectedHere(room, id) ? now : found.lastSeenAt
+      if (id !== remover.id && !isYounger && now - seenAt < removeStaleAfterMs) {
+        log.info('device removal refused: older device seen recently', { room })
+        return { refused: iso(seenAt + removeStaleAfterMs) }
+      }
+      const removed: DeviceRecord = { ...found, removedAt: now, removedBy: proof.deviceId }
       await store.putDevice(room, removed)
       return removed
     })
+    if ('refused' in record) {
+      // the app explains it: this device joined before yours; it can be removed by an older one, or after `removableFrom` unused
+      sendJson(req, res, 403, { error: ONLY_AN_OLDER_DEVICE, removableFrom: record.refused }, CORS_HEADERS)
+      return
+    }
     const closed = closeWhere(room, (e) => e.deviceId === id, REMOVED)
     log.info('device removed', { room, socketsClosed: closed })
     sendJson(req, res, 200, { device: publicDevice(record, false) }, CORS_HEADERS)
@@ -250,6 +313,8 @@ export function createDevices(config: DevicesConfig): Devices {
     if (typeof verifier !== 'string' || !TOKEN_PATTERN.test(verifier)) {
       throw new HttpError(400, 'body must be {"verifier": "<43 base64url characters>"}')
     }
+    const changeWait = inviteChanges.take(`${room} ${proof.deviceId}`)
+    if (changeWait > 0) throw new HttpError(429, 'too many invite changes', { 'Retry-After': changeWait })
     const at = Date.now()
     await config.withRoomLock(room, () => store.replaceVerifier(room, verifier, { at, by: proof.deviceId }))
     const closed = closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), INVITE_CHANGED)
@@ -270,19 +335,33 @@ export function createDevices(config: DevicesConfig): Devices {
   }
 
   return {
-    async verify(room, stored, inviteToken, device) {
+    async verify(room, stored, inviteToken, device, address) {
+      // Only a removed device's right proof ever counts here: a removed phone past its retries gets no store read.
+      if (removedAnswers.retryAfterSeconds(removedKey(address, room, device.deviceId)) > 0) return 'removedLimited'
       const record = await store.getDevice(room, device.deviceId)
       const offered = deriveVerifier(device.token)
       if (record) {
         if (!constantTimeEqual(record.verifier, offered)) return 'proofRefused'
-        if (record.removedAt !== undefined) return 'removed'
+        if (record.removedAt !== undefined) {
+          removedAnswers.add(removedKey(address, room, device.deviceId))
+          return 'removed'
+        }
         touch(room, record.id, record.lastSeenAt)
         return 'ok'
       }
       if (!constantTimeEqual(stored, deriveVerifier(inviteToken))) return 'proofRefused'
-      if ((await store.listDevices(room)).length >= config.maxDevicesPerRoom) return 'tooManyDevices'
+      // Removed records stay (to refuse them) but do not count; new ones are bounded per hour instead.
+      const all = await store.listDevices(room)
+      if (all.filter((d) => d.removedAt === undefined).length >= config.maxDevicesPerRoom) return 'tooManyDevices'
+      const hourAgo = Date.now() - HOUR_MS
+      if (all.filter((d) => d.registeredAt > hourAgo).length >= maxRegistrationsPerHour) return 'tooManyNewDevices'
+      if (registrations.take(address) > 0) return 'registrationsLimited'
       await register(room, device)
       return 'ok'
+    },
+    retryAfterSeconds(verdict, address, room, deviceId) {
+      const wait = verdict === 'removedLimited' ? removedAnswers.retryAfterSeconds(removedKey(address, room, deviceId)) : registrations.retryAfterSeconds(address)
+      return Math.max(1, wait)
     },
     registerCreator: register,
     track(room, ws, device, inviteToken) {
@@ -313,6 +392,7 @@ export function createDevices(config: DevicesConfig): Devices {
     },
     close() {
       if (sweeper) clearInterval(sweeper)
+      clearInterval(seenRefresher)
     },
   }
 }

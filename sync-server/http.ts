@@ -63,6 +63,37 @@ export function isRefusedProof(err: unknown): boolean {
   return err instanceof HttpError && (err.status === 403 || err.status === 404) && err.message !== DEVICE_REMOVED
 }
 
+/** The per-address limit on refused proofs, shared with the WebSocket (relay.ts). */
+export interface RefusedProofLimit {
+  /** Seconds until this address's refused proofs are answered as such again (it is over its limit); 0 when it is under. */
+  refusedWait(address: string): number
+  /** Counts one refused proof (403, 404) of this address. */
+  refused(address: string): void
+}
+
+/**
+ * Runs the room proof check `check` under the per-address limit on refused proofs. The proof is
+ * checked first, whatever the address did before: a valid proof is never refused because others
+ * behind the same address (a school's carrier NAT) offered wrong ones. A refused proof (403, 404
+ * — not a removed device's) or a missing one (401) from an address over its limit is answered 429
+ * with Retry-After instead, whether or not the room exists; under the limit a refused one counts.
+ * Without `limit` (or `address`) the check runs as it is.
+ */
+export async function checkProofWithin<T>(limit: RefusedProofLimit | undefined, address: string | undefined, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (err) {
+    if (limit === undefined || address === undefined) throw err
+    const isRefused = isRefusedProof(err)
+    if (isRefused || (err instanceof HttpError && err.status === 401)) {
+      const wait = limit.refusedWait(address)
+      if (wait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': wait })
+      if (isRefused) limit.refused(address)
+    }
+    throw err
+  }
+}
+
 /**
  * The room proof check over HTTP; `what` names the endpoint in the log line of a refusal.
  * `Authorization: Bearer <invite token>` must match the room's verifier; `Device <deviceId>.<device

@@ -18,6 +18,10 @@ export type LimitReason =
   | 'snapshot_requests_per_minute'
   | 'device_requests_per_minute'
   | 'devices_per_room'
+  | 'device_registrations_per_hour'
+  | 'device_registrations_per_address'
+  | 'removed_device_retries_per_minute'
+  | 'blob_requests_per_minute'
   | 'empty_room_evicted'
   | 'room_full'
 

@@ -23,7 +23,7 @@ import {
 import { Rooms, type RoomsConfig } from './rooms'
 import { createBlobService, type BlobStore } from './blobs'
 import { createSnapshotService } from './snapshots'
-import { CLOSE_TOO_MANY_DEVICES, DEFAULT_MAX_DEVICES_PER_ROOM, REMOVED, createDevices } from './devices'
+import { CLOSE_TOO_MANY_DEVICES, CLOSE_TOO_MANY_NEW_DEVICES, DEFAULT_MAX_DEVICES_PER_ROOM, REMOVED, TOO_MANY_NEW_DEVICES, createDevices } from './devices'
 import { serveStatic } from './static'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -49,17 +49,35 @@ export interface RelayConfig extends RoomsConfig {
    * WebSocket upgrades per address per minute that did not present a valid room proof (no or a
    * malformed proof, a refused one, an unknown room, a wrong path); beyond it HTTP 429. Upgrades
    * with a valid proof count apart, against `maxJoinsPerMinute`: a school behind one carrier NAT
-   * address is not locked out by its own phones.
+   * address is not locked out by its own phones. Beyond it an upgrade without a room id and a
+   * well-formed proof is refused before any store read; one with a well-formed proof is checked
+   * first and refused (429) only when its proof is.
    */
   readonly maxConnectionsPerMinute: number
   /** WebSocket upgrades with a valid room proof per address per minute; beyond it HTTP 429. */
   readonly maxJoinsPerMinute?: number
-  /** Refused proofs (4403) and joins to unknown rooms (4404), and 403 on `/blobs` and `/snapshots`, per address per minute; beyond it HTTP 429. */
+  /**
+   * Refused proofs (4403) and joins to unknown rooms (4404), and 403 on `/blobs`, `/snapshots`,
+   * `/devices` and `/invite`, per address per minute; beyond it a refused or missing proof gets
+   * HTTP 429 (whether or not the room exists). A valid proof is checked first and never refused
+   * for it: others behind the same address do not lock a school out.
+   */
   readonly maxFailedProofsPerMinute: number
   /** Rooms one address may create per hour; beyond it HTTP 429. */
   readonly maxRoomsCreatedPerHour: number
-  /** Device records a room may hold (removed ones count); a registration beyond it is closed with 4429. Default 200. */
+  /** Devices not removed a room may hold; a registration beyond it is closed with 4429. Default 200. */
   readonly maxDevicesPerRoom?: number
+  /** New devices per room per hour (4529 `too many new devices` beyond), per address per hour (HTTP 429 beyond); devices.ts has the defaults. */
+  readonly maxDeviceRegistrationsPerHour?: number
+  readonly maxDeviceRegistrationsPerAddressPerHour?: number
+  /** 4403 `removed` answers per address and device per minute, then HTTP 429. Default 60. */
+  readonly maxRemovedRetriesPerMinute?: number
+  /** `PUT /invite` per device per hour, then 429. Default 6. */
+  readonly maxInviteChangesPerHour?: number
+  /** A device may remove an older one not seen for this many days. Default 30. */
+  readonly removeStaleAfterDays?: number
+  /** Photo requests (`/blobs/…`) per address per minute, then 429. Default 1200. */
+  readonly maxBlobRequestsPerMinute?: number
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
   readonly pingIntervalMs: number
   /**
@@ -104,6 +122,9 @@ export const DEFAULT_LIMITS = {
   pingIntervalMs: 30_000,
 } as const
 
+/** Photo requests per address per minute: a school's phones uploading in 64 KiB chunks behind one NAT address. */
+export const DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE = 1200
+
 export interface Relay {
   readonly server: Server
   /** Answers `GET /metrics` (Prometheus) and nothing else; the caller listens on a private address. */
@@ -114,7 +135,17 @@ export interface Relay {
   close(code?: number, reason?: string): Promise<void>
 }
 
-type Verdict = 'ok' | 'unknownRoom' | 'proofRefused' | 'unavailable' | 'createLimited' | 'removed' | 'tooManyDevices'
+type Verdict =
+  | 'ok'
+  | 'unknownRoom'
+  | 'proofRefused'
+  | 'unavailable'
+  | 'createLimited'
+  | 'removed'
+  | 'tooManyDevices'
+  | 'tooManyNewDevices'
+  | 'removedLimited'
+  | 'registrationsLimited'
 
 const SYNC_PATH = /^\/sync\/([^/]+)$/
 
@@ -143,6 +174,12 @@ export function createRelay(config: RelayConfig): Relay {
           refused: (address) => {
             failedProofs.add(address)
             metrics.proofsRefused.inc()
+          },
+          // requests per address per minute, before any store read (a counter of their own: a photo goes up in 64 KiB chunks)
+          takeRequest: (address) => {
+            const wait = blobRequests.take(address)
+            if (wait > 0) metrics.closedForLimit.inc({ reason: 'blob_requests_per_minute' })
+            return wait
           },
         },
       })
@@ -173,6 +210,7 @@ export function createRelay(config: RelayConfig): Relay {
   const created = new WindowCounter(config.maxRoomsCreatedPerHour, 3_600_000)
   const snapshotRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
   const deviceRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+  const blobRequests = new WindowCounter(config.maxBlobRequestsPerMinute ?? DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 60_000)
 
   // Snapshots: refused proofs count with the WebSocket's (one limit per address for both), and
   // requests per address per minute are bounded like upgrades, before any store read.
@@ -202,6 +240,11 @@ export function createRelay(config: RelayConfig): Relay {
     store,
     log,
     maxDevicesPerRoom: config.maxDevicesPerRoom ?? DEFAULT_MAX_DEVICES_PER_ROOM,
+    ...(config.maxDeviceRegistrationsPerHour !== undefined ? { maxRegistrationsPerHour: config.maxDeviceRegistrationsPerHour } : {}),
+    ...(config.maxDeviceRegistrationsPerAddressPerHour !== undefined ? { maxRegistrationsPerAddressPerHour: config.maxDeviceRegistrationsPerAddressPerHour } : {}),
+    ...(config.maxRemovedRetriesPerMinute !== undefined ? { maxRemovedRetriesPerMinute: config.maxRemovedRetriesPerMinute } : {}),
+    ...(config.maxInviteChangesPerHour !== undefined ? { maxInviteChangesPerHour: config.maxInviteChangesPerHour } : {}),
+    ...(config.removeStaleAfterDays !== undefined ? { removeStaleAfterMs: config.removeStaleAfterDays * 24 * 3_600_000 } : {}),
     withRoomLock,
     limits: {
       address: (req) => clientAddress(req, config.trustProxyHops),
@@ -242,7 +285,7 @@ export function createRelay(config: RelayConfig): Relay {
           return 'ok'
         }
         // A device proof: the device's own verifier decides (devices.ts); else the invite's.
-        if (proof.device) return await devices.verify(room, stored, proof.token, proof.device)
+        if (proof.device) return await devices.verify(room, stored, proof.token, proof.device, address)
         return constantTimeEqual(stored, verifier) ? 'ok' : 'proofRefused'
       } catch (err) {
         log.error('verifier check failed', { room, ...errorFields(err) })
@@ -418,47 +461,72 @@ export function createRelay(config: RelayConfig): Relay {
     )
   })
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy())
-    const address = clientAddress(req, config.trustProxyHops)
+  /**
+   * Answers 429 when the address is over its limit of upgrades without a valid proof or of refused
+   * proofs; false when it is not. Asked only of an upgrade that cannot be let in: one without a
+   * room id and a well-formed proof (before any store read), or one whose proof was refused (so a
+   * wrong proof from such an address gets 429 whether or not the room exists).
+   */
+  const refuseWhenOverLimits = (socket: Duplex, address: string): boolean => {
     const connectionWait = connections.retryAfterSeconds(address)
     if (connectionWait > 0) {
       refuseTooMany(socket, connectionWait, 'connections', 'connections_per_minute')
-      return
+      return true
     }
     const proofWait = failedProofs.retryAfterSeconds(address)
     if (proofWait > 0) {
       refuseTooMany(socket, proofWait, 'refused invites', 'failed_proofs_per_minute')
-      return
+      return true
     }
+    return false
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const address = clientAddress(req, config.trustProxyHops)
     const url = parseUrl(req)
     const match = url ? SYNC_PATH.exec(url.pathname) : null
-    if (!match) {
-      connections.add(address)
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-      return
-    }
-    const room = match[1]!
+    const room = match?.[1]
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean)
     const proof = readOfferedProof(offered)
-    if (!isRoomId(room) || !proof) connections.add(address)
-    if (!isRoomId(room)) {
-      upgradeThenClose(req, socket, head, CLOSE.badRequest, 'malformed room id')
+    // An upgrade with a room id and a well-formed proof is checked first, whatever its address did
+    // before: a valid proof is never refused because others behind the same address (a school's
+    // carrier NAT) offered wrong codes or none (it counts only against MAX_JOINS_PER_MINUTE).
+    // Anything else is refused before any store read when the address is over its limits.
+    if (room === undefined || !isRoomId(room) || !proof) {
+      if (refuseWhenOverLimits(socket, address)) return
+      connections.add(address)
+      if (room === undefined) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      else if (!isRoomId(room)) upgradeThenClose(req, socket, head, CLOSE.badRequest, 'malformed room id')
+      else upgradeThenClose(req, socket, head, CLOSE.badRequest, 'missing or malformed room proof')
       return
     }
-    if (!proof) {
-      upgradeThenClose(req, socket, head, CLOSE.badRequest, 'missing or malformed room proof')
-      return
+    // From an address over its limits, every check of a proof (right or wrong) counts against
+    // MAX_JOINS_PER_MINUTE before the store is read: wrong proofs cannot cost store reads without
+    // bound, and valid phones behind that address are refused only by a flood of that size.
+    let hasTakenJoin = false
+    if (connections.retryAfterSeconds(address) > 0 || failedProofs.retryAfterSeconds(address) > 0) {
+      const wait = joins.take(address)
+      if (wait > 0) {
+        refuseTooMany(socket, wait, 'connections', 'joins_per_minute')
+        return
+      }
+      hasTakenJoin = true
     }
     void verify(room, proof, address).then((verdict) => {
       if (socket.destroyed) return
+      if (verdict === 'unknownRoom' || verdict === 'proofRefused') {
+        if (refuseWhenOverLimits(socket, address)) return
+        failedProofs.add(address)
+        metrics.proofsRefused.inc()
+      }
       if (verdict !== 'ok' && verdict !== 'unavailable' && verdict !== 'removed') connections.add(address)
       switch (verdict) {
         case 'ok': {
-          const joinWait = joins.take(address)
+          const joinWait = hasTakenJoin ? 0 : joins.take(address)
           if (joinWait > 0) refuseTooMany(socket, joinWait, 'connections', 'joins_per_minute')
           else
             upgrade(req, socket, head, (ws) => {
@@ -477,15 +545,23 @@ export function createRelay(config: RelayConfig): Relay {
           metrics.closedForLimit.inc({ reason: 'devices_per_room' })
           upgradeThenClose(req, socket, head, CLOSE_TOO_MANY_DEVICES, 'too many devices')
           return
+        case 'tooManyNewDevices':
+          // transient: the room's hourly allowance of new devices is spent; waiting helps
+          log.info('device registration refused: too many new devices this hour', { room })
+          metrics.closedForLimit.inc({ reason: 'device_registrations_per_hour' })
+          upgradeThenClose(req, socket, head, CLOSE_TOO_MANY_NEW_DEVICES, TOO_MANY_NEW_DEVICES)
+          return
+        case 'removedLimited':
+          refuseTooMany(socket, devices.retryAfterSeconds(verdict, address, room, proof.device!.deviceId), 'retries of a removed device', 'removed_device_retries_per_minute')
+          return
+        case 'registrationsLimited':
+          refuseTooMany(socket, devices.retryAfterSeconds(verdict, address, room, proof.device!.deviceId), 'new devices', 'device_registrations_per_address')
+          return
         case 'unknownRoom':
-          failedProofs.add(address)
-          metrics.proofsRefused.inc()
           upgradeThenClose(req, socket, head, CLOSE.unknownRoom, 'no partnership with this invite')
           return
         case 'proofRefused':
           log.info('room proof refused', { room })
-          failedProofs.add(address)
-          metrics.proofsRefused.inc()
           upgradeThenClose(req, socket, head, CLOSE.proofRefused, 'invite not valid for this partnership')
           return
         case 'unavailable':

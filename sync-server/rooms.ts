@@ -86,6 +86,12 @@ export interface RoomsConfig {
   readonly maxAwarenessBytes?: number
   /** Awareness messages (and awareness queries) a socket may send per 10 s; the rest are dropped. Default 20. */
   readonly maxAwarenessPer10s?: number
+  /**
+   * Awareness a room holds, all its sockets together: bytes of the states it keeps (what a joining
+   * device receives), and bytes of awareness messages it forwards per 10 s. A message that would
+   * pass either is dropped. Default DEFAULT_MAX_ROOM_AWARENESS_BYTES.
+   */
+  readonly maxRoomAwarenessBytes?: number
 }
 
 /** 32 MiB: about 14 times a five-year partnership (2.3 MB encoded), and 4 times MAX_MESSAGE_BYTES. */
@@ -94,6 +100,12 @@ export const DEFAULT_MAX_ROOM_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024
 /** Stock clients renew their state every 15 s and send one on each change (a cursor moving). */
 export const DEFAULT_MAX_AWARENESS_PER_10S = 20
+/**
+ * 64 KiB: the per-socket limits alone let 150 sockets of one address hold 600 KB of states that
+ * every joining phone downloads. A stock client's state is tens of bytes (the app sets none), so a
+ * room of a hundred of them stays far below.
+ */
+export const DEFAULT_MAX_ROOM_AWARENESS_BYTES = 64 * 1024
 /** Awareness client ids one socket may hold at the relay (a stock client announces one). */
 const MAX_AWARENESS_IDS_PER_SOCKET = 4
 const AWARENESS_WINDOW_MS = 10_000
@@ -128,6 +140,12 @@ class Room {
   readonly name: string
   doc: Y.Doc | undefined
   awareness: awarenessProtocol.Awareness | undefined
+  /** Bytes of each awareness state the room keeps (its JSON), by client id, and their sum (`maxRoomAwarenessBytes`). */
+  readonly awarenessSizes = new Map<number, number>()
+  awarenessBytes = 0
+  /** When the room's current awareness window began (ms), and the awareness bytes it forwarded in it. */
+  awarenessWindowAt: number | undefined
+  awarenessBytesInWindow = 0
   readonly clients = new Map<WebSocket, Client>()
   readonly loaded: Promise<unknown>
   private writes: Promise<void> = Promise.resolve()
@@ -288,6 +306,14 @@ export class Rooms {
       if (from) {
         for (const id of added) from.awarenessIds.add(id)
         for (const id of removed) from.awarenessIds.delete(id)
+      }
+      const states = awareness.getStates()
+      for (const id of changed) {
+        const state: unknown = states.get(id)
+        const bytes = state === undefined ? 0 : Buffer.byteLength(JSON.stringify(state))
+        room.awarenessBytes += bytes - (room.awarenessSizes.get(id) ?? 0)
+        if (bytes > 0) room.awarenessSizes.set(id, bytes)
+        else room.awarenessSizes.delete(id)
       }
       const e = encoding.createEncoder()
       encoding.writeVarUint(e, MESSAGE_AWARENESS)
@@ -683,11 +709,11 @@ export class Rooms {
         }
         case MESSAGE_AWARENESS: {
           const update = decoding.readVarUint8Array(decoder)
-          if (this.isAwarenessAllowed(client, update)) awarenessProtocol.applyAwarenessUpdate(room.awareness!, update, client.ws)
+          if (this.isAwarenessAllowed(room, client, update)) awarenessProtocol.applyAwarenessUpdate(room.awareness!, update, client.ws)
           break
         }
         case MESSAGE_QUERY_AWARENESS: {
-          if (!this.isAwarenessAllowed(client, undefined)) break
+          if (!this.isAwarenessAllowed(room, client, undefined)) break
           const states = room.awareness!.getStates()
           encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
           encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness!, [...states.keys()]))
@@ -704,27 +730,46 @@ export class Rooms {
   }
 
   /**
-   * Whether applying `update` would take the room beyond `maxRoomBytes`. Cheap when it plainly
-   * fits; near the limit only what the room lacks counts (a device's sync step 2 on reconnect
-   * repeats much the relay already holds). An update that adds no structs (nothing new, or only
-   * deletions, which a room stores at most once per item) always passes, so a full room stays
-   * readable and can be tidied.
+   * Whether applying `update` would take the room beyond `maxRoomBytes`. What waits in the
+   * document for a missing earlier piece (Yjs's pending structs and deletions: an update with a
+   * gap) counts as much as what is integrated: it is held in memory and joins the document, and
+   * the room's size, as soon as the piece arrives — uncounted, updates with a gap would pass the
+   * limit many times over. Cheap when it plainly fits; near the limit only what the room lacks
+   * counts, together with what already waits (a device's sync step 2 on reconnect repeats much
+   * the relay already holds). An update that adds no structs and deletes only what the room holds
+   * (a deletion is stored at most once per item) always passes, so a full room stays readable and
+   * can be tidied.
+   *
+   * Never refuses by where an update starts: a client's updates can arrive before the piece they
+   * build on (an edit made while its sync step 2 is on its way), and the pending piece is filled in
+   * a moment later.
    */
   private wouldOverfill(room: Room, doc: Y.Doc, update: Uint8Array): boolean {
     const max = this.config.maxRoomBytes ?? DEFAULT_MAX_ROOM_BYTES
-    if (room.bytes + update.byteLength <= max) return false
-    const missing = Y.diffUpdate(update, Y.encodeStateVector(doc))
-    if (Y.parseUpdateMeta(missing).to.size === 0) return false
-    return room.bytes + missing.byteLength > max
+    const { pendingStructs, pendingDs } = doc.store
+    const waiting = (pendingStructs?.update.byteLength ?? 0) + (pendingDs?.byteLength ?? 0)
+    if (room.bytes + waiting + update.byteLength <= max) return false
+    const sv = Y.encodeStateVector(doc)
+    const own = Y.diffUpdate(update, sv)
+    if (Y.parseUpdateMeta(own).to.size === 0 && deletesOnlyKnown(own, Y.decodeStateVector(sv))) return false
+    if (!pendingStructs && !pendingDs) return room.bytes + own.byteLength > max
+    // what would wait or be new once `update` is applied (Yjs keeps pending parts in format v2)
+    const parts = [own]
+    if (pendingStructs) parts.push(Y.convertUpdateFormatV2ToV1(pendingStructs.update))
+    if (pendingDs) parts.push(Y.convertUpdateFormatV2ToV1(pendingDs))
+    return room.bytes + Y.mergeUpdates(parts).byteLength > max
   }
 
   /**
    * Awareness is forwarded to every socket of the room and kept for those that join later, so
    * one socket may not make it costly: a message over `maxAwarenessBytes`, beyond
    * `maxAwarenessPer10s` in a 10 s window, or naming more client ids than a socket may hold is
-   * dropped (not applied, not forwarded, not kept). `update` undefined: a query, counted only.
+   * dropped (not applied, not forwarded, not kept). And all sockets together may not either: a
+   * message that would take the states the room keeps beyond `maxRoomAwarenessBytes`, or the
+   * awareness it forwarded in the last 10 s beyond as much, is dropped too (one that only removes
+   * states always passes). `update` undefined: a query, counted only.
    */
-  private isAwarenessAllowed(client: Client, update: Uint8Array | undefined): boolean {
+  private isAwarenessAllowed(room: Room, client: Client, update: Uint8Array | undefined): boolean {
     const now = Date.now()
     if (client.awarenessWindowAt === undefined || now - client.awarenessWindowAt >= AWARENESS_WINDOW_MS) {
       client.awarenessWindowAt = now
@@ -734,9 +779,22 @@ export class Rooms {
     if (client.awarenessInWindow > (this.config.maxAwarenessPer10s ?? DEFAULT_MAX_AWARENESS_PER_10S)) return false
     if (!update) return true
     if (update.byteLength > (this.config.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) return false
+    const entries = awarenessEntries(update)
     const ids = new Set(client.awarenessIds)
-    for (const id of awarenessClientIds(update)) ids.add(id)
-    return ids.size <= MAX_AWARENESS_IDS_PER_SOCKET
+    for (const { id } of entries) ids.add(id)
+    if (ids.size > MAX_AWARENESS_IDS_PER_SOCKET) return false
+    if (entries.every((e) => e.stateBytes === 0)) return true // removals only
+    const maxRoom = this.config.maxRoomAwarenessBytes ?? DEFAULT_MAX_ROOM_AWARENESS_BYTES
+    let kept = room.awarenessBytes
+    for (const { id, stateBytes } of entries) kept += stateBytes - (room.awarenessSizes.get(id) ?? 0)
+    if (kept > maxRoom && kept > room.awarenessBytes) return false
+    if (room.awarenessWindowAt === undefined || now - room.awarenessWindowAt >= AWARENESS_WINDOW_MS) {
+      room.awarenessWindowAt = now
+      room.awarenessBytesInWindow = 0
+    }
+    if (room.awarenessBytesInWindow + update.byteLength > maxRoom) return false
+    room.awarenessBytesInWindow += update.byteLength
+    return true
   }
 
   private leave(room: Room, client: Client): void {
@@ -843,17 +901,30 @@ export class Rooms {
   }
 }
 
-/** The client ids an awareness update names (y-protocols: count, then id, clock, state JSON each). Throws on garbage. */
-function awarenessClientIds(update: Uint8Array): number[] {
+/**
+ * The client ids an awareness update names (y-protocols: count, then id, clock, state JSON each),
+ * with the bytes of each state's JSON (0 for `null`: a removal). Throws on garbage.
+ */
+function awarenessEntries(update: Uint8Array): { id: number; stateBytes: number }[] {
   const d = decoding.createDecoder(update)
   const n = decoding.readVarUint(d)
-  const ids: number[] = []
+  const entries: { id: number; stateBytes: number }[] = []
   for (let i = 0; i < n; i++) {
-    ids.push(decoding.readVarUint(d))
+    const id = decoding.readVarUint(d)
     decoding.readVarUint(d)
-    decoding.readVarString(d)
+    const json = decoding.readVarString(d)
+    entries.push({ id, stateBytes: json === 'null' ? 0 : Buffer.byteLength(json) })
   }
-  return ids
+  return entries
+}
+
+/** Whether every deletion in `update` is of an item below the state vector `sv` (one the document holds). */
+function deletesOnlyKnown(update: Uint8Array, sv: Map<number, number>): boolean {
+  for (const [client, items] of Y.decodeUpdate(update).ds.clients) {
+    const known = sv.get(client) ?? 0
+    for (const item of items) if (item.clock + item.len > known) return false
+  }
+  return true
 }
 
 /** The room holds data: an update in its stored log, or one that reached it or is being written. */

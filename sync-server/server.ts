@@ -6,8 +6,12 @@
  *   MAX_MESSAGE_BYTES, IDLE_UNLOAD_MS, MAX_BLOB_BYTES (photos, 1 MiB; under DATA_DIR/blobs, or in PostgreSQL with DATABASE_URL),
  *   MAX_ROOM_BLOB_BYTES (photos per room, 256 MiB), BLOB_UPLOAD_TTL_MS (unfinished uploads, 24 h; 0: kept),
  *   MAX_ROOM_BYTES (a room's document, 32 MiB), MAX_AWARENESS_BYTES (4 KiB), MAX_AWARENESS_PER_10S (20),
+ *   MAX_ROOM_AWARENESS_BYTES (awareness a room keeps, and forwards per 10 s, 64 KiB),
  *   MAX_QUEUED_BYTES, MAX_ROOMS, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_MINUTE,
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, MAX_DEVICES_PER_ROOM, PING_INTERVAL_MS,
+ *   MAX_DEVICE_REGISTRATIONS_PER_HOUR (20 per room), MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR (100),
+ *   MAX_REMOVED_RETRIES_PER_MINUTE (60), MAX_INVITE_CHANGES_PER_HOUR (6 per device), REMOVE_STALE_AFTER_DAYS (30),
+ *   MAX_BLOB_REQUESTS_PER_MINUTE (1200),
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
  *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
@@ -21,13 +25,20 @@ import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_ROOM_BL
 import { openFileBlobStore } from './fileBlobStore'
 import { openPgBlobStore } from './pgBlobStore'
 import { createLogger, errorFields, type Level } from './log'
-import { DEFAULT_LIMITS, createRelay } from './relay'
-import { DEFAULT_MAX_DEVICES_PER_ROOM } from './devices'
+import { DEFAULT_LIMITS, DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, createRelay } from './relay'
+import {
+  DEFAULT_MAX_DEVICES_PER_ROOM,
+  DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+  DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR,
+  DEFAULT_MAX_INVITE_CHANGES_PER_HOUR,
+  DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE,
+  DEFAULT_REMOVE_STALE_AFTER_DAYS,
+} from './devices'
 import { openLevelStore, type RoomStore } from './store'
 import { openPgStore } from './pgStore'
 import { openRedisBus, type RoomBus } from './bus'
 import { DEFAULT_SNAPSHOT_POLICY } from './snapshots'
-import { DEFAULT_MAX_AWARENESS_BYTES, DEFAULT_MAX_AWARENESS_PER_10S, DEFAULT_MAX_ROOM_BYTES } from './rooms'
+import { DEFAULT_MAX_AWARENESS_BYTES, DEFAULT_MAX_AWARENESS_PER_10S, DEFAULT_MAX_ROOM_AWARENESS_BYTES, DEFAULT_MAX_ROOM_BYTES } from './rooms'
 
 const env = process.env
 
@@ -122,6 +133,7 @@ const relay = createRelay({
   maxRoomBytes: intFromEnv('MAX_ROOM_BYTES', DEFAULT_MAX_ROOM_BYTES, 1024),
   maxAwarenessBytes: intFromEnv('MAX_AWARENESS_BYTES', DEFAULT_MAX_AWARENESS_BYTES, 64),
   maxAwarenessPer10s: intFromEnv('MAX_AWARENESS_PER_10S', DEFAULT_MAX_AWARENESS_PER_10S, 1),
+  maxRoomAwarenessBytes: intFromEnv('MAX_ROOM_AWARENESS_BYTES', DEFAULT_MAX_ROOM_AWARENESS_BYTES, 64),
   idleUnloadMs: intFromEnv('IDLE_UNLOAD_MS', DEFAULT_LIMITS.idleUnloadMs, 0),
   maxQueuedMessages: DEFAULT_LIMITS.maxQueuedMessages,
   maxQueuedBytes: intFromEnv('MAX_QUEUED_BYTES', DEFAULT_LIMITS.maxQueuedBytes, 1024),
@@ -135,6 +147,12 @@ const relay = createRelay({
   maxFailedProofsPerMinute: intFromEnv('MAX_FAILED_PROOFS_PER_MINUTE', DEFAULT_LIMITS.maxFailedProofsPerMinute, 1),
   maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
   maxDevicesPerRoom: intFromEnv('MAX_DEVICES_PER_ROOM', DEFAULT_MAX_DEVICES_PER_ROOM, 1),
+  maxDeviceRegistrationsPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_HOUR', DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR, 1),
+  maxDeviceRegistrationsPerAddressPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR', DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR, 1),
+  maxRemovedRetriesPerMinute: intFromEnv('MAX_REMOVED_RETRIES_PER_MINUTE', DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE, 1),
+  maxInviteChangesPerHour: intFromEnv('MAX_INVITE_CHANGES_PER_HOUR', DEFAULT_MAX_INVITE_CHANGES_PER_HOUR, 1),
+  removeStaleAfterDays: intFromEnv('REMOVE_STALE_AFTER_DAYS', DEFAULT_REMOVE_STALE_AFTER_DAYS, 1),
+  maxBlobRequestsPerMinute: intFromEnv('MAX_BLOB_REQUESTS_PER_MINUTE', DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
   catchUpIntervalMs: intFromEnv('CATCH_UP_INTERVAL_MS', 5000, 100),

@@ -27,7 +27,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { isRoomId, snapshotOfUpdate } from '../src/sync/wire'
-import { HttpError, isRefusedProof, roomProofCheck, sendJson, type Headers } from './http'
+import { HttpError, checkProofWithin, roomProofCheck, sendJson, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
@@ -228,11 +228,14 @@ export class Snapshotter {
 export interface SnapshotServiceConfig {
   readonly store: RoomStore
   readonly log: Logger
-  /** The per-address limits (relay.ts): checked before any store read. */
+  /**
+   * The per-address limits (relay.ts): requests per minute before any store read; the proof is
+   * checked before the limit on refused proofs, so a valid one always passes (http.ts `checkProofWithin`).
+   */
   readonly limits: {
     /** The address the limits count. */
     address(req: IncomingMessage): string
-    /** Seconds until this address may try again after refused proofs; 0 when it may. */
+    /** Seconds until this address's refused proofs are answered as such again (429 until then); 0 when they are. */
     refusedWait(address: string): number
     /** Counts one refused proof (403, 404) of this address. */
     refused(address: string): void
@@ -264,18 +267,12 @@ export function createSnapshotService(config: SnapshotServiceConfig): SnapshotSe
 
   const route = async (req: IncomingMessage, res: ServerResponse, room: string, id: string | undefined): Promise<void> => {
     const address = limits.address(req)
-    const refusedWait = limits.refusedWait(address)
-    if (refusedWait > 0) throw new HttpError(429, 'too many refused invites', { 'Retry-After': refusedWait })
     const requestWait = limits.takeRequest(address)
     if (requestWait > 0) throw new HttpError(429, 'too many requests', { 'Retry-After': requestWait })
     if (!isRoomId(room)) throw new HttpError(400, 'malformed room id')
     if (id !== undefined && !SNAPSHOT_ID_PATTERN.test(id)) throw new HttpError(400, 'malformed snapshot id')
-    try {
-      await authorise(req, room)
-    } catch (err) {
-      if (isRefusedProof(err)) limits.refused(address)
-      throw err
-    }
+    // the proof first: a valid one passes whatever others behind the address did (http.ts)
+    await checkProofWithin(limits, address, () => authorise(req, room))
     const snapshots = store.snapshots
     if (id === undefined) {
       const list = snapshots ? await snapshots.list(room) : []

@@ -72,6 +72,8 @@ export const CLOSE_REASON = {
   removed: 'removed',
   /** With 4403, to an anonymous (invite-only) socket: the invite was replaced. */
   inviteChanged: 'invite changed',
+  /** With 4529 (transient): the partnership registered its hourly allowance of new devices; this one may join later. */
+  tooManyNewDevices: 'too many new devices',
 } as const
 
 // Crockford base32: no I, L, O, U; case-insensitive; safe in chats and read aloud.

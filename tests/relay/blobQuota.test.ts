@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto'
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -97,6 +97,44 @@ describe('a room has a photo quota', () => {
     // the partial itself may go on: its own bytes are already counted
     const rest = await put(r, room, big.subarray(50_000), { 'Content-Range': `bytes 50000-59999/60000` }, sha(big))
     expect(rest.status).toBe(201)
+  })
+
+  it('parallel uploads cannot pass it together: 20 photos of 60 KB at once, whole or in chunks, against 150 KB store at most 150 KB', async () => {
+    const r = await relayWith(LIMITS)
+    const room = await createdRoom(r)
+    const stored = (): number => {
+      let n = 0
+      for (const name of readdirSync(join(r.dataDir, 'blobs', room.roomId))) if (!name.includes('.tmp-')) n += statSync(join(r.dataDir, 'blobs', room.roomId, name)).size
+      return n
+    }
+    // whole photos (Content-Length declared), all at once
+    const whole = await Promise.all(Array.from({ length: 20 }, () => put(r, room, photo(60_000)).then((res) => res.status)))
+    expect(whole.filter((s) => s === 201)).toHaveLength(2)
+    expect(whole.filter((s) => s === 507)).toHaveLength(18)
+    expect(stored()).toBe(120_000)
+
+    // resumable uploads in another room: a chunk reserves the rest of its photo while it runs
+    // (between chunks an upload holds what it stored), so at most what fits is ever stored
+    const other = await createdRoom(r)
+    const bodies = Array.from({ length: 20 }, () => photo(60_000))
+    const chunks = await Promise.all(bodies.map((b) => firstChunk(r, other, b, 30_000).then((res) => res.status)))
+    expect(chunks.filter((s) => s === 204).length).toBeGreaterThanOrEqual(2)
+    expect(chunks.filter((s) => s === 204).length).toBeLessThanOrEqual(5)
+    const onDisk = (): number => {
+      let n = 0
+      for (const name of readdirSync(join(r.dataDir, 'blobs', other.roomId))) n += statSync(join(r.dataDir, 'blobs', other.roomId, name)).size
+      return n
+    }
+    expect(onDisk()).toBeLessThanOrEqual(QUOTA)
+    // the ones that started go on, all at once: those that fit finish, never beyond the quota
+    const rest = await Promise.all(
+      bodies.flatMap((b, i) => (chunks[i] === 204 ? [put(r, other, b.subarray(30_000), { 'Content-Range': 'bytes 30000-59999/60000' }, sha(b)).then((res) => res.status)] : [])),
+    )
+    expect(rest.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1)
+    expect(rest.every((s) => s === 201 || s === 507)).toBe(true)
+    expect(onDisk()).toBeLessThanOrEqual(QUOTA)
+    // what is refused while uploads run is free again once they ended
+    expect((await put(r, room, photo(20_000))).status).toBe(201)
   })
 
   it('the app keeps the photo, says the quota is full, and does not send it again in a loop', async () => {

@@ -101,7 +101,7 @@ async function createRoom(relay: RunningRelay, room: Room, creator: Device, word
 
 let relay: RunningRelay
 beforeAll(async () => {
-  relay = await startRelay({ env: { MAX_DEVICES_PER_ROOM: '3' } })
+  relay = await startRelay({ env: { MAX_DEVICES_PER_ROOM: '3', MAX_INVITE_CHANGES_PER_HOUR: '2' } })
 })
 afterAll(async () => {
   for (const c of open.splice(0)) c.provider.destroy()
@@ -249,6 +249,174 @@ describe('devices and invites, with the stock y-websocket client', () => {
   })
 })
 
+describe('seniority: who may remove whom', () => {
+  it('a newcomer that replaced the invite cannot remove the creator nor an older device (403); the creator removes it and replaces the invite again', async () => {
+    const room = newRoom()
+    const creator = newDevice()
+    const older = newDevice()
+    const newcomer = newDevice()
+    const onCreator = await createRoom(relay, room, creator)
+    const onOlder = client(relay, room, protocols(room, 'join', room.token, older))
+    await waitFor(() => text(onOlder) === 'hello', 'the older device synced')
+    const onNewcomer = client(relay, room, protocols(room, 'join', room.token, newcomer))
+    await waitFor(() => text(onNewcomer) === 'hello', 'the newcomer synced')
+
+    // the newcomer (an invite leaked in the wrong group) may still replace the invite…
+    const itsOwn = roomToken(room.roomId, randomBytes(16))
+    expect((await putInvite(relay, room, devAuth(room, newcomer), itsOwn)).status).toBe(200)
+    // …but not remove the devices registered before it, connected or not
+    onOlder.provider.destroy()
+    for (const target of [creator, older]) {
+      const res = await remove(relay, room, devAuth(room, newcomer), target.id)
+      expect(res.status).toBe(403)
+      expect(res.body.error).toBe('only an older device can remove this device')
+      expect(Date.parse(res.body.removableFrom as string)).toBeGreaterThan(Date.now() + 29 * 24 * 3_600_000)
+    }
+    expect((await remove(relay, room, devAuth(room, older), creator.id)).status).toBe(403) // nor the older one the creator
+    expect(onCreator.closed).toEqual([])
+    const list = await http(relay, `/devices/${room.roomId}`, devAuth(room, creator))
+    expect((list.body.devices as Record<string, unknown>[]).filter((d) => d.removedAt !== undefined)).toEqual([])
+
+    // the creator removes the newcomer and takes the invite back
+    expect((await remove(relay, room, devAuth(room, creator), newcomer.id)).status).toBe(200)
+    await waitFor(() => onNewcomer.closed.length > 0, 'the newcomer’s socket closed')
+    expect(onNewcomer.closed).toEqual([{ code: 4403, reason: 'removed' }])
+    const fresh = roomToken(room.roomId, randomBytes(16))
+    expect((await putInvite(relay, room, devAuth(room, creator), fresh)).status).toBe(200)
+    await synced(client(relay, room, protocols(room, 'join', fresh, newDevice())), 'a school phone joins with the new code')
+    // an older device removes a younger one, and any device itself
+    expect((await remove(relay, room, devAuth(room, older), older.id)).status).toBe(200)
+  })
+
+  it('a device replaces the invite at most MAX_INVITE_CHANGES_PER_HOUR times; another device has its own allowance', async () => {
+    const room = newRoom()
+    const a = newDevice()
+    const b = newDevice()
+    await createRoom(relay, room, a)
+    await synced(client(relay, room, protocols(room, 'join', room.token, b)), 'B registered')
+    for (let i = 0; i < 2; i++) expect((await putInvite(relay, room, devAuth(room, b), roomToken(room.roomId, randomBytes(16)))).status).toBe(200)
+    const third = await putInvite(relay, room, devAuth(room, b), roomToken(room.roomId, randomBytes(16)))
+    expect([third.status, third.body]).toEqual([429, { error: 'too many invite changes' }])
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await putInvite(relay, room, devAuth(room, a), roomToken(room.roomId, randomBytes(16)))).status).toBe(200)
+  })
+
+  it('an older device not seen for REMOVE_STALE_AFTER_DAYS (30) can be removed by a younger one; one seen 29 days ago cannot', async () => {
+    const dataDir = tempDir('sb-devices-stale')
+    let r = await startRelay({ dataDir })
+    const room = newRoom()
+    const creator = newDevice()
+    const lost = newDevice()
+    const quiet = newDevice()
+    try {
+      const c = await createRoom(r, room, creator)
+      c.provider.destroy()
+      await r.stop()
+      // two phones that registered 40 days ago: one last seen 31 days ago, one 29 days ago
+      const store = openLevelStore(dataDir)
+      const day = 24 * 3_600_000
+      const now = Date.now()
+      for (const [d, seenDaysAgo] of [[lost, 31], [quiet, 29]] as const) {
+        const verifier = verifierOf(deviceToken(room.roomId, d.id, d.key))
+        await store.putDevice(room.roomId, { id: d.id, verifier, registeredAt: now - 40 * day, lastSeenAt: now - seenDaysAgo * day })
+      }
+      await store.close()
+      r = await startRelay({ dataDir })
+
+      const lostRes = await remove(r, room, devAuth(room, creator), lost.id)
+      expect(lostRes.status).toBe(200)
+      expect((lostRes.body.device as Record<string, unknown>).removedBy).toBe(creator.id)
+      expect(await rawAttempt(r, room, protocols(room, 'join', room.token, lost))).toEqual({ code: 4403, reason: 'removed' })
+
+      const quietRes = await remove(r, room, devAuth(room, creator), quiet.id)
+      expect(quietRes.status).toBe(403)
+      expect(quietRes.body.error).toBe('only an older device can remove this device')
+      expect(Date.parse(quietRes.body.removableFrom as string)).toBeGreaterThan(now)
+      // it still works, and it may remove the younger creator
+      expect((await http(r, `/devices/${room.roomId}`, devAuth(room, quiet))).status).toBe(200)
+      expect((await remove(r, room, devAuth(room, quiet), creator.id)).status).toBe(200)
+    } finally {
+      for (const c of open.splice(0)) c.provider.destroy()
+      await r.stop()
+    }
+  })
+})
+
+describe('device registrations and retries are bounded', () => {
+  it('removed devices do not count toward MAX_DEVICES_PER_ROOM; new ones beyond MAX_DEVICE_REGISTRATIONS_PER_HOUR get 4529, beyond the per-address allowance 429', async () => {
+    const limited = await startRelay({
+      env: { MAX_DEVICES_PER_ROOM: '2', MAX_DEVICE_REGISTRATIONS_PER_HOUR: '3', MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR: '2' },
+    })
+    try {
+      const room = newRoom()
+      const a = newDevice()
+      const b = newDevice()
+      const c = newDevice()
+      await createRoom(limited, room, a)
+      await synced(client(limited, room, protocols(room, 'join', room.token, b)), 'B registered')
+      expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, c))).toEqual({ code: 4429, reason: 'too many devices' })
+      // B removed: its record stays (B is refused) but no longer takes a place
+      expect((await remove(limited, room, devAuth(room, a), b.id)).status).toBe(200)
+      await synced(client(limited, room, protocols(room, 'join', room.token, c)), 'C registered in B’s place')
+      expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).toEqual({ code: 4403, reason: 'removed' })
+      // three registrations this hour (A, B, C): the next waits, even with a place free
+      expect((await remove(limited, room, devAuth(room, a), c.id)).status).toBe(200)
+      expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, newDevice()))).toEqual({ code: 4529, reason: 'too many new devices' })
+      const list = await http(limited, `/devices/${room.roomId}`, devAuth(room, a))
+      expect((list.body.devices as unknown[]).length).toBe(3)
+      // registered devices and anonymous clients still join
+      await synced(client(limited, room, protocols(room, 'join', room.token, a)), 'A reconnects')
+      await synced(client(limited, room, protocols(room, 'join', room.token)), 'an anonymous client joins')
+
+      // this address registered B and C (the creator's registration is the room's creation): in another room, 429
+      const other = newRoom()
+      await createRoom(limited, other, newDevice())
+      const refusedHere = await rawAttempt(limited, other, protocols(other, 'join', other.token, newDevice()))
+      expect(refusedHere).toEqual({ status: 429 })
+    } finally {
+      for (const c of open.splice(0)) c.provider.destroy()
+      await limited.stop()
+    }
+  })
+
+  it('a removed device retrying past MAX_REMOVED_RETRIES_PER_MINUTE gets 429; the other phones at its address still join', async () => {
+    const limited = await startRelay({ env: { MAX_REMOVED_RETRIES_PER_MINUTE: '3' } })
+    try {
+      const room = newRoom()
+      const a = newDevice()
+      const b = newDevice()
+      await createRoom(limited, room, a)
+      await synced(client(limited, room, protocols(room, 'join', room.token, b)), 'B registered')
+      expect((await remove(limited, room, devAuth(room, a), b.id)).status).toBe(200)
+      for (let i = 0; i < 3; i++) expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).toEqual({ code: 4403, reason: 'removed' })
+      expect((await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).status).toBe(429)
+      await synced(client(limited, room, protocols(room, 'join', room.token, a)), 'A, same address, still joins')
+      await synced(client(limited, room, protocols(room, 'join', room.token, newDevice())), 'a new phone, same address, still registers')
+    } finally {
+      for (const c of open.splice(0)) c.provider.destroy()
+      await limited.stop()
+    }
+  })
+
+  it('/blobs requests past MAX_BLOB_REQUESTS_PER_MINUTE get 429 with Retry-After, before the proof is read', async () => {
+    const limited = await startRelay({ env: { MAX_BLOB_REQUESTS_PER_MINUTE: '3' } })
+    try {
+      const room = newRoom()
+      const a = newDevice()
+      await createRoom(limited, room, a)
+      const path = `/blobs/${room.roomId}/${'0'.repeat(64)}`
+      for (let i = 0; i < 3; i++) expect((await http(limited, path, devAuth(room, a))).status).toBe(404)
+      const over = await http(limited, path, devAuth(room, a))
+      expect([over.status, over.body]).toEqual([429, { error: 'too many requests' }])
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect((await http(limited, path, `Bearer ${room.token}`)).status).toBe(429)
+    } finally {
+      for (const c of open.splice(0)) c.provider.destroy()
+      await limited.stop()
+    }
+  })
+})
+
 describe('devices and the per-address limit on refused proofs', () => {
   it('a removed device retrying does not push its address into 429; a wrong device token is 4403 and does', async () => {
     const limited = await startRelay({ env: { MAX_FAILED_PROOFS_PER_MINUTE: '3' } })
@@ -272,7 +440,9 @@ describe('devices and the per-address limit on refused proofs', () => {
       for (let i = 0; i < 3; i++) {
         expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, wrong))).toEqual({ code: 4403, reason: 'invite not valid for this partnership' })
       }
-      expect((await rawAttempt(limited, room, protocols(room, 'join', room.token, a))).status).toBe(429)
+      expect((await rawAttempt(limited, room, protocols(room, 'join', room.token, wrong))).status).toBe(429)
+      // the device's own, right proof is checked first and still gets in
+      expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, a))).toMatchObject({ code: 1005 })
     } finally {
       await limited.stop()
     }

@@ -5,12 +5,24 @@
  *   PostgreSQL;
  * - every per-address limit counts an IPv6 address by its /64 (and `::ffff:a.b.c.d` as a.b.c.d);
  * - a school behind one carrier NAT address is not locked out by its own phones: upgrades with a
- *   valid proof count apart from those without.
+ *   valid proof count apart from those without; nor by others behind that address: a valid proof
+ *   is checked first and passes however many wrong or missing ones the address sent (WebSocket and HTTP).
  * Addresses are simulated with `TRUST_PROXY_HOPS=1` and `X-Forwarded-For`.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { CLOSE, SUBPROTOCOL, newInvite, type Intent, type Invite } from '../../src/sync/wire'
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  CLOSE,
+  SUBPROTOCOL,
+  authorizationHeader,
+  clientSubprotocols,
+  newDeviceKey,
+  newInvite,
+  type DeviceCredential,
+  type Intent,
+  type Invite,
+} from '../../src/sync/wire'
 import { addressKey } from '../../sync-server/limits'
 import { appConnection, protocolsFor } from '../helpers/clients'
 import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
@@ -204,11 +216,11 @@ describe('per-address limits count an IPv6 address by its /64', () => {
       expect(await attempt(r, wrong, 'join', address)).toMatchObject({ code: CLOSE.proofRefused })
     }
     expect(await attempt(r, wrong, 'join', '2001:db8:5:6:1234::abcd')).toMatchObject({ status: 429 })
-    expect(await attempt(r, room, 'join', '2001:db8:5:6:1234::abcd')).toMatchObject({ status: 429 })
+    expect(await attempt(r, room, 'join', '2001:db8:5:6:1234::abcd')).toEqual({ joined: true }) // a valid proof is never held back
     expect(await attempt(r, wrong, 'join', '2001:db8:5:7::1')).toMatchObject({ code: CLOSE.proofRefused })
     // an IPv4 client seen on a dual-stack socket is the same client
     for (let i = 0; i < 3; i++) expect(await attempt(r, wrong, 'join', i % 2 ? '::ffff:203.0.113.5' : '203.0.113.5')).toMatchObject({ code: CLOSE.proofRefused })
-    expect(await attempt(r, room, 'join', '::ffff:203.0.113.5')).toMatchObject({ status: 429 })
+    expect(await attempt(r, wrong, 'join', '::ffff:203.0.113.5')).toMatchObject({ status: 429 })
   })
 
   it('rooms created from addresses of one /64 add up to MAX_ROOMS_CREATED_PER_HOUR', async () => {
@@ -251,6 +263,101 @@ describe('a school behind one NAT address is not locked out by its own phones', 
       cleanups.push(() => ws.terminate())
       expect(await new Promise<number>((res) => ws.on('close', (code) => res(code)).on('error', () => res(-1)))).toBe(CLOSE.badRequest)
     }
-    expect(await attempt(r, school, 'join', other)).toMatchObject({ status: 429 })
+    expect(await attemptWith(r, school.roomId, [SUBPROTOCOL], other)).toMatchObject({ status: 429 })
+    // and a valid proof from that address is not held back by them
+    expect(await attempt(r, school, 'join', other)).toEqual({ joined: true })
+  })
+})
+
+/** Opens a socket to `roomId` with exactly these subprotocols from `address`; resolves with the outcome and closes. */
+async function attemptWith(r: RunningRelay, roomId: string, protocols: string[], address: string): Promise<Outcome & { retryAfter?: string }> {
+  const ws = new WebSocket(`${r.wsUrl}/${roomId}`, protocols, { headers: { 'X-Forwarded-For': address } })
+  cleanups.push(() => ws.terminate())
+  const outcome = await new Promise<Outcome & { retryAfter?: string }>((resolve, reject) => {
+    ws.once('message', () => resolve({ joined: true }))
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: String(res.headers['retry-after']) })
+      res.resume()
+      ws.terminate()
+    })
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+    ws.on('error', (e) => {
+      if (!/Unexpected server response/.test(e.message)) reject(e)
+    })
+  })
+  ws.close(1000)
+  return outcome
+}
+
+describe('others behind the same address never lock out a valid proof (a school behind a carrier NAT)', () => {
+  it('WebSocket: after MAX_FAILED_PROOFS_PER_MINUTE wrong codes, or MAX_CONNECTIONS_PER_MINUTE upgrades without a proof, from the address, a valid invite and a valid device proof still join; wrong and missing ones get 429, whether or not the room exists', async () => {
+    const r = await relayWith({ MAX_FAILED_PROOFS_PER_MINUTE: '3', MAX_CONNECTIONS_PER_MINUTE: '3' })
+    const school = newInvite()
+    const phone: DeviceCredential = { deviceId: 'school-phone-1', key: newDeviceKey() }
+    // the school's phone registered earlier, from home
+    expect(await attemptWith(r, school.roomId, clientSubprotocols(school, 'create', phone), '192.0.2.50')).toEqual({ joined: true })
+
+    // someone else behind the school's carrier NAT tries codes: three rooms that do not exist
+    const nat = '100.64.7.7'
+    for (let i = 0; i < 3; i++) expect(await attempt(r, newInvite(), 'join', nat)).toMatchObject({ code: CLOSE.unknownRoom })
+    // the school's phones from that address: the invite and the device's own proof
+    expect(await attempt(r, school, 'join', nat)).toEqual({ joined: true })
+    expect(await attemptWith(r, school.roomId, clientSubprotocols(school, 'join', phone), nat)).toEqual({ joined: true })
+    // the one trying codes is still held back, and learns nothing about which rooms exist
+    const wrong = { roomId: school.roomId, secret: newInvite().secret }
+    const refusedExisting = await attemptWith(r, wrong.roomId, protocolsFor(wrong, 'join'), nat)
+    const refusedUnknown = await attemptWith(r, newInvite().roomId, protocolsFor(newInvite(), 'join'), nat)
+    expect(refusedExisting).toMatchObject({ status: 429 })
+    expect(refusedUnknown).toMatchObject({ status: 429 })
+    expect(Number(refusedExisting.retryAfter)).toBeGreaterThan(0)
+    const wrongDevice: DeviceCredential = { deviceId: phone.deviceId, key: newDeviceKey() }
+    expect(await attemptWith(r, school.roomId, clientSubprotocols(school, 'join', wrongDevice), nat)).toMatchObject({ status: 429 })
+    expect(await attemptWith(r, school.roomId, [SUBPROTOCOL], nat)).toMatchObject({ status: 429 })
+
+    // upgrades without a proof from another shared address: the same
+    const nat2 = '100.64.8.8'
+    for (let i = 0; i < 3; i++) expect(await attemptWith(r, school.roomId, [SUBPROTOCOL], nat2)).toMatchObject({ code: CLOSE.badRequest })
+    expect(await attemptWith(r, school.roomId, [SUBPROTOCOL], nat2)).toMatchObject({ status: 429 })
+    expect(await attemptWith(r, 'not-a-room', protocolsFor(school, 'join'), nat2)).toMatchObject({ status: 429 })
+    expect(await attemptWith(r, school.roomId, clientSubprotocols(school, 'join', phone), nat2)).toEqual({ joined: true })
+    expect(await attempt(r, school, 'join', nat2)).toEqual({ joined: true })
+    expect(await attemptWith(r, wrong.roomId, protocolsFor(wrong, 'join'), nat2)).toMatchObject({ status: 429 })
+  })
+
+  it('HTTP (/snapshots, /blobs, /devices): after MAX_FAILED_PROOFS_PER_MINUTE refused proofs from the address, a valid proof is answered; wrong and missing ones get 429', async () => {
+    const r = await relayWith({ MAX_FAILED_PROOFS_PER_MINUTE: '2' })
+    const school = await schoolWithData(r, 'our letters')
+    const phone: DeviceCredential = { deviceId: 'school-phone-2', key: newDeviceKey() }
+    expect(await attemptWith(r, school.roomId, clientSubprotocols(school, 'join', phone), '192.0.2.60')).toEqual({ joined: true })
+    const nat = '100.64.9.9'
+    const from = (authorization?: string): Record<string, string> => ({ 'X-Forwarded-For': nat, ...(authorization ? { Authorization: authorization } : {}) })
+    const wrong = authorizationHeader({ roomId: school.roomId, secret: newInvite().secret })
+    const elsewhere = newInvite()
+    expect((await fetch(`${r.httpUrl}/snapshots/${school.roomId}`, { headers: from(wrong) })).status).toBe(403)
+    expect((await fetch(`${r.httpUrl}/devices/${elsewhere.roomId}`, { headers: from(authorizationHeader(elsewhere)) })).status).toBe(403)
+
+    // the address is over its limit now: valid proofs still pass, on every endpoint behind the proof
+    const bytes = new Uint8Array(randomBytes(3000))
+    const hash = createHash('sha256').update(bytes).digest('hex')
+    const invite = authorizationHeader(school)
+    const device = authorizationHeader(school, phone)
+    expect((await fetch(`${r.httpUrl}/snapshots/${school.roomId}`, { headers: from(invite) })).status).toBe(200)
+    expect((await fetch(`${r.httpUrl}/blobs/${school.roomId}/${hash}`, { method: 'PUT', headers: from(device), body: bytes as BodyInit })).status).toBe(201)
+    expect((await fetch(`${r.httpUrl}/blobs/${school.roomId}/${hash}`, { headers: from(invite) })).status).toBe(200)
+    const list = await fetch(`${r.httpUrl}/devices/${school.roomId}`, { headers: from(device) })
+    expect(list.status).toBe(200)
+    expect(((await list.json()) as { devices: { id: string }[] }).devices.map((d) => d.id)).toContain(phone.deviceId)
+    // wrong, unknown-room and missing proofs from that address: 429, the same whether or not the room exists
+    for (const [path, authorization] of [
+      [`/snapshots/${school.roomId}`, wrong],
+      [`/snapshots/${elsewhere.roomId}`, authorizationHeader(elsewhere)],
+      [`/blobs/${school.roomId}/${hash}`, wrong],
+      [`/devices/${school.roomId}`, wrong],
+      [`/devices/${school.roomId}`, undefined],
+    ] as const) {
+      const res = await fetch(`${r.httpUrl}${path}`, { headers: from(authorization) })
+      expect({ path, status: res.status }).toEqual({ path, status: 429 })
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
   })
 })

@@ -161,6 +161,48 @@ describe('a room has a size limit', () => {
     expect(await s.closed).toEqual({ code: CLOSE.roomFull, reason: 'partnership full' })
     expect(CLOSE.roomFull).toBe(4413)
   })
+
+  it('counts updates that wait for a missing earlier piece: 4 × 30 KB with a gap, then the piece, do not pass a 64 KiB room (an edit arriving before the piece it builds on is still accepted)', async () => {
+    const r = await relayWith({ MAX_ROOM_BYTES: String(64 * 1024) })
+    const invite = await createdRoom(r)
+    /** One client's text, written in pieces: the first piece, then the ones that build on it. */
+    const pieces = (name: string, sizes: number[]): Uint8Array[] => {
+      const doc = new Y.Doc()
+      const out: Uint8Array[] = []
+      doc.on('update', (u: Uint8Array) => out.push(u))
+      doc.getText(name).insert(0, 'a')
+      for (const [i, n] of sizes.entries()) doc.getText(name).insert(doc.getText(name).length, String(i).repeat(n))
+      return out
+    }
+    /** Sends the updates on a socket that asks for acknowledgements; resolves at the ack of the last (everything before it handled). */
+    const sendAcked = async (updates: Uint8Array[]): Promise<void> => {
+      const s = await rawClient(r, invite)
+      const acks = (): number => s.received.filter((m) => typeOf(m) === MESSAGE_RELAY_ACK).length
+      await waitFor(() => acks() >= 1, 'the first acknowledgement')
+      for (const u of updates) s.ws.send(updateMessage(u))
+      await waitFor(() => acks() >= 2, 'acknowledged')
+      s.ws.close()
+    }
+
+    // a client's edit can reach the relay before the piece it builds on (its sync step 2 still on
+    // its way): it waits, and joins the room with the piece
+    const [smallHead, smallEdit] = pieces('small', [100])
+    await sendAcked([smallEdit!, smallHead!])
+
+    // the attack: pieces that all wait for the first one, then the first one
+    const [head, ...chunks] = pieces('big', [30_000, 30_000, 30_000, 30_000])
+    const s = await rawClient(r, invite)
+    for (const c of chunks) s.ws.send(updateMessage(c))
+    expect(await s.closed).toEqual({ code: CLOSE.roomFull, reason: 'partnership full' })
+    await sendAcked([head!])
+
+    // what a new device downloads stays within the room's size
+    const late = appConnection(r.wsUrl, invite, 'join')
+    cleanups.push(() => late.conn.destroy())
+    await waitFor(() => late.conn.getState().kind === 'synced' && late.doc.getText('small').length === 101, 'a new device synced')
+    expect(late.doc.getText('big').length).toBeLessThanOrEqual(60_001)
+    expect(Y.encodeStateAsUpdate(late.doc).byteLength).toBeLessThan(64 * 1024)
+  })
 })
 
 describe('awareness is bounded in size and rate', () => {
@@ -196,6 +238,46 @@ describe('awareness is bounded in size and rate', () => {
     expect(stock.awareness.getStates().get(ID)).toEqual({ user: { name: 'n5' } })
     for (const s of stock.awareness.getStates().values()) biggest = Math.max(biggest, JSON.stringify(s).length)
     expect(biggest).toBeLessThan(4096)
+  })
+
+  it('bounds what all sockets of a room together keep and forward (MAX_ROOM_AWARENESS_BYTES): 12 sockets × 4 states of ~900 bytes reach a joining device as at most 16 KiB', async () => {
+    const LIMIT = 16 * 1024
+    const r = await relayWith({ MAX_ROOM_AWARENESS_BYTES: String(LIMIT) })
+    const invite = await createdRoom(r)
+    const watcher = await rawClient(r, invite)
+    const awarenessBytes = (messages: Uint8Array[]): number => messages.filter((m) => typeOf(m) === MESSAGE_AWARENESS).reduce((n, m) => n + m.byteLength, 0)
+    let id = 5000
+    const senders = []
+    for (let i = 0; i < 12; i++) {
+      const s = await rawClient(r, invite)
+      senders.push(s)
+      // one message, 4 client ids (what one socket may hold), each state ~900 bytes: under 4 KiB
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 4)
+      for (let k = 0; k < 4; k++) {
+        encoding.writeVarUint(e, id++)
+        encoding.writeVarUint(e, 1)
+        encoding.writeVarString(e, JSON.stringify({ user: { name: 'x'.repeat(880) } }))
+      }
+      s.ws.send(awarenessMessage(encoding.toUint8Array(e)))
+    }
+    // a document update after them, from the last socket: when the watcher has it, every awareness message was handled
+    const doc = new Y.Doc()
+    doc.getMap('m').set('barrier', 1)
+    senders.at(-1)!.ws.send(updateMessage(Y.encodeStateAsUpdate(doc)))
+    await waitFor(() => watcher.received.some((m) => typeOf(m) === MESSAGE_SYNC && new Uint8Array(m)[1] === 2), 'the barrier update')
+    const forwarded = awarenessStates(watcher.received)
+    expect(forwarded.length).toBeGreaterThan(0)
+    expect(forwarded.length).toBeLessThan(48)
+    expect(awarenessBytes(watcher.received)).toBeLessThanOrEqual(LIMIT + 1024)
+
+    // a device joining now receives what the room keeps: within the limit, not 12 × 3.6 KB
+    const late = await rawClient(r, invite)
+    await waitFor(() => late.received.some((m) => typeOf(m) === MESSAGE_AWARENESS), 'the kept states')
+    const kept = awarenessStates(late.received)
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept.length).toBeLessThan(48)
+    expect(awarenessBytes(late.received)).toBeLessThanOrEqual(LIMIT + 1024)
   })
 
   it('drops an awareness message over MAX_AWARENESS_BYTES even alone, and a socket naming many client ids', async () => {
