@@ -5,8 +5,9 @@
  * says it runs an app that writes version n — is not a newer app's: it was written by a buggy or
  * hostile program, and "Restore the partnership" (restore.ts) removes it. Each app writes its
  * device's entry (`announceDevice`) whenever it opens a document it can write, with what Settings →
- * "Devices" shows beside the relay's list: the device's name, its school and the last person active
- * (docs/schema.md, `devices`). Every value read is untrusted and validated here.
+ * "Devices" shows beside the relay's list: the kind of device (`kind`, one of DEVICE_KINDS, which
+ * each reader shows in its own language), the name a person gave it (if any), its school and the
+ * last person active (docs/schema.md, `devices`). Every value read is untrusted and validated here.
  *
  * Trap: a program holding the invite can also write a `devices` entry; the mark then reads as
  * explained and the document stays read-only ("update the app"). Telling a real newer device
@@ -26,13 +27,28 @@ const ANNOUNCE_EVERY_MS = 30 * 24 * 3600 * 1000
 export const MAX_DEVICE_NAME = 80
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
+/** The kinds of device a `devices` entry may name; a reader translates them. Unknown values read as `other`. */
+export const DEVICE_KINDS = ['android-phone', 'android-tablet', 'iphone', 'ipad', 'windows', 'mac', 'linux', 'chromebook', 'other'] as const
+export type DeviceKind = (typeof DEVICE_KINDS)[number]
+
+/** A kind from an untrusted value: one of DEVICE_KINDS, `other` for any other string, undefined when not a string. */
+export function readDeviceKind(value: unknown): DeviceKind | undefined {
+  if (typeof value !== 'string') return undefined
+  return (DEVICE_KINDS as readonly string[]).includes(value) ? (value as DeviceKind) : 'other'
+}
+
 export interface DeviceInfo {
   readonly deviceId: string
   /** The highest schema version the device's app writes. */
   readonly schema: number
   /** ISO time; '' when missing or not a date. */
   readonly seenAt: string
-  /** The device's name (set on it, or a default from its platform, e.g. "Android phone"). */
+  /** The kind of device; absent in entries written before kinds existed. */
+  readonly kind?: DeviceKind
+  /**
+   * The name a person gave the device. Entries written before kinds existed hold a default from
+   * the platform here instead, in the language of the device that wrote it ("Téléphone Android").
+   */
   readonly name?: string
   /** The id of the school the device speaks for (one of meta's two school ids). */
   readonly schoolId?: string
@@ -42,6 +58,7 @@ export interface DeviceInfo {
 
 /** What a device says about itself besides its version; every field optional. */
 export interface DeviceDetails {
+  readonly kind?: DeviceKind
   readonly name?: string
   readonly schoolId?: string
   readonly person?: string
@@ -61,10 +78,11 @@ function cleanDate(value: unknown): string {
 }
 
 function cleanDetails(o: Record<string, unknown>): DeviceDetails {
+  const kind = readDeviceKind(o.kind)
   const name = cleanText(o.name, MAX_DEVICE_NAME)
   const person = cleanText(o.person, MAX_DEVICE_NAME)
   const schoolId = typeof o.schoolId === 'string' && ID_PATTERN.test(o.schoolId) ? o.schoolId : undefined
-  return { ...(name ? { name } : {}), ...(schoolId ? { schoolId } : {}), ...(person ? { person } : {}) }
+  return { ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(schoolId ? { schoolId } : {}), ...(person ? { person } : {}) }
 }
 
 /**
@@ -83,13 +101,14 @@ export function readDevices(doc: Y.Doc): DeviceInfo[] {
 }
 
 function sameDetails(a: DeviceDetails, b: DeviceDetails): boolean {
-  return a.name === b.name && a.schoolId === b.schoolId && a.person === b.person
+  return a.kind === b.kind && a.name === b.name && a.schoolId === b.schoolId && a.person === b.person
 }
 
 /**
  * Records in `devices` that this device runs an app that writes CURRENT_SCHEMA_VERSION, and what
- * it says about itself (`details`: its name, school, last person; a field not given keeps what
- * the entry holds). Written only into a document this app may write, when missing, outdated, a
+ * it says about itself (`details`: its kind, name, school, last person; a field not given keeps
+ * what the entry holds — except that details with a `kind` give the whole name: a kind without a
+ * name drops the platform default that entries before kinds held). Written only into a document this app may write, when missing, outdated, a
  * month old, or when the details changed. Returns whether it wrote.
  */
 export function announceDevice(doc: Y.Doc, deviceId: string, now: Date = new Date(), details: DeviceDetails = {}): boolean {
@@ -97,7 +116,9 @@ export function announceDevice(doc: Y.Doc, deviceId: string, now: Date = new Dat
   const map = doc.getMap<unknown>(DEVICES_MAP)
   const mine = readDevices(doc).find((d) => d.deviceId === deviceId)
   const before: DeviceDetails = mine ? cleanDetails(mine as unknown as Record<string, unknown>) : {}
-  const wanted = cleanDetails({ ...before, ...definedOnly(details) })
+  const merged: Record<string, unknown> = { ...before, ...definedOnly(details) }
+  if (details.kind !== undefined && details.name === undefined) delete merged.name
+  const wanted = cleanDetails(merged)
   const isFresh =
     mine && mine.schema >= CURRENT_SCHEMA_VERSION && now.getTime() - Date.parse(mine.seenAt) < ANNOUNCE_EVERY_MS && sameDetails(before, wanted)
   if (isFresh) return false

@@ -10,16 +10,12 @@
 import { randomId } from '../domain/ids'
 import type { ScholenbandDb } from './db'
 
-/** The device id for `roomId`, made and stored on first use; undefined when the partnership is not on this device. */
+/**
+ * The device id for `roomId`, made and stored on first use together with the device's key
+ * (`ensureDeviceCredential`); undefined when the partnership is not on this device.
+ */
 export async function ensureDeviceId(db: ScholenbandDb, roomId: string): Promise<string | undefined> {
-  return db.transaction('rw', db.partnerships, async () => {
-    const entry = await db.partnerships.get(roomId)
-    if (!entry) return undefined
-    if (entry.deviceId) return entry.deviceId
-    const deviceId = randomId()
-    await db.partnerships.update(roomId, { deviceId })
-    return deviceId
-  })
+  return (await ensureDeviceCredential(db, roomId))?.deviceId
 }
 
 /** Bytes of a device key (wire.ts DEVICE_KEY_BYTES). */
@@ -47,16 +43,22 @@ export function decodeDeviceKey(text: string | undefined): Uint8Array | undefine
 }
 
 /**
- * The device id and key for `roomId`, both made and stored on first use (a device id made before
- * keys existed keeps its id and gets a key); undefined when the partnership is not on this device.
+ * The device id and key for `roomId`, both made and stored on first use, always together;
+ * undefined when the partnership is not on this device.
+ *
+ * Trap: an id made before keys existed is already in the document (every edit's `<x>On`, the
+ * receipts), so any member could register it with the relay under a key of their own first and
+ * lock this device out. Such an id is replaced by a new one, made with the key: an id is only ever
+ * seen by others after its device registered it (the first connection registers before any
+ * document byte is exchanged).
  */
 export async function ensureDeviceCredential(db: ScholenbandDb, roomId: string): Promise<StoredDeviceCredential | undefined> {
   return db.transaction('rw', db.partnerships, async () => {
     const entry = await db.partnerships.get(roomId)
     if (!entry) return undefined
-    const deviceId = entry.deviceId ?? randomId()
     const stored = entry.deviceId ? decodeDeviceKey(entry.deviceKey) : undefined
-    if (stored) return { deviceId, key: stored }
+    if (stored && entry.deviceId) return { deviceId: entry.deviceId, key: stored }
+    const deviceId = randomId()
     const key = new Uint8Array(KEY_BYTES)
     globalThis.crypto.getRandomValues(key)
     await db.partnerships.update(roomId, { deviceId, deviceKey: toBase64Url(key) })

@@ -11,8 +11,15 @@
  *
  * Every call rejects only with a `DevicesError` whose `code` says what a person can do: `offline`
  * (no answer: try again later), `refused` (the relay does not accept this device's proof),
- * `removed` (this device was removed), `notFound` (no such device), `unavailable` (the relay
- * answered something else). Every answer is untrusted: read field by field, malformed → `unavailable`.
+ * `removed` (this device was removed), `olderOnly` (a removal the relay does not allow: only a
+ * device that registered earlier may remove a device seen in the last 30 days — HTTP 403
+ * `{"error":"only an older device can remove this device"}`), `notFound` (no such device),
+ * `unavailable` (the relay answered something else). Every answer is untrusted: read field by
+ * field, malformed → `unavailable`.
+ *
+ * The last list fetched is kept on the device per room (`saveRelayDeviceList`, localStorage), so
+ * Settings can still show offline which devices were removed, "as of" when it was fetched; it is
+ * read back as untrusted as an answer (`loadRelayDeviceList`).
  *
  * Also keeps, per room, the credential of this device once the relay has accepted it
  * (`rememberDeviceCredential`), so photos and snapshots send the device's proof too.
@@ -27,7 +34,10 @@ import {
   type Invite,
 } from './wire'
 
-export type DevicesErrorCode = 'offline' | 'refused' | 'removed' | 'notFound' | 'unavailable'
+export type DevicesErrorCode = 'offline' | 'refused' | 'removed' | 'olderOnly' | 'notFound' | 'unavailable'
+
+/** The relay's `error` when a newer device tries to remove an older one seen in the last 30 days. */
+export const OLDER_ONLY_ERROR = 'only an older device can remove this device'
 
 export class DevicesError extends Error {
   readonly code: DevicesErrorCode
@@ -146,6 +156,7 @@ async function call(request: DevicesRequest, path: string, init: RequestInit): P
   }
   const error = body && typeof body === 'object' ? (body as Record<string, unknown>).error : undefined
   if (response.status === 403 && error === 'device removed') throw new DevicesError('removed')
+  if (response.status === 403 && error === OLDER_ONLY_ERROR) throw new DevicesError('olderOnly')
   if (response.status === 401 || response.status === 403) throw new DevicesError('refused')
   if (response.status === 404) throw new DevicesError('notFound')
   // 429, 5xx, a proxy's 502: the relay cannot answer now
@@ -202,4 +213,54 @@ export function rememberDeviceCredential(roomId: string, device: DeviceCredentia
 /** This device's credential for `roomId` when the relay has accepted it; else undefined (send the invite's proof). */
 export function acceptedDeviceCredential(roomId: string): DeviceCredential | undefined {
   return accepted.get(roomId)
+}
+
+/** The relay's list as last fetched on this device, and when. */
+export interface CachedRelayDeviceList {
+  readonly list: RelayDeviceList
+  /** ISO time it was fetched. */
+  readonly fetchedAt: string
+}
+
+/** The part of the Web Storage API the cache uses (localStorage in the app, a Map in tests). */
+export type DeviceListStorage = Pick<Storage, 'getItem' | 'setItem'>
+
+const CACHE_PREFIX = 'scholenband:relay-devices:'
+
+function defaultStorage(): DeviceListStorage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage
+  } catch {
+    return undefined // storage disabled for this site
+  }
+}
+
+/** Keeps `list`, fetched at `fetchedAt`, as this room's last known list. Never throws (a full or disabled storage keeps nothing). */
+export function saveRelayDeviceList(roomId: string, list: RelayDeviceList, fetchedAt: Date = new Date(), storage = defaultStorage()): void {
+  try {
+    storage?.setItem(CACHE_PREFIX + roomId, JSON.stringify({ fetchedAt: fetchedAt.toISOString(), ...list }))
+  } catch {
+    /* quota or disabled storage: the list is only shown while online */
+  }
+}
+
+/** This room's last known list, read as untrusted (another tab, an older app, a hand edit); undefined when none or malformed. */
+export function loadRelayDeviceList(roomId: string, storage = defaultStorage()): CachedRelayDeviceList | undefined {
+  let text: string | null = null
+  try {
+    text = storage?.getItem(CACHE_PREFIX + roomId) ?? null
+  } catch {
+    return undefined
+  }
+  if (!text || text.length > MAX_ANSWER_CHARS) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const list = readRelayDeviceList(value)
+  const fetchedAt = (value as Record<string, unknown> | null)?.fetchedAt
+  if (!list || !isIsoDate(fetchedAt)) return undefined
+  return { list, fetchedAt }
 }

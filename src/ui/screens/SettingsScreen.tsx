@@ -26,6 +26,7 @@ import { StorageUse } from '../components/StorageUse'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import type { PartnershipSession } from '../hooks/usePartnershipSession'
+import { copyFrom, type CopyResult } from '../copyText'
 
 const COPIED_VISIBLE_MS = 4000
 
@@ -35,27 +36,6 @@ interface Props {
   readonly meta: PartnershipMeta
 }
 
-type CopyResult = 'copied' | 'selected'
-
-/** Copies with the Clipboard API; where that is refused (plain http, old browser), selects the text. */
-async function copyFrom(input: HTMLInputElement): Promise<CopyResult> {
-  try {
-    if (!navigator.clipboard) throw new Error('no clipboard')
-    await navigator.clipboard.writeText(input.value)
-    return 'copied'
-  } catch {
-    input.focus()
-    input.select()
-    input.setSelectionRange(0, input.value.length)
-    try {
-      // deprecated, but the only way left on an insecure origin
-      if (document.execCommand('copy')) return 'copied'
-    } catch {
-      /* the text stays selected for the person to copy */
-    }
-    return 'selected'
-  }
-}
 
 interface InviteProps {
   readonly session: PartnershipSession

@@ -2,41 +2,50 @@
  * Settings → "Devices" and "New invite code" (docs/protocol.md, "Devices and invites").
  *
  * - **Devices** lists the partnership's devices: what each says about itself in the document
- *   (name, school, last person active; src/domain/devices.ts, untrusted, validated there) joined
- *   with the relay's list (`GET /devices`: registered, last seen on the relay, removed). Offline,
- *   it says the relay's list could not be fetched and shows the document's. Each other device the
- *   relay knows has "Remove this device", with a confirm step; a removed device is shown as such.
+ *   (kind, name, school, last person active; src/domain/devices.ts, untrusted, validated there;
+ *   the kind shown in the reader's language) joined with the relay's list (`GET /devices`:
+ *   registered, last seen on the relay, removed). The last list fetched is kept on this device
+ *   (src/sync/devices.ts `saveRelayDeviceList`): offline it is shown "as of" when it was fetched,
+ *   so removed devices stay marked removed. Each other device the relay knows has "Remove this
+ *   device", with a confirm step; a removed device — this one too — is shown as such.
  * - **New invite code** replaces the invite on the relay (`PUT /invite`) and only then keeps and
- *   shows the new code on this device. Codes shared before stop working for devices that have not
- *   joined yet; devices already in the partnership keep working.
+ *   shows the new code on this device — in full, right in that section, with Copy and Share,
+ *   focused (the short display above would look unchanged: the room id starts the code).
  *
  * The relay's list also tells the invite section when the code on this device was replaced on
- * another device (`inviteChangedAt` later than `inviteSetAt`), so a dead code is not shown as valid.
+ * another device (`inviteChangedAt` later than `inviteSetAt`), so a dead code is not shown as
+ * valid. The list is fetched again when the app comes back to the foreground or online.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { PartnershipMeta } from '../../../domain'
-import { readDevices } from '../../../domain'
+import type { DeviceInfo, PartnershipMeta } from '../../../domain'
+import { readDevices, readMeta } from '../../../domain'
 import { MAX_DEVICE_NAME_CHARS, registry, writeSetting, type PartnershipEntry } from '../../../storage'
-import { SECRET_BYTES, defaultRelayUrl, formatInviteCode, randomBytes, type Invite } from '../../../sync'
+import { SECRET_BYTES, defaultRelayUrl, formatInviteCode, inviteLink, randomBytes, type Invite } from '../../../sync'
 import {
   DevicesError,
   fetchRelayDevices,
+  loadRelayDeviceList,
   removeRelayDevice,
   replaceRelayInvite,
+  saveRelayDeviceList,
   type DevicesErrorCode,
   type RelayDevice,
   type RelayDeviceList,
 } from '../../../sync/devices'
 import type { PartnershipSession } from '../../hooks/usePartnershipSession'
 import { schoolName } from '../../hooks/useActor'
-import { useThisDeviceName } from './deviceName'
+import { deviceLabel, deviceTitle, kindName, useThisDeviceName } from './deviceName'
 import { formatMoment } from './moment'
 import '../../devices.css'
+import { copyFrom, type CopyResult } from '../../copyText'
 
 export interface RelayDevicesState {
   readonly status: 'loading' | 'ready' | DevicesErrorCode
+  /** The relay's list: fetched now, or the last one fetched on this device (see `fetchedAt`). */
   readonly list: RelayDeviceList | undefined
+  /** When `list` was fetched (ISO); undefined without a list. */
+  readonly fetchedAt: string | undefined
   /** Asks the relay again (after a removal, a new invite, or a tap on "Try again"). */
   readonly reload: () => void
 }
@@ -45,22 +54,50 @@ function errorCode(err: unknown): DevicesErrorCode {
   return err instanceof DevicesError ? err.code : 'unavailable'
 }
 
-/** The relay's list of this partnership's devices, fetched when Settings opens. */
+/**
+ * The relay's list of this partnership's devices: the one kept on this device at once, then the
+ * relay's, fetched when Settings opens and again when the app is back in the foreground or online.
+ */
 export function useRelayDevices(session: PartnershipSession): RelayDevicesState {
-  const [state, setState] = useState<{ status: RelayDevicesState['status']; list: RelayDeviceList | undefined }>({ status: 'loading', list: undefined })
+  const roomId = session.invite.roomId
+  const [state, setState] = useState<Omit<RelayDevicesState, 'reload'>>(() => {
+    const kept = loadRelayDeviceList(roomId)
+    return { status: 'loading', list: kept?.list, fetchedAt: kept?.fetchedAt }
+  })
   const [serial, setSerial] = useState(0)
+  const isRemoved = state.status === 'removed'
   useEffect(() => {
     let isCancelled = false
     setState((s) => ({ ...s, status: 'loading' }))
     fetchRelayDevices({ relayUrl: defaultRelayUrl(), invite: session.invite, ...(session.device ? { device: session.device } : {}) }).then(
-      (list) => !isCancelled && setState({ status: 'ready', list }),
-      (err: unknown) => !isCancelled && setState((s) => ({ status: errorCode(err), list: s.list })),
+      (list) => {
+        if (isCancelled) return
+        const now = new Date()
+        saveRelayDeviceList(roomId, list, now)
+        setState({ status: 'ready', list, fetchedAt: now.toISOString() })
+      },
+      (err: unknown) => !isCancelled && setState((s) => ({ ...s, status: errorCode(err) })),
     )
     return () => {
       isCancelled = true
     }
-  }, [session, serial])
+  }, [session, roomId, serial])
   const reload = useCallback(() => setSerial((n) => n + 1), [])
+  // back in the foreground or online: the list (and "this code was replaced") may have changed
+  useEffect(() => {
+    if (isRemoved) return
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible') reload()
+    }
+    window.addEventListener('online', reload)
+    window.addEventListener('focus', reload)
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      window.removeEventListener('online', reload)
+      window.removeEventListener('focus', reload)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }, [reload, isRemoved])
   return { ...state, reload }
 }
 
@@ -73,11 +110,13 @@ export function isInviteReplaced(entry: PartnershipEntry, list: RelayDeviceList 
 
 interface Row {
   readonly id: string
-  readonly name: string | undefined
+  /** What the device says about itself in the document; undefined when it wrote nothing. */
+  readonly info: DeviceInfo | undefined
   readonly school: string | undefined
-  readonly person: string | undefined
   readonly relay: RelayDevice | undefined
   readonly isMe: boolean
+  /** When the relay removed it (ISO), from the relay's list or, for this device, from its own refusal. */
+  readonly removedAt: string | undefined
 }
 
 /** The document's devices joined with the relay's: this device first, then the most recently seen; removed ones last. */
@@ -87,17 +126,19 @@ function deviceRows(session: PartnershipSession, entry: PartnershipEntry, meta: 
   const ids = new Set([...fromRelay.keys(), ...fromDoc.keys()])
   if (entry.deviceId) ids.add(entry.deviceId)
   const rows: Row[] = [...ids].map((id) => {
-    const d = fromDoc.get(id)
+    const info = fromDoc.get(id)
+    const relay = fromRelay.get(id)
+    const isMe = id === entry.deviceId
     return {
       id,
-      name: d?.name,
-      school: schoolName(meta, d?.schoolId),
-      person: d?.person,
-      relay: fromRelay.get(id),
-      isMe: id === entry.deviceId,
+      info,
+      school: schoolName(meta, info?.schoolId),
+      relay,
+      isMe,
+      removedAt: relay?.removedAt ?? (isMe ? entry.removedAt : undefined),
     }
   })
-  const rank = (r: Row): number => (r.isMe ? 0 : r.relay?.removedAt ? 2 : 1)
+  const rank = (r: Row): number => (r.isMe ? 0 : r.removedAt ? 2 : 1)
   const seen = (r: Row): number => Date.parse(r.relay?.lastSeenAt ?? '') || 0
   return rows.sort((a, b) => rank(a) - rank(b) || seen(b) - seen(a))
 }
@@ -145,6 +186,30 @@ interface SectionProps {
   readonly relay: RelayDevicesState
 }
 
+/** Why the relay's list is not fresh, what is shown instead, and (unless pointless) "Try again". */
+function ListProblem({ relay }: { readonly relay: RelayDevicesState }) {
+  const { t, i18n } = useTranslation()
+  if (relay.status === 'ready' || relay.status === 'loading') return null
+  return (
+    <div className="banner banner-warning" role="status">
+      <p>{t(`devices.listFailed.${relay.status}`)}</p>
+      <p>
+        {relay.list && relay.fetchedAt
+          ? t('devices.shownAsOf', { date: formatMoment(relay.fetchedAt, i18n.language) })
+          : t('devices.shownFromDocument')}
+      </p>
+      {/* a removed device is refused for good: asking again changes nothing */}
+      {relay.status !== 'removed' ? (
+        <div className="banner-actions">
+          <button type="button" className="button-secondary" onClick={relay.reload}>
+            {t('devices.tryAgain')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
 export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
   const { t, i18n } = useTranslation()
   const [confirming, setConfirming] = useState<string | undefined>()
@@ -153,8 +218,10 @@ export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
   const [removedHere, setRemovedHere] = useState<string | undefined>()
   const rows = deviceRows(session, entry, meta, relay.list)
   const isListed = relay.list !== undefined
+  const isFresh = relay.status === 'ready'
   const lang = i18n.language
-  const nameOf = (r: Row): string => r.name ?? t('devices.unnamed')
+  const titleOf = (r: Row): string => deviceTitle(t, r.info) ?? t('devices.unnamed')
+  const labelOf = (r: Row): string => deviceLabel(t, r.info, meta) ?? t('devices.unnamed')
 
   const remove = async (id: string): Promise<void> => {
     setBusy(id)
@@ -177,46 +244,34 @@ export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
       <p className="hint">{t('devices.intro')}</p>
       <DeviceName />
       {relay.status === 'loading' && !isListed ? <p className="muted">{t('devices.loading')}</p> : null}
-      {relay.status !== 'ready' && relay.status !== 'loading' ? (
-        <div className="banner banner-warning" role="status">
-          <p>{t(`devices.listFailed.${relay.status}`)}</p>
-          <div className="banner-actions">
-            <button type="button" className="button-small" onClick={relay.reload}>
-              {t('devices.tryAgain')}
-            </button>
-          </div>
-        </div>
-      ) : null}
+      <ListProblem relay={relay} />
       <ul className="device-list">
         {rows.map((r) => {
-          const removedAt = r.relay?.removedAt
+          const { removedAt } = r
           const isConfirming = confirming === r.id
           const headingId = `device-${r.id}`
+          const namedKind = r.info?.name && r.info.kind ? kindName(t, r.info.kind) : undefined
           return (
             <li key={r.id} className={removedAt ? 'device device-removed' : 'device'} aria-labelledby={headingId}>
+              {/* "<kind> · <school> · <last person>": two phones of one kind are told apart at a glance (and by name for a screen reader) */}
               <p className="device-name" id={headingId}>
-                <strong>{nameOf(r)}</strong>
+                <strong>{titleOf(r)}</strong>
+                {namedKind ? <span className="device-kind"> ({namedKind})</span> : null}
+                {r.school ? <span> · {r.school}</span> : null}
+                {r.info?.person ? <span> · {r.info.person}</span> : null}
                 {r.isMe ? <span className="device-me"> {t('devices.thisDevice')}</span> : null}
               </p>
               <dl className="device-facts">
                 <div>
-                  <dt>{t('devices.school')}</dt>
-                  <dd>{r.school ?? t('devices.unknown')}</dd>
-                </div>
-                <div>
-                  <dt>{t('devices.person')}</dt>
-                  <dd>{r.person ?? t('devices.unknown')}</dd>
-                </div>
-                <div>
                   <dt>{t('devices.lastSeen')}</dt>
                   <dd>
-                    {r.relay ? formatMoment(r.relay.lastSeenAt, lang) : isListed ? t('devices.notRegistered') : t('devices.unknown')}
+                    {r.relay ? formatMoment(r.relay.lastSeenAt, lang) : isListed && isFresh ? t('devices.notRegistered') : t('devices.unknown')}
                   </dd>
                 </div>
               </dl>
               {removedAt ? (
                 <p className="device-removed-note">
-                  <strong>{t('devices.removedOn', { date: formatMoment(removedAt, lang) })}</strong>
+                  <strong>{r.isMe ? t('devices.thisRemovedOn', { date: formatMoment(removedAt, lang) }) : t('devices.removedOn', { date: formatMoment(removedAt, lang) })}</strong>
                 </p>
               ) : null}
               {removedAt && removedHere === r.id ? (
@@ -241,7 +296,7 @@ export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
               {isConfirming && !removedAt ? (
                 <div className="confirm" role="group" aria-labelledby={`${headingId}-confirm`}>
                   <p id={`${headingId}-confirm`}>
-                    <strong>{t('devices.confirmTitle', { name: nameOf(r) })}</strong>
+                    <strong>{t('devices.confirmTitle', { name: labelOf(r) })}</strong>
                   </p>
                   <p>{t('devices.confirmText')}</p>
                   <p>{t('devices.confirmWipe')}</p>
@@ -269,10 +324,77 @@ export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
   )
 }
 
+
+/** The new code, in full, where the person just made it: Copy, Share, and focus on it. */
+function NewCode({ invite }: { readonly invite: Invite }) {
+  const { t } = useTranslation()
+  const codeRef = useRef<HTMLInputElement>(null)
+  const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
+  const code = formatInviteCode(invite)
+  const link = inviteLink(window.location.origin, invite)
+  const canShare = typeof navigator.share === 'function'
+
+  useEffect(() => {
+    codeRef.current?.focus()
+    codeRef.current?.scrollIntoView({ block: 'center' })
+  }, [code])
+
+  const copy = async (): Promise<void> => {
+    if (codeRef.current) setCopyResult(await copyFrom(codeRef.current))
+  }
+  const share = (): void => {
+    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
+      /* the person closed the share sheet */
+    })
+  }
+
+  return (
+    <div className="banner new-code" role="status">
+      <p>
+        <strong>{t('newInvite.done')}</strong>
+      </p>
+      <div className="field">
+        <label htmlFor="settings-new-invite-code">{t('newInvite.newCodeLabel')}</label>
+        <div className="input-with-button">
+          <input
+            ref={codeRef}
+            id="settings-new-invite-code"
+            type="text"
+            readOnly
+            value={code}
+            spellCheck={false}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <button type="button" className="button-secondary" onClick={() => void copy()}>
+            {t('settings.copy')}
+          </button>
+        </div>
+        <p className="code-display" aria-hidden="true">
+          {code.split('-').map((group, i) => (
+            <span key={i}>{group}</span>
+          ))}
+        </p>
+        <p className="copy-feedback" aria-live="polite">
+          {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
+        </p>
+      </div>
+      {canShare ? (
+        <div className="banner-actions">
+          <button type="button" className="button-secondary" onClick={share}>
+            {t('settings.share')}
+          </button>
+        </div>
+      ) : null}
+      <p>{t('newInvite.doneOld')}</p>
+    </div>
+  )
+}
+
 export function NewInviteSection({ session, entry, relay }: Omit<SectionProps, 'meta'>) {
   const { t } = useTranslation()
   const [step, setStep] = useState<'idle' | 'confirm' | 'busy' | 'done'>('idle')
   const [failure, setFailure] = useState<DevicesErrorCode | undefined>()
+  const [made, setMade] = useState<Invite | undefined>()
   const confirmRef = useRef<HTMLButtonElement>(null)
 
   useEffect(() => {
@@ -290,6 +412,7 @@ export function NewInviteSection({ session, entry, relay }: Omit<SectionProps, '
       )
       // only now, with the relay's word, does this device keep and show the new code
       await registry().partnerships.update(entry.roomId, { inviteCode: formatInviteCode(next), inviteSetAt: inviteChangedAt })
+      setMade(next)
       setStep('done')
       relay.reload()
     } catch (err) {
@@ -303,11 +426,7 @@ export function NewInviteSection({ session, entry, relay }: Omit<SectionProps, '
     <section className="card new-invite">
       <h3 id="settings-new-invite-heading">{t('newInvite.title')}</h3>
       <p className="hint">{t('newInvite.intro')}</p>
-      {step === 'done' ? (
-        <p className="banner" role="status">
-          {t('newInvite.done')}
-        </p>
-      ) : null}
+      {step === 'done' && made ? <NewCode invite={made} /> : null}
       {step === 'idle' || step === 'done' ? (
         <div className="actions">
           <button type="button" className="button-secondary" onClick={() => setStep('confirm')}>
@@ -342,7 +461,8 @@ export function NewInviteSection({ session, entry, relay }: Omit<SectionProps, '
 /** In the invite section, instead of a dead code: when, and on which device, it was replaced. */
 export function InviteReplaced({ session, list }: { readonly session: PartnershipSession; readonly list: RelayDeviceList }) {
   const { t, i18n } = useTranslation()
-  const by = list.inviteChangedBy ? readDevices(session.doc).find((d) => d.deviceId === list.inviteChangedBy)?.name : undefined
+  const info = list.inviteChangedBy ? readDevices(session.doc).find((d) => d.deviceId === list.inviteChangedBy) : undefined
+  const by = deviceLabel(t, info, readMeta(session.doc))
   return (
     <div className="banner banner-warning" role="status">
       <p>

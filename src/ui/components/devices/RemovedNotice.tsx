@@ -3,24 +3,49 @@
  * it no longer syncs, that what is on it stays on it (nothing can be wiped from afar), and what to
  * do — ask for a new invite code and join again with it (JoinScreen makes this device a new one).
  *
+ * In full on the first screen where it appears; from the next screen on (and after a reload) it is
+ * a one-line banner with "What does this mean?" opening the same text, so it does not push every
+ * screen ~450 px down. Which screens it was seen on is kept per room and removal in localStorage.
+ *
  * Which device removed it is asked of the relay once with the invite's proof (the device's own is
  * refused now); when that fails too — the invite was replaced — it says "another device".
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { readDevices } from '../../../domain'
+import { readDevices, readMeta } from '../../../domain'
 import type { PartnershipEntry } from '../../../storage'
 import { defaultRelayUrl } from '../../../sync'
 import { fetchRelayDevices } from '../../../sync/devices'
 import type { PartnershipSession } from '../../hooks/usePartnershipSession'
+import { deviceLabel } from './deviceName'
 import { formatMoment } from './moment'
 import '../../devices.css'
+
+const SEEN_PREFIX = 'scholenband:removed-notice-seen:'
+
+function wasSeen(key: string): boolean {
+  try {
+    return localStorage.getItem(SEEN_PREFIX + key) === '1'
+  } catch {
+    return false
+  }
+}
+
+function markSeen(key: string): void {
+  try {
+    localStorage.setItem(SEEN_PREFIX + key, '1')
+  } catch {
+    /* disabled storage: full again after a reload */
+  }
+}
 
 export function RemovedNotice({ session, entry }: { readonly session: PartnershipSession; readonly entry: PartnershipEntry }) {
   const { t, i18n } = useTranslation()
   const [removedBy, setRemovedBy] = useState<string | undefined>()
   const [removedAt, setRemovedAt] = useState<string | undefined>(entry.removedAt)
-  const { deviceId } = entry
+  const { deviceId, roomId } = entry
+  const seenKey = `${roomId}:${deviceId ?? ''}`
+  const [isCompact, setIsCompact] = useState(() => wasSeen(seenKey))
 
   useEffect(() => {
     let isCancelled = false
@@ -39,10 +64,21 @@ export function RemovedNotice({ session, entry }: { readonly session: Partnershi
     }
   }, [session, deviceId])
 
-  const byName = removedBy ? readDevices(session.doc).find((d) => d.deviceId === removedBy)?.name : undefined
-  return (
-    <section className="banner banner-warning removed-notice" role="alert" aria-labelledby="removed-heading">
-      <h2 id="removed-heading">{t('removed.title')}</h2>
+  // shown in full once; the next screen gets the one-line banner
+  useEffect(() => {
+    if (isCompact) return
+    const onNavigate = (): void => {
+      markSeen(seenKey)
+      setIsCompact(true)
+    }
+    window.addEventListener('hashchange', onNavigate)
+    return () => window.removeEventListener('hashchange', onNavigate)
+  }, [isCompact, seenKey])
+
+  const info = removedBy ? readDevices(session.doc).find((d) => d.deviceId === removedBy) : undefined
+  const byName = deviceLabel(t, info, readMeta(session.doc))
+  const details = (
+    <>
       <p>{t('removed.text', { device: byName ?? t('devices.anotherDevice') })}</p>
       {removedAt ? <p>{t('removed.when', { date: formatMoment(removedAt, i18n.language) })}</p> : null}
       <p>{t('removed.stays')}</p>
@@ -52,6 +88,26 @@ export function RemovedNotice({ session, entry }: { readonly session: Partnershi
           {t('removed.joinAgain')}
         </a>
       </div>
+    </>
+  )
+
+  if (isCompact) {
+    return (
+      <section className="banner banner-warning removed-notice removed-compact" aria-labelledby="removed-heading">
+        <p className="removed-line">
+          <strong id="removed-heading">{t('removed.title')}</strong>
+        </p>
+        <details>
+          <summary>{t('removed.whatDoesItMean')}</summary>
+          {details}
+        </details>
+      </section>
+    )
+  }
+  return (
+    <section className="banner banner-warning removed-notice" role="alert" aria-labelledby="removed-heading">
+      <h2 id="removed-heading">{t('removed.title')}</h2>
+      {details}
     </section>
   )
 }
