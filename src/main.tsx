@@ -8,7 +8,7 @@ import { initI18n, pickInitialLanguage } from './i18n'
 import { registerServiceWorker } from './pwa/register'
 import { readSettings, registry } from './storage'
 import { App } from './ui/App'
-import { partnershipToResume, takeInviteFromLocation, weekHref } from './ui/router'
+import { partnershipHref, partnershipToResume, takeInviteFromLocation } from './ui/router'
 import './ui/app.css'
 
 async function savedLanguage(): Promise<string | undefined> {
@@ -25,7 +25,7 @@ async function resumeLastPartnership(): Promise<void> {
   const roomId = partnershipToResume()
   if (!roomId) return
   try {
-    if (await registry().partnerships.get(roomId)) window.history.replaceState(null, '', weekHref(roomId))
+    if (await registry().partnerships.get(roomId)) window.history.replaceState(null, '', partnershipHref(roomId))
   } catch {
     /* IndexedDB unavailable: start on the home screen */
   }

@@ -45,7 +45,7 @@ export function App({ invitedCode }: { readonly invitedCode?: string | undefined
           {route.name === 'create' ? <CreateScreen /> : null}
           {route.name === 'join' ? <JoinScreen key={joinPrefill?.serial ?? -1} prefill={joinPrefill} /> : null}
           {route.name === 'partnership' ? (
-            <PartnershipScreen key={route.roomId} roomId={route.roomId} page={route.page} onJoinRefused={onJoinRefused} />
+            <PartnershipScreen key={route.roomId} roomId={route.roomId} path={route.path} onJoinRefused={onJoinRefused} />
           ) : null}
         </LazyScreens>
       )}

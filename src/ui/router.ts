@@ -26,6 +26,11 @@
  *   #/p/<roomId>/growth             growth over the years: indicators of a sustainable link
  *   #/p/<roomId>/deleted            recently deleted records of every kind, each with Restore
  *   #/p/<roomId>/restore            restore the whole partnership from a copy (this device's or the relay's)
+ *   #/p/<roomId>/more               every section the phone's bottom bar has no room for
+ *
+ * The pages and their paths are declared once, in pages.tsx (`PAGES`), which turns the path after
+ * the room id into a page (`parsePage`) and a page into a link (`pageHref`). This module stays free
+ * of the table, so the home screen (the first view) does not carry it.
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
@@ -54,34 +59,21 @@ export type PartnershipPage =
   | { readonly name: 'growth' }
   | { readonly name: 'deleted' }
   | { readonly name: 'restore' }
+  | { readonly name: 'more' }
 
 export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'create' }
   | { readonly name: 'join' }
-  | { readonly name: 'partnership'; readonly roomId: string; readonly page: PartnershipPage }
+  /** `path`: what follows the room id, decoded ('letters/draft/x'); its page: `parsePage` in pages.tsx. */
+  | { readonly name: 'partnership'; readonly roomId: string; readonly path: string }
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
-  const [first, roomId, page, id, sub] = parts
+  const [first, roomId, ...rest] = parts
   if (first === 'create') return { name: 'create' }
   if (first === 'join') return { name: 'join' }
-  if (first === 'p' && roomId) {
-    if (page === 'settings') return { name: 'partnership', roomId, page: { name: 'settings' } }
-    if (page === 'activity' && id) return { name: 'partnership', roomId, page: { name: 'activity', activityId: id } }
-    if (page === 'schools' || page === 'calendar' || page === 'print') return { name: 'partnership', roomId, page: { name: page } }
-    if (page === 'plan') return { name: 'partnership', roomId, page: { name: 'plan' } }
-    if (page === 'feedback' && id) return { name: 'partnership', roomId, page: { name: 'reflection', reflectionId: id } }
-    if (page === 'feedback' || page === 'contacts' || page === 'group') return { name: 'partnership', roomId, page: { name: page } }
-    if (page === 'letters' && id === 'draft' && sub) return { name: 'partnership', roomId, page: { name: 'letterDraft', draftId: sub } }
-    if (page === 'letters' && id) return { name: 'partnership', roomId, page: { name: 'letter', letterId: id } }
-    if (page === 'letters') return { name: 'partnership', roomId, page: { name: 'letters' } }
-    if (page === 'agreement' && id === 'print') return { name: 'partnership', roomId, page: { name: 'agreementPrint', version: sub ?? '' } }
-    if (page === 'agreement') return { name: 'partnership', roomId, page: { name: 'agreement' } }
-    if (page === 'organisations' || page === 'growth') return { name: 'partnership', roomId, page: { name: page } }
-    if (page === 'deleted' || page === 'restore') return { name: 'partnership', roomId, page: { name: page } }
-    return { name: 'partnership', roomId, page: { name: 'week' } }
-  }
+  if (first === 'p' && roomId) return { name: 'partnership', roomId, path: rest.join('/') }
   return { name: 'home' }
 }
 
@@ -93,97 +85,14 @@ export function hrefOf(route: Route): string {
       return '#/create'
     case 'join':
       return '#/join'
-    case 'partnership': {
-      const base = `#/p/${encodeURIComponent(route.roomId)}`
-      if (route.page.name === 'activity') return `${base}/activity/${encodeURIComponent(route.page.activityId)}`
-      if (route.page.name === 'reflection') return `${base}/feedback/${encodeURIComponent(route.page.reflectionId)}`
-      if (route.page.name === 'letter') return `${base}/letters/${encodeURIComponent(route.page.letterId)}`
-      if (route.page.name === 'letterDraft') return `${base}/letters/draft/${encodeURIComponent(route.page.draftId)}`
-      if (route.page.name === 'agreementPrint') return `${base}/agreement/print${route.page.version ? `/${encodeURIComponent(route.page.version)}` : ''}`
-      return `${base}/${route.page.name}`
-    }
+    case 'partnership':
+      return `${partnershipHref(route.roomId)}${route.path ? `/${route.path.split('/').map(encodeURIComponent).join('/')}` : ''}`
   }
 }
 
-export function planHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'plan' } })
-}
-
-/** The partnership's first screen. */
-export function weekHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'week' } })
-}
-
-export function feedbackHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'feedback' } })
-}
-
-export function reflectionHref(roomId: string, reflectionId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'reflection', reflectionId } })
-}
-
-export function contactsHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'contacts' } })
-}
-
-export function groupHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'group' } })
-}
-
-export function organisationsHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'organisations' } })
-}
-
-export function growthHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'growth' } })
-}
-
-export function lettersHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'letters' } })
-}
-
-export function letterHref(roomId: string, letterId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'letter', letterId } })
-}
-
-export function letterDraftHref(roomId: string, draftId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'letterDraft', draftId } })
-}
-
-export function agreementHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'agreement' } })
-}
-
-export function agreementPrintHref(roomId: string, version = ''): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'agreementPrint', version } })
-}
-
-export function deletedHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'deleted' } })
-}
-
-export function restoreHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'restore' } })
-}
-
-export function settingsHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'settings' } })
-}
-
-export function schoolsHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'schools' } })
-}
-
-export function calendarHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'calendar' } })
-}
-
-export function printHref(roomId: string): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'print' } })
-}
-
-export function activityHref(roomId: string, activityId: string | 'new'): string {
-  return hrefOf({ name: 'partnership', roomId, page: { name: 'activity', activityId } })
+/** A partnership's first screen (This week). Links to its other pages: `pageHref` in pages.tsx. */
+export function partnershipHref(roomId: string): string {
+  return `#/p/${encodeURIComponent(roomId)}`
 }
 
 const JOIN_LINK_PREFIX = '#join='

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createOn, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
+import { createOn, goToPage, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
 
 const phones = twoPhones('sb-e2e-agreement')
 let northPage: Page
@@ -16,7 +16,7 @@ const SOUTH = 'GS Huye'
 const GOALS = 'Pupils of both schools learn about each other’s lives.'
 
 async function goToAgreement(page: Page): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: 'Agreement' }).click()
+  await goToPage(page, 'Agreement')
   await page.getByRole('heading', { name: 'Partnership agreement', level: 2 }).waitFor()
 }
 

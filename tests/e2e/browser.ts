@@ -178,7 +178,23 @@ export async function joinPartnership(page: Page, code: string): Promise<void> {
 export type Section = 'This week' | 'Action plan' | 'Calendar' | 'Feedback' | 'Schools' | 'Contacts' | 'Working group' | 'Settings'
 
 export async function goTo(page: Page, screen: Section): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: screen }).or(page.getByRole('navigation').getByRole('button', { name: screen })).first().click()
+  await goToPage(page, screen)
+}
+
+/**
+ * Opens a section as a teacher would: from the sections bar when it is there (the phone's bottom
+ * bar holds the weekly ones, a wide screen all of them), else through More.
+ */
+export async function goToPage(page: Page, name: string): Promise<void> {
+  const sections = page.getByRole('navigation', { name: 'Partnership sections' })
+  await sections.waitFor()
+  const direct = sections.getByRole('link', { name, exact: true })
+  if (await direct.isVisible()) {
+    await direct.click()
+    return
+  }
+  await sections.getByRole('link', { name: 'More', exact: true }).click()
+  await page.getByRole('main').getByRole('navigation').getByRole('link', { name, exact: true }).click()
 }
 
 export async function addActivity(page: Page, a: { title: string; description?: string; start?: string; end?: string }): Promise<void> {

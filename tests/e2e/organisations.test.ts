@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createOn, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
+import { createOn, goToPage, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
 
 const phones = twoPhones('sb-e2e-organisations')
 let northPage: Page
@@ -16,7 +16,7 @@ let southPage: Page
 const ORGANISATION = 'Wereldschool vzw'
 
 async function goToOrganisations(page: Page): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: 'Organisations' }).click()
+  await goToPage(page, 'Organisations')
   await page.getByRole('heading', { name: 'Partner organisations', level: 2 }).waitFor()
 }
 
@@ -59,7 +59,7 @@ describe('partner organisations on two devices', () => {
   it('shows the organisation, its steps and the decision on the partner school’s device', async () => {
     const code = await inviteCode(northPage)
     southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
-    await southPage.getByRole('navigation').getByRole('link', { name: 'Organisations' }).waitFor({ timeout: 20_000 })
+    await southPage.getByRole('navigation', { name: 'Partnership sections' }).waitFor({ timeout: 20_000 })
     await goToOrganisations(southPage)
     await expect(privacyNote(southPage).innerText()).resolves.toMatch(/Never share individual pupils' data/)
     await southPage.getByRole('heading', { name: ORGANISATION, level: 4 }).waitFor({ timeout: 20_000 })
@@ -78,7 +78,7 @@ describe('partner organisations on two devices', () => {
     await southPage.getByLabel('What made the cooperation smooth').fill('A clear programme beforehand.')
     await southPage.getByRole('button', { name: 'Save the feedback' }).click()
     await waitForSynced(southPage)
-    await northPage.getByRole('navigation').getByRole('link', { name: 'Organisations' }).click()
+    await goToPage(northPage, 'Organisations')
     // the check may still be open from before: wait until the screen shows either button
     const openCheck = northPage.getByRole('button', { name: `Open the check for ${ORGANISATION}` })
     const closeCheck = northPage.getByRole('button', { name: `Close the check for ${ORGANISATION}` })

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { activityInPlan, addActivity, createOn, goTo, inviteCode, joinOn, openActivity, twoPhones, waitForSynced } from './browser'
+import { activityInPlan, addActivity, createOn, goTo, goToPage, inviteCode, joinOn, openActivity, twoPhones, waitForSynced } from './browser'
 import { openForeignClient, vandalise } from './foreignClient'
 
 const phones = twoPhones('sb-e2e-restore')
@@ -82,7 +82,7 @@ describe('restore the partnership', () => {
     await openActivity(north, 'Visit to the farm')
     await north.getByRole('button', { name: 'Delete', exact: true }).click()
     await north.getByText('“Visit to the farm” was deleted.').waitFor()
-    await north.getByRole('navigation').getByRole('link', { name: 'Recently deleted', exact: true }).click()
+    await goToPage(north, 'Recently deleted')
     await north.getByRole('heading', { name: 'Recently deleted', exact: true }).waitFor()
     const item = north.getByRole('listitem').filter({ hasText: 'Visit to the farm' })
     await expect(item.getByText('Activity', { exact: true }).isVisible()).resolves.toBe(true)

@@ -8,20 +8,7 @@ import type * as Y from 'yjs'
 import { COLLECTIONS, listDoubleEdits, recordMap } from '../../domain'
 import { shorten, useHistoryText } from '../historyText'
 import { useDocVersion } from '../hooks/useDocVersion'
-import {
-  activityHref,
-  agreementHref,
-  calendarHref,
-  contactsHref,
-  feedbackHref,
-  groupHref,
-  letterHref,
-  organisationsHref,
-  planHref,
-  reflectionHref,
-  schoolsHref,
-  weekHref,
-} from '../router'
+import { pageHref } from '../pages'
 import type { DoubleEditListProps } from './DoubleEditList'
 import '../historyPanel.css'
 
@@ -37,29 +24,29 @@ function hrefOf(doc: Y.Doc, roomId: string, collection: string, record: string):
   }
   switch (collection) {
     case 'activities':
-      return activityHref(roomId, record)
+      return pageHref(roomId, { name: 'activity', activityId: record })
     case 'partnerInput':
-      return str('activityId') ? activityHref(roomId, str('activityId')) : planHref(roomId)
+      return str('activityId') ? pageHref(roomId, { name: 'activity', activityId: str('activityId') }) : pageHref(roomId, 'plan')
     case 'calendar':
-      return calendarHref(roomId)
+      return pageHref(roomId, 'calendar')
     case 'letters':
-      return letterHref(roomId, record)
+      return pageHref(roomId, { name: 'letter', letterId: record })
     case 'feedback':
-      return str('kind') === 'reflection' ? reflectionHref(roomId, record) : feedbackHref(roomId)
+      return str('kind') === 'reflection' ? pageHref(roomId, { name: 'reflection', reflectionId: record }) : pageHref(roomId, 'feedback')
     case 'meetings':
-      return groupHref(roomId)
+      return pageHref(roomId, 'group')
     case 'contacts':
     case 'nextSteps':
     case 'communication':
-      return contactsHref(roomId)
+      return pageHref(roomId, 'contacts')
     case 'organisations':
-      return organisationsHref(roomId)
+      return pageHref(roomId, 'organisations')
     case 'schools':
-      return schoolsHref(roomId)
+      return pageHref(roomId, 'schools')
     case 'agreement':
-      return agreementHref(roomId)
+      return pageHref(roomId, 'agreement')
     default:
-      return weekHref(roomId)
+      return pageHref(roomId, 'week')
   }
 }
 

@@ -13,7 +13,8 @@
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { futureVersionMarks, isLockedByUnknownVersion } from '../../domain'
-import { restoreHref, type PartnershipPage } from '../router'
+import { type PartnershipPage } from '../router'
+import { pageHref } from '../pages'
 import '../restore.css'
 
 interface Props {
@@ -54,7 +55,7 @@ export function ReadOnlyBanner({ doc, roomId, page }: Props) {
       <p>{t('restore.lock.readOnly')}</p>
       {page !== 'restore' ? (
         <div className="banner-actions">
-          <a className="restore-action" href={restoreHref(roomId)}>
+          <a className="restore-action" href={pageHref(roomId, 'restore')}>
             {t('restore.title')}
           </a>
         </div>

@@ -42,11 +42,12 @@ export function SyncIndicator({ conn }: { readonly conn: PartnershipConnection }
   const { t } = useTranslation()
   const state = useSyncExternalStore(conn.subscribe, conn.getState)
   const health = useSyncExternalStore(storageHealth.subscribe, storageHealth.getState)
+  const text = syncStateText(state, t, health)
   return (
     <div className="sync">
-      <div role="status" aria-label={t('sync.label')} className="sync-status" data-state={state.kind} data-storage={health.kind}>
+      <div role="status" aria-label={t('sync.label')} className="sync-status" data-state={state.kind} data-storage={health.kind} title={text}>
         <span className="sync-dot" aria-hidden="true" />
-        <span>{syncStateText(state, t, health)}</span>
+        <span>{text}</span>
       </div>
       {state.kind === 'refused' ? (
         <button type="button" className="button-small" onClick={() => conn.retry()}>

@@ -1,11 +1,24 @@
-/** "A new version is ready" with a Reload button; the update never applies itself. */
-import { useSyncExternalStore } from 'react'
+/**
+ * "A new version is ready" with a Reload button (the update never applies itself); and on a first
+ * visit, whether the app works offline yet: a quiet note while it is being stored, then once
+ * "works without a connection", both closable (see src/pwa/register.ts).
+ */
+import { useEffect, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
-import { applyUpdate, getUpdateState, subscribeToUpdates } from '../../pwa/register'
+import { applyUpdate, dismissOfflineNote, getUpdateState, subscribeToUpdates } from '../../pwa/register'
+
+/** How long "works without a connection" stays when not closed. */
+const OFFLINE_READY_SHOWN_MS = 12_000
 
 export function UpdatePrompt() {
   const { t } = useTranslation()
-  const { isUpdateWaiting } = useSyncExternalStore(subscribeToUpdates, getUpdateState)
+  const { isUpdateWaiting, offline } = useSyncExternalStore(subscribeToUpdates, getUpdateState)
+  // said once, briefly: the note goes by itself after a while
+  useEffect(() => {
+    if (offline !== 'just-ready') return undefined
+    const timer = setTimeout(dismissOfflineNote, OFFLINE_READY_SHOWN_MS)
+    return () => clearTimeout(timer)
+  }, [offline])
   return (
     <div className="toast-region" aria-live="polite">
       {isUpdateWaiting ? (
@@ -13,6 +26,14 @@ export function UpdatePrompt() {
           <p>{t('update.ready')}</p>
           <button type="button" onClick={applyUpdate}>
             {t('update.reload')}
+          </button>
+        </div>
+      ) : null}
+      {!isUpdateWaiting && (offline === 'pending' || offline === 'just-ready') ? (
+        <div className={offline === 'pending' ? 'toast toast-quiet' : 'toast'}>
+          <p>{offline === 'pending' ? t('update.offlinePending') : t('update.offlineReady')}</p>
+          <button type="button" onClick={dismissOfflineNote}>
+            {t('update.dismiss')}
           </button>
         </div>
       ) : null}

@@ -44,9 +44,10 @@ import { PartnerInputSection } from '../components/PartnerInputSection'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { amountToText, formatMoment, formatMoney, parseAmount } from '../format'
-import { navigate, planHref, restoreHref } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
 import { localToday } from '../schoolYear'
-import type { DeletedActivity } from './PlanScreen'
+import { usePartnership, type DeletedActivity } from '../hooks/usePartnership'
 import { FormError } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
 import { attempt, unplacedProblem } from '../cycle'
@@ -181,8 +182,13 @@ interface Props {
   readonly onDeleted: (deleted: DeletedActivity) => void
 }
 
-export function ActivityScreen(props: Props) {
-  const { doc, activityId } = props
+export function ActivityScreen({ activityId }: { readonly activityId: string | 'new' }) {
+  const { doc, roomId, meta, actor, isReadOnly, setLastDeleted } = usePartnership()
+  const onDeleted = (deleted: DeletedActivity): void => {
+    setLastDeleted(deleted)
+    navigate(pageHref(roomId, 'plan'))
+  }
+  const props: Props = { doc, roomId, activityId, meta, actor, isReadOnly, onDeleted }
   const stored = activityId === 'new' ? undefined : readActivity(doc, activityId)
   // known to this device's history but gone from the document: removed outright by another program
   const isRemoved = activityId !== 'new' && !stored && entriesOf(doc, 'activities', activityId).length > 0
@@ -200,13 +206,13 @@ function ActivityNotFound({ roomId, isRemoved }: { readonly roomId: string; read
       </h2>
       {isRemoved ? (
         <p>
-          {t('activity.removed')} <a href={restoreHref(roomId)}>{t('restore.title')}</a>
+          {t('activity.removed')} <a href={pageHref(roomId, 'restore')}>{t('restore.title')}</a>
         </p>
       ) : (
         <p>{t('activity.notFound')}</p>
       )}
       <p>
-        <a href={planHref(roomId)}>{t('activity.backToPlan')}</a>
+        <a className="back-link" href={pageHref(roomId, 'plan')}>{t('activity.backToPlan')}</a>
       </p>
     </section>
   )
@@ -283,7 +289,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
       } else throw error
       return
     }
-    navigate(planHref(roomId))
+    navigate(pageHref(roomId, 'plan'))
   }
 
   const remove = (): void => {
@@ -362,7 +368,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
 
       {overdue.length > 0 ? <PlanningNotes meta={meta} overdue={overdue} /> : null}
 
-      <form className="form" noValidate onSubmit={save}>
+      <form className="form form-long" noValidate onSubmit={save}>
         <fieldset className="plain" disabled={isReadOnly}>
           <Field id={CONTROL_IDS.title!} label={t('activity.title')} error={problemText('title')}>
             {(c) => <input {...c} type="text" required maxLength={200} value={values.title} onChange={(e) => set('title', e.target.value)} />}
@@ -461,7 +467,7 @@ function ActivityForm({ doc, roomId, activityId, meta, actor, isReadOnly, onDele
           <button type="submit" className="button-primary" disabled={isReadOnly}>
             {t('activity.save')}
           </button>
-          <a className="button-link" href={planHref(roomId)}>
+          <a className="button-link" href={pageHref(roomId, 'plan')}>
             {t('activity.cancel')}
           </a>
           {!isNew && !stored?.deletedAt ? (

@@ -5,15 +5,16 @@
  */
 import { useTranslation } from 'react-i18next'
 import { AGREEMENT_SECTIONS, listSignedAgreements, readAgreementDraft, type AgreementText, type Signature } from '../../domain'
-import type { CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { localToday } from '../cycle'
-import { agreementHref } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../exchange.css'
 
-export function AgreementPrintScreen({ doc, roomId, meta, version }: CycleScreenProps & { readonly version: string }) {
+export function AgreementPrintScreen({ version }: { readonly version: string }) {
+  const { doc, roomId, meta } = usePartnership()
   const { t, i18n } = useTranslation()
   const ui = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -27,7 +28,7 @@ export function AgreementPrintScreen({ doc, roomId, meta, version }: CycleScreen
   return (
     <article className="print-view agreement-print wide" aria-labelledby="agreement-print-heading">
       <div className="print-controls no-print">
-        <a href={agreementHref(roomId)}>{t('agreement.back')}</a>
+        <a className="back-link" href={pageHref(roomId, 'agreement')}>{t('agreement.back')}</a>
         <div className="actions">
           <button type="button" className="button-primary" onClick={() => window.print()}>
             {t('agreement.printButton')}

@@ -33,7 +33,8 @@ import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProp
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { agreementPrintHref } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../exchange.css'
 
 interface Edits {
@@ -42,7 +43,8 @@ interface Edits {
   readonly reviewEveryMonths?: string
 }
 
-export function AgreementScreen({ doc, roomId, entry, meta, actor, isReadOnly }: CycleScreenProps) {
+export function AgreementScreen() {
+  const { doc, roomId, entry, meta, actor, isReadOnly } = usePartnership()
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   // read on every render: the parent renders again whenever the document changes
@@ -63,7 +65,7 @@ export function AgreementScreen({ doc, roomId, entry, meta, actor, isReadOnly }:
         <h2 id="agreement-heading" ref={headingRef} tabIndex={-1}>
           {t('agreement.title')}
         </h2>
-        <a className="button-link" href={agreementPrintHref(roomId)}>
+        <a className="button-link" href={pageHref(roomId, { name: 'agreementPrint', version: '' })}>
           {t('agreement.print')}
         </a>
       </div>
@@ -304,7 +306,7 @@ function SignedVersion({ version: v, meta, roomId, isNewest }: { readonly versio
         ))}
       </dl>
       <p>
-        <a href={agreementPrintHref(roomId, v.fingerprint)} aria-label={t('agreement.printVersionLabel', { date: signed })}>
+        <a href={pageHref(roomId, { name: 'agreementPrint', version: v.fingerprint })} aria-label={t('agreement.printVersionLabel', { date: signed })}>
           {t('agreement.printVersion')}
         </a>
       </p>

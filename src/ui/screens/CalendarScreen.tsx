@@ -54,8 +54,9 @@ import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDateRange, formatMonth } from '../format'
 import { attempt, unplacedProblem } from '../cycle'
 import { schoolName } from '../hooks/useActor'
-import { activityHref } from '../router'
+import { pageHref } from '../pages'
 import { firstYearOf, isActivityIn, localToday, monthsOf, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
+import { usePartnership } from '../hooks/usePartnership'
 import '../planning.css'
 
 /** The translated label of a starting point's period (the domain's `label` is English). */
@@ -64,15 +65,9 @@ function useStartingPointLabel(): (key: StartingPointKey) => string {
   return (key) => t(`calendar.labels.${key}`)
 }
 
-interface Props {
-  readonly doc: Y.Doc
-  readonly roomId: string
-  readonly meta: PartnershipMeta
-  readonly actor: Actor
-  readonly isReadOnly: boolean
-}
 
-export function CalendarScreen({ doc, roomId, meta, actor, isReadOnly }: Props) {
+export function CalendarScreen() {
+  const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -276,7 +271,7 @@ function CalendarActivity({ activity: a, roomId, meta, conflicts }: { readonly a
   const language = i18n.resolvedLanguage ?? i18n.language
   return (
     <li className="cal-activity">
-      <a href={activityHref(roomId, a.id)}>{a.title}</a>
+      <a href={pageHref(roomId, { name: 'activity', activityId: a.id })}>{a.title}</a>
       <span className="activity-meta">
         <span>{formatDateRange(a.startDate, a.endDate, language)}</span>
         <span className={`badge badge-${a.status}`}>{t(`activity.statuses.${a.status}`)}</span>

@@ -31,14 +31,16 @@ import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, formatDayLong, localToday, unplacedProblem, weekdayNames, type CycleScreenProps, type Problems } from '../cycle'
+import { NO_PROBLEMS, attempt, formatDayLong, localToday, unplacedProblem, weekdayNames, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 
 type OpenForm = { readonly kind: 'add'; readonly schoolId: string } | { readonly kind: 'edit'; readonly personId: string } | undefined
 
-export function ContactsScreen({ doc, meta, actor, isReadOnly }: CycleScreenProps) {
+export function ContactsScreen() {
+  const { doc, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()

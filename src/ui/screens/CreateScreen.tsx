@@ -14,7 +14,7 @@ import { FormActions, FormError } from '../components/FormActions'
 import { PeoplePicker } from '../components/people/PeoplePicker'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
-import { navigate, weekHref } from '../router'
+import { navigate, partnershipHref } from '../router'
 
 type FieldName = keyof NewPartnership
 
@@ -77,7 +77,7 @@ export function CreateScreen() {
       })
       await local.destroy()
       await persisted
-      navigate(weekHref(invite.roomId))
+      navigate(partnershipHref(invite.roomId))
     } catch (error) {
       void local.destroy()
       setIsBusy(false)

@@ -14,10 +14,13 @@ import { FormActions, FormError } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, reflectionHref } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 
-export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreenProps) {
+export function FeedbackScreen() {
+  const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -43,7 +46,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
   }
   const start = (input: { activityId?: string; momentId?: string; date: string }): void => {
     let id = ''
-    if (run(() => (id = startReflection(doc, input, actor)))) navigate(reflectionHref(roomId, id))
+    if (run(() => (id = startReflection(doc, input, actor)))) navigate(pageHref(roomId, { name: 'reflection', reflectionId: id }))
   }
 
   return (
@@ -138,7 +141,7 @@ export function FeedbackScreen({ doc, roomId, meta, actor, isReadOnly }: CycleSc
             const subject = reflectionSubject(doc, r)
             return (
               <li key={r.id}>
-                <a className="card-link" href={reflectionHref(roomId, r.id)}>
+                <a className="card-link" href={pageHref(roomId, { name: 'reflection', reflectionId: r.id })}>
                   <span className="card-title">
                     {subject.kind === 'none' ? t('feedback.reflectionUntitled') : t('feedback.reflectionOn', { title: subject.title })}
                   </span>

@@ -14,16 +14,18 @@ import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
+import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type Problems } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { contactsHref } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 
 /** Which form is open: one at a time, so labels stay unique on the page. */
 type OpenForm = { readonly kind: 'new-meeting' } | { readonly kind: 'edit'; readonly meetingId: string } | { readonly kind: 'step'; readonly meetingId: string } | undefined
 
-export function GroupScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreenProps) {
+export function GroupScreen() {
+  const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -124,7 +126,7 @@ export function GroupScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScree
           </form>
         ) : null}
         <p className="hint">
-          {t('group.newPersonHint')} <a href={contactsHref(roomId)}>{t('group.toContacts')}</a>
+          {t('group.newPersonHint')} <a href={pageHref(roomId, 'contacts')}>{t('group.toContacts')}</a>
         </p>
       </section>
 

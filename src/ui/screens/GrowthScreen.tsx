@@ -9,9 +9,10 @@ import { useTranslation } from 'react-i18next'
 import { computeGrowth, growthYearContaining, growthYears, setGrowthNote, type GrowthFact, type GrowthIndicator, type GrowthYear } from '../../domain'
 import { Field } from '../components/Field'
 import { TextAgreement } from '../components/TextAgreement'
-import { localToday, type CycleScreenProps } from '../cycle'
+import { localToday } from '../cycle'
 import { formatDate } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 import '../growth.css'
 
@@ -23,7 +24,8 @@ const PER_SCHOOL = new Set<GrowthFact['key']>(['membersAt', 'responsibleAt', 'co
 /** Facts whose names are part of the sentence itself. */
 const NAMES_IN_SENTENCE = new Set<GrowthFact['key']>(['planWrittenBy'])
 
-export function GrowthScreen({ doc, isReadOnly }: CycleScreenProps) {
+export function GrowthScreen() {
+  const { doc, isReadOnly } = usePartnership()
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const today = localToday()

@@ -8,13 +8,13 @@ import { registry, type PartnershipEntry } from '../../storage'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, weekHref } from '../router'
+import { navigate, partnershipHref } from '../router'
 
 function PartnershipLink({ entry }: { readonly entry: PartnershipEntry }) {
   const { t } = useTranslation()
   const isWaiting = entry.origin === 'joined' && !entry.name
   return (
-    <a className="card-link" href={weekHref(entry.roomId)}>
+    <a className="card-link" href={partnershipHref(entry.roomId)}>
       <span className="card-title">{entry.name || t('home.unnamed')}</span>
       <span className="card-meta">{isWaiting ? t('home.waiting') : entry.origin === 'created' ? t('home.createdHere') : t('home.joined')}</span>
     </a>

@@ -14,7 +14,7 @@ import { BackPage } from '../components/BackPage'
 import { errorId } from '../components/Field'
 import { FormActions } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate, weekHref } from '../router'
+import { navigate, partnershipHref } from '../router'
 
 const CODE_ID = 'join-code'
 
@@ -69,7 +69,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
         // device (the relay refuses its old id for good), keeping what is already on it
         await rejoinWithNewInvite(registry(), roomId, formatInviteCode(parsed.invite))
       }
-      navigate(weekHref(roomId))
+      navigate(partnershipHref(roomId))
     } catch {
       setIsBusy(false)
       setError('join.failed')

@@ -22,7 +22,9 @@ import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Prob
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { languageChoices } from '../letters'
-import { letterHref, lettersHref, navigate } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../exchange.css'
 
 /** How long typing pauses before the draft is written to the device. */
@@ -32,8 +34,9 @@ const FIELDS = ['fromWho', 'toSchoolId', 'toWho', 'kind', 'language', 'subject',
 
 type Loaded = { readonly phase: 'loading' } | { readonly phase: 'missing' } | { readonly phase: 'ready'; readonly draft: LetterDraft; readonly ownerId: string | undefined }
 
-export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: string }) {
-  const { roomId, draftId } = props
+export function LetterDraftScreen({ draftId }: { readonly draftId: string }) {
+  const props = { ...usePartnership(), draftId }
+  const { roomId } = props
   const { t } = useTranslation()
   const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' })
   const who = useCurrentPerson()
@@ -59,7 +62,7 @@ export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: 
         <h2 id="draft-heading">{t('people.otherDraftTitle')}</h2>
         <p>{t('people.otherDraft')}</p>
         <p className="breadcrumb">
-          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+          <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
         </p>
       </section>
     )
@@ -70,7 +73,7 @@ export function LetterDraftScreen(props: CycleScreenProps & { readonly draftId: 
         <h2 id="draft-heading">{t('letters.draftGoneTitle')}</h2>
         <p>{t('letters.draftGone')}</p>
         <p className="breadcrumb">
-          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+          <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
         </p>
       </section>
     )
@@ -163,13 +166,13 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
     }
     isDone.current = true
     void deleteDraft(registry(), draftId)
-    navigate(letterHref(roomId, id), { replace: true })
+    navigate(pageHref(roomId, { name: 'letter', letterId: id }), { replace: true })
   }
 
   const remove = (): void => {
     if (!window.confirm(t('letters.confirmDeleteDraft', { subject: values.subject.trim() || t('letters.noSubject') }))) return
     isDone.current = true
-    void deleteDraft(registry(), draftId).then(() => navigate(lettersHref(roomId), { replace: true }))
+    void deleteDraft(registry(), draftId).then(() => navigate(pageHref(roomId, 'letters'), { replace: true }))
   }
 
   const schools = [meta.schoolA, meta.schoolB]
@@ -178,7 +181,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
   return (
     <section aria-labelledby="draft-heading" className="cycle letter-draft">
       <p className="breadcrumb">
-        <a href={answering ? letterHref(roomId, answering.id) : lettersHref(roomId)}>{answering ? t('letters.backToThread') : t('letters.back')}</a>
+        <a href={answering ? pageHref(roomId, { name: 'letter', letterId: answering.id }) : pageHref(roomId, 'letters')}>{answering ? t('letters.backToThread') : t('letters.back')}</a>
       </p>
       <h2 id="draft-heading" ref={headingRef} tabIndex={-1}>
         {answering ? t('letters.replyTitle', { subject: answering.subject }) : t('letters.writeTitle')}
@@ -192,7 +195,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
         </details>
       ) : null}
 
-      <form className="form letter-form" noValidate onSubmit={send}>
+      <form className="form form-long letter-form" noValidate onSubmit={send}>
         <fieldset className="plain" disabled={isReadOnly}>
           <div className="row">
             <fieldset className="letter-party">

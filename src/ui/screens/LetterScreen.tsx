@@ -19,11 +19,14 @@ import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { languageLabel, replyDraft, startDraft } from '../letters'
-import { activityHref, letterDraftHref, lettersHref, navigate } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../exchange.css'
 
-export function LetterScreen(props: CycleScreenProps & { readonly letterId: string }) {
-  const { doc, roomId, letterId } = props
+export function LetterScreen({ letterId }: { readonly letterId: string }) {
+  const props = { ...usePartnership(), letterId }
+  const { doc, roomId } = props
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   // read on every render: the parent renders again whenever the document changes
@@ -36,7 +39,7 @@ export function LetterScreen(props: CycleScreenProps & { readonly letterId: stri
         </h2>
         <p>{t('letters.notFound')}</p>
         <p className="breadcrumb">
-          <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+          <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
         </p>
       </section>
     )
@@ -45,7 +48,7 @@ export function LetterScreen(props: CycleScreenProps & { readonly letterId: stri
   return (
     <section aria-labelledby="letter-heading" className="cycle letters">
       <p className="breadcrumb">
-        <a href={lettersHref(roomId)}>{t('letters.back')}</a>
+        <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
       </p>
       <h2 id="letter-heading" ref={headingRef} tabIndex={-1}>
         {thread.letter.subject}
@@ -78,7 +81,7 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
   const reply = async (): Promise<void> => {
     try {
       const id = await startDraft(roomId, replyDraft(entry.mySchoolId, letter, t('letters.replySubject', { subject: letter.subject })))
-      navigate(letterDraftHref(roomId, id))
+      navigate(pageHref(roomId, { name: 'letterDraft', draftId: id }))
     } catch {
       setProblem(t('letters.draftNotSaved'))
     }
@@ -102,7 +105,7 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
         {isOwnSchool ? <DeliveryStatus doc={doc} record={letterRecord(doc, letter.id)} about={letter.subject} /> : null}
         {activity ? (
           <p className="letter-activity">
-            {t('letters.aboutActivity')} <a href={activityHref(roomId, activity.id)}>{activity.title}</a>
+            {t('letters.aboutActivity')} <a href={pageHref(roomId, { name: 'activity', activityId: activity.id })}>{activity.title}</a>
           </p>
         ) : null}
       </header>

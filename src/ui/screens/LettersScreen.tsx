@@ -12,16 +12,18 @@ import { deleteDraft, listDrafts } from '../../storage/drafts'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormError } from '../components/FormActions'
-import type { CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { languageLabel, newDraft, startDraft } from '../letters'
-import { letterDraftHref, letterHref, navigate } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../exchange.css'
 
-export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScreenProps) {
+export function LettersScreen() {
+  const { doc, roomId, entry, meta, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -35,7 +37,7 @@ export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScr
   const write = async (): Promise<void> => {
     try {
       const id = await startDraft(roomId, newDraft(meta, entry.mySchoolId, language))
-      navigate(letterDraftHref(roomId, id))
+      navigate(pageHref(roomId, { name: 'letterDraft', draftId: id }))
     } catch {
       setProblem(t('letters.draftNotSaved'))
     }
@@ -69,7 +71,7 @@ export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScr
               const subject = d.subject.trim() || t('letters.noSubject')
               return (
                 <li key={d.id} className="draft-item">
-                  <a href={letterDraftHref(roomId, d.id)} aria-label={t('letters.continueLabel', { subject })}>
+                  <a href={pageHref(roomId, { name: 'letterDraft', draftId: d.id })} aria-label={t('letters.continueLabel', { subject })}>
                     {subject}
                   </a>
                   <span className="muted">
@@ -101,7 +103,7 @@ export function LettersScreen({ doc, roomId, entry, meta, isReadOnly }: CycleScr
             const lastOwn = [letter, ...replies].reverse().find((l) => l.fromSchoolId === entry.mySchoolId)
             return (
               <li key={letter.id} className="thread-card">
-                <a className="thread-link" href={letterHref(roomId, letter.id)}>
+                <a className="thread-link" href={pageHref(roomId, { name: 'letter', letterId: letter.id })}>
                   {letter.subject}
                 </a>
                 <p className="letter-route">{t('letters.fromTo', { from: who(letter.fromSchoolId, letter.fromWho), to: who(letter.toSchoolId, letter.toWho) })}</p>

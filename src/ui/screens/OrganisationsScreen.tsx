@@ -38,12 +38,14 @@ import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 import '../organisations.css'
 
 type Open = { readonly kind: 'add' } | { readonly kind: 'edit'; readonly id: string } | undefined
 
-export function OrganisationsScreen(props: CycleScreenProps) {
+export function OrganisationsScreen() {
+  const props = usePartnership()
   const { doc, actor, isReadOnly } = props
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()

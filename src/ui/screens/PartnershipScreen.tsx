@@ -12,9 +12,9 @@
  * to the join screen with the reason.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentType, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { openDocument, readMeta, restoreActivity, type OpenState } from '../../domain'
+import { openDocument, readMeta, type OpenState } from '../../domain'
 import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
 import type { CloseReason } from '../../sync'
 import { BackPage } from '../components/BackPage'
@@ -31,24 +31,16 @@ import { useDocVersion } from '../hooks/useDocVersion'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
-import { navigate, planHref, rememberPartnership, type PartnershipPage } from '../router'
-import { CyclePage, isCyclePage } from './CyclePages'
-import { ExchangePage, isExchangePage } from './ExchangePages'
-import type { DeletedActivity } from './PlanScreen'
-import { PlanningPage, isPlanningPage } from './PlanningPages'
-import { RestorePage, isRestorePage } from './RestorePages'
-import { WeekScreen } from './WeekScreen'
-import { LazyScreens, lazyScreen } from '../components/LazyScreens'
-
-// This week is the first view; the plan, an activity and Settings load on first use (precached
-// by the service worker, so they open offline too) to keep the first download small.
-const ActivityScreen = lazyScreen(() => import('./ActivityScreen').then((m) => ({ default: m.ActivityScreen })))
-const PlanScreen = lazyScreen(() => import('./PlanScreen').then((m) => ({ default: m.PlanScreen })))
-const SettingsScreen = lazyScreen(() => import('./SettingsScreen').then((m) => ({ default: m.SettingsScreen })))
+import { navigate, rememberPartnership, type PartnershipPage } from '../router'
+import { LazyScreens } from '../components/LazyScreens'
+import { PartnershipContext, type DeletedActivity, type OpenPartnership as OpenPartnershipValue } from '../hooks/usePartnership'
+import { pageDef, parsePage } from '../pages'
+import '../partnership.css'
 
 interface Props {
   readonly roomId: string
-  readonly page: PartnershipPage
+  /** What follows the room id in the address; the page is made from it with the page table. */
+  readonly path: string
   readonly onJoinRefused: (code: string, reason: CloseReason) => void
 }
 
@@ -57,7 +49,8 @@ function useEntry(roomId: string): PartnershipEntry | undefined | null {
   return useLiveQuery(() => registry().partnerships.get(roomId), [roomId], null)
 }
 
-export function PartnershipScreen({ roomId, page, onJoinRefused }: Props) {
+export function PartnershipScreen({ roomId, path, onJoinRefused }: Props) {
+  const page = useMemo(() => parsePage(path), [path])
   const session = usePartnershipSession(roomId)
   const entry = useEntry(roomId)
   useEffect(() => {
@@ -179,90 +172,51 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   } else if (needsWhoIsHere(entry, currentPerson.person !== undefined)) {
     // on a device that just joined (or that nobody uses yet): which school, and who, before any edit
     body = <WhoIsHere entry={entry} meta={meta} />
-  } else if (page.name === 'settings') {
-    body = (
-      <LazyScreens page="settings">
-        <SettingsScreen session={session} entry={entry} meta={meta} />
-      </LazyScreens>
-    )
-  } else if (!actor) {
+  } else if (!actor && !pageDef(page.name).withoutActor) {
     // this device's id in the partnership is being made (once)
     body = <p className="muted">{t('partnership.opening')}</p>
-  } else if (isRestorePage(page.name)) {
-    body = <RestorePage page={page.name} doc={doc} roomId={roomId} invite={session.invite} actor={actor} isReadOnly={isReadOnly} />
-  } else if (page.name === 'week') {
-    body = <WeekScreen doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
-  } else if (isCyclePage(page.name)) {
-    const reflectionId = page.name === 'reflection' ? page.reflectionId : undefined
-    body = <CyclePage page={page.name} reflectionId={reflectionId} doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
-  } else if (isExchangePage(page)) {
-    body = <ExchangePage page={page} doc={doc} roomId={roomId} entry={entry} meta={meta} actor={actor} isReadOnly={isReadOnly} />
-  } else if (isPlanningPage(page.name)) {
-    body = <PlanningPage page={page.name} doc={doc} roomId={roomId} meta={meta} actor={actor} isReadOnly={isReadOnly} />
-  } else if (page.name === 'activity') {
-    body = (
-      <LazyScreens page="activity">
-      <ActivityScreen
-        key={page.activityId}
-        doc={doc}
-        roomId={roomId}
-        activityId={page.activityId}
-        meta={meta}
-        actor={actor}
-        isReadOnly={isReadOnly}
-        onDeleted={(deleted) => {
-          setLastDeleted(deleted)
-          navigate(planHref(roomId))
-        }}
-      />
-      </LazyScreens>
-    )
   } else {
-    body = (
-      <LazyScreens page="plan">
-      <PlanScreen
-        doc={doc}
-        roomId={roomId}
-        entry={entry}
-        meta={meta}
-        isReadOnly={isReadOnly}
-        lastDeleted={lastDeleted}
-        onUndo={(deleted) => {
-          try {
-            if (actor) restoreActivity(doc, deleted.id, actor)
-          } finally {
-            setLastDeleted(undefined)
-          }
-        }}
-        onDismissUndo={() => setLastDeleted(undefined)}
-      />
-      </LazyScreens>
-    )
+    body = <PageScreen page={page} />
   }
 
   const isOpen = openState !== undefined && openState.kind !== 'empty' && meta !== undefined && !currentPerson.isLoading && !needsWhoIsHere(entry, currentPerson.person !== undefined)
+  const partnership: OpenPartnershipValue | undefined = meta ? { session, doc, roomId, entry, meta, actor, isReadOnly, lastDeleted, setLastDeleted } : undefined
   return (
-    <div className="page">
+    <div className={isOpen ? 'page page-with-nav' : 'page'}>
       <header className="topbar topbar-partnership">
         <div className="topbar-inner">
           <a className="topbar-back" href="#/">
-            {t('nav.allPartnerships')}
+            <span className="visually-hidden">{t('nav.allPartnerships')}</span>
           </a>
-          <SyncIndicator conn={conn} />
+          <div className="topbar-title">
+            <h1 title={title}>{title}</h1>
+            <SyncIndicator conn={conn} />
+          </div>
           <SwitchPersonButton />
         </div>
-        <div className="topbar-title">
-          <h1>{title}</h1>
-          {meta ? <p className="topbar-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
-        </div>
-        {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       </header>
+      {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       <main className="container">
+        {meta && page.name === 'week' ? <p className="partnership-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
         {isRemoved ? <RemovedNotice session={session} entry={entry} /> : null}
         {isReadOnly ? <ReadOnlyBanner doc={doc} roomId={roomId} page={page.name} /> : null}
-        <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
+        <PartnershipContext.Provider value={partnership}>
+          <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
+        </PartnershipContext.Provider>
       </main>
     </div>
+  )
+}
+
+/** The page's screen from the table, with its parameters; a new page starts afresh. */
+function PageScreen({ page }: { readonly page: PartnershipPage }) {
+  const { name, ...params } = page
+  const Screen = pageDef(name).screen as ComponentType<Record<string, string>>
+  const key = Object.values(params).join('/')
+  return (
+    <LazyScreens page={`${name}/${key}`}>
+      <Screen key={key} {...params} />
+    </LazyScreens>
   )
 }
 

@@ -21,6 +21,7 @@ import {
   listPeriods,
   readSchoolYearStartMonth,
   schoolTimeZones,
+  restoreActivity,
   schoolYearRange,
   type Activity,
   type ActivityKind,
@@ -29,36 +30,22 @@ import {
   type PartnershipMeta,
   type PartnerInputRequest,
 } from '../../domain'
-import { registry, type PartnershipEntry } from '../../storage'
+import { registry } from '../../storage'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { DoubleEditList } from '../components/DoubleEditList'
 import { IcsDownload } from '../components/IcsDownload'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnership, type DeletedActivity } from '../hooks/usePartnership'
 import { formatDateRange, formatMoney, formatMonth } from '../format'
-import { activityHref, navigate, printHref } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
 import { isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
 import '../planning.css'
 
 /** The records of the plan whose double edits it lists: activities, their requests, the calendar. */
 const PLAN_COLLECTIONS: readonly string[] = ['activities', 'partnerInput', 'calendar']
-
-export interface DeletedActivity {
-  readonly id: string
-  readonly title: string
-}
-
-interface Props {
-  readonly doc: Y.Doc
-  readonly roomId: string
-  readonly entry: PartnershipEntry
-  readonly meta: PartnershipMeta
-  readonly isReadOnly: boolean
-  readonly lastDeleted: DeletedActivity | undefined
-  readonly onUndo: (deleted: DeletedActivity) => void
-  readonly onDismissUndo: () => void
-}
 
 interface ItemProps {
   readonly doc: Y.Doc
@@ -86,7 +73,7 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
   })
   return (
     <div className="activity-card">
-      <a className="activity-card-link" href={activityHref(roomId, activity.id)}>
+      <a className="activity-card-link" href={pageHref(roomId, { name: 'activity', activityId: activity.id })}>
         {activity.title}
       </a>
       <span className="activity-meta">
@@ -112,7 +99,16 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
   )
 }
 
-export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, onUndo, onDismissUndo }: Props) {
+export function PlanScreen() {
+  const { doc, roomId, entry, meta, actor, isReadOnly, lastDeleted, setLastDeleted } = usePartnership()
+  const onUndo = (deleted: DeletedActivity): void => {
+    try {
+      restoreActivity(doc, deleted.id, actor)
+    } finally {
+      setLastDeleted(undefined)
+    }
+  }
+  const onDismissUndo = (): void => setLastDeleted(undefined)
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -152,7 +148,7 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
           type="button"
           className="button-primary"
           disabled={isReadOnly}
-          onClick={() => navigate(activityHref(roomId, 'new'))}
+          onClick={() => navigate(pageHref(roomId, { name: 'activity', activityId: 'new' }))}
         >
           {t('plan.new')}
         </button>
@@ -226,7 +222,7 @@ export function PlanScreen({ doc, roomId, entry, meta, isReadOnly, lastDeleted, 
       </div>
 
       <div className="plan-tools">
-        <a className="button-link" href={printHref(roomId)}>
+        <a className="button-link" href={pageHref(roomId, 'print')}>
           {t('plan.print')}
         </a>
         {icsRange ? <IcsDownload doc={doc} partnershipName={meta.name} range={icsRange} className="button-quiet" /> : null}

@@ -6,7 +6,6 @@
  * bars and buttons.
  */
 import { useTranslation } from 'react-i18next'
-import type * as Y from 'yjs'
 import {
   findConflicts,
   isOverdue,
@@ -28,15 +27,11 @@ import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatDate, formatDateRange, formatMoney } from '../format'
-import { planHref } from '../router'
+import { pageHref } from '../pages'
 import { firstYearOf, isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
+import { usePartnership } from '../hooks/usePartnership'
 import '../planning.css'
 
-interface Props {
-  readonly doc: Y.Doc
-  readonly roomId: string
-  readonly meta: PartnershipMeta
-}
 
 /** Sums per currency (amounts in different currencies are never added up). */
 function totals(list: readonly Activity[], schoolId: string): Money[] {
@@ -48,7 +43,8 @@ function totals(list: readonly Activity[], schoolId: string): Money[] {
   return [...byCurrency].map(([currency, amount]) => ({ currency, amount }))
 }
 
-export function PrintScreen({ doc, roomId, meta }: Props) {
+export function PrintScreen() {
+  const { doc, roomId, meta } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -75,7 +71,7 @@ export function PrintScreen({ doc, roomId, meta }: Props) {
   return (
     <article className="print-view wide" aria-labelledby="print-heading">
       <div className="print-controls no-print">
-        <a href={planHref(roomId)}>{t('print.back')}</a>
+        <a className="back-link" href={pageHref(roomId, 'plan')}>{t('print.back')}</a>
         <SchoolYearPicker id="print-year" label={t('print.schoolYear')} years={years} year={year} startMonth={startMonth} onChange={setChoice} />
         <div className="actions">
           <button type="button" className="button-primary" onClick={() => window.print()}>

@@ -11,21 +11,16 @@
  */
 import { useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type * as Y from 'yjs'
-import { recentlyDeleted, restoreDeleted, type Actor, type DeletedRecord } from '../../domain'
+import { recentlyDeleted, restoreDeleted, type DeletedRecord } from '../../domain'
 import { formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { restoreHref } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../restore.css'
 
-interface Props {
-  readonly doc: Y.Doc
-  readonly roomId: string
-  readonly actor: Actor
-  readonly isReadOnly: boolean
-}
 
-export function RecentlyDeletedScreen({ doc, roomId, actor, isReadOnly }: Props) {
+export function RecentlyDeletedScreen() {
+  const { doc, roomId, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const statusRef = useRef<HTMLParagraphElement>(null)
@@ -80,7 +75,7 @@ export function RecentlyDeletedScreen({ doc, roomId, actor, isReadOnly }: Props)
                     {r.deletedAt ? <p className="card-meta">{formatMoment(r.deletedAt, i18n.language)}</p> : null}
                     <p className="hint">{t('deleted.removed')}</p>
                     <p>
-                      <a href={restoreHref(roomId)}>{t('restore.title')}</a>
+                      <a href={pageHref(roomId, 'restore')}>{t('restore.title')}</a>
                     </p>
                   </>
                 ) : (

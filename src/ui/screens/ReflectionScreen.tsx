@@ -17,11 +17,13 @@ import { FormActions, SaveStatus } from '../components/FormActions'
 import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from '../cycle'
 import { formatDate, formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { feedbackHref } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 
-export function ReflectionScreen(props: CycleScreenProps & { readonly reflectionId: string }) {
-  const { doc, roomId, entry, meta, reflectionId } = props
+export function ReflectionScreen({ reflectionId }: { readonly reflectionId: string }) {
+  const props = { ...usePartnership(), reflectionId }
+  const { doc, roomId, entry, meta } = props
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -35,7 +37,7 @@ export function ReflectionScreen(props: CycleScreenProps & { readonly reflection
         </h2>
         <p>{t('feedback.notFound')}</p>
         <p>
-          <a href={feedbackHref(roomId)}>{t('feedback.back')}</a>
+          <a className="back-link" href={pageHref(roomId, 'feedback')}>{t('feedback.back')}</a>
         </p>
       </section>
     )
@@ -48,7 +50,7 @@ export function ReflectionScreen(props: CycleScreenProps & { readonly reflection
   return (
     <section aria-labelledby="reflection-heading" className="cycle">
       <p className="breadcrumb">
-        <a href={feedbackHref(roomId)}>{t('feedback.back')}</a>
+        <a className="back-link" href={pageHref(roomId, 'feedback')}>{t('feedback.back')}</a>
       </p>
       <h2 id="reflection-heading" ref={headingRef} tabIndex={-1}>
         {subject.kind === 'none' ? t('feedback.reflectionUntitled') : t('feedback.reflectionOn', { title: subject.title })}

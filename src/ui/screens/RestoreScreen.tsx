@@ -21,20 +21,15 @@ import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { DomainError, isLockedByUnknownVersion, isTooNew, planRestore, restorePartnership, type Actor, type RestoreSummary } from '../../domain'
+import { DomainError, isLockedByUnknownVersion, isTooNew, planRestore, restorePartnership, type RestoreSummary } from '../../domain'
 import { listDeviceSnapshots, readDeviceSnapshot, snapshotDb, takeDeviceSnapshot, type DeviceSnapshotInfo } from '../../storage/snapshots'
 import { defaultRelayUrl, type Invite } from '../../sync'
 import { fetchRelaySnapshot, listRelaySnapshots, type RelaySnapshotFailure, type RelaySnapshotInfo } from '../../sync/snapshots'
 import { formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { usePartnership } from '../hooks/usePartnership'
 import '../restore.css'
 
-interface Props {
-  readonly doc: Y.Doc
-  readonly roomId: string
-  readonly invite: Invite
-  readonly actor: Actor
-}
 
 /** Relay copies shown before "Show older copies". */
 const RELAY_SHOWN = 10
@@ -139,7 +134,9 @@ function useSummaryLines(summary: RestoreSummary, tense: 'plan' | 'done'): strin
   return lines
 }
 
-export function RestoreScreen({ doc, roomId, invite, actor }: Props) {
+export function RestoreScreen() {
+  const { doc, roomId, session, actor } = usePartnership()
+  const { invite } = session
   const { t, i18n } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const outcomeRef = useRef<HTMLDivElement>(null)

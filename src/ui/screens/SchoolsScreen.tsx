@@ -31,6 +31,7 @@ import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatMoment } from '../format'
 import { attempt, unplacedProblem } from '../cycle'
+import { usePartnership } from '../hooks/usePartnership'
 import '../planning.css'
 
 /** Offered while typing a currency (any ISO 4217 code is accepted). */
@@ -146,13 +147,9 @@ function changesSince(initial: FormValues, next: FormValues): Partial<SchoolProf
   return patch as Partial<SchoolProfileInput>
 }
 
-interface Props {
-  readonly doc: Y.Doc
-  readonly actor: Actor
-  readonly isReadOnly: boolean
-}
 
-export function SchoolsScreen({ doc, actor, isReadOnly }: Props) {
+export function SchoolsScreen() {
+  const { doc, actor, isReadOnly } = usePartnership()
   const { t } = useTranslation()
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   // read on every render: the parent renders again whenever the document changes

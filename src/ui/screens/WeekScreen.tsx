@@ -14,10 +14,13 @@ import { attempt, formatDayLong, localToday, unplacedProblem, type CycleScreenPr
 import { formatDate, formatDateRange } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { activityHref, contactsHref, feedbackHref, navigate, planHref, reflectionHref } from '../router'
+import { navigate } from '../router'
+import { pageHref } from '../pages'
+import { usePartnership } from '../hooks/usePartnership'
 import '../cycle.css'
 
-export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreenProps) {
+export function WeekScreen() {
+  const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
@@ -36,7 +39,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
     })
     const code = unplacedProblem(problems, [])
     if (code) setProblem(t(`errors.${code}`))
-    else navigate(reflectionHref(roomId, id))
+    else navigate(pageHref(roomId, { name: 'reflection', reflectionId: id }))
   }
 
   const dueCount = week.feedbackMoments.length + week.reflectionsDue.length
@@ -62,7 +65,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
           <>
             <p className="muted">{t('week.noRhythm')}</p>
             <p className="card-footer">
-              <a href={contactsHref(roomId)}>{t('week.agreeRhythm')}</a>
+              <a href={pageHref(roomId, 'contacts')}>{t('week.agreeRhythm')}</a>
             </p>
           </>
         )}
@@ -85,7 +88,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
           />
         )}
         <p className="card-footer">
-          <a href={contactsHref(roomId)}>{week.openSteps.length === 0 ? t('week.addStep') : t('week.allSteps')}</a>
+          <a href={pageHref(roomId, 'contacts')}>{week.openSteps.length === 0 ? t('week.addStep') : t('week.allSteps')}</a>
         </p>
       </section>
 
@@ -97,7 +100,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
           <ul className="activity-list">
             {week.activities.map((a) => (
               <li key={a.id}>
-                <a className="activity-link" href={activityHref(roomId, a.id)}>
+                <a className="activity-link" href={pageHref(roomId, { name: 'activity', activityId: a.id })}>
                   <span className="activity-title">{a.title}</span>
                   <span className="activity-meta">
                     <span className={`badge badge-${a.status}`}>{t(`activity.statuses.${a.status}`)}</span>
@@ -109,7 +112,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
           </ul>
         )}
         <p className="card-footer">
-          <a href={planHref(roomId)}>{t('week.toPlan')}</a>
+          <a href={pageHref(roomId, 'plan')}>{t('week.toPlan')}</a>
         </p>
       </section>
 
@@ -126,7 +129,7 @@ export function WeekScreen({ doc, roomId, meta, actor, isReadOnly }: CycleScreen
           ))}
         </ul>
         <p className="card-footer">
-          <a href={feedbackHref(roomId)}>{t('week.allFeedback')}</a>
+          <a href={pageHref(roomId, 'feedback')}>{t('week.allFeedback')}</a>
         </p>
       </section>
 
@@ -208,7 +211,7 @@ function OverdueInput({
         {activity ? (
           <>
             <br />
-            <a href={activityHref(roomId, activity.id)}>{t('week.forActivity', { title: activity.title })}</a>
+            <a href={pageHref(roomId, { name: 'activity', activityId: activity.id })}>{t('week.forActivity', { title: activity.title })}</a>
           </>
         ) : null}
       </p>
