@@ -211,8 +211,15 @@ export async function openPgStore(url: string): Promise<RoomStore> {
     async setVerifier(room, verifier) {
       // The first verifier stays: two relays creating the same room at once cannot overwrite each other.
       // `created_at` (ms) lets a room that is never written expire (emptyRoomsCreatedBefore).
+      // Trap: a room whose log holds updates but has no verifier was forgotten by the expiry sweep
+      // while another relay made its first write (READ COMMITTED cannot see that write coming).
+      // Creating it again would hand its content to whoever knows the room id: nothing is written,
+      // and the relay's read-back refuses the create (the room stays unreachable, not exposed).
       await pool.query(
-        "INSERT INTO room_meta (room, key, value) VALUES ($1, 'verifier', $2), ($1, 'created_at', $3) ON CONFLICT (room, key) DO NOTHING",
+        `INSERT INTO room_meta (room, key, value)
+           SELECT v.room, v.key, v.value FROM (VALUES ($1::text, 'verifier', $2::text), ($1::text, 'created_at', $3::text)) AS v(room, key, value)
+            WHERE NOT EXISTS (SELECT 1 FROM room_heads WHERE room = $1::text)
+         ON CONFLICT (room, key) DO NOTHING`,
         [room, verifier, String(Date.now())],
       )
     },

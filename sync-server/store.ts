@@ -63,7 +63,12 @@ export interface RoomStore {
   compact(room: string, snapshot?: (merged: Uint8Array) => Promise<SnapshotChange | undefined>): Promise<void>
   /** The stored verifier, or undefined for a room never created. Throws when it cannot be read. */
   getVerifier(room: string): Promise<string | undefined>
-  /** Creates the room: its verifier, and when it was created (until its first write, see `emptyRoomsCreatedBefore`). */
+  /**
+   * Creates the room: its verifier, and when it was created (until its first write, see
+   * `emptyRoomsCreatedBefore`). Never over a log that already holds updates (PostgreSQL: a room the
+   * expiry forgot while another relay wrote it): then nothing is written, and `getVerifier` stays
+   * undefined, which the relay reads back as a refused create.
+   */
   setVerifier(room: string, verifier: string): Promise<void>
   /**
    * Rooms created (`setVerifier`) before `time` (ms since the epoch) and never written since: at

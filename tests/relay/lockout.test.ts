@@ -197,6 +197,21 @@ describe.skipIf(!services.available)('rooms created and never written expire on 
     if (!services.available) return
     await emptyRoomsExpire({ DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl })
   })
+
+  it('PostgreSQL: a room whose log holds updates but lost its verifier (expiry racing another relay’s first write) cannot be created again by whoever knows its id', async () => {
+    if (!services.available) return
+    const r = await relayWith({ DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, IDLE_UNLOAD_MS: '50' })
+    const school = await schoolWithData(r, 'letters of the children')
+    // what the race leaves behind: the sweep deleted the room's meta, the other relay's write committed after
+    const { default: pg } = await import('pg')
+    const client = new pg.Client({ connectionString: services.databaseUrl })
+    await client.connect()
+    await client.query('DELETE FROM room_meta WHERE room = $1', [school.roomId])
+    await client.end()
+    const stranger: Invite = { roomId: school.roomId, secret: new Uint8Array(randomBytes(16)) }
+    const outcome = await attempt(r, stranger, 'create', '192.0.2.9')
+    expect(outcome).toMatchObject({ code: CLOSE.proofRefused })
+  })
 })
 
 describe('per-address limits count an IPv6 address by its /64', () => {
