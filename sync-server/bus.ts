@@ -11,7 +11,7 @@
  *   stream only the way across.
  * - Each entry carries the update's position in the room's log (`n`, see pgStore.ts): a relay
  *   that sees a position jump knows it missed entries (trimmed, or an XADD that failed) and reads
- *   them from the store (rooms.ts).
+ *   them from the store (catchUp.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
@@ -32,7 +32,7 @@ const MAX_STREAM_LENGTH = 10_000
 export async function openRedisBus(url: string, log: Logger): Promise<RoomBus> {
   const self = randomUUID()
   // No offline queue: while Redis is away a publish fails at once instead of holding the room's
-  // writes; the other relays read what they missed from the store (rooms.ts).
+  // writes; the other relays read what they missed from the store (catchUp.ts).
   const commands = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
   const reader = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null })
   commands.on('error', () => undefined)

@@ -32,7 +32,7 @@ export interface Metrics {
   readonly bytesIn: Counter
   readonly bytesOut: Counter
   readonly appendSeconds: Histogram
-  /** How many received updates each store write carried (rooms.ts merges what arrives during a write). */
+  /** How many received updates each store write carried (roomLog.ts merges what arrives during a write). */
   readonly appendedUpdates: Histogram
   readonly proofsRefused: Counter
   /** Several relays: updates stored but not published to the others (they catch up from the store). */

@@ -8,7 +8,7 @@
  * Positions: every append takes the next number of its room (`n` = 1, 2, 3, … with no gaps),
  * under the row lock of `room_heads`, so a room's rows commit in the order of their numbers on
  * every relay. A relay that has applied 1…k and hears of k+2 knows it missed k+1 and reads
- * `n > k` (rooms.ts); one that hears nothing compares `head` with its k now and then. Compaction
+ * `n > k` (catchUp.ts); one that hears nothing compares `head` with its k now and then. Compaction
  * merges a room's rows into the row with the highest `n`, so a reader behind it still gets
  * everything from that one row.
  *

@@ -3,7 +3,7 @@
  * a buggy device or a hostile program deleted or overwrote what it holds (docs/protocol.md,
  * "Snapshots"). A snapshot is the room's whole stored state at a moment, as one Yjs update.
  *
- * When one is taken (rooms.ts calls this module, always inside the room's own write queue, so no
+ * When one is taken (roomLog.ts calls this module, always inside the room's own write queue, so no
  * other room waits for it):
  * - `compaction`: before the room's log is merged, in the same LevelDB batch or PostgreSQL
  *   transaction as the compaction. Its bytes are the merged log, i.e. the state at that moment.
@@ -164,7 +164,7 @@ export function planSnapshot(
 }
 
 /**
- * Takes a room's snapshots for rooms.ts. Nothing here throws: a snapshot that cannot be taken is
+ * Takes a room's snapshots for roomLog.ts. Nothing here throws: a snapshot that cannot be taken is
  * logged and the room's writes go on.
  */
 export class Snapshotter {

@@ -131,7 +131,7 @@ export class StoreError extends Error {
 /**
  * Options of the LevelDB store. `fsync`: every append and compaction waits until LevelDB has
  * synced it to disk (`sync: true`), so an acknowledged update survives a power cut of the relay
- * machine, not only a crash of the process. Appends are batched per room (rooms.ts), so this
+ * machine, not only a crash of the process. Appends are batched per room (roomLog.ts), so this
  * costs one fsync per batch, not per edit.
  */
 export interface LevelStoreOptions {
