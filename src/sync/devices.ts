@@ -24,7 +24,7 @@
  * Also keeps, per room, the credential of this device once the relay has accepted it
  * (`rememberDeviceCredential`), so photos and snapshots send the device's proof too.
  */
-import { relayHttpUrl } from './attachments'
+import { relayHttpUrl } from './relayHttp'
 import {
   DEVICE_ID_PATTERN,
   authorizationHeader,

@@ -2,3 +2,4 @@
 export * from './wire'
 export * from './connection'
 export * from './snapshots'
+export * from './attachments'

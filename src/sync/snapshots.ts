@@ -12,7 +12,7 @@
  * dropped; a snapshot's bytes must decode as a Yjs update.
  */
 import * as Y from 'yjs'
-import { proofHeaders, relayHttpUrl } from './attachments'
+import { proofHeaders, relayHttpUrl } from './relayHttp'
 import { acceptedDeviceCredential } from './devices'
 import { authorizationHeader, type DeviceCredential, type Invite } from './wire'
 
