@@ -9,21 +9,13 @@ import { PeopleLayer } from './components/people/PeopleLayer'
 import { type Route, navigate, useRoute } from './router'
 import { LazyScreens, lazyScreen } from './components/LazyScreens'
 import { HomeScreen } from './screens/HomeScreen'
+import type { JoinPrefill } from './screens/JoinScreen'
 
 // Loaded on first use: the home screen (the first view) needs neither Yjs nor the domain, so a
 // first visit on a slow link draws it before the partnership's code has arrived.
 const CreateScreen = lazyScreen(() => import('./screens/CreateScreen').then((m) => ({ default: m.CreateScreen })))
 const JoinScreen = lazyScreen(() => import('./screens/JoinScreen').then((m) => ({ default: m.JoinScreen })))
 const PartnershipScreen = lazyScreen(() => import('./screens/PartnershipScreen').then((m) => ({ default: m.PartnershipScreen })))
-
-export interface JoinPrefill {
-  /** The code to show in the field. */
-  readonly code: string
-  /** Set when the relay refused this code. */
-  readonly refusal?: CloseReason
-  /** Changes with every prefill, so the form starts afresh. */
-  readonly serial: number
-}
 
 const JOIN_ROUTE: Route = { name: 'join' }
 

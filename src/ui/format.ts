@@ -1,7 +1,11 @@
 /**
- * Dates and amounts as the person reads them, in the chosen language (Intl, no libraries).
+ * Dates and amounts as the person reads them, in the chosen language (Intl, no libraries), and
+ * the device's own date (`localToday`) — the one module for dates and formats in the UI.
  * Calendar dates (YYYY-MM-DD) are formatted in UTC, so a date never shifts by a day with the
  * device's time zone.
+ *
+ * Trap: "today" is the date on the device's clock in its own time zone, not in UTC — a teacher in
+ * Kigali at 01:30 is already on the next day while UTC is not.
  */
 import type { Money } from '../domain'
 
@@ -9,6 +13,29 @@ function utcDate(iso: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso)
   if (!m) return undefined
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? 1)))
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** Today on this device, as YYYY-MM-DD (local, not UTC: a Kigali evening is still today). */
+export function localToday(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/** "Tuesday 3 March 2026", in the chosen language; anything but a full YYYY-MM-DD date as written. */
+export function formatDayLong(iso: string, language: string): string {
+  const d = iso.length === 10 ? utcDate(iso) : undefined
+  if (!d) return iso
+  return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
+}
+
+/** Weekday names in the chosen language, Monday first (the domain's 0 = Monday). */
+export function weekdayNames(language: string): string[] {
+  const f = new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' })
+  // 2024-01-01 was a Monday
+  return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))))
 }
 
 function capitalise(text: string, language: string): string {

@@ -36,9 +36,8 @@ import {
   type Rhythm,
 } from '../domain'
 import type { TranslationKey } from '../i18n/keys'
-import { weekdayNames } from './cycle'
-import { formatDate, formatMoment, formatMoney, formatMonth } from './format'
-import { languageLabel } from './letters'
+import { formatDate, formatMoment, formatMoney, formatMonth, weekdayNames } from './format'
+import { languageLabel } from './exchange/letters'
 
 /** Field name → its label. A field missing here shows its own name. */
 export const FIELD_LABELS = {

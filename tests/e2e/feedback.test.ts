@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { nextContactDay } from '../../src/domain'
-import { localToday } from '../../src/ui/cycle'
+import { localToday } from '../../src/ui/format'
 import { createOn, goTo, inviteCode, joinOn, syncStatus, twoPhones, waitForSynced } from './browser'
 
 const phones = twoPhones('sb-e2e-cycle')

@@ -7,7 +7,7 @@
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { doubleEditsOf, keepValue, sameValue, type Actor, type DoubleEdit } from '../../domain'
-import { attempt, unplacedProblem } from '../cycle'
+import { attempt, unplacedProblem } from '../cycle/cycle'
 import { shorten, useHistoryText, type HistoryText } from '../historyText'
 import { useDocVersion } from '../hooks/useDocVersion'
 import type { DoubleEditNoticeProps } from './DoubleEditNotice'

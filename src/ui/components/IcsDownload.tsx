@@ -6,7 +6,7 @@
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { buildIcs } from '../../domain'
-import { safeFileName } from '../schoolYear'
+import { safeFileName } from '../planning/schoolYear'
 
 interface Props {
   readonly doc: Y.Doc

@@ -7,7 +7,7 @@
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { registry } from '../../storage'
-import { attachmentTransfer, preparePhoto, type PhotoErrorCode, type PhotoRef } from '../../sync/attachments'
+import { attachmentTransfer, preparePhoto, type PhotoErrorCode, type PhotoRef } from '../../sync'
 import type { Invite } from '../../sync'
 import { photoErrorCode } from './Photo'
 import '../photos.css'

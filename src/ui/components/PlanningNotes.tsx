@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next'
 import type { Conflict, PartnershipMeta, PartnerInputRequest, StartingPointKey } from '../../domain'
 import { schoolName } from '../hooks/useActor'
 import { formatDate, formatDateRange } from '../format'
-import '../planning.css'
+import '../planning/planning.css'
 
 /** A period's label in the reader's language when it came from a starting point. */
 export function usePeriodLabel(): (p: { readonly label: string; readonly labelKey?: StartingPointKey | '' }) => string {

@@ -1,5 +1,5 @@
 /** The labelled choice of a school year, for the screens that show one year (calendar, print). */
-import { schoolYearLabel } from '../schoolYear'
+import { schoolYearLabel } from '../planning/schoolYear'
 
 interface SchoolYearPickerProps {
   readonly id: string

@@ -8,7 +8,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useLiveQuery } from 'dexie-react-hooks'
 import { registry, storageHealth } from '../../storage'
-import { freeDownloadedPhotos, photoStorage } from '../../storage/blobs'
+import { freeDownloadedPhotos, photoStorage } from '../../storage'
 
 /** Bytes in kB, MB or GB, in the user's language. */
 export function formatBytes(bytes: number, language: string): string {

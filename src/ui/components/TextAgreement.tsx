@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { attempt, unplacedProblem } from '../cycle'
+import { attempt, unplacedProblem } from '../cycle/cycle'
 import { Field } from './Field'
 import { FormActions, SaveStatus } from './FormActions'
 

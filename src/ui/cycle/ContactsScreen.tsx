@@ -31,11 +31,11 @@ import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, formatDayLong, localToday, unplacedProblem, weekdayNames, type Problems } from '../cycle'
-import { formatDate } from '../format'
+import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from './cycle'
+import { formatDate, formatDayLong, localToday, weekdayNames } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
+import './cycle.css'
 
 type OpenForm = { readonly kind: 'add'; readonly schoolId: string } | { readonly kind: 'edit'; readonly personId: string } | undefined
 

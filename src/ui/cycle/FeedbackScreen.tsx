@@ -11,13 +11,13 @@ import { Field } from '../components/Field'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
 import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, localToday, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
-import { formatDate } from '../format'
+import { NO_PROBLEMS, attempt, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from './cycle'
+import { formatDate, localToday } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
+import './cycle.css'
 
 export function FeedbackScreen() {
   const { doc, roomId, meta, actor, isReadOnly } = usePartnership()

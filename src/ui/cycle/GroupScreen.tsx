@@ -14,12 +14,12 @@ import { RecordHistory } from '../components/RecordHistory'
 import { NextStepForm, NextStepList } from '../components/NextSteps'
 import { TextAgreement } from '../components/TextAgreement'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type Problems } from '../cycle'
-import { formatDate } from '../format'
+import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from './cycle'
+import { formatDate, localToday } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
+import './cycle.css'
 
 /** Which form is open: one at a time, so labels stay unique on the page. */
 type OpenForm = { readonly kind: 'new-meeting' } | { readonly kind: 'edit'; readonly meetingId: string } | { readonly kind: 'step'; readonly meetingId: string } | undefined

@@ -9,12 +9,11 @@ import { useTranslation } from 'react-i18next'
 import { computeGrowth, growthYearContaining, growthYears, setGrowthNote, type GrowthFact, type GrowthIndicator, type GrowthYear } from '../../domain'
 import { Field } from '../components/Field'
 import { TextAgreement } from '../components/TextAgreement'
-import { localToday } from '../cycle'
-import { formatDate } from '../format'
+import { formatDate, localToday } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
-import '../growth.css'
+import './cycle.css'
+import './growth.css'
 
 /** How many school years the overview shows (the most recent ones). */
 const OVERVIEW_YEARS = 3

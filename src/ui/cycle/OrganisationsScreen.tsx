@@ -35,12 +35,12 @@ import { Field } from '../components/Field'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
 import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
-import { formatDate, formatMoment } from '../format'
+import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from './cycle'
+import { formatDate, formatMoment, localToday } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
-import '../organisations.css'
+import './cycle.css'
+import './organisations.css'
 
 type Open = { readonly kind: 'add' } | { readonly kind: 'edit'; readonly id: string } | undefined
 

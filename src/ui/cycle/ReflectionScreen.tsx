@@ -14,12 +14,12 @@ import { RecordHistory } from '../components/RecordHistory'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, SaveStatus } from '../components/FormActions'
-import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from '../cycle'
+import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from './cycle'
 import { formatDate, formatMoment } from '../format'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
+import './cycle.css'
 
 export function ReflectionScreen({ reflectionId }: { readonly reflectionId: string }) {
   const props = { ...usePartnership(), reflectionId }

@@ -10,14 +10,14 @@ import { computeThisWeek, daysBetween, listNextSteps, readActivity, startReflect
 import { NextStepList } from '../components/NextSteps'
 import { DoubleEditList } from '../components/DoubleEditList'
 import { FormError } from '../components/FormActions'
-import { attempt, formatDayLong, localToday, unplacedProblem, type CycleScreenProps } from '../cycle'
-import { formatDate, formatDateRange } from '../format'
+import { attempt, unplacedProblem, type CycleScreenProps } from './cycle'
+import { formatDate, formatDateRange, formatDayLong, localToday } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../cycle.css'
+import './cycle.css'
 
 export function WeekScreen() {
   const { doc, roomId, meta, actor, isReadOnly } = usePartnership()

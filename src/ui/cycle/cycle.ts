@@ -1,14 +1,11 @@
 /**
  * Shared pieces of the planning-cycle screens (this week, feedback, contacts, working group):
- * the props they all get, the device's own date, dates written out in full, and turning the
- * domain's validation problems into per-field messages.
- *
- * Trap: "today" is the date on the device's clock in its own time zone, not in UTC — a teacher in
- * Kigali at 01:30 is already on the next day while UTC is not.
+ * the props they all get, and turning the domain's validation problems into per-field messages.
+ * The device's own date and dates written out in full are in ../format.ts.
  */
 import type * as Y from 'yjs'
-import { DomainError, ValidationError, listFeedback, readActivity, type DomainErrorCode, type PartnershipMeta, type Reflection, type Actor } from '../domain'
-import type { PartnershipEntry } from '../storage'
+import { DomainError, ValidationError, listFeedback, readActivity, type DomainErrorCode, type PartnershipMeta, type Reflection, type Actor } from '../../domain'
+import type { PartnershipEntry } from '../../storage'
 
 export interface CycleScreenProps {
   readonly doc: Y.Doc
@@ -17,34 +14,6 @@ export interface CycleScreenProps {
   readonly meta: PartnershipMeta
   readonly actor: Actor
   readonly isReadOnly: boolean
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0')
-}
-
-/** The device's local calendar date, YYYY-MM-DD. */
-export function localToday(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
-}
-
-function utcDate(iso: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-}
-
-/** "Tuesday 3 March 2026", in the chosen language. */
-export function formatDayLong(iso: string, language: string): string {
-  const d = utcDate(iso)
-  if (!d) return iso
-  return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
-}
-
-/** Weekday names in the chosen language, Monday first (the domain's 0 = Monday). */
-export function weekdayNames(language: string): string[] {
-  const f = new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' })
-  // 2024-01-01 was a Monday
-  return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))))
 }
 
 /** Field → problem code; the key '' holds a problem that belongs to no field. */

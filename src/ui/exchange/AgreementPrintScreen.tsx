@@ -5,13 +5,12 @@
  */
 import { useTranslation } from 'react-i18next'
 import { AGREEMENT_SECTIONS, listSignedAgreements, readAgreementDraft, type AgreementText, type Signature } from '../../domain'
-import { formatDate, formatMoment } from '../format'
+import { formatDate, formatMoment, localToday } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { localToday } from '../cycle'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../exchange.css'
+import './exchange.css'
 
 export function AgreementPrintScreen({ version }: { readonly version: string }) {
   const { doc, roomId, meta } = usePartnership()

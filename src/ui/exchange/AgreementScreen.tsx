@@ -29,13 +29,13 @@ import { DoubleEditNotice } from '../components/DoubleEditNotice'
 import { RecordHistory } from '../components/RecordHistory'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, localToday, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle'
-import { formatDate, formatMoment } from '../format'
+import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle/cycle'
+import { formatDate, formatMoment, localToday } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../exchange.css'
+import './exchange.css'
 
 interface Edits {
   readonly sections?: Partial<Record<AgreementSection, string>>

@@ -14,15 +14,15 @@ import { ParallelTexts } from '../components/ParallelTexts'
 import { Photo } from '../components/Photo'
 import { FormError } from '../components/FormActions'
 import { parseInviteCode } from '../../sync'
-import type { CycleScreenProps } from '../cycle'
+import type { CycleScreenProps } from '../cycle/cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { languageLabel, replyDraft, startDraft } from '../letters'
+import { languageLabel, replyDraft, startDraft } from './letters'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
-import '../exchange.css'
+import './exchange.css'
 
 export function LetterScreen({ letterId }: { readonly letterId: string }) {
   const props = { ...usePartnership(), letterId }

@@ -5,9 +5,9 @@
  * Drafts live in the registry on this device only (src/storage/drafts.ts); starting one writes it
  * there first, so the form's address (`#/p/<room>/letters/draft/<id>`) survives a reload.
  */
-import { randomId, type Letter, type LetterDraft, type PartnershipMeta } from '../domain'
-import { currentPersonId, registry } from '../storage'
-import { saveDraft } from '../storage/drafts'
+import { randomId, type Letter, type LetterDraft, type PartnershipMeta } from '../../domain'
+import { currentPersonId, registry } from '../../storage'
+import { saveDraft } from '../../storage'
 
 /**
  * Languages a letter is commonly written in between Flemish schools and their partners: the

@@ -6,8 +6,8 @@
 import type * as Y from 'yjs'
 import { listLetterThreads } from '../../domain'
 import { registry } from '../../storage'
-import { hasBlob } from '../../storage/blobs'
-import { attachmentTransfer } from '../../sync/attachments'
+import { hasBlob } from '../../storage'
+import { attachmentTransfer } from '../../sync'
 
 const RECOUNT_DELAY_MS = 500
 

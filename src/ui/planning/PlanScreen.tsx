@@ -38,11 +38,11 @@ import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership, type DeletedActivity } from '../hooks/usePartnership'
-import { formatDateRange, formatMoney, formatMonth } from '../format'
+import { formatDateRange, formatMoney, formatMonth, localToday } from '../format'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
-import { isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
-import '../planning.css'
+import { isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
+import './planning.css'
 
 /** The records of the plan whose double edits it lists: activities, their requests, the calendar. */
 const PLAN_COLLECTIONS: readonly string[] = ['activities', 'partnerInput', 'calendar']

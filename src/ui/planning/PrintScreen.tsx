@@ -26,12 +26,11 @@ import { PlanningNotes } from '../components/PlanningNotes'
 import { SchoolYearPicker } from '../components/SchoolYearPicker'
 import { schoolName } from '../hooks/useActor'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { formatDate, formatDateRange, formatMoney } from '../format'
+import { formatDate, formatDateRange, formatMoney, localToday } from '../format'
 import { pageHref } from '../pages'
-import { firstYearOf, isActivityIn, localToday, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from '../schoolYear'
+import { firstYearOf, isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
 import { usePartnership } from '../hooks/usePartnership'
-import '../planning.css'
-
+import './planning.css'
 
 /** Sums per currency (amounts in different currencies are never added up). */
 function totals(list: readonly Activity[], schoolId: string): Money[] {

@@ -30,9 +30,9 @@ import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { formatMoment } from '../format'
-import { attempt, unplacedProblem } from '../cycle'
+import { attempt, unplacedProblem } from '../cycle/cycle'
 import { usePartnership } from '../hooks/usePartnership'
-import '../planning.css'
+import './planning.css'
 
 /** Offered while typing a currency (any ISO 4217 code is accepted). */
 const COMMON_CURRENCIES = ['EUR', 'USD', 'RWF', 'CDF', 'XOF', 'UGX', 'MAD', 'PEN', 'KHR', 'VND', 'SRD', 'ZAR']

@@ -1,24 +1,18 @@
 /**
  * The school year a planning screen shows (action plan, calendar, printable plan), and the few
- * date helpers those screens share. The rules themselves (which year a date is in, where a school
- * year starts) are the domain's (`schoolYearRange`, `readSchoolYearStartMonth`); nothing here
- * assumes September–June.
+ * date helpers those screens share (the device's own date, `localToday`, is in ../format.ts). The
+ * rules themselves (which year a date is in, where a school year starts) are the domain's
+ * (`schoolYearRange`, `readSchoolYearStartMonth`); nothing here assumes September–June.
  *
  * The choice is remembered per partnership for the browser tab (sessionStorage), so going from
  * the plan to the calendar or the printable plan keeps the same year.
  */
 import { useState } from 'react'
 import type * as Y from 'yjs'
-import { addDays, listActivities, listPeriods, rangesOverlap, schoolYearOf, schoolYearRange, type Activity } from '../domain'
+import { addDays, listActivities, listPeriods, rangesOverlap, schoolYearOf, schoolYearRange, type Activity } from '../../domain'
 
 /** `'all'` is offered by the action plan only; the calendar and printable plan need one year. */
 export type SchoolYearChoice = number | 'all'
-
-/** Today on this device, as YYYY-MM-DD (local, not UTC: a Kigali evening is still today). */
-export function localToday(now: Date = new Date()): string {
-  const pad = (n: number): string => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
-}
 
 /** The calendar year the school year holding `date` starts in. */
 export function firstYearOf(date: string, startMonth: number): number {

@@ -9,12 +9,21 @@ import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
 import { registry, rejoinWithNewInvite, requestPersistence } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
-import type { JoinPrefill } from '../App'
 import { BackPage } from '../components/BackPage'
 import { errorId } from '../components/Field'
 import { FormActions } from '../components/FormActions'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate, partnershipHref } from '../router'
+
+/** What the join form starts with: an invited code, or a code the relay refused (App keeps it). */
+export interface JoinPrefill {
+  /** The code to show in the field. */
+  readonly code: string
+  /** Set when the relay refused this code. */
+  readonly refusal?: CloseReason
+  /** Changes with every prefill, so the form starts afresh. */
+  readonly serial: number
+}
 
 const CODE_ID = 'join-code'
 

@@ -15,7 +15,7 @@ import {
   type PersonRole,
   type PersonRow,
 } from '../../../storage'
-import { countDrafts } from '../../../storage/drafts'
+import { countDrafts } from '../../../storage'
 import { FormError } from '../FormActions'
 import { PersonFields } from './PersonFields'
 import { useCurrentPerson, usePeople } from '../../hooks/usePeople'
