@@ -157,33 +157,6 @@ export function createRelay(config: RelayConfig): Relay {
   metrics.observe({ sockets: () => rooms.socketCount, rooms: () => rooms.loadedCount })
   let isClosing = false
   const site = config.staticDir ? serveStatic(config.staticDir) : undefined
-  const blobs = config.blobs
-    ? createBlobService({
-        ...config.blobs,
-        store,
-        log,
-        onStored: (bytes) => metrics.blobBytesStored.inc(bytes),
-        // refused proofs count with the WebSocket's and the snapshots' (one limit per address)
-        limits: {
-          address: (req) => clientAddress(req, config.trustProxyHops),
-          refusedWait: (address) => {
-            const wait = failedProofs.retryAfterSeconds(address)
-            if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
-            return wait
-          },
-          refused: (address) => {
-            failedProofs.add(address)
-            metrics.proofsRefused.inc()
-          },
-          // requests per address per minute, before any store read (a counter of their own: a photo goes up in 64 KiB chunks)
-          takeRequest: (address) => {
-            const wait = blobRequests.take(address)
-            if (wait > 0) metrics.closedForLimit.inc({ reason: 'blob_requests_per_minute' })
-            return wait
-          },
-        },
-      })
-    : undefined
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
@@ -212,28 +185,46 @@ export function createRelay(config: RelayConfig): Relay {
   const deviceRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
   const blobRequests = new WindowCounter(config.maxBlobRequestsPerMinute ?? DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 60_000)
 
+  /**
+   * The per-address limits of an HTTP endpoint behind the room proof: refused proofs count with
+   * the WebSocket's (one limit per address for all), and requests per address per minute in a
+   * counter of the endpoint's own, before any store read.
+   */
+  const httpLimits = (requests: WindowCounter, reason: LimitReason) => ({
+    address: (req: IncomingMessage) => clientAddress(req, config.trustProxyHops),
+    refusedWait: (address: string) => {
+      const wait = failedProofs.retryAfterSeconds(address)
+      if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
+      return wait
+    },
+    refused: (address: string) => {
+      failedProofs.add(address)
+      metrics.proofsRefused.inc()
+    },
+    takeRequest: (address: string) => {
+      const wait = requests.take(address)
+      if (wait > 0) metrics.closedForLimit.inc({ reason })
+      return wait
+    },
+  })
+
+  // Photos: a request counter of their own (a photo goes up in 64 KiB chunks)
+  const blobs = config.blobs
+    ? createBlobService({
+        ...config.blobs,
+        store,
+        log,
+        onStored: (bytes) => metrics.blobBytesStored.inc(bytes),
+        limits: httpLimits(blobRequests, 'blob_requests_per_minute'),
+      })
+    : undefined
+
   // Snapshots: refused proofs count with the WebSocket's (one limit per address for both), and
   // requests per address per minute are bounded like upgrades, before any store read.
   const snapshots = createSnapshotService({
     store,
     log,
-    limits: {
-      address: (req) => clientAddress(req, config.trustProxyHops),
-      refusedWait: (address) => {
-        const wait = failedProofs.retryAfterSeconds(address)
-        if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
-        return wait
-      },
-      refused: (address) => {
-        failedProofs.add(address)
-        metrics.proofsRefused.inc()
-      },
-      takeRequest: (address) => {
-        const wait = snapshotRequests.take(address)
-        if (wait > 0) metrics.closedForLimit.inc({ reason: 'snapshot_requests_per_minute' })
-        return wait
-      },
-    },
+    limits: httpLimits(snapshotRequests, 'snapshot_requests_per_minute'),
   })
 
   const devices = createDevices({
@@ -246,23 +237,7 @@ export function createRelay(config: RelayConfig): Relay {
     ...(config.maxInviteChangesPerHour !== undefined ? { maxInviteChangesPerHour: config.maxInviteChangesPerHour } : {}),
     ...(config.removeStaleAfterDays !== undefined ? { removeStaleAfterMs: config.removeStaleAfterDays * 24 * 3_600_000 } : {}),
     withRoomLock,
-    limits: {
-      address: (req) => clientAddress(req, config.trustProxyHops),
-      refusedWait: (address) => {
-        const wait = failedProofs.retryAfterSeconds(address)
-        if (wait > 0) metrics.closedForLimit.inc({ reason: 'failed_proofs_per_minute' })
-        return wait
-      },
-      refused: (address) => {
-        failedProofs.add(address)
-        metrics.proofsRefused.inc()
-      },
-      takeRequest: (address) => {
-        const wait = deviceRequests.take(address)
-        if (wait > 0) metrics.closedForLimit.inc({ reason: 'device_requests_per_minute' })
-        return wait
-      },
-    },
+    limits: httpLimits(deviceRequests, 'device_requests_per_minute'),
     // several relays: removals and new invites made on another relay close this one's sockets too
     ...(config.bus ? { sweepIntervalMs: config.catchUpIntervalMs ?? 5000 } : {}),
   })

@@ -4,7 +4,7 @@
  * people who use it (names, roles, PINs), the language, whether the browser promised to keep the data, and the data saver
  * for photos with what is still waiting to be sent and received.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../domain'
 import { registry, requestPersistence, writeSetting, type PartnershipEntry } from '../../storage'
@@ -26,9 +26,7 @@ import { StorageUse } from '../components/StorageUse'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import type { PartnershipSession } from '../hooks/usePartnershipSession'
-import { copyFrom, type CopyResult } from '../copyText'
-
-const COPIED_VISIBLE_MS = 4000
+import { InviteCodeField } from '../components/InviteCodeField'
 
 interface Props {
   readonly session: PartnershipSession
@@ -45,25 +43,12 @@ interface InviteProps {
 
 function InviteSection({ session, entry, relay }: InviteProps) {
   const { t } = useTranslation()
-  const codeRef = useRef<HTMLInputElement>(null)
-  const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   // the code kept on this device: after "New invite code" it is the new one, while the session still uses the old
   const parsed = parseInviteCode(entry.inviteCode)
   const invite = parsed.ok && parsed.invite.roomId === session.invite.roomId ? parsed.invite : session.invite
   const link = inviteLink(window.location.origin, invite)
   const code = formatInviteCode(invite)
   const canShare = typeof navigator.share === 'function'
-
-  useEffect(() => () => clearTimeout(timer.current), [])
-
-  const copy = async (): Promise<void> => {
-    if (!codeRef.current) return
-    const result = await copyFrom(codeRef.current)
-    setCopyResult(result)
-    clearTimeout(timer.current)
-    if (result === 'copied') timer.current = setTimeout(() => setCopyResult(undefined), COPIED_VISIBLE_MS)
-  }
 
   const share = (): void => {
     navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
@@ -79,32 +64,7 @@ function InviteSection({ session, entry, relay }: InviteProps) {
         <InviteReplaced session={session} list={relay.list} />
       ) : (
         <>
-          <div className="field">
-            <label htmlFor="settings-invite-code">{t('settings.inviteCode')}</label>
-            <div className="input-with-button">
-              <input
-                ref={codeRef}
-                id="settings-invite-code"
-                type="text"
-                readOnly
-                value={code}
-                spellCheck={false}
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <button type="button" className="button-secondary" onClick={() => void copy()}>
-                {t('settings.copy')}
-              </button>
-            </div>
-            {/* the whole code, readable aloud over the phone; the field above holds the same for assistive tech */}
-            <p className="code-display" aria-hidden="true">
-              {code.split('-').map((group, i) => (
-                <span key={i}>{group}</span>
-              ))}
-            </p>
-            <p className="copy-feedback" aria-live="polite">
-              {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
-            </p>
-          </div>
+          <InviteCodeField id="settings-invite-code" label={t('settings.inviteCode')} code={code} />
           <div className="field">
             <label htmlFor="settings-invite-link">{t('settings.inviteLink')}</label>
             <input id="settings-invite-link" type="text" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />

@@ -38,7 +38,7 @@ import { schoolName } from '../../hooks/useActor'
 import { deviceLabel, deviceTitle, kindName, useThisDeviceName } from './deviceName'
 import { formatMoment } from './moment'
 import '../../devices.css'
-import { copyFrom, type CopyResult } from '../../copyText'
+import { InviteCodeField } from '../InviteCodeField'
 
 export interface RelayDevicesState {
   readonly status: 'loading' | 'ready' | DevicesErrorCode
@@ -328,20 +328,10 @@ export function DevicesSection({ session, entry, meta, relay }: SectionProps) {
 /** The new code, in full, where the person just made it: Copy, Share, and focus on it. */
 function NewCode({ invite }: { readonly invite: Invite }) {
   const { t } = useTranslation()
-  const codeRef = useRef<HTMLInputElement>(null)
-  const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
   const code = formatInviteCode(invite)
   const link = inviteLink(window.location.origin, invite)
   const canShare = typeof navigator.share === 'function'
 
-  useEffect(() => {
-    codeRef.current?.focus()
-    codeRef.current?.scrollIntoView({ block: 'center' })
-  }, [code])
-
-  const copy = async (): Promise<void> => {
-    if (codeRef.current) setCopyResult(await copyFrom(codeRef.current))
-  }
   const share = (): void => {
     navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
       /* the person closed the share sheet */
@@ -353,31 +343,7 @@ function NewCode({ invite }: { readonly invite: Invite }) {
       <p>
         <strong>{t('newInvite.done')}</strong>
       </p>
-      <div className="field">
-        <label htmlFor="settings-new-invite-code">{t('newInvite.newCodeLabel')}</label>
-        <div className="input-with-button">
-          <input
-            ref={codeRef}
-            id="settings-new-invite-code"
-            type="text"
-            readOnly
-            value={code}
-            spellCheck={false}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          <button type="button" className="button-secondary" onClick={() => void copy()}>
-            {t('settings.copy')}
-          </button>
-        </div>
-        <p className="code-display" aria-hidden="true">
-          {code.split('-').map((group, i) => (
-            <span key={i}>{group}</span>
-          ))}
-        </p>
-        <p className="copy-feedback" aria-live="polite">
-          {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
-        </p>
-      </div>
+      <InviteCodeField id="settings-new-invite-code" label={t('newInvite.newCodeLabel')} code={code} isFocused />
       {canShare ? (
         <div className="banner-actions">
           <button type="button" className="button-secondary" onClick={share}>
