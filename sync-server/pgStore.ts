@@ -112,6 +112,22 @@ function merge(updates: Buffer[]): Uint8Array | undefined {
   return updates.length === 1 ? new Uint8Array(updates[0]!) : Y.mergeUpdates(updates.map((u) => new Uint8Array(u)))
 }
 
+/** Runs `f` in one transaction on a client of `pool`: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect()
+  try {
+    await c.query('BEGIN')
+    const result = await f(c)
+    await c.query('COMMIT')
+    return result
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined)
+    throw err
+  } finally {
+    c.release()
+  }
+}
+
 /**
  * A pool on `url` whose `schema` has been run: relays starting together take one advisory lock,
  * so they create tables (and number old logs) one at a time. Shared by the room and photo stores.
@@ -120,18 +136,14 @@ export async function openPgPool(url: string, schema: string, max: number): Prom
   const pool = new pg.Pool({ connectionString: url, max })
   // A connection that drops while idle is reported here; without a listener it would end the process.
   pool.on('error', () => undefined)
-  const client = await pool.connect()
   try {
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock(8675309)')
-    await client.query(schema)
-    await client.query('COMMIT')
+    await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(8675309)')
+      await c.query(schema)
+    })
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined)
     await pool.end().catch(() => undefined)
     throw err
-  } finally {
-    client.release()
   }
   return pool
 }
@@ -179,9 +191,7 @@ export async function openPgStore(url: string): Promise<RoomStore> {
       return new Map(rows.map((r) => [r.room, Number(r.head)]))
     },
     async compact(room, snapshot) {
-      const c = await pool.connect()
-      try {
-        await c.query('BEGIN')
+      await inTransaction(pool, async (c) => {
         // One compaction or append of a room at a time across every relay.
         await c.query('SELECT head FROM room_heads WHERE room = $1 FOR UPDATE', [room])
         const { rows } = await c.query<{ seq: string; update: Buffer }>(
@@ -196,13 +206,7 @@ export async function openPgStore(url: string): Promise<RoomStore> {
           await c.query('UPDATE room_updates SET update = $2 WHERE seq = $1', [last, Buffer.from(merged)])
           await c.query('DELETE FROM room_updates WHERE room = $1 AND seq <> $2', [room, last])
         }
-        await c.query('COMMIT')
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined)
-        throw err
-      } finally {
-        c.release()
-      }
+      })
     },
     async getVerifier(room) {
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM room_meta WHERE room = $1 AND key = 'verifier'", [room])
@@ -235,40 +239,24 @@ export async function openPgStore(url: string): Promise<RoomStore> {
       return rows.map((r) => r.room)
     },
     async forgetEmptyRoom(room) {
-      const c = await pool.connect()
-      try {
-        await c.query('BEGIN')
+      return inTransaction(pool, async (c) => {
         const { rowCount } = await c.query(
           'DELETE FROM room_meta WHERE room = $1 AND NOT EXISTS (SELECT 1 FROM room_heads WHERE room = $1)',
           [room],
         )
         const forgotten = (rowCount ?? 0) > 0
         if (forgotten) await c.query('DELETE FROM room_devices WHERE room = $1', [room])
-        await c.query('COMMIT')
         return forgotten
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined)
-        throw err
-      } finally {
-        c.release()
-      }
+      })
     },
     async replaceVerifier(room, verifier, change) {
-      const c = await pool.connect()
-      try {
-        await c.query('BEGIN')
+      await inTransaction(pool, async (c) => {
         await c.query("UPDATE room_meta SET value = $2 WHERE room = $1 AND key = 'verifier'", [room, verifier])
         await c.query(
           "INSERT INTO room_meta (room, key, value) VALUES ($1, 'invite_changed', $2) ON CONFLICT (room, key) DO UPDATE SET value = EXCLUDED.value",
           [room, JSON.stringify({ at: change.at, by: change.by })],
         )
-        await c.query('COMMIT')
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined)
-        throw err
-      } finally {
-        c.release()
-      }
+      })
     },
     async getInviteChange(room) {
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM room_meta WHERE room = $1 AND key = 'invite_changed'", [room])
@@ -332,17 +320,9 @@ export async function openPgStore(url: string): Promise<RoomStore> {
         return merge(rows.map((r) => r.update))
       },
       async write(room, change) {
-        const c = await pool.connect()
-        try {
-          await c.query('BEGIN')
+        await inTransaction(pool, async (c) => {
           await writeSnapshotChange(c, room, change)
-          await c.query('COMMIT')
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => undefined)
-          throw err
-        } finally {
-          c.release()
-        }
+        })
       },
     },
     async close() {
