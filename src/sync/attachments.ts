@@ -15,7 +15,7 @@
  * HTTP exchanges with the relay in relayHttp.ts, the error codes in photoError.ts.
  */
 import type { PhotoRef } from '../domain'
-import type { ScholenbandDb } from '../storage/db'
+import { registry, type ScholenbandDb } from '../storage/db'
 import { defaultRelayUrl } from './connection'
 import { relayHttpUrl } from './relayHttp'
 import { AttachmentTransfer } from './transfer'
@@ -32,7 +32,7 @@ export { AttachmentTransfer, type TransferSnapshot, type TransferOptions } from 
 let shared: AttachmentTransfer | undefined
 
 /** The app's one transfer, for the page's relay; started on first use. */
-export function attachmentTransfer(db: ScholenbandDb): AttachmentTransfer {
+export function attachmentTransfer(db: ScholenbandDb = registry()): AttachmentTransfer {
   if (!shared) {
     shared = new AttachmentTransfer({ db, baseUrl: relayHttpUrl(defaultRelayUrl()) })
     void shared.start()
