@@ -109,6 +109,13 @@ export class PartnershipConnection {
   private readonly everKnown = new Map<number, number>()
   private pending: PendingChange[] = []
   private isFullyAcked = false
+  /**
+   * True once, on this connection, the relay was seen to hold the whole document. From then on the
+   * document only grows by tracked local changes (acked one by one) and by what the relay sent, so
+   * "all acknowledged" needs no whole-document encode per edit (2.3 MB on a five-year partnership).
+   * Cleared on disconnect and by an update from anywhere else (another tab, y-indexeddb).
+   */
+  private isDocVerified = false
   private refusal: CloseReason | undefined
   private isRemoved = false
   private lastError: CloseReason | undefined
@@ -156,6 +163,7 @@ export class PartnershipConnection {
       // its greeting says so, and "Synced" waits until the changes are back on it
       this.known = Y.emptySnapshot
       this.isFullyAcked = false
+      this.isDocVerified = false
       this.recompute()
     })
     this.provider.on('closed', ({ code }) => {
@@ -211,7 +219,13 @@ export class PartnershipConnection {
       this.settle()
       return
     }
-    if (!isLocalOrigin(origin)) return
+    if (!isLocalOrigin(origin)) {
+      // neither made here nor from the relay: only a whole-document check can tell if the relay has it
+      this.isDocVerified = false
+      this.isFullyAcked = false
+      this.recompute()
+      return
+    }
     const change: PendingChange = { update, isAcked: false, isHistoryOnly: isHistoryOnly(update) }
     this.pending.push(change)
     this.isFullyAcked = false
@@ -239,8 +253,10 @@ export class PartnershipConnection {
     })
     if (done.length > 0) void this.options.outbox.remove(done)
     if (this.pending.length === 0 && !this.isFullyAcked) {
-      // the outbox may miss a change made just before a crash: check the whole document too
-      this.isFullyAcked = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
+      // the outbox may miss a change made just before a crash: check the whole document, once per
+      // connection; after that every local change is tracked in `pending` until acknowledged
+      if (!this.isDocVerified) this.isDocVerified = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
+      this.isFullyAcked = this.isDocVerified
     }
     this.recompute()
   }
