@@ -13,7 +13,8 @@
  */
 import { resolve } from 'node:path'
 import { DEVICE_ID_PATTERN, isRoomId } from '../src/sync/wire'
-import { openLevelStore, type RoomStore } from '../sync-server/store'
+import { openLevelStore } from '../sync-server/levelStore'
+import type { RoomStore } from '../sync-server/store'
 import { openPgStore } from '../sync-server/pgStore'
 
 const [room, deviceId] = process.argv.slice(2)

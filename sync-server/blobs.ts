@@ -9,87 +9,22 @@
  *   GET  /blobs/<roomId>/<sha256-hex>          the blob, immutable
  *
  * This module is the HTTP side: routing, the room proof, the size limit, the hash of what arrives
- * and every status code. Where the bytes live is a `BlobStore`: files under `DATA_DIR/blobs`
- * (fileBlobStore.ts, one relay) or PostgreSQL (pgBlobStore.ts, several relays on one database).
- * Both promise the same: a blob is visible only once complete and hash-checked, and the bytes
- * of an unfinished resumable upload survive a dropped connection and a restart of the relay.
+ * (read by blobBody.ts) and every status code. Where the bytes live is a `BlobStore`
+ * (blobStore.ts: files under `DATA_DIR/blobs` or PostgreSQL); the room's photo quota, its
+ * reservations and the expiry of unfinished uploads are blobQuota.ts's.
  *
  * Never log the Authorization header.
  */
-import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Readable } from 'node:stream'
 import { isRoomId } from '../src/sync/wire'
+import { receiveBody } from './blobBody'
+import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_ROOM_BLOB_BYTES, createBlobQuota, startUploadExpiry } from './blobQuota'
+import { UploadConflict, type BlobStore } from './blobStore'
 import { HttpError, checkProofWithin, roomProofCheck, sendJson as sendJsonPlain, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
 export const DEFAULT_MAX_BLOB_BYTES = 1024 * 1024
-/**
- * 256 MiB of photos per partnership: about 1,300 photos as the app makes them (~200 KB each), a
- * few a week for five years; what one member can make every new device of the room able to fetch.
- */
-export const DEFAULT_MAX_ROOM_BLOB_BYTES = 256 * 1024 * 1024
-/** An unfinished resumable upload not written to for this long is deleted (24 h). */
-export const DEFAULT_BLOB_UPLOAD_TTL_MS = 24 * 3_600_000
-
-/** Takes the bytes of an upload as they arrive; `write` resolves when it is ready for more. */
-export interface BlobSink {
-  write(chunk: Buffer): Promise<void>
-  /** No more bytes (the body ended or the connection broke): what was written is kept. */
-  end(): Promise<void>
-}
-
-/** A one-request upload, written where no reader looks. */
-export interface WholeUpload extends BlobSink {
-  /** Makes the bytes visible as the blob, atomically; called after `end` and after the hash matched. */
-  commit(): Promise<void>
-  /** Forgets the bytes (refused, cut off or not matching the hash); called after `end`. */
-  discard(): Promise<void>
-}
-
-/**
- * Where photos live. Rooms and hashes reach it already validated (a room id, 64 lowercase hex).
- * A complete blob never changes and is never partly visible; an unfinished resumable upload is a
- * separate thing, the "partial", that only `completePartial` turns into a blob.
- */
-export interface BlobStore {
-  /** Size of the complete blob, or undefined while it is not (completely) stored. */
-  size(room: string, hash: string): Promise<number | undefined>
-  /** The bytes of a complete blob (call `size` first). */
-  open(room: string, hash: string): Promise<Readable>
-  /** Bytes held by the unfinished resumable upload of this blob; 0 when there is none. */
-  partialSize(room: string, hash: string): Promise<number>
-  beginWhole(room: string, hash: string): Promise<WholeUpload>
-  /**
-   * Appends to the partial, which holds `offset` bytes now. A store shared by several relays
-   * rejects a write with `UploadConflict` when the partial no longer holds what this upload
-   * expects (another relay appended to it or dropped it meanwhile).
-   */
-  beginAppend(room: string, hash: string, offset: number): Promise<BlobSink>
-  /**
-   * Every byte of the partial arrived: checks them against the hash and, when they match, makes
-   * them the blob, atomically. The partial is gone afterwards either way. Resolves with whether
-   * the blob is stored now.
-   */
-  completePartial(room: string, hash: string): Promise<boolean>
-  dropPartial(room: string, hash: string): Promise<void>
-  /** Bytes the room holds: its complete blobs and its unfinished resumable uploads. */
-  roomBytes(room: string): Promise<number>
-  /**
-   * Deletes every unfinished upload (and leftover temporary file of a one-request upload) not
-   * written to for `olderThanMs`, by the store's own clock; resolves with how many.
-   */
-  expireUploads(olderThanMs: number): Promise<number>
-  close(): Promise<void>
-}
-
-/** Another writer changed the partial under this upload; the client asks HEAD and continues. */
-export class UploadConflict extends Error {
-  constructor() {
-    super('the partial upload changed under this one')
-  }
-}
 
 export interface BlobsConfig {
   readonly blobStore: BlobStore
@@ -149,76 +84,6 @@ function answerUnread(req: IncomingMessage, res: ServerResponse, status: number,
   res.once('finish', () => setTimeout(() => req.socket.destroy(), 50))
 }
 
-/**
- * Hands at most `limit` bytes of the request body to `sink`, hashing them. Resolves with what was
- * written when the body ended (`complete`) or the connection broke; rejects with `overLimit` as
- * soon as more than `limit` bytes arrive, or with the sink's error, having stopped reading. The
- * sink is ended in every case, so bytes written before a broken connection stay with it (a
- * resumable upload keeps them).
- */
-function receiveBody(
-  req: IncomingMessage,
-  sink: BlobSink,
-  limit: number,
-  overLimit: HttpError,
-): Promise<{ written: number; hash: string; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    let written = 0
-    let failure: unknown
-    let isEnded = false
-    let isStopped = false
-    let writing: Promise<void> = Promise.resolve()
-    const stop = (err: unknown): void => {
-      if (err !== undefined && failure === undefined) failure = err
-      if (isStopped) return
-      isStopped = true
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('aborted', onAborted)
-      req.off('close', onAborted)
-      req.pause()
-      writing
-        .then(() => sink.end())
-        .then(
-          () => (failure === undefined ? resolve({ written, hash: hash.digest('hex'), complete: isEnded }) : reject(failure)),
-          (endErr: unknown) => reject(failure ?? endErr),
-        )
-    }
-    const onData = (chunk: Buffer): void => {
-      if (written + chunk.length > limit) {
-        stop(overLimit)
-        return
-      }
-      written += chunk.length
-      hash.update(chunk)
-      req.pause()
-      writing = writing
-        .then(() => sink.write(chunk))
-        .then(
-          () => {
-            if (!isStopped) req.resume()
-          },
-          (err: unknown) => {
-            // `writing` stays resolved so `stop` can still end the sink
-            stop(err)
-          },
-        )
-    }
-    const onEnd = (): void => {
-      isEnded = true
-      stop(undefined)
-    }
-    const onAborted = (): void => {
-      if (!isEnded) stop(undefined)
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('aborted', onAborted)
-    req.on('close', onAborted)
-  })
-}
-
 export interface BlobService {
   /** Answers the request when its path is `/blobs/…`; returns false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean
@@ -233,58 +98,8 @@ export function createBlobService(config: BlobsConfig): BlobService {
   const busy = new Set<string>()
 
   const authorise = roomProofCheck(store, log, 'blob')
-  const maxRoomBlobBytes = config.maxRoomBlobBytes ?? DEFAULT_MAX_ROOM_BLOB_BYTES
-
-  /**
-   * The photo quota against parallel uploads: bytes promised to the uploads running in this
-   * process, by room. An upload reserves its declared size (Content-Length, or for a chunk of a
-   * resumable upload the rest of the photo: Content-Range total minus what the relay holds) before
-   * it reads a byte, an upload without a declared size the largest a photo may be; the reservation
-   * goes when the upload ends. Reading what the room holds, checking, and reserving run under a
-   * per-room lock, as do storing a photo and giving its reservation back, so bytes are always
-   * counted once or twice, never not at all: forty parallel uploads cannot all pass a check that
-   * each would pass alone. Several relays (PostgreSQL) each keep their own reservations, so the
-   * room can pass its quota by what the other relays have under way.
-   */
-  const reserved = new Map<string, number>()
-  const quotaLocks = new Map<string, Promise<unknown>>()
-  const withQuotaLock = <T>(room: string, f: () => Promise<T>): Promise<T> => {
-    const next = (quotaLocks.get(room) ?? Promise.resolve()).catch(() => undefined).then(f)
-    quotaLocks.set(room, next)
-    void next
-      .finally(() => {
-        if (quotaLocks.get(room) === next) quotaLocks.delete(room)
-      })
-      .catch(() => undefined)
-    return next
-  }
-  /**
-   * Reserves `want` bytes of the room's quota (at most what is left when `upTo`): resolves with the
-   * bytes reserved and a `release` to call once the upload ended (after its bytes were stored), or
-   * with what the room holds and has promised when `want` does not fit.
-   */
-  const reserve = (
-    room: string,
-    want: number,
-    upTo = false,
-  ): Promise<{ ok: true; bytes: number; release: () => Promise<void> } | { ok: false; usedBytes: number }> =>
-    withQuotaLock(room, async () => {
-      const used = (await blobStore.roomBytes(room)) + (reserved.get(room) ?? 0)
-      const left = Math.max(0, maxRoomBlobBytes - used)
-      if (want > left && !upTo) return { ok: false as const, usedBytes: used }
-      const bytes = Math.min(want, left)
-      reserved.set(room, (reserved.get(room) ?? 0) + bytes)
-      let isReleased = false
-      const release = (): Promise<void> =>
-        withQuotaLock(room, async () => {
-          if (isReleased) return
-          isReleased = true
-          const rest = (reserved.get(room) ?? 0) - bytes
-          if (rest > 0) reserved.set(room, rest)
-          else reserved.delete(room)
-        })
-      return { ok: true as const, bytes, release }
-    })
+  const quota = createBlobQuota(blobStore, config.maxRoomBlobBytes ?? DEFAULT_MAX_ROOM_BLOB_BYTES)
+  const { maxRoomBlobBytes, reserve } = quota
 
   /** 507 with what the room holds: the photo is not stored, nothing more of it is read. */
   const refuseQuota = (req: IncomingMessage, res: ServerResponse, room: string, usedBytes: number): void => {
@@ -292,19 +107,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
     answerUnread(req, res, 507, { error: "the partnership's photo quota is full", quotaBytes: maxRoomBlobBytes, usedBytes })
   }
 
-  const uploadTtlMs = config.uploadTtlMs ?? DEFAULT_BLOB_UPLOAD_TTL_MS
-  if (uploadTtlMs > 0) {
-    const sweep = (): void => {
-      blobStore.expireUploads(uploadTtlMs).then(
-        (n) => {
-          if (n > 0) log.info('unfinished photo uploads expired', { uploads: n })
-        },
-        (err: unknown) => log.warn('expiring unfinished photo uploads failed', errorFields(err)),
-      )
-    }
-    sweep()
-    setInterval(sweep, Math.min(uploadTtlMs, 3_600_000)).unref()
-  }
+  startUploadExpiry(blobStore, config.uploadTtlMs ?? DEFAULT_BLOB_UPLOAD_TTL_MS, log)
 
   const get = async (req: IncomingMessage, res: ServerResponse, room: string, hash: string): Promise<void> => {
     const size = await blobStore.size(room, hash)
@@ -400,7 +203,7 @@ export function createBlobService(config: BlobsConfig): BlobService {
         throw new HttpError(422, 'content does not match its hash')
       }
       // stored and counted by the store before the reservation goes, as one step for the quota
-      await withQuotaLock(room, () => upload.commit())
+      await quota.storing(room, () => upload.commit())
     } finally {
       await reservation.release()
     }

@@ -5,7 +5,7 @@
  * replaced without shutting out the devices already in the partnership.
  *
  * - The WebSocket verdict for a device proof (`sb.dev.<deviceId>.<deviceToken>`), called by
- *   relay.ts inside its per-room lock: a registered device by its own verifier (the invite token
+ *   admission.ts inside the per-room lock: a registered device by its own verifier (the invite token
  *   is ignored: it may be an old code), a removed one is refused with 4403 `removed`, a new one
  *   registers with the room's current invite: at most `maxDevicesPerRoom` devices not removed
  *   (4429), at most `maxRegistrationsPerHour` new ones per room per hour (counted from the
@@ -37,23 +37,17 @@ import { WindowCounter } from './limits'
 import { errorFields, type Logger } from './log'
 import type { DeviceRecord, RoomStore } from './store'
 
-/** Close reason for a removed device (with 4403). */
-export const REMOVED = CLOSE_REASON.removed
-/** Close reason for an anonymous (invite-only) socket when the invite was replaced (with 4403). */
-export const INVITE_CHANGED = CLOSE_REASON.inviteChanged
-/** Close code: the room holds `maxDevicesPerRoom` devices that were not removed; final. */
-export const CLOSE_TOO_MANY_DEVICES = CLOSE.tooManyDevices
-/** Close code and reason: the room registered `maxRegistrationsPerHour` devices in the last hour; transient. */
-export const CLOSE_TOO_MANY_NEW_DEVICES = CLOSE.busy
-export const TOO_MANY_NEW_DEVICES = CLOSE_REASON.tooManyNewDevices
 /** The 403 to a removal of an older device that was seen recently (docs/protocol.md). */
 export const ONLY_AN_OLDER_DEVICE = 'only an older device can remove this device'
-export const DEFAULT_MAX_DEVICES_PER_ROOM = 200
-export const DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR = 20
-export const DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 100
-export const DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE = 60
-export const DEFAULT_MAX_INVITE_CHANGES_PER_HOUR = 6
-export const DEFAULT_REMOVE_STALE_AFTER_DAYS = 30
+/** The defaults of the device limits (DevicesConfig; server.ts reads each from the environment). */
+export const DEVICE_DEFAULTS = {
+  maxDevicesPerRoom: 200,
+  maxRegistrationsPerHour: 20,
+  maxRegistrationsPerAddressPerHour: 100,
+  maxRemovedRetriesPerMinute: 60,
+  maxInviteChangesPerHour: 6,
+  removeStaleAfterDays: 30,
+} as const
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 /** `lastSeenAt` is written at most this often per device. */
@@ -107,7 +101,7 @@ export interface Devices {
    * the invite token the socket offered). Runs inside the room lock. Throws when the store fails.
    */
   verify(room: string, stored: string, inviteToken: string, device: OfferedDeviceProof, address: string): Promise<DeviceVerdict>
-  /** Seconds an address must wait after `removedLimited` or `registrationsLimited` (relay.ts answers 429 with it). */
+  /** Seconds an address must wait after `removedLimited` or `registrationsLimited` (admission.ts answers 429 with it). */
   retryAfterSeconds(verdict: 'removedLimited' | 'registrationsLimited', address: string, room: string, deviceId: string): number
   /** Registers the creator's device of a room just created (inside the room lock). */
   registerCreator(room: string, device: OfferedDeviceProof): Promise<void>
@@ -148,14 +142,14 @@ export function createDevices(config: DevicesConfig): Devices {
   const sockets = new Map<string, Map<WebSocket, SocketEntry>>()
   /** When this relay last wrote a device's `lastSeenAt`, by `room device`. */
   const lastWritten = new Map<string, number>()
-  const maxRegistrationsPerHour = config.maxRegistrationsPerHour ?? DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR
-  const removeStaleAfterMs = config.removeStaleAfterMs ?? DEFAULT_REMOVE_STALE_AFTER_DAYS * DAY_MS
+  const maxRegistrationsPerHour = config.maxRegistrationsPerHour ?? DEVICE_DEFAULTS.maxRegistrationsPerHour
+  const removeStaleAfterMs = config.removeStaleAfterMs ?? DEVICE_DEFAULTS.removeStaleAfterDays * DAY_MS
   /** Registrations per address per hour, all rooms together. */
-  const registrations = new WindowCounter(config.maxRegistrationsPerAddressPerHour ?? DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR, HOUR_MS)
+  const registrations = new WindowCounter(config.maxRegistrationsPerAddressPerHour ?? DEVICE_DEFAULTS.maxRegistrationsPerAddressPerHour, HOUR_MS)
   /** 4403 `removed` answers, by `address room device`: one removed phone retrying never limits its school's other phones. */
-  const removedAnswers = new WindowCounter(config.maxRemovedRetriesPerMinute ?? DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE, 60_000)
+  const removedAnswers = new WindowCounter(config.maxRemovedRetriesPerMinute ?? DEVICE_DEFAULTS.maxRemovedRetriesPerMinute, 60_000)
   /** `PUT /invite` by `room device`: each device has its own budget, so a newcomer cannot spend the older devices'. */
-  const inviteChanges = new WindowCounter(config.maxInviteChangesPerHour ?? DEFAULT_MAX_INVITE_CHANGES_PER_HOUR, HOUR_MS)
+  const inviteChanges = new WindowCounter(config.maxInviteChangesPerHour ?? DEVICE_DEFAULTS.maxInviteChangesPerHour, HOUR_MS)
   const removedKey = (address: string, room: string, deviceId: string): string => `${address} ${room} ${deviceId}`
   const isConnectedHere = (room: string, id: string): boolean => [...(sockets.get(room)?.values() ?? [])].some((e) => e.deviceId === id)
 
@@ -190,9 +184,9 @@ export function createDevices(config: DevicesConfig): Devices {
         try {
           const verifier = await store.getVerifier(room)
           const removed = new Set((await store.listDevices(room)).filter((d) => d.removedAt !== undefined).map((d) => d.id))
-          closeWhere(room, (e) => e.deviceId !== undefined && removed.has(e.deviceId), REMOVED)
+          closeWhere(room, (e) => e.deviceId !== undefined && removed.has(e.deviceId), CLOSE_REASON.removed)
           if (verifier !== undefined) {
-            closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), INVITE_CHANGED)
+            closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), CLOSE_REASON.inviteChanged)
           }
         } catch (err) {
           log.warn('device sweep failed', { room, ...errorFields(err) })
@@ -300,7 +294,7 @@ export function createDevices(config: DevicesConfig): Devices {
       sendJson(req, res, 403, { error: ONLY_AN_OLDER_DEVICE, removableFrom: record.refused }, CORS_HEADERS)
       return
     }
-    const closed = closeWhere(room, (e) => e.deviceId === id, REMOVED)
+    const closed = closeWhere(room, (e) => e.deviceId === id, CLOSE_REASON.removed)
     log.info('device removed', { room, socketsClosed: closed })
     sendJson(req, res, 200, { device: publicDevice(record, false) }, CORS_HEADERS)
   }
@@ -317,7 +311,7 @@ export function createDevices(config: DevicesConfig): Devices {
     if (changeWait > 0) throw new HttpError(429, 'too many invite changes', { 'Retry-After': changeWait })
     const at = Date.now()
     await config.withRoomLock(room, () => store.replaceVerifier(room, verifier, { at, by: proof.deviceId }))
-    const closed = closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), INVITE_CHANGED)
+    const closed = closeWhere(room, (e) => e.inviteVerifier !== undefined && !constantTimeEqual(e.inviteVerifier, verifier), CLOSE_REASON.inviteChanged)
     log.info('invite replaced', { room, socketsClosed: closed })
     sendJson(req, res, 200, { inviteChangedAt: iso(at), inviteChangedBy: proof.deviceId }, CORS_HEADERS)
   }

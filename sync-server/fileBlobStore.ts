@@ -1,6 +1,6 @@
 /**
  * Photos as files, for one relay (the default): `<dir>/<roomId>/<hash>`, where `dir` is
- * `DATA_DIR/blobs`. See blobs.ts for the HTTP side and the `BlobStore` contract.
+ * `DATA_DIR/blobs`. See blobs.ts for the HTTP side and blobStore.ts for the `BlobStore` contract.
  *
  * `<hash>` only ever appears by rename, after its hash was verified and its bytes flushed, so a
  * crash never leaves a partial blob under the final name. A one-request upload streams into
@@ -18,7 +18,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { finished } from 'node:stream/promises'
 import { join } from 'node:path'
-import type { BlobSink, BlobStore, WholeUpload } from './blobs'
+import type { BlobSink, BlobStore, WholeUpload } from './blobStore'
 
 async function sizeOf(path: string): Promise<number | undefined> {
   try {

@@ -2,7 +2,8 @@
  * What the relay's HTTP endpoints behind the room proof share (photos in blobs.ts, snapshots in
  * snapshots.ts): the error type that carries a status, JSON answers, and the one check of the
  * room proof (`Authorization: Bearer <token>` against the room's stored verifier, or `Device
- * <deviceId>.<token>` against a registered device's own).
+ * <deviceId>.<token>` against a registered device's own); and, for every request the relay
+ * answers, its URL (`parseUrl`).
  *
  * Never log the Authorization header.
  */
@@ -21,6 +22,15 @@ export class HttpError extends Error {
     readonly headers: Headers = {},
   ) {
     super(message)
+  }
+}
+
+/** The request's URL, or undefined when it cannot be parsed (answered with 400). */
+export function parseUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://x')
+  } catch {
+    return undefined
   }
 }
 

@@ -3,8 +3,9 @@
  * rooms created per hour). The map is bounded: expired windows are swept when it fills, and if
  * it is still full the oldest address is forgotten — an attacker with many addresses cannot grow
  * the relay's memory, at worst it resets someone's count. `addressKey` is what they count an
- * address as (IPv6 by its /64).
+ * address as (IPv6 by its /64), `clientAddress` which address of a request they count.
  */
+import type { IncomingMessage } from 'node:http'
 import { isIPv4, isIPv6 } from 'node:net'
 
 export class WindowCounter {
@@ -109,4 +110,16 @@ function expandIPv6(a: string): number[] {
   if (tail === undefined) return left
   const right = parse(tail)
   return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right]
+}
+
+/** The address the per-address limits count (see `trustProxyHops`, relayConfig.ts), as `addressKey` counts it (IPv6 by /64). */
+export function clientAddress(req: IncomingMessage, trustProxyHops = 0): string {
+  const direct = req.socket.remoteAddress ?? 'unknown'
+  if (trustProxyHops <= 0) return addressKey(direct)
+  const header = req.headers['x-forwarded-for']
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  return addressKey(entries[entries.length - trustProxyHops] ?? entries[0] ?? direct)
 }

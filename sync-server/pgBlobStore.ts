@@ -1,7 +1,7 @@
 /**
  * Photos in PostgreSQL, for several relays on one database (DATABASE_URL): any relay serves a
  * photo uploaded through any other, and a resumable upload goes on through whichever relay the
- * phone reaches next. See blobs.ts for the HTTP side and the `BlobStore` contract.
+ * phone reaches next. See blobs.ts for the HTTP side and blobStore.ts for the `BlobStore` contract.
  *
  *   room_blobs(room, hash, bytes)                complete blobs, hash-checked; never changed
  *   room_blob_uploads(room, hash, bytes, …)      the bytes of unfinished resumable uploads
@@ -26,7 +26,7 @@
  * size² / (2 · FLUSH_BYTES) bytes of writes: 8 MiB for a 1 MiB photo, fine at these sizes.
  */
 import { Readable } from 'node:stream'
-import { UploadConflict, type BlobSink, type BlobStore, type WholeUpload } from './blobs'
+import { UploadConflict, type BlobSink, type BlobStore, type WholeUpload } from './blobStore'
 import { openPgPool } from './pgStore'
 
 /** How many bytes of a chunk are held in memory before they are appended in PostgreSQL. */

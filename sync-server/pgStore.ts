@@ -18,7 +18,7 @@
  * later write (another relay's registration or last-seen time).
  *
  * A room's `created_at` row in `room_meta` (ms) lets a room that is never written (no
- * `room_heads` row) be forgotten after `EMPTY_ROOM_TTL_MS` (relay.ts).
+ * `room_heads` row) be forgotten after `EMPTY_ROOM_TTL_MS` (emptyRooms.ts).
  *
  * Snapshots (snapshots.ts) are rows of `room_snapshots(room, id, taken_at, reason, bytes,
  * fingerprint)`; one taken before a compaction is written in the compaction's transaction.

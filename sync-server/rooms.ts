@@ -6,7 +6,7 @@
  * awareness.ts, and a room's state room.ts.
  *
  * Order of things, on purpose:
- * - A socket joins a room only after the room proof was checked (relay.ts) and the room's log
+ * - A socket joins a room only after the room proof was checked (admission.ts) and the room's log
  *   was loaded completely. Until then its messages wait in a bounded queue; nothing of the
  *   document is sent. A failed load closes the socket with `unavailable` (4503) and the room is
  *   forgotten, so the next attempt loads again — an empty document is never served.

@@ -21,20 +21,16 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_ROOM_BLOB_BYTES, type BlobStore } from './blobs'
+import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
+import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_ROOM_BLOB_BYTES } from './blobQuota'
+import type { BlobStore } from './blobStore'
 import { openFileBlobStore } from './fileBlobStore'
 import { openPgBlobStore } from './pgBlobStore'
 import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, createRelay } from './relay'
-import {
-  DEFAULT_MAX_DEVICES_PER_ROOM,
-  DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR,
-  DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR,
-  DEFAULT_MAX_INVITE_CHANGES_PER_HOUR,
-  DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE,
-  DEFAULT_REMOVE_STALE_AFTER_DAYS,
-} from './devices'
-import { openLevelStore, type RoomStore } from './store'
+import { DEVICE_DEFAULTS } from './devices'
+import { openLevelStore } from './levelStore'
+import type { RoomStore } from './store'
 import { openPgStore } from './pgStore'
 import { openRedisBus, type RoomBus } from './bus'
 import { DEFAULT_SNAPSHOT_POLICY } from './snapshots'
@@ -146,12 +142,12 @@ const relay = createRelay({
   maxJoinsPerMinute: intFromEnv('MAX_JOINS_PER_MINUTE', DEFAULT_LIMITS.maxJoinsPerMinute, 1),
   maxFailedProofsPerMinute: intFromEnv('MAX_FAILED_PROOFS_PER_MINUTE', DEFAULT_LIMITS.maxFailedProofsPerMinute, 1),
   maxRoomsCreatedPerHour: intFromEnv('MAX_ROOMS_CREATED_PER_HOUR', DEFAULT_LIMITS.maxRoomsCreatedPerHour, 1),
-  maxDevicesPerRoom: intFromEnv('MAX_DEVICES_PER_ROOM', DEFAULT_MAX_DEVICES_PER_ROOM, 1),
-  maxDeviceRegistrationsPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_HOUR', DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_HOUR, 1),
-  maxDeviceRegistrationsPerAddressPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR', DEFAULT_MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR, 1),
-  maxRemovedRetriesPerMinute: intFromEnv('MAX_REMOVED_RETRIES_PER_MINUTE', DEFAULT_MAX_REMOVED_RETRIES_PER_MINUTE, 1),
-  maxInviteChangesPerHour: intFromEnv('MAX_INVITE_CHANGES_PER_HOUR', DEFAULT_MAX_INVITE_CHANGES_PER_HOUR, 1),
-  removeStaleAfterDays: intFromEnv('REMOVE_STALE_AFTER_DAYS', DEFAULT_REMOVE_STALE_AFTER_DAYS, 1),
+  maxDevicesPerRoom: intFromEnv('MAX_DEVICES_PER_ROOM', DEVICE_DEFAULTS.maxDevicesPerRoom, 1),
+  maxDeviceRegistrationsPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_HOUR', DEVICE_DEFAULTS.maxRegistrationsPerHour, 1),
+  maxDeviceRegistrationsPerAddressPerHour: intFromEnv('MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR', DEVICE_DEFAULTS.maxRegistrationsPerAddressPerHour, 1),
+  maxRemovedRetriesPerMinute: intFromEnv('MAX_REMOVED_RETRIES_PER_MINUTE', DEVICE_DEFAULTS.maxRemovedRetriesPerMinute, 1),
+  maxInviteChangesPerHour: intFromEnv('MAX_INVITE_CHANGES_PER_HOUR', DEVICE_DEFAULTS.maxInviteChangesPerHour, 1),
+  removeStaleAfterDays: intFromEnv('REMOVE_STALE_AFTER_DAYS', DEVICE_DEFAULTS.removeStaleAfterDays, 1),
   maxBlobRequestsPerMinute: intFromEnv('MAX_BLOB_REQUESTS_PER_MINUTE', DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),

@@ -2,8 +2,9 @@
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { PartnershipConnection } from '../../src/sync/connection'
-import { clientSubprotocols, type Intent, type Invite } from '../../src/sync/wire'
+import { clientSubprotocols, newInvite, type Intent, type Invite } from '../../src/sync/wire'
 import { memoryOutbox } from '../../src/storage/outbox'
+import { waitFor } from './relay'
 
 export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc = new Y.Doc()): { doc: Y.Doc; conn: PartnershipConnection } {
   const conn = new PartnershipConnection(doc, {
@@ -15,6 +16,14 @@ export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc
     isOnline: () => true,
   })
   return { doc, conn }
+}
+
+/** Creates the room of `invite` (a new one by default) on the relay with the app's connection, closed once synced. */
+export async function createdRoom(relay: { readonly wsUrl: string }, invite: Invite = newInvite()): Promise<Invite> {
+  const { conn } = appConnection(relay.wsUrl, invite, 'create')
+  await waitFor(() => conn.getState().kind === 'synced', 'room created')
+  conn.destroy()
+  return invite
 }
 
 export interface RawResult {

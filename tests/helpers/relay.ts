@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { LeveldbPersistence } from 'y-leveldb'
+import { deriveToken, deriveVerifier, newInvite, type Invite } from '../../src/sync/wire'
 
 export interface RunningRelay {
   readonly port: number
@@ -96,6 +98,19 @@ export async function startRelay(opts: { dataDir?: string; staticDir?: string; p
   }
 }
 
+/**
+ * A room written straight into a LevelDB data directory before a relay opens it: a new invite's
+ * verifier, then whatever `write` stores through y-leveldb (updates the relay must read as it is).
+ */
+export async function roomOnDisk(dataDir: string, write: (ldb: LeveldbPersistence, room: string) => Promise<void>): Promise<Invite> {
+  const invite = newInvite()
+  const ldb = new LeveldbPersistence(dataDir)
+  await ldb.setMeta(invite.roomId, 'verifier', deriveVerifier(deriveToken(invite)))
+  await write(ldb, invite.roomId)
+  await ldb.destroy()
+  return invite
+}
+
 /** The value of one sample in Prometheus text, e.g. `name{reason="x"}`; undefined when absent. */
 export function metricSample(text: string, name: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(name + ' '))
@@ -113,16 +128,25 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
 }
 
 /**
- * What a test file starts and must stop: push relays into `running` and cleanup functions (a
- * connection's destroy) into `cleanups`; after each test the cleanups run, then the relays stop
- * (`kill -9` by default, or SIGTERM).
+ * What a test file starts and must stop: `start` a relay (or push one into `running`) and push
+ * cleanup functions (a connection's destroy) into `cleanups`; after each test the cleanups run,
+ * then the relays stop (`kill -9` by default, or SIGTERM).
  */
-export function stopAfterEach(how: 'kill' | 'stop' = 'kill'): { running: RunningRelay[]; cleanups: (() => void | Promise<void>)[] } {
+export function stopAfterEach(how: 'kill' | 'stop' = 'kill'): {
+  running: RunningRelay[]
+  cleanups: (() => void | Promise<void>)[]
+  start: (opts?: Parameters<typeof startRelay>[0]) => Promise<RunningRelay>
+} {
   const running: RunningRelay[] = []
   const cleanups: (() => void | Promise<void>)[] = []
   afterEach(async () => {
     for (const c of cleanups.splice(0)) await c()
     for (const r of running.splice(0)) await (how === 'kill' ? r.kill() : r.stop())
   })
-  return { running, cleanups }
+  const start = async (opts: Parameters<typeof startRelay>[0] = {}): Promise<RunningRelay> => {
+    const r = await startRelay(opts)
+    running.push(r)
+    return r
+  }
+  return { running, cleanups, start }
 }

@@ -10,6 +10,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import { tempDir, waitFor } from './relay'
 
 export interface Services {
@@ -142,4 +143,17 @@ export async function startServices(): Promise<ServicesResult> {
     await stop()
     return { available: false, reason: `could not start redis-server or PostgreSQL: ${(err as Error).message}` }
   }
+}
+
+/**
+ * The services for one test file: started now, stopped after all its tests; when they cannot run,
+ * says once which tests (`what`) are skipped and why.
+ */
+export async function servicesForFile(what: string): Promise<ServicesResult> {
+  const services = await startServices()
+  if (!services.available) console.log(`${what} skipped: ${services.reason}`)
+  afterAll(async () => {
+    if (services.available) await services.stop()
+  })
+  return services
 }

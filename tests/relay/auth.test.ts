@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AddressInfo } from 'node:net'
 import { CLOSE, SUBPROTOCOL, deriveToken, deriveVerifier, newInvite, type Invite } from '../../src/sync/wire'
-import { createLogger } from '../../sync-server/log'
-import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
-import type { RoomStore } from '../../sync-server/store'
 import { listActivities, EMPTY_ACTIVITY, createActivity, initPartnership } from '../../src/domain'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
+import { listenInProcess, storeThatFails } from '../helpers/inProcessRelay'
 import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
 
 let relay: RunningRelay
@@ -103,29 +100,17 @@ describe('room creation on several relays', () => {
     // our read said "no such room"; a second verifier for the room is ignored (first one stays)
     const verifiers = new Map<string, string>([[winner.roomId, deriveVerifier(deriveToken(winner))]])
     let reads = 0
-    const store: RoomStore = {
-      load: () => Promise.reject(new Error('not used')),
-      append: () => Promise.reject(new Error('not used')),
+    const store = storeThatFails('not used', {
       compact: () => Promise.resolve(),
       getVerifier: (r: string) => Promise.resolve(reads++ === 0 ? undefined : verifiers.get(r)),
       setVerifier: (r: string, v: string) => {
         if (!verifiers.has(r)) verifiers.set(r, v)
         return Promise.resolve()
       },
-      replaceVerifier: () => Promise.reject(new Error('not used')),
-      getInviteChange: () => Promise.reject(new Error('not used')),
-      getDevice: () => Promise.reject(new Error('not used')),
-      listDevices: () => Promise.reject(new Error('not used')),
-      putDevice: () => Promise.reject(new Error('not used')),
-      touchDevice: () => Promise.reject(new Error('not used')),
-      forget: () => undefined,
-      close: () => Promise.resolve(),
-    }
-    const relayB = createRelay({ ...DEFAULT_LIMITS, store, log: createLogger('error', () => undefined), staticDir: undefined })
-    await new Promise<void>((res) => relayB.server.listen(0, '127.0.0.1', res))
+    })
+    const { relay: relayB, wsUrl } = await listenInProcess(store)
     try {
-      const { port } = relayB.server.address() as AddressInfo
-      const r = await rawSession(`ws://127.0.0.1:${port}/sync/${loser.roomId}`, protocolsFor(loser, 'create'))
+      const r = await rawSession(`${wsUrl}/${loser.roomId}`, protocolsFor(loser, 'create'))
       expect(r.code).toBe(CLOSE.proofRefused)
       expect(r.messages).toEqual([])
     } finally {

@@ -4,13 +4,12 @@
  * devices observe, not through timing.
  */
 import { describe, expect, it } from 'vitest'
-import type { AddressInfo } from 'node:net'
 import * as Y from 'yjs'
 import { newInvite } from '../../src/sync/wire'
-import { createLogger } from '../../sync-server/log'
-import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
-import { openLevelStore, type RoomStore } from '../../sync-server/store'
+import { openLevelStore } from '../../sync-server/levelStore'
+import type { RoomStore } from '../../sync-server/store'
 import { appConnection } from '../helpers/clients'
+import { listenInProcess } from '../helpers/inProcessRelay'
 import { metricSample, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
 const { cleanups } = stopAfterEach()
@@ -36,13 +35,11 @@ describe('batched store writes', () => {
   it('merges what arrives during a write into one append; nothing is forwarded or acknowledged before it is on disk', async () => {
     const dir = tempDir('sb-batch')
     const { store, appends, release } = gatedStore(dir)
-    const relay = createRelay({ ...DEFAULT_LIMITS, store, log: createLogger('error', () => undefined), staticDir: undefined })
-    await new Promise<void>((res) => relay.server.listen(0, '127.0.0.1', res))
+    const { relay, wsUrl } = await listenInProcess(store)
     cleanups.push(() => {
       release()
       return relay.close()
     })
-    const wsUrl = `ws://127.0.0.1:${(relay.server.address() as AddressInfo).port}/sync`
     const invite = newInvite()
     const a = appConnection(wsUrl, invite, 'create')
     const b = appConnection(wsUrl, invite, 'join')

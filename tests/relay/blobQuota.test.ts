@@ -9,17 +9,17 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
 import { AttachmentTransfer, relayHttpUrl } from '../../src/sync/attachments'
 import { ScholenbandDb } from '../../src/storage/db'
 import { getBlob } from '../../src/storage/blobs'
 import { openPgBlobStore } from '../../sync-server/pgBlobStore'
-import { appConnection } from '../helpers/clients'
-import { startRelay, stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { createdRoom } from '../helpers/clients'
+import { stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
+import { servicesForFile } from '../helpers/services'
 
-const { running, cleanups } = stopAfterEach('kill')
+const { cleanups, start } = stopAfterEach('kill')
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const photo = (n: number): Uint8Array => new Uint8Array(randomBytes(n))
@@ -27,19 +27,7 @@ const url = (r: RunningRelay, room: string, hash: string): string => `${r.httpUr
 const auth = (invite: Invite): Record<string, string> => ({ Authorization: `Bearer ${deriveToken(invite)}` })
 const DAY = 24 * 3_600_000
 
-async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
-  const r = await startRelay({ env, ...(dataDir ? { dataDir } : {}) })
-  running.push(r)
-  return r
-}
-
-async function createdRoom(r: RunningRelay): Promise<Invite> {
-  const invite = newInvite()
-  const { conn } = appConnection(r.wsUrl, invite, 'create')
-  await waitFor(() => conn.getState().kind === 'synced', 'room created')
-  conn.destroy()
-  return invite
-}
+const relayWith = (env: Record<string, string>, dataDir?: string): Promise<RunningRelay> => start({ env, dataDir })
 
 function put(r: RunningRelay, invite: Invite, body: Uint8Array, headers: Record<string, string> = {}, hash = sha(body)): Promise<Response> {
   return fetch(url(r, invite.roomId, hash), { method: 'PUT', headers: { ...auth(invite), ...headers }, body: body as BodyInit })
@@ -198,11 +186,7 @@ describe('unfinished uploads expire', () => {
   })
 })
 
-const services = await startServices()
-if (!services.available) console.log(`PostgreSQL photo quota tests skipped: ${services.reason}`)
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('PostgreSQL photo quota tests')
 
 describe.runIf(services.available)('on PostgreSQL (several relays)', () => {
   const pgEnv = (): Record<string, string> => (services.available ? { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, ...LIMITS } : {})

@@ -7,14 +7,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
 import { AttachmentTransfer, relayHttpUrl } from '../../src/sync/attachments'
 import { ScholenbandDb } from '../../src/storage/db'
 import { getBlob } from '../../src/storage/blobs'
 import WebSocket from 'ws'
-import { appConnection, protocolsFor } from '../helpers/clients'
-import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
+import { createdRoom, protocolsFor } from '../helpers/clients'
+import { startRelay, stopAfterEach, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
 
 const MAX = 64 * 1024
 
@@ -22,17 +22,11 @@ let relay: RunningRelay
 let room: Invite
 let token: string
 
-async function createRoom(r: RunningRelay, invite: Invite): Promise<void> {
-  const { conn } = appConnection(r.wsUrl, invite, 'create')
-  await waitFor(() => conn.getState().kind === 'synced', 'room created')
-  conn.destroy()
-}
-
 beforeAll(async () => {
   relay = await startRelay({ env: { MAX_BLOB_BYTES: String(MAX) } })
   room = newInvite()
   token = deriveToken(room)
-  await createRoom(relay, room)
+  await createdRoom(relay, room)
 })
 afterAll(async () => {
   await relay.stop()
@@ -73,7 +67,7 @@ describe('photos on the relay: who may read and write', () => {
     expect((await fetch(url(relay, room.roomId, hash))).status).toBe(401)
     // the room's own token, used at another room's address, opens nothing
     const roomB = newInvite()
-    await createRoom(relay, roomB)
+    await createdRoom(relay, roomB)
     expect((await fetch(url(relay, roomB.roomId, hash), { headers: auth(token) })).status).toBe(403)
     // the token never reaches the log
     expect(JSON.stringify(relay.logs)).not.toContain(token)
@@ -107,7 +101,7 @@ describe('photos on the relay: refused proofs count per address, with the WebSoc
     const limited = await startRelay({ env: { MAX_FAILED_PROOFS_PER_MINUTE: '3', TRUST_PROXY_HOPS: '1' } })
     try {
       const invite = newInvite()
-      await createRoom(limited, invite)
+      await createdRoom(limited, invite)
       const good = deriveToken(invite)
       const wrong = deriveToken({ roomId: invite.roomId, secret: newInvite().secret })
       const bytes = photo(200)
@@ -267,18 +261,18 @@ describe('photos on the relay: resumable uploads', () => {
 })
 
 describe('photos on the relay: a crash in the middle of an upload', () => {
-  const running: RunningRelay[] = []
-  afterEach(async () => {
-    for (const r of running.splice(0)) await r.kill()
-  })
+  const { start } = stopAfterEach('kill')
+
+  /** A relay on a data directory of its own, with a room created in it. */
+  async function relayWithRoom(prefix: string): Promise<{ dataDir: string; first: RunningRelay; invite: Invite; t: string }> {
+    const dataDir = tempDir(prefix)
+    const first = await start({ dataDir })
+    const invite = await createdRoom(first)
+    return { dataDir, first, invite, t: deriveToken(invite) }
+  }
 
   it('resumes after kill -9 from what reached the disk, and never serves a partial blob', async () => {
-    const dataDir = tempDir('sb-blobs-crash')
-    const first = await startRelay({ dataDir })
-    running.push(first)
-    const invite = newInvite()
-    const t = deriveToken(invite)
-    await createRoom(first, invite)
+    const { dataDir, first, invite, t } = await relayWithRoom('sb-blobs-crash')
     const bytes = photo(300_000)
     const hash = sha(bytes)
 
@@ -299,8 +293,7 @@ describe('photos on the relay: a crash in the middle of an upload', () => {
       }, 'second chunk partly on disk').then(() => first.kill())
     })
 
-    const second = await startRelay({ dataDir })
-    running.push(second)
+    const second = await start({ dataDir })
     expect((await fetch(url(second, invite.roomId, hash), { headers: auth(t) })).status).toBe(404)
     const h = await fetch(url(second, invite.roomId, hash), { method: 'HEAD', headers: auth(t) })
     expect(h.status).toBe(204)
@@ -316,12 +309,7 @@ describe('photos on the relay: a crash in the middle of an upload', () => {
   })
 
   it('a one-piece upload cut off by kill -9 leaves nothing under the final name', async () => {
-    const dataDir = tempDir('sb-blobs-crash1')
-    const first = await startRelay({ dataDir })
-    running.push(first)
-    const invite = newInvite()
-    const t = deriveToken(invite)
-    await createRoom(first, invite)
+    const { dataDir, first, invite, t } = await relayWithRoom('sb-blobs-crash1')
     const bytes = photo(200_000)
     const hash = sha(bytes)
     await new Promise<void>((resolve) => {
@@ -337,8 +325,7 @@ describe('photos on the relay: a crash in the middle of an upload', () => {
         }, 'temporary file').then(() => first.kill())
       })
     })
-    const second = await startRelay({ dataDir })
-    running.push(second)
+    const second = await start({ dataDir })
     expect((await fetch(url(second, invite.roomId, hash), { headers: auth(t) })).status).toBe(404)
     expect(readdirSync(join(dataDir, 'blobs', invite.roomId))).not.toContain(hash)
   })

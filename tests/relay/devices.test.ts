@@ -11,11 +11,12 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import { deriveDeviceToken } from '../../src/sync/wire'
-import { openLevelStore, type RoomStore } from '../../sync-server/store'
+import { openLevelStore } from '../../sync-server/levelStore'
+import type { RoomStore } from '../../sync-server/store'
 import { openPgStore } from '../../sync-server/pgStore'
 import { base32Encode, deviceToken, roomToken, stockProvider, verifierOf } from '../helpers/documentedClient'
 import { startRelay, tempDir, waitFor, type RunningRelay } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { servicesForFile } from '../helpers/services'
 
 interface Room {
   roomId: string
@@ -99,12 +100,38 @@ async function createRoom(relay: RunningRelay, room: Room, creator: Device, word
   return c
 }
 
+/** A room created by A, where B registered and then was removed by A. */
+async function roomWithRemovedDevice(relay: RunningRelay): Promise<{ room: Room; a: Device; b: Device }> {
+  const room = newRoom()
+  const a = newDevice()
+  const b = newDevice()
+  await createRoom(relay, room, a)
+  await synced(client(relay, room, protocols(room, 'join', room.token, b)), 'B registered')
+  expect((await remove(relay, room, devAuth(room, a), b.id)).status).toBe(200)
+  return { room, a, b }
+}
+
+const closeClients = (): void => {
+  for (const c of open.splice(0)) c.provider.destroy()
+}
+
+/** Runs `test` on a relay of its own started with `env`; its clients are closed and it is stopped after, pass or fail. */
+async function withRelay(env: Record<string, string>, test: (relay: RunningRelay) => Promise<void>): Promise<void> {
+  const own = await startRelay({ env })
+  try {
+    await test(own)
+  } finally {
+    closeClients()
+    await own.stop()
+  }
+}
+
 let relay: RunningRelay
 beforeAll(async () => {
   relay = await startRelay({ env: { MAX_DEVICES_PER_ROOM: '3', MAX_INVITE_CHANGES_PER_HOUR: '2' } })
 })
 afterAll(async () => {
-  for (const c of open.splice(0)) c.provider.destroy()
+  closeClients()
   await relay.stop()
 })
 
@@ -336,7 +363,7 @@ describe('seniority: who may remove whom', () => {
       expect((await http(r, `/devices/${room.roomId}`, devAuth(room, quiet))).status).toBe(200)
       expect((await remove(r, room, devAuth(room, quiet), creator.id)).status).toBe(200)
     } finally {
-      for (const c of open.splice(0)) c.provider.destroy()
+      closeClients()
       await r.stop()
     }
   })
@@ -344,10 +371,7 @@ describe('seniority: who may remove whom', () => {
 
 describe('device registrations and retries are bounded', () => {
   it('removed devices do not count toward MAX_DEVICES_PER_ROOM; new ones beyond MAX_DEVICE_REGISTRATIONS_PER_HOUR get 4529, beyond the per-address allowance 429', async () => {
-    const limited = await startRelay({
-      env: { MAX_DEVICES_PER_ROOM: '2', MAX_DEVICE_REGISTRATIONS_PER_HOUR: '3', MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR: '2' },
-    })
-    try {
+    await withRelay({ MAX_DEVICES_PER_ROOM: '2', MAX_DEVICE_REGISTRATIONS_PER_HOUR: '3', MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR: '2' }, async (limited) => {
       const room = newRoom()
       const a = newDevice()
       const b = newDevice()
@@ -373,34 +397,21 @@ describe('device registrations and retries are bounded', () => {
       await createRoom(limited, other, newDevice())
       const refusedHere = await rawAttempt(limited, other, protocols(other, 'join', other.token, newDevice()))
       expect(refusedHere).toEqual({ status: 429 })
-    } finally {
-      for (const c of open.splice(0)) c.provider.destroy()
-      await limited.stop()
-    }
+    })
   })
 
   it('a removed device retrying past MAX_REMOVED_RETRIES_PER_MINUTE gets 429; the other phones at its address still join', async () => {
-    const limited = await startRelay({ env: { MAX_REMOVED_RETRIES_PER_MINUTE: '3' } })
-    try {
-      const room = newRoom()
-      const a = newDevice()
-      const b = newDevice()
-      await createRoom(limited, room, a)
-      await synced(client(limited, room, protocols(room, 'join', room.token, b)), 'B registered')
-      expect((await remove(limited, room, devAuth(room, a), b.id)).status).toBe(200)
+    await withRelay({ MAX_REMOVED_RETRIES_PER_MINUTE: '3' }, async (limited) => {
+      const { room, a, b } = await roomWithRemovedDevice(limited)
       for (let i = 0; i < 3; i++) expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).toEqual({ code: 4403, reason: 'removed' })
       expect((await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).status).toBe(429)
       await synced(client(limited, room, protocols(room, 'join', room.token, a)), 'A, same address, still joins')
       await synced(client(limited, room, protocols(room, 'join', room.token, newDevice())), 'a new phone, same address, still registers')
-    } finally {
-      for (const c of open.splice(0)) c.provider.destroy()
-      await limited.stop()
-    }
+    })
   })
 
   it('/blobs requests past MAX_BLOB_REQUESTS_PER_MINUTE get 429 with Retry-After, before the proof is read', async () => {
-    const limited = await startRelay({ env: { MAX_BLOB_REQUESTS_PER_MINUTE: '3' } })
-    try {
+    await withRelay({ MAX_BLOB_REQUESTS_PER_MINUTE: '3' }, async (limited) => {
       const room = newRoom()
       const a = newDevice()
       await createRoom(limited, room, a)
@@ -410,23 +421,14 @@ describe('device registrations and retries are bounded', () => {
       expect([over.status, over.body]).toEqual([429, { error: 'too many requests' }])
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
       expect((await http(limited, path, `Bearer ${room.token}`)).status).toBe(429)
-    } finally {
-      for (const c of open.splice(0)) c.provider.destroy()
-      await limited.stop()
-    }
+    })
   })
 })
 
 describe('devices and the per-address limit on refused proofs', () => {
   it('a removed device retrying does not push its address into 429; a wrong device token is 4403 and does', async () => {
-    const limited = await startRelay({ env: { MAX_FAILED_PROOFS_PER_MINUTE: '3' } })
-    try {
-      const room = newRoom()
-      const a = newDevice()
-      const b = newDevice()
-      await createRoom(limited, room, a)
-      await synced(client(limited, room, protocols(room, 'join', room.token, b)), 'B registered')
-      expect((await remove(limited, room, devAuth(room, a), b.id)).status).toBe(200)
+    await withRelay({ MAX_FAILED_PROOFS_PER_MINUTE: '3' }, async (limited) => {
+      const { room, a, b } = await roomWithRemovedDevice(limited)
 
       for (let i = 0; i < 6; i++) {
         expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, b))).toEqual({ code: 4403, reason: 'removed' })
@@ -443,20 +445,14 @@ describe('devices and the per-address limit on refused proofs', () => {
       expect((await rawAttempt(limited, room, protocols(room, 'join', room.token, wrong))).status).toBe(429)
       // the device's own, right proof is checked first and still gets in
       expect(await rawAttempt(limited, room, protocols(room, 'join', room.token, a))).toMatchObject({ code: 1005 })
-    } finally {
-      await limited.stop()
-    }
+    })
   })
 })
 
 // ---------------------------------------------------------------------------------------------
 // The stores
 
-const services = await startServices()
-if (!services.available) console.log(`PostgreSQL device-store test skipped: ${services.reason}`)
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('PostgreSQL device-store test')
 
 const stores: [string, () => Promise<RoomStore>][] = [['LevelDB', () => Promise.resolve(openLevelStore(tempDir('sb-devices-level')))]]
 if (services.available) {
@@ -527,7 +523,7 @@ describe.skipIf(!services.available)('devices with several relays (PostgreSQL + 
       await waitFor(() => anonymous.closed.length > 0, 'the anonymous socket on relay B closed')
       expect(anonymous.closed).toEqual([{ code: 4403, reason: 'invite changed' }])
     } finally {
-      for (const c of open.splice(0)) c.provider.destroy()
+      closeClients()
       await Promise.all([relayA.stop(), relayB.stop()])
     }
   })

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { LeveldbPersistence } from 'y-leveldb'
 import * as decoding from 'lib0/decoding'
-import { CLOSE, MESSAGE_RELAY_ACK, MESSAGE_SYNC, deriveToken, deriveVerifier, newInvite } from '../../src/sync/wire'
+import { CLOSE, MESSAGE_RELAY_ACK, MESSAGE_SYNC, newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { type RunningRelay, roomOnDisk, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const { running, cleanups } = stopAfterEach()
-async function relayOn(dataDir: string, env?: Record<string, string>): Promise<RunningRelay> {
-  const r = await startRelay({ dataDir, ...(env ? { env } : {}) })
-  running.push(r)
-  return r
-}
+const { cleanups, start } = stopAfterEach()
+const relayOn = (dataDir: string, env?: Record<string, string>): Promise<RunningRelay> => start({ dataDir, env })
 
 describe('durable relay', () => {
   it('keeps every acknowledged update through kill -9 and serves it to a device that joins later', async () => {
@@ -216,16 +211,14 @@ describe('durable relay', () => {
 
   it('closes with 4503 and sends no document when a room cannot be loaded, and never serves it empty', async () => {
     const dataDir = tempDir('sb-broken')
-    const invite = newInvite()
     // a room whose stored log holds an update that cannot be read
-    const ldb = new LeveldbPersistence(dataDir)
-    await ldb.setMeta(invite.roomId, 'verifier', deriveVerifier(deriveToken(invite)))
-    const good = new Y.Doc()
-    good.getText('t').insert(0, 'a letter')
-    expect(await ldb.storeUpdate(invite.roomId, Y.encodeStateAsUpdate(good))).toBe(0)
-    // y-leveldb only parses the first update of a room, so this one is stored as it is
-    expect(await ldb.storeUpdate(invite.roomId, new Uint8Array([1, 200, 1, 0, 9, 9, 9]))).toBe(1)
-    await ldb.destroy()
+    const invite = await roomOnDisk(dataDir, async (ldb, room) => {
+      const good = new Y.Doc()
+      good.getText('t').insert(0, 'a letter')
+      expect(await ldb.storeUpdate(room, Y.encodeStateAsUpdate(good))).toBe(0)
+      // y-leveldb only parses the first update of a room, so this one is stored as it is
+      expect(await ldb.storeUpdate(room, new Uint8Array([1, 200, 1, 0, 9, 9, 9]))).toBe(1)
+    })
     const r = await relayOn(dataDir)
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await rawSession(`${r.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'), { closeAfterMs: 5000 })

@@ -6,16 +6,12 @@ import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { CLOSE, newInvite } from '../../src/sync/wire'
-import { openLevelStore } from '../../sync-server/store'
+import { openLevelStore } from '../../sync-server/levelStore'
 import { appConnection, protocolsFor } from '../helpers/clients'
-import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { type RunningRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const { running, cleanups } = stopAfterEach()
-async function relayOn(dataDir: string, env?: Record<string, string>): Promise<RunningRelay> {
-  const r = await startRelay({ dataDir, ...(env ? { env } : {}) })
-  running.push(r)
-  return r
-}
+const { cleanups, start } = stopAfterEach()
+const relayOn = (dataDir: string, env?: Record<string, string>): Promise<RunningRelay> => start({ dataDir, env })
 
 /** What the store holds for a room, read with the relay stopped. */
 async function stored(dataDir: string, room: string): Promise<{ text: string; logLength: number }> {

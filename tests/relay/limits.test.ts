@@ -6,17 +6,12 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { LeveldbPersistence } from 'y-leveldb'
-import { CLOSE, SUBPROTOCOL, deriveToken, deriveVerifier, newInvite, type Intent, type Invite } from '../../src/sync/wire'
+import { CLOSE, SUBPROTOCOL, newInvite, type Intent, type Invite } from '../../src/sync/wire'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
-import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { type RunningRelay, roomOnDisk, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-const { running, cleanups } = stopAfterEach()
-async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
-  const r = await startRelay({ env, ...(dataDir ? { dataDir } : {}) })
-  running.push(r)
-  return r
-}
+const { cleanups, start } = stopAfterEach()
+const relayWith = (env: Record<string, string>, dataDir?: string): Promise<RunningRelay> => start({ env, dataDir })
 
 type Attempt = { status: number; retryAfter: string | null } | { code: number; reason: string }
 
@@ -84,13 +79,11 @@ describe('bounds on rooms and sockets', () => {
   it('closes a join to a room with data beyond MAX_ROOMS rooms with data with 4503 "relay full", never evicting a room with sockets', async () => {
     // room C holds data on disk and is not loaded
     const dataDir = tempDir('sb-full')
-    const c = newInvite()
-    const ldb = new LeveldbPersistence(dataDir)
-    await ldb.setMeta(c.roomId, 'verifier', deriveVerifier(deriveToken(c)))
-    const seed = new Y.Doc()
-    seed.getText('t').insert(0, 'C')
-    await ldb.storeUpdate(c.roomId, Y.encodeStateAsUpdate(seed))
-    await ldb.destroy()
+    const c = await roomOnDisk(dataDir, async (ldb, room) => {
+      const seed = new Y.Doc()
+      seed.getText('t').insert(0, 'C')
+      await ldb.storeUpdate(room, Y.encodeStateAsUpdate(seed))
+    })
     const r = await relayWith({ MAX_ROOMS: '2', IDLE_UNLOAD_MS: '60000' }, dataDir)
     const a = appConnection(r.wsUrl, newInvite(), 'create')
     const b = appConnection(r.wsUrl, newInvite(), 'create')
@@ -110,14 +103,12 @@ describe('bounds on rooms and sockets', () => {
   it('closes a socket with 4529 when it queues more than MAX_QUEUED_BYTES before its room loaded', async () => {
     // a room with a long log, so that loading it takes a while
     const dataDir = tempDir('sb-queue')
-    const invite = newInvite()
-    const ldb = new LeveldbPersistence(dataDir)
-    await ldb.setMeta(invite.roomId, 'verifier', deriveVerifier(deriveToken(invite)))
-    const doc = new Y.Doc()
-    doc.on('update', (u: Uint8Array) => void ldb.storeUpdate(invite.roomId, u))
-    for (let i = 0; i < 3000; i++) doc.getArray('a').push([i])
-    await ldb.storeUpdate(invite.roomId, Y.encodeStateAsUpdate(doc))
-    await ldb.destroy()
+    const invite = await roomOnDisk(dataDir, async (ldb, room) => {
+      const doc = new Y.Doc()
+      doc.on('update', (u: Uint8Array) => void ldb.storeUpdate(room, u))
+      for (let i = 0; i < 3000; i++) doc.getArray('a').push([i])
+      await ldb.storeUpdate(room, Y.encodeStateAsUpdate(doc))
+    })
     const r = await relayWith({ MAX_QUEUED_BYTES: '2048' }, dataDir)
     // three "query awareness" messages padded to 1 KiB: few messages, too many bytes
     const padded = new Uint8Array(1024)

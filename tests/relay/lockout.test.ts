@@ -9,7 +9,7 @@
  *   is checked first and passes however many wrong or missing ones the address sent (WebSocket and HTTP).
  * Addresses are simulated with `TRUST_PROXY_HOPS=1` and `X-Forwarded-For`.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createHash, randomBytes } from 'node:crypto'
 import {
@@ -25,16 +25,12 @@ import {
 } from '../../src/sync/wire'
 import { addressKey } from '../../sync-server/limits'
 import { appConnection, protocolsFor } from '../helpers/clients'
-import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { type RunningRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
+import { servicesForFile } from '../helpers/services'
 
-const { running, cleanups } = stopAfterEach()
+const { cleanups, start } = stopAfterEach()
 
-async function relayWith(env: Record<string, string>, dataDir?: string): Promise<RunningRelay> {
-  const r = await startRelay({ env: { TRUST_PROXY_HOPS: '1', ...env }, ...(dataDir ? { dataDir } : {}) })
-  running.push(r)
-  return r
-}
+const relayWith = (env: Record<string, string>, dataDir?: string): Promise<RunningRelay> => start({ env: { TRUST_PROXY_HOPS: '1', ...env }, dataDir })
 
 /** What became of a socket: it was let in (the relay's first message arrived), or closed with a code, or refused over HTTP. */
 type Outcome = { joined: true } | { code: number; reason: string } | { status: number }
@@ -186,11 +182,7 @@ describe('rooms created and never written expire (EMPTY_ROOM_TTL_MS)', () => {
   })
 })
 
-const services = await startServices()
-if (!services.available) console.log(`PostgreSQL expiry test skipped: ${services.reason}`)
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('PostgreSQL expiry test')
 
 describe.skipIf(!services.available)('rooms created and never written expire on PostgreSQL', () => {
   it('PostgreSQL: an empty room is forgotten (4404), a written one and one held open are not', async () => {

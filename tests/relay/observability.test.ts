@@ -4,12 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { CLOSE, deriveToken, newInvite } from '../../src/sync/wire'
 import { createLogger } from '../../sync-server/log'
-import { DEFAULT_LIMITS, createRelay } from '../../sync-server/relay'
-import type { RoomStore } from '../../sync-server/store'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
+import { listenInProcess, storeThatFails } from '../helpers/inProcessRelay'
 import { metricSample as sample, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
 
 const { running, cleanups } = stopAfterEach()
@@ -111,25 +109,8 @@ describe('/readyz', () => {
   })
 
   it('answers 503 when the store fails a read, while /healthz (liveness) stays 200', async () => {
-    const failing: RoomStore = {
-      load: () => Promise.reject(new Error('disk gone')),
-      append: () => Promise.reject(new Error('disk gone')),
-      compact: () => Promise.reject(new Error('disk gone')),
-      getVerifier: () => Promise.reject(new Error('disk gone')),
-      setVerifier: () => Promise.reject(new Error('disk gone')),
-      replaceVerifier: () => Promise.reject(new Error('disk gone')),
-      getInviteChange: () => Promise.reject(new Error('disk gone')),
-      getDevice: () => Promise.reject(new Error('disk gone')),
-      listDevices: () => Promise.reject(new Error('disk gone')),
-      putDevice: () => Promise.reject(new Error('disk gone')),
-      touchDevice: () => Promise.reject(new Error('disk gone')),
-      forget: () => undefined,
-      close: () => Promise.resolve(),
-    }
-    const relay = createRelay({ ...DEFAULT_LIMITS, store: failing, log: createLogger('error', () => undefined), staticDir: undefined })
-    await new Promise<void>((res) => relay.server.listen(0, '127.0.0.1', res))
+    const { relay, httpUrl: base } = await listenInProcess(storeThatFails('disk gone'))
     cleanups.push(() => relay.close())
-    const base = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`
     const res = await fetch(`${base}/readyz`)
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({ status: 'not ready', reason: 'store unavailable' })

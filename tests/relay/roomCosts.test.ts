@@ -11,26 +11,14 @@ import * as syncProtocol from 'y-protocols/sync'
 import { describe, expect, it } from 'vitest'
 import { PartnershipConnection } from '../../src/sync/connection'
 import { memoryOutbox } from '../../src/storage/outbox'
-import { CLOSE, MESSAGE_AWARENESS, MESSAGE_RELAY_ACK, MESSAGE_SYNC, newInvite, readAckBody, type Invite } from '../../src/sync/wire'
-import { appConnection, protocolsFor } from '../helpers/clients'
+import { CLOSE, MESSAGE_AWARENESS, MESSAGE_RELAY_ACK, MESSAGE_SYNC, readAckBody, type Invite } from '../../src/sync/wire'
+import { appConnection, createdRoom, protocolsFor } from '../helpers/clients'
 import { stockProvider } from '../helpers/documentedClient'
 import { startRelay, stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
 
-const { running, cleanups } = stopAfterEach('kill')
+const { running, cleanups, start } = stopAfterEach('kill')
 
-async function relayWith(env: Record<string, string> = {}): Promise<RunningRelay> {
-  const r = await startRelay({ env })
-  running.push(r)
-  return r
-}
-
-async function createdRoom(r: RunningRelay): Promise<Invite> {
-  const invite = newInvite()
-  const { conn } = appConnection(r.wsUrl, invite, 'create')
-  await waitFor(() => conn.getState().kind === 'synced', 'room created')
-  conn.destroy()
-  return invite
-}
+const relayWith = (env: Record<string, string> = {}): Promise<RunningRelay> => start({ env })
 
 /** A raw socket into a room that records every message it receives. */
 async function rawClient(r: RunningRelay, invite: Invite): Promise<{ ws: WebSocket; received: Uint8Array[]; closed: Promise<{ code: number; reason: string }> }> {
@@ -336,21 +324,27 @@ function recordingSocket(acks: number[]): typeof globalThis.WebSocket {
   return Recording as unknown as typeof globalThis.WebSocket
 }
 
+/** The app's connection joining `invite`, recording the size of every ack it receives into `acks`; closed after the test. */
+function recordingApp(r: RunningRelay, invite: Invite, acks: number[]): { doc: Y.Doc; conn: PartnershipConnection } {
+  const doc = new Y.Doc()
+  const conn = new PartnershipConnection(doc, {
+    relayUrl: r.wsUrl,
+    invite,
+    intent: 'join',
+    outbox: memoryOutbox(),
+    WebSocketPolyfill: recordingSocket(acks),
+    isOnline: () => true,
+  })
+  cleanups.push(() => conn.destroy())
+  return { doc, conn }
+}
+
 describe('acknowledgements carry what changed', () => {
   it('after an update with 50,000 client ids, a one-field edit is acknowledged in under 200 bytes, and the app still reaches Synced', async () => {
     const r = await relayWith()
     const invite = await createdRoom(r)
     const appAcks: number[] = []
-    const doc = new Y.Doc()
-    const app = new PartnershipConnection(doc, {
-      relayUrl: r.wsUrl,
-      invite,
-      intent: 'join',
-      outbox: memoryOutbox(),
-      WebSocketPolyfill: recordingSocket(appAcks),
-      isOnline: () => true,
-    })
-    cleanups.push(() => app.destroy())
+    const { doc, conn: app } = recordingApp(r, invite, appAcks)
     await waitFor(() => app.getState().kind === 'synced', 'the app synced')
 
     // a raw client with acks sends the crowd
@@ -396,16 +390,7 @@ describe('acknowledgements carry what changed', () => {
 
     // a device joining after the crowd: its greeting ack is whole (allowed), its edits' acks small
     const joinerAcks: number[] = []
-    const joinerDoc = new Y.Doc()
-    const joiner = new PartnershipConnection(joinerDoc, {
-      relayUrl: r.wsUrl,
-      invite,
-      intent: 'join',
-      outbox: memoryOutbox(),
-      WebSocketPolyfill: recordingSocket(joinerAcks),
-      isOnline: () => true,
-    })
-    cleanups.push(() => joiner.destroy())
+    const { doc: joinerDoc, conn: joiner } = recordingApp(r, invite, joinerAcks)
     await waitFor(() => joiner.getState().kind === 'synced', 'the joiner synced')
     expect(joinerAcks[0]).toBeGreaterThan(100_000)
     joinerDoc.getMap('meta').set('name', 'Joiner')

@@ -4,7 +4,7 @@
  * (and installed with apt-get when missing and possible) by tests/helpers/services.ts; skipped,
  * with one line saying why, where they cannot be had.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import * as Y from 'yjs'
@@ -13,14 +13,9 @@ import { newInvite } from '../../src/sync/wire'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities, updateActivity } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
 import { type RunningRelay, metricSample, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { servicesForFile } from '../helpers/services'
 
-const services = await startServices()
-if (!services.available) console.log(`scale-out tests skipped: ${services.reason}`)
-
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('scale-out tests')
 
 const { running, cleanups } = stopAfterEach('stop')
 

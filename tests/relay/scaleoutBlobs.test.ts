@@ -9,19 +9,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { request, type IncomingHttpHeaders } from 'node:http'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
 import { FLUSH_BYTES } from '../../sync-server/pgBlobStore'
 import { appConnection } from '../helpers/clients'
 import { type RunningRelay, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { servicesForFile } from '../helpers/services'
 
-const services = await startServices()
-if (!services.available) console.log(`scale-out photo tests skipped: ${services.reason}`)
-
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('scale-out photo tests')
 
 const MAX = 512 * 1024
 const { running, cleanups } = stopAfterEach('kill')

@@ -3,14 +3,14 @@
  * the first write of a day, kept and pruned, listed and fetched behind the room proof, through
  * a restart; and the same in PostgreSQL mode when a throwaway PostgreSQL can be had.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import pg from 'pg'
 import * as Y from 'yjs'
 import { deriveToken, newInvite, type Invite } from '../../src/sync/wire'
 import { fetchRelaySnapshot, listRelaySnapshots, type RelaySnapshotInfo } from '../../src/sync/snapshots'
 import { appConnection } from '../helpers/clients'
 import { type RunningRelay, startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
-import { startServices } from '../helpers/services'
+import { servicesForFile } from '../helpers/services'
 
 const { running, cleanups } = stopAfterEach()
 
@@ -205,11 +205,7 @@ describe('snapshots on the relay (LevelDB)', () => {
   })
 })
 
-const services = await startServices()
-if (!services.available) console.log(`PostgreSQL snapshot test skipped: ${services.reason}`)
-afterAll(async () => {
-  if (services.available) await services.stop()
-})
+const services = await servicesForFile('PostgreSQL snapshot test')
 
 describe.skipIf(!services.available)('snapshots on the relay (PostgreSQL)', () => {
   it('keeps them in room_snapshots: one before compaction, served by another relay after a restart, which takes the daily one', async () => {
