@@ -9,11 +9,10 @@
  */
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
-import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { defineRecordType, emptyFields, readFields, readStamps, writeChangedFields, type FieldValues, type Money, type Stamps } from './fields'
+import { defineRecordType, emptyFields, type FieldValues, type Money, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds, type Migration } from './schema'
-import { deleteRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
+import { addRecord, deleteRecord, findRecord, readRecord, restoreRecord, updateRecord, type Actor } from './record'
 
 export const ACTIVITY_KINDS = ['own-school', 'with-partner', 'joint'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
@@ -103,18 +102,13 @@ export function validateActivity(input: ActivityInput, knownSchoolIds: readonly 
   return issues
 }
 
-function activities(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
-  return collection(doc, 'activities')
-}
-
 /** Turns a stored record (from any device, any app) into a typed value; bad fields fall back. */
 function toActivity(id: string, map: Y.Map<unknown>): Activity {
-  return { id, ...readFields(ACTIVITY.fields, map), ...readStamps(map) }
+  return readRecord(ACTIVITY, id, map)
 }
 
 export function readActivity(doc: Y.Doc, id: string): Activity | undefined {
-  const map = activities(doc).get(id)
-  return map instanceof Y.Map ? toActivity(id, map) : undefined
+  return findRecord(doc, 'activities', id, toActivity)
 }
 
 /** Order of the plan: dated activities by start date, then undated ones; ties by title. */
@@ -131,7 +125,7 @@ export function compareActivities(a: Activity, b: Activity): number {
 
 export function listActivities(doc: Y.Doc, opts: { includeDeleted?: boolean } = {}): Activity[] {
   const out: Activity[] = []
-  for (const [id, map] of activities(doc).entries()) {
+  for (const [id, map] of collection(doc, 'activities').entries()) {
     if (!(map instanceof Y.Map)) continue
     const a = toActivity(id, map)
     if (a.deletedAt && !opts.includeDeleted) continue
@@ -157,21 +151,7 @@ function checked(doc: Y.Doc, input: ActivityInput): ActivityInput {
 }
 
 export function createActivity(doc: Y.Doc, input: ActivityInput, actor: Actor, now: Date = new Date()): string {
-  const n = checked(doc, input)
-  const id = randomId()
-  doc.transact(() => {
-    const map = new Y.Map<unknown>()
-    activities(doc).set(id, map)
-    writeChangedFields(ACTIVITY.fields, map, undefined, n)
-    stampCreated(map, actor, now)
-  })
-  return id
-}
-
-function existing(doc: Y.Doc, id: string): Y.Map<unknown> {
-  const map = activities(doc).get(id)
-  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id', `no activity ${id}`)
-  return map
+  return addRecord(doc, ACTIVITY, checked(doc, input), actor, now)
 }
 
 /** Applies a change; only fields that differ from the stored value are written. */
@@ -182,14 +162,7 @@ export function updateActivity(
   actor: Actor,
   now: Date = new Date(),
 ): void {
-  assertWritable(doc)
-  const map = existing(doc, id)
-  const prev = toActivity(id, map)
-  const n = checked(doc, { ...prev, ...patch })
-  doc.transact(() => {
-    writeChangedFields(ACTIVITY.fields, map, prev, n)
-    stampUpdated(map, actor, now)
-  })
+  updateRecord(doc, ACTIVITY, id, toActivity, actor, now, (prev) => checked(doc, { ...prev, ...patch }))
 }
 
 /** Tombstones an activity; `restoreActivity` undoes it. */
@@ -198,8 +171,7 @@ export function deleteActivity(doc: Y.Doc, id: string, actor: Actor, now: Date =
 }
 
 export function restoreActivity(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  untombstone(doc, existing(doc, id), actor, now)
+  restoreRecord(doc, 'activities', id, actor, now)
 }
 
 /** Groups activities by the month they start in (YYYY-MM; '' for undated), in plan order. */

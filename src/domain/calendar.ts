@@ -7,13 +7,12 @@
  * starting point is computed from the Flemish rules for one school year, and the partner
  * school starts from a blank template of labels it fills in with its own dates.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
-import { randomId } from './ids'
 import { addDays, dateInZone, easterSunday, isIsoDate, mondayOf, rangesOverlap, weekday } from './dates'
-import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
-import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, requireRecord, stampCreated, stampUpdated, untombstone, type Actor } from './record'
+import { defineRecordType, type FieldValues, type Stamps } from './fields'
+import { assertWritable, schoolIds } from './schema'
+import { addRecord, deleteRecord, listRecords, readRecord, restoreRecord, updateRecord, type Actor } from './record'
 
 export const PERIOD_KINDS = ['holiday', 'closing-day', 'exam-period'] as const
 export type PeriodKind = (typeof PERIOD_KINDS)[number]
@@ -73,13 +72,9 @@ export function validatePeriod(input: PeriodInput, knownSchoolIds: readonly stri
   return issues
 }
 
-function periods(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
-  return collection(doc, 'calendar')
-}
-
 function toPeriod(id: string, map: Y.Map<unknown>): CalendarPeriod {
-  const f = readFields(PERIOD.fields, map)
-  return { id, ...f, to: f.to || f.from, ...readStamps(map) }
+  const p = readRecord(PERIOD, id, map)
+  return { ...p, to: p.to || p.from }
 }
 
 function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
@@ -98,15 +93,7 @@ function checkedPeriod(doc: Y.Doc, input: PeriodInput): PeriodInput {
 }
 
 export function addPeriod(doc: Y.Doc, input: PeriodInput, actor: Actor, now: Date = new Date()): string {
-  const n = checkedPeriod(doc, input)
-  const id = randomId()
-  doc.transact(() => {
-    const map = new Y.Map<unknown>()
-    periods(doc).set(id, map)
-    writeChangedFields(PERIOD.fields, map, undefined, n)
-    stampCreated(map, actor, now)
-  })
-  return id
+  return addRecord(doc, PERIOD, checkedPeriod(doc, input), actor, now)
 }
 
 /** Adds several periods in one change (loading a starting point). Returns their ids. */
@@ -120,16 +107,10 @@ export function addPeriods(doc: Y.Doc, inputs: readonly PeriodInput[], actor: Ac
 }
 
 export function updatePeriod(doc: Y.Doc, id: string, patch: Partial<PeriodInput>, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  const map = periods(doc).get(id)
-  if (!(map instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  const prev = toPeriod(id, map)
-  // a label typed over a starting point's label is the person's own from now on
-  const labelKey = patch.label !== undefined && patch.label.trim() !== prev.label ? '' : prev.labelKey
-  const n = checkedPeriod(doc, { ...prev, labelKey, ...patch })
-  doc.transact(() => {
-    writeChangedFields(PERIOD.fields, map, prev, n)
-    stampUpdated(map, actor, now)
+  updateRecord(doc, PERIOD, id, toPeriod, actor, now, (prev) => {
+    // a label typed over a starting point's label is the person's own from now on
+    const labelKey = patch.label !== undefined && patch.label.trim() !== prev.label ? '' : prev.labelKey
+    return checkedPeriod(doc, { ...prev, labelKey, ...patch })
   })
 }
 
@@ -138,7 +119,7 @@ export function deletePeriod(doc: Y.Doc, id: string, actor: Actor, now: Date = n
 }
 
 export function listPeriods(doc: Y.Doc, opts: { schoolId?: string } = {}): CalendarPeriod[] {
-  return liveRecords(periods(doc), toPeriod)
+  return listRecords(doc, 'calendar', toPeriod)
     .filter((p) => isIsoDate(p.from) && (!opts.schoolId || p.schoolId === opts.schoolId))
     .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.label.localeCompare(b.label)))
 }
@@ -259,6 +240,5 @@ export const PARTNER_TEMPLATE: readonly { key: StartingPointKey; kind: PeriodKin
 
 /** Undoes `deletePeriod`. */
 export function restorePeriod(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  untombstone(doc, requireRecord(periods(doc), id), actor, now)
+  restoreRecord(doc, 'calendar', id, actor, now)
 }

@@ -14,7 +14,7 @@ import { randomId } from './ids'
 import { isIsoDate } from './dates'
 import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, readMeta } from './schema'
-import { createDeterministic, deleteRecord, stampCreated, stampUpdated, type Actor } from './record'
+import { addRecord, createDeterministic, deleteRecord, stampCreated, stampUpdated, type Actor } from './record'
 
 export const PROMPTS = ['wentWell', 'difficult', 'learned', 'change'] as const
 export type Prompt = (typeof PROMPTS)[number]
@@ -70,14 +70,7 @@ export function planFeedbackMoment(doc: Y.Doc, input: { title: string; date: str
   if (!input.title.trim()) issues.push(new DomainError('required', 'title'))
   if (!isIsoDate(input.date)) issues.push(new DomainError('invalidDate', 'date'))
   if (issues.length > 0) throw new ValidationError(issues)
-  const id = randomId()
-  doc.transact(() => {
-    const m = new Y.Map<unknown>()
-    feedback(doc).set(id, m)
-    writeChangedFields(FEEDBACK.fields, m, undefined, { kind: 'moment', title: input.title.trim(), date: input.date })
-    stampCreated(m, actor, now)
-  })
-  return id
+  return addRecord(doc, FEEDBACK, { kind: 'moment', title: input.title.trim(), date: input.date }, actor, now)
 }
 
 /** The id of the reflection on an activity or a moment (one each). */

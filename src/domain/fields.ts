@@ -215,6 +215,15 @@ function stored(value: unknown): unknown {
   return value
 }
 
+/** The nested Y.Map at `key` of `parent`, made (empty) when it is missing or not a Y.Map. */
+export function nestedMap(parent: Y.Map<unknown>, key: string): Y.Map<unknown> {
+  const nested = parent.get(key)
+  if (nested instanceof Y.Map) return nested as Y.Map<unknown>
+  const made = new Y.Map<unknown>()
+  parent.set(key, made)
+  return made
+}
+
 /**
  * Writes the fields of `next` that differ from `prev` (what the caller read before; undefined
  * for a new record: every field is written). Texts are edited minimally; nested maps entry by
@@ -237,32 +246,17 @@ export function writeChangedFields<T extends FieldTable>(
     if (spec.kind === 'text') {
       writeText(record, name, typeof value === 'string' ? value : '')
     } else if (spec.kind === 'map') {
-      let nested = record.get(name)
-      if (!(nested instanceof Y.Map)) {
-        nested = new Y.Map<unknown>()
-        record.set(name, nested)
-      }
-      const m = nested as Y.Map<unknown>
+      const m = nestedMap(record, name)
       const entries = (value ?? {}) as Record<string, unknown>
       for (const [k, v] of Object.entries(entries)) if (!sameValue(readShort(spec.of, m.get(k)), v)) m.set(k, stored(v))
       for (const k of Object.keys((before ?? {}) as object)) if (!(k in entries)) m.delete(k)
     } else if (spec.kind === 'records') {
       // entries are only added or edited here: an entry left out of `next` keeps what it holds
       // (removing it would lose what another device wrote into it meanwhile)
-      let nested = record.get(name)
-      if (!(nested instanceof Y.Map)) {
-        nested = new Y.Map<unknown>()
-        record.set(name, nested)
-      }
-      const m = nested as Y.Map<unknown>
+      const m = nestedMap(record, name)
       const befores = (before ?? {}) as Record<string, Partial<FieldValues<FieldTable>> | undefined>
       for (const [k, v] of Object.entries((value ?? {}) as Record<string, Partial<FieldValues<FieldTable>>>)) {
-        let entry = m.get(k)
-        if (!(entry instanceof Y.Map)) {
-          entry = new Y.Map<unknown>()
-          m.set(k, entry)
-        }
-        writeChangedFields(spec.fields, entry as Y.Map<unknown>, prev ? befores[k] : undefined, v)
+        writeChangedFields(spec.fields, nestedMap(m, k), prev ? befores[k] : undefined, v)
       }
     } else if (!prev || !sameValue(before, value)) {
       if (spec.kind === 'money' && value === undefined) record.delete(name)
@@ -332,6 +326,6 @@ export interface RecordType {
  * so a screen that needs one record type does not load all of them; the list of every record
  * type is `RECORD_TYPES` in recordTypes.ts.
  */
-export function defineRecordType<const T extends FieldTable>(type: { collection: string; fields: T; nameField?: keyof T & string }): { collection: string; fields: T; nameField?: string } {
+export function defineRecordType<const T extends FieldTable, const C extends string>(type: { collection: C; fields: T; nameField?: keyof T & string }): { collection: C; fields: T; nameField?: string } {
   return type
 }

@@ -18,11 +18,10 @@
  */
 import * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
-import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { defineRecordType, emptyFields, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
+import { defineRecordType, emptyFields, nestedMap, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection } from './schema'
-import { deleteRecord, liveRecords, requireRecord, stampCreated, stampUpdated, untombstone, actorName, type Actor } from './record'
+import { addRecord, deleteRecord, findRecord, listRecords, requireRecord, restoreRecord, stampUpdated, updateRecord, actorName, type Actor } from './record'
 
 /** The six steps of the check, in order (externe-partners seed, "Een stappenplan"). */
 export const ORGANISATION_STEPS = ['inform', 'experiences', 'expectations', 'decision', 'ownership', 'feedback'] as const
@@ -181,68 +180,54 @@ function checked(doc: Y.Doc, input: OrganisationInput): OrganisationInput {
 
 /** The nested map of `step`, made if a record written by another app lacks it. */
 function stepMap(m: Y.Map<unknown>, step: OrganisationStep): Y.Map<unknown> {
-  let steps = m.get('steps')
-  if (!(steps instanceof Y.Map)) {
-    steps = new Y.Map<unknown>()
-    m.set('steps', steps)
-  }
-  const sm = steps as Y.Map<unknown>
-  let s = sm.get(step)
-  if (!(s instanceof Y.Map)) {
-    s = new Y.Map<unknown>()
-    sm.set(step, s)
-    writeChangedFields(STEP_FIELDS, s as Y.Map<unknown>, undefined, { isDone: false, notes: '' })
-  }
-  return s as Y.Map<unknown>
+  const steps = nestedMap(m, 'steps')
+  const existing = steps.get(step)
+  if (existing instanceof Y.Map) return existing as Y.Map<unknown>
+  const s = new Y.Map<unknown>()
+  steps.set(step, s)
+  writeChangedFields(STEP_FIELDS, s, undefined, { isDone: false, notes: '' })
+  return s
+}
+
+/**
+ * Changes one step of organisation `id` with `write`, and stamps the organisation, in one change;
+ * nothing is stamped when `write` returns false (nothing to change).
+ */
+function changeStep(doc: Y.Doc, id: string, step: OrganisationStep, actor: Actor, now: Date, write: (s: Y.Map<unknown>) => boolean): void {
+  assertWritable(doc)
+  if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
+  const m = requireRecord(organisations(doc), id)
+  doc.transact(() => {
+    if (write(stepMap(m, step))) stampUpdated(m, actor, now)
+  })
 }
 
 /** Registers an organisation with an empty six-step check and a pending decision. */
 export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Actor, now: Date = new Date()): string {
   const n = checked(doc, input)
-  const id = randomId()
-  doc.transact(() => {
-    const m = new Y.Map<unknown>()
-    organisations(doc).set(id, m)
-    const steps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, EMPTY_STEP]))
-    writeChangedFields(ORGANISATION.fields, m, undefined, { ...emptyFields(ORGANISATION.fields), ...n, steps })
-    stampCreated(m, actor, now)
-  })
-  return id
+  const steps = Object.fromEntries(ORGANISATION_STEPS.map((s) => [s, EMPTY_STEP]))
+  return addRecord(doc, ORGANISATION, { ...emptyFields(ORGANISATION.fields), ...n, steps }, actor, now)
 }
 
 /** Changes the register fields; only those that differ are written. */
 export function updateOrganisation(doc: Y.Doc, id: string, patch: Partial<OrganisationInput>, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = requireRecord(organisations(doc), id)
-  const prev = toOrganisation(id, m)
-  const n = checked(doc, { ...prev, ...patch })
-  doc.transact(() => {
-    writeChangedFields(ORGANISATION.fields, m, prev, n)
-    stampUpdated(m, actor, now)
-  })
+  updateRecord(doc, ORGANISATION, id, toOrganisation, actor, now, (prev) => checked(doc, { ...prev, ...patch }))
 }
 
 /** Ticks a step of the check (or unticks it). */
 export function setOrganisationStepDone(doc: Y.Doc, id: string, step: OrganisationStep, isDone: boolean, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
-  const m = requireRecord(organisations(doc), id)
-  doc.transact(() => {
-    const s = stepMap(m, step)
-    if (readFields(STEP_FIELDS, s).isDone === isDone) return
+  changeStep(doc, id, step, actor, now, (s) => {
+    if (readFields(STEP_FIELDS, s).isDone === isDone) return false
     writeChangedFields(STEP_FIELDS, s, undefined, { isDone, doneAt: isDone ? now.toISOString() : null, doneBy: isDone ? actorName(actor) : null })
-    stampUpdated(m, actor, now)
+    return true
   })
 }
 
 /** Writes a step's notes as a small text edit, so a colleague's concurrent edit is kept. */
 export function setOrganisationStepNotes(doc: Y.Doc, id: string, step: OrganisationStep, notes: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  if (!isOrganisationStep(step)) throw new ValidationError([new DomainError('invalidChoice', 'step')])
-  const m = requireRecord(organisations(doc), id)
-  doc.transact(() => {
-    writeChangedFields(STEP_FIELDS, stepMap(m, step), undefined, { notes })
-    stampUpdated(m, actor, now)
+  changeStep(doc, id, step, actor, now, (s) => {
+    writeChangedFields(STEP_FIELDS, s, undefined, { notes })
+    return true
   })
 }
 
@@ -278,18 +263,16 @@ export function deleteOrganisation(doc: Y.Doc, id: string, actor: Actor, now: Da
 }
 
 export function restoreOrganisation(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  untombstone(doc, requireRecord(organisations(doc), id), actor, now)
+  restoreRecord(doc, 'organisations', id, actor, now)
 }
 
 export function readOrganisation(doc: Y.Doc, id: string): Organisation | undefined {
-  const m = organisations(doc).get(id)
-  return m instanceof Y.Map ? toOrganisation(id, m) : undefined
+  return findRecord(doc, 'organisations', id, toOrganisation)
 }
 
 /** The register, by name; deleted organisations left out. */
 export function listOrganisations(doc: Y.Doc): Organisation[] {
-  return liveRecords(organisations(doc), toOrganisation).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  return listRecords(doc, 'organisations', toOrganisation).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
 }
 
 /** How many of the six steps are ticked. */

@@ -6,13 +6,12 @@
  * than a map inside the activity: two devices adding the first request to the same activity would
  * otherwise each create that inner map, and one would lose.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
-import { randomId } from './ids'
 import { isIsoDate } from './dates'
-import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
+import { defineRecordType, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
+import { addRecord, deleteRecord, listRecords, readRecord, updateRecord, type Actor } from './record'
 
 export const INPUT_KINDS = ['answer-letters', 'photos', 'questionnaire', 'other'] as const
 export type InputKind = (typeof INPUT_KINDS)[number]
@@ -44,16 +43,12 @@ export interface PartnerInputRequest extends PartnerInputFields, Stamps {
   readonly id: string
 }
 
-function requests(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
-  return collection(doc, 'partnerInput')
-}
-
 function isInputKind(v: unknown): v is InputKind {
   return typeof v === 'string' && (INPUT_KINDS as readonly string[]).includes(v)
 }
 
 function toRequest(id: string, m: Y.Map<unknown>): PartnerInputRequest {
-  return { id, ...readFields(PARTNER_INPUT.fields, m), ...readStamps(m) }
+  return readRecord(PARTNER_INPUT, id, m)
 }
 
 export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: Actor, now: Date = new Date()): string {
@@ -65,24 +60,11 @@ export function addPartnerInput(doc: Y.Doc, input: PartnerInputInput, actor: Act
   if (!schoolIds(doc).includes(input.fromSchoolId)) issues.push(new DomainError('invalidChoice', 'fromSchoolId'))
   if (input.dueDate && !isIsoDate(input.dueDate)) issues.push(new DomainError('invalidDate', 'dueDate'))
   if (issues.length > 0) throw new ValidationError(issues)
-  const id = randomId()
-  doc.transact(() => {
-    const m = new Y.Map<unknown>()
-    requests(doc).set(id, m)
-    writeChangedFields(PARTNER_INPUT.fields, m, undefined, { ...input, description: input.description.trim(), isReceived: false })
-    stampCreated(m, actor, now)
-  })
-  return id
+  return addRecord(doc, PARTNER_INPUT, { ...input, description: input.description.trim(), isReceived: false }, actor, now)
 }
 
 export function setPartnerInputReceived(doc: Y.Doc, id: string, isReceived: boolean, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  const m = requests(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  doc.transact(() => {
-    writeChangedFields(PARTNER_INPUT.fields, m, toRequest(id, m), { isReceived, receivedAt: isReceived ? now.toISOString() : null })
-    stampUpdated(m, actor, now)
-  })
+  updateRecord(doc, PARTNER_INPUT, id, toRequest, actor, now, () => ({ isReceived, receivedAt: isReceived ? now.toISOString() : null }))
 }
 
 export function deletePartnerInput(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
@@ -90,7 +72,7 @@ export function deletePartnerInput(doc: Y.Doc, id: string, actor: Actor, now: Da
 }
 
 export function listPartnerInput(doc: Y.Doc, opts: { activityId?: string } = {}): PartnerInputRequest[] {
-  return liveRecords(requests(doc), toRequest)
+  return listRecords(doc, 'partnerInput', toRequest)
     .filter((r) => !opts.activityId || r.activityId === opts.activityId)
     .sort((a, b) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999') || a.id.localeCompare(b.id))
 }

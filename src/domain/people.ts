@@ -3,12 +3,11 @@
  * link never hangs on one person), and the members of each school's working group.
  * Records in the `contacts` collection.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { DomainError, ValidationError } from './errors'
-import { randomId } from './ids'
-import { defineRecordType, readFields, readStamps, writeChangedFields, type FieldValues, type Stamps } from './fields'
-import { assertWritable, collection, schoolIds } from './schema'
-import { deleteRecord, liveRecords, stampCreated, stampUpdated, type Actor } from './record'
+import { defineRecordType, type FieldValues, type Stamps } from './fields'
+import { assertWritable, schoolIds } from './schema'
+import { addRecord, deleteRecord, listRecords, readRecord, updateRecord, type Actor } from './record'
 
 /** A person's fields, declared once: reader, writer and types derive from it. */
 export const PERSON = /* @__PURE__ */ defineRecordType({
@@ -35,12 +34,8 @@ export interface Person extends PersonInput, Stamps {
   readonly id: string
 }
 
-function people(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
-  return collection(doc, 'contacts')
-}
-
 function toPerson(id: string, m: Y.Map<unknown>): Person {
-  return { id, ...readFields(PERSON.fields, m), ...readStamps(m) }
+  return readRecord(PERSON, id, m)
 }
 
 function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
@@ -55,26 +50,11 @@ function checkPerson(doc: Y.Doc, p: PersonInput): PersonInput {
 }
 
 export function addPerson(doc: Y.Doc, input: PersonInput, actor: Actor, now: Date = new Date()): string {
-  const n = checkPerson(doc, input)
-  const id = randomId()
-  doc.transact(() => {
-    const m = new Y.Map<unknown>()
-    people(doc).set(id, m)
-    writeChangedFields(PERSON.fields, m, undefined, n)
-    stampCreated(m, actor, now)
-  })
-  return id
+  return addRecord(doc, PERSON, checkPerson(doc, input), actor, now)
 }
 
 export function updatePerson(doc: Y.Doc, id: string, patch: Partial<PersonInput>, actor: Actor, now: Date = new Date()): void {
-  const m = people(doc).get(id)
-  if (!(m instanceof Y.Map)) throw new DomainError('notFound', 'id')
-  const prev = toPerson(id, m)
-  const n = checkPerson(doc, { ...prev, ...patch })
-  doc.transact(() => {
-    writeChangedFields(PERSON.fields, m, prev, n)
-    stampUpdated(m, actor, now)
-  })
+  updateRecord(doc, PERSON, id, toPerson, actor, now, (prev) => checkPerson(doc, { ...prev, ...patch }))
 }
 
 export function deletePerson(doc: Y.Doc, id: string, actor: Actor, now: Date = new Date()): void {
@@ -82,7 +62,7 @@ export function deletePerson(doc: Y.Doc, id: string, actor: Actor, now: Date = n
 }
 
 export function listPeople(doc: Y.Doc, opts: { schoolId?: string } = {}): Person[] {
-  return liveRecords(people(doc), toPerson)
+  return listRecords(doc, 'contacts', toPerson)
     .filter((p) => !opts.schoolId || p.schoolId === opts.schoolId)
     .sort((a, b) => Number(b.isContactPerson) - Number(a.isContactPerson) || a.name.localeCompare(b.name))
 }

@@ -1,9 +1,14 @@
 /**
  * What every record shares: who and when, tombstones, and reading fields from a Y.Map that
- * another device (or another version of the app) wrote, without trusting their types.
+ * another device (or another version of the app) wrote, without trusting their types. With the
+ * steps every record file takes the same way (read, list, add, change, delete, restore a record
+ * of a collection with its type's field table), so each file says only what is its own: its
+ * checks, its order, its derived values.
  */
 import * as Y from 'yjs'
 import { DomainError } from './errors'
+import { randomId } from './ids'
+import { readFields, readStamps, writeChangedFields, type FieldTable, type FieldValues, type Stamps } from './fields'
 import { assertWritable, collection, type CollectionName } from './schema'
 
 /**
@@ -113,6 +118,74 @@ export function requireRecord(records: Y.Map<Y.Map<unknown>>, id: string): Y.Map
 export function deleteRecord(doc: Y.Doc, name: CollectionName, id: string, actor: Actor, now: Date): void {
   assertWritable(doc)
   tombstone(doc, requireRecord(collection(doc, name), id), actor, now)
+}
+
+/** Undoes `deleteRecord` as a new edit (see `untombstone`). */
+export function restoreRecord(doc: Y.Doc, name: CollectionName, id: string, actor: Actor, now: Date): void {
+  assertWritable(doc)
+  untombstone(doc, requireRecord(collection(doc, name), id), actor, now)
+}
+
+/** A record type as the steps below need it: its collection and its field table. */
+export interface StoredRecordType<T extends FieldTable> {
+  readonly collection: CollectionName
+  readonly fields: T
+}
+
+/** A stored record as typed values: its id, its fields (a bad value reads as the fallback) and its stamps. */
+export function readRecord<T extends FieldTable>(type: { readonly fields: T }, id: string, record: Y.Map<unknown>): { id: string } & FieldValues<T> & Stamps {
+  return { id, ...readFields(type.fields, record), ...readStamps(record) }
+}
+
+/** Record `id` of collection `name` read with `read`, tombstoned or not; undefined when there is none. */
+export function findRecord<R>(doc: Y.Doc, name: CollectionName, id: string, read: (id: string, record: Y.Map<unknown>) => R): R | undefined {
+  const m = collection(doc, name).get(id)
+  return m instanceof Y.Map ? read(id, m) : undefined
+}
+
+/** The records of collection `name` that are not tombstoned, read with `read` (see `liveRecords`). */
+export function listRecords<R>(doc: Y.Doc, name: CollectionName, read: (id: string, record: Y.Map<unknown>) => R): R[] {
+  return liveRecords(collection(doc, name), read)
+}
+
+/**
+ * Adds a record of `type` with `values` (each given field written) and its creation stamps, in one
+ * change. The caller has checked the values (and called `assertWritable`). Returns the new id.
+ */
+export function addRecord<T extends FieldTable>(doc: Y.Doc, type: StoredRecordType<T>, values: Partial<FieldValues<T>>, actor: Actor, now: Date): string {
+  const id = randomId()
+  doc.transact(() => {
+    const m = new Y.Map<unknown>()
+    collection(doc, type.collection).set(id, m)
+    writeChangedFields(type.fields, m, undefined, values)
+    stampCreated(m, actor, now)
+  })
+  return id
+}
+
+/**
+ * Changes record `id` of `type`: reads it with `read`, asks `change` for the values to write (it
+ * checks them, and throws when they are not right), and writes those that differ from what was
+ * read, with the update stamps, in one change. `readOnly` when the document may not be written,
+ * `notFound` when there is no such record.
+ */
+export function updateRecord<T extends FieldTable, R extends Partial<FieldValues<T>>>(
+  doc: Y.Doc,
+  type: StoredRecordType<T>,
+  id: string,
+  read: (id: string, record: Y.Map<unknown>) => R,
+  actor: Actor,
+  now: Date,
+  change: (prev: R) => Partial<FieldValues<T>>,
+): void {
+  assertWritable(doc)
+  const m = requireRecord(collection(doc, type.collection), id)
+  const prev = read(id, m)
+  const next = change(prev)
+  doc.transact(() => {
+    writeChangedFields(type.fields, m, prev, next)
+    stampUpdated(m, actor, now)
+  })
 }
 
 /**

@@ -20,12 +20,13 @@
  */
 import * as Y from 'yjs'
 import { DomainError } from './errors'
-import { COLLECTIONS, CURRENT_SCHEMA_VERSION, assertWritable, isTooNew, metaMap, readSchemaVersion, type CollectionName } from './schema'
+import { COLLECTIONS, CURRENT_SCHEMA_VERSION, isTooNew, metaMap, readSchemaVersion, type CollectionName } from './schema'
 import { sameValue, STAMP_FIELDS } from './fields'
 import { recordType } from './recordTypes'
 import { isLockedByUnknownVersion } from './devices'
-import { entriesOf, HISTORY_MAP, parseEntry, recordsWithHistory, trackHistory, type HistoryIntent } from './history'
-import { noteActor, requireRecord, stampUpdated, tombstone, untombstone, type Actor } from './record'
+import { entriesOf, HISTORY_MAP, parseEntry, recordsWithHistory, type HistoryIntent } from './history'
+import { trackHistory } from './historyRecorder'
+import { noteActor, restoreRecord, stampUpdated, tombstone, type Actor } from './record'
 import { setTextMinimal } from './text'
 
 // ---------------------------------------------------------------------------------------------
@@ -89,8 +90,7 @@ export function recentlyDeleted(doc: Y.Doc): DeletedRecord[] {
 
 /** "Restore" in Recently deleted: undoes a tombstone as a new edit. */
 export function restoreDeleted(doc: Y.Doc, collection: CollectionName, id: string, actor: Actor, now: Date = new Date()): void {
-  assertWritable(doc)
-  untombstone(doc, requireRecord(doc.getMap(collection), id), actor, now)
+  restoreRecord(doc, collection, id, actor, now)
 }
 
 // ---------------------------------------------------------------------------------------------

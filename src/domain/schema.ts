@@ -14,7 +14,7 @@
  */
 import type * as Y from 'yjs'
 import { DomainError } from './errors'
-import { trackHistory } from './history'
+import { trackHistory } from './historyRecorder'
 
 /**
  * The version this app writes. Only grows. Before raising it, make the app announce its device

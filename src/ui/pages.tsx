@@ -5,13 +5,14 @@
  * bottom bar on a phone, the bar of every section on a wider screen, and More) and the lazy
  * loading are all made from this table.
  *
- * Adding a page: one entry here (and its `PartnershipPage` variant in router.ts when it takes a
- * parameter) plus its screen file, which reads the partnership with `usePartnership()`.
+ * Adding a page: one entry here plus its screen file, which reads the partnership with
+ * `usePartnership()`. The page's name and parameters (`PartnershipPage`) are read from the table.
  *
  * `path` segments: a word, `:param` (required), `:param?` (optional, may be ''). The parameters
- * reach the screen as props. `nav`: `bottom` — one of the (at most five) destinations of the
- * phone's bottom bar; `more` — listed under More on a phone (and in the bar on a wide screen);
- * none — reached from another page (`parent` is the section it belongs to).
+ * reach the screen as props (strings; `agreementPrint`'s `version` is a signed version's
+ * fingerprint, or '' for the current text). `nav`: `bottom` — one of the (at most five)
+ * destinations of the phone's bottom bar; `more` — listed under More on a phone (and in the bar on
+ * a wide screen); none — reached from another page (`parent` is the section it belongs to).
  *
  * Trap: keep this table out of the first view (the home screen): router.ts must not import it —
  * the screens' dynamic imports carry their dependency lists. Screens are `lazyScreen(() => import(…))`,
@@ -20,34 +21,34 @@
 import type { ComponentType } from 'react'
 import type { TranslationKey } from '../i18n/keys'
 import { lazyScreen } from './components/LazyScreens'
-import { partnershipHref, type PartnershipPage } from './router'
+import { partnershipHref } from './router'
 
-export type PageName = PartnershipPage['name']
 export type PageGroup = 'week' | 'planning' | 'exchange' | 'cycle' | 'partnership'
 
 /** The groups in the order More lists them. */
 export const PAGE_GROUPS: readonly PageGroup[] = ['week', 'planning', 'exchange', 'cycle', 'partnership']
 
-type ParamsOf<N extends PageName> = Omit<Extract<PartnershipPage, { readonly name: N }>, 'name'>
+type NoParams = Record<never, never>
+type ParamOf<S extends string> = S extends `:${infer Name}?` ? { readonly [K in Name]: string } : S extends `:${infer Name}` ? { readonly [K in Name]: string } : NoParams
+/** The parameters a path pattern names: `activity/:activityId` → `{ activityId: string }`. */
+type ParamsOfPath<P extends string> = P extends `${infer Segment}/${infer Rest}` ? ParamOf<Segment> & ParamsOfPath<Rest> : ParamOf<P>
 
-export interface PageDef<N extends PageName = PageName> {
+export interface PageDef<N extends string = string, P extends string = string> {
   readonly name: N
-  readonly path: string
-  readonly screen: ComponentType<ParamsOf<N>>
+  readonly path: P
+  readonly screen: ComponentType<ParamsOfPath<P>>
   readonly group: PageGroup
   /** One SVG path (24 × 24, drawn with a 2 px line). */
   readonly icon: string
   readonly label: TranslationKey
   readonly nav?: 'bottom' | 'more'
-  /** The navigation entry this page belongs to, when it has none itself. */
-  readonly parent?: PageName
+  /** The navigation entry this page belongs to, when it has none itself (a page's name: `navEntryOf`). */
+  readonly parent?: string
   /** Shown before this device has its actor in the partnership (Settings). */
   readonly withoutActor?: boolean
 }
 
-type AnyPageDef = { [N in PageName]: PageDef<N> }[PageName]
-
-function page<N extends PageName>(def: PageDef<N>): PageDef<N> {
+function page<const N extends string, const P extends string, const Q extends string = never>(def: PageDef<N, P> & { readonly parent?: Q }): PageDef<N, P> & { readonly parent?: Q } {
   return def
 }
 
@@ -70,7 +71,7 @@ const ICON = {
 
 const lazy = lazyScreen
 
-export const PAGES: readonly AnyPageDef[] = [
+export const PAGES = [
   page({ name: 'week', path: 'week', group: 'week', icon: ICON.week, label: 'nav.week', nav: 'bottom', screen: lazy(() => import('./cycle/WeekScreen').then((m) => ({ default: m.WeekScreen }))) }),
   page({ name: 'plan', path: 'plan', group: 'planning', icon: ICON.plan, label: 'nav.plan', nav: 'bottom', screen: lazy(() => import('./planning/PlanScreen').then((m) => ({ default: m.PlanScreen }))) }),
   page({ name: 'letters', path: 'letters', group: 'exchange', icon: ICON.letters, label: 'nav.letters', nav: 'bottom', screen: lazy(() => import('./exchange/LettersScreen').then((m) => ({ default: m.LettersScreen }))) }),
@@ -93,16 +94,23 @@ export const PAGES: readonly AnyPageDef[] = [
   page({ name: 'letter', path: 'letters/:letterId', group: 'exchange', icon: ICON.letters, label: 'nav.letters', parent: 'letters', screen: lazy(() => import('./exchange/LetterScreen').then((m) => ({ default: m.LetterScreen }))) }),
   page({ name: 'agreementPrint', path: 'agreement/print/:version?', group: 'exchange', icon: ICON.agreement, label: 'nav.agreement', parent: 'agreement', screen: lazy(() => import('./exchange/AgreementPrintScreen').then((m) => ({ default: m.AgreementPrintScreen }))) }),
   page({ name: 'restore', path: 'restore', group: 'partnership', icon: ICON.deleted, label: 'nav.deleted', parent: 'deleted', screen: lazy(() => import('./screens/RestoreScreen').then((m) => ({ default: m.RestoreScreen }))) }),
-]
+] as const
+
+type AnyPage = (typeof PAGES)[number]
+export type PageName = AnyPage['name']
+
+/** A page with its parameters, as the address names it: `{ name: 'activity', activityId }`. */
+export type PartnershipPage = AnyPage extends infer D ? (D extends PageDef<infer N, infer P> ? { readonly name: N } & ParamsOfPath<P> : never) : never
 
 /** The page's entry. */
-export function pageDef<N extends PageName>(name: N): PageDef<N> {
-  return PAGES.find((p) => p.name === name) as unknown as PageDef<N>
+export function pageDef<N extends PageName>(name: N): Extract<AnyPage, { readonly name: N }> {
+  return PAGES.find((p) => p.name === name) as Extract<AnyPage, { readonly name: N }>
 }
 
-/** The navigation entry a page belongs to: itself, or its parent. */
+/** The navigation entry a page belongs to: itself, or its parent (typed: a `parent` must name a page). */
 export function navEntryOf(name: PageName): PageName {
-  return pageDef(name).parent ?? name
+  const def: AnyPage = pageDef(name)
+  return def.parent ?? name
 }
 
 /** Segments of a path pattern: words, `:param` and `:param?`. */

@@ -2,64 +2,20 @@
  * Routing through `location.hash`, so a reload keeps the place and navigation works offline
  * (the service worker only ever serves index.html):
  *
- *   #/                              home (partnerships on this device; create, join)
- *   #/create, #/join                the two ways in
- *   #/p/<roomId>                    this week (the partnership's first screen)
- *   #/p/<roomId>/week               this week
- *   #/p/<roomId>/plan               the action plan
- *   #/p/<roomId>/settings           settings
- *   #/p/<roomId>/activity/new       a new activity
- *   #/p/<roomId>/activity/<id>      one activity
- *   #/p/<roomId>/schools            both school profiles
- *   #/p/<roomId>/calendar           the school year: both schools' periods and the activities
- *   #/p/<roomId>/print              the printable plan of one school year
- *   #/p/<roomId>/feedback           feedback moments and reflections
- *   #/p/<roomId>/feedback/<id>      one reflection, both schools side by side
- *   #/p/<roomId>/contacts           communication agreements and next steps
- *   #/p/<roomId>/group              the working group: members, rhythm, minutes
- *   #/p/<roomId>/letters            letters between the schools (threads) and drafts on this device
- *   #/p/<roomId>/letters/<id>       one thread: a letter, its replies, their translations
- *   #/p/<roomId>/letters/draft/<id> writing a letter (a draft on this device until sent)
- *   #/p/<roomId>/agreement          the partnership agreement: draft, signatures, signed versions
- *   #/p/<roomId>/agreement/print    the agreement on paper (`/print/<fingerprint>`: a signed version)
- *   #/p/<roomId>/organisations      external partner organisations and the six-step check
- *   #/p/<roomId>/growth             growth over the years: indicators of a sustainable link
- *   #/p/<roomId>/deleted            recently deleted records of every kind, each with Restore
- *   #/p/<roomId>/restore            restore the whole partnership from a copy (this device's or the relay's)
- *   #/p/<roomId>/more               every section the phone's bottom bar has no room for
+ *   #/                   home (partnerships on this device; create, join)
+ *   #/create, #/join     the two ways in
+ *   #/p/<roomId>         this week (the partnership's first screen)
+ *   #/p/<roomId>/<page>  a page of the partnership: `plan`, `activity/<id>`, `letters/draft/<id>`, …
  *
- * The pages and their paths are declared once, in pages.tsx (`PAGES`), which turns the path after
- * the room id into a page (`parsePage`) and a page into a link (`pageHref`). This module stays free
- * of the table, so the home screen (the first view) does not carry it.
+ * The partnership's pages and their paths are declared once, in pages.tsx (`PAGES`), which turns
+ * the path after the room id into a page (`parsePage`, with the page's type `PartnershipPage`) and
+ * a page into a link (`pageHref`). This module stays free of the table, so the home screen (the
+ * first view) does not carry it.
  *
  * The invite link is different: `#join=<code>` (see src/sync/wire.ts `inviteLink`). It is read once
  * at start, and the code is taken out of the address bar so it does not linger in history.
  */
 import { useCallback, useEffect, useState } from 'react'
-
-export type PartnershipPage =
-  | { readonly name: 'week' }
-  | { readonly name: 'plan' }
-  | { readonly name: 'settings' }
-  | { readonly name: 'activity'; readonly activityId: string | 'new' }
-  | { readonly name: 'schools' }
-  | { readonly name: 'calendar' }
-  | { readonly name: 'print' }
-  | { readonly name: 'feedback' }
-  | { readonly name: 'reflection'; readonly reflectionId: string }
-  | { readonly name: 'contacts' }
-  | { readonly name: 'group' }
-  | { readonly name: 'letters' }
-  | { readonly name: 'letter'; readonly letterId: string }
-  | { readonly name: 'letterDraft'; readonly draftId: string }
-  | { readonly name: 'agreement' }
-  /** `version` is a signed version's fingerprint, or '' for the current text. */
-  | { readonly name: 'agreementPrint'; readonly version: string }
-  | { readonly name: 'organisations' }
-  | { readonly name: 'growth' }
-  | { readonly name: 'deleted' }
-  | { readonly name: 'restore' }
-  | { readonly name: 'more' }
 
 export type Route =
   | { readonly name: 'home' }

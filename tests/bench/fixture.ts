@@ -35,6 +35,7 @@ import {
   type ActivityStatus,
   type Author,
 } from '../../src/domain'
+import { mulberry32 } from '../helpers/random'
 
 export interface FixtureStats {
   activities: number
@@ -57,22 +58,12 @@ const FIRST_YEAR = 2021
 const SCHOOL_A = 'school-a-flanders'
 const SCHOOL_B = 'school-b-kigali'
 
-/** mulberry32: small, fast, good enough for test data. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+
 
 class Rng {
   readonly next: () => number
   constructor(seed: number) {
-    this.next = generator(seed)
+    this.next = mulberry32(seed)
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1))

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createOn, goToPage, inviteCode, joinOn, twoPhones, waitForSynced } from './browser'
+import { goToPage, partnersOnTwoPhones, twoPhones, waitForSynced } from './browser'
 
 const phones = twoPhones('sb-e2e-agreement')
 let northPage: Page
@@ -22,11 +22,9 @@ async function goToAgreement(page: Page): Promise<void> {
 
 describe('the partnership agreement on two phones', () => {
   it('both heads sign, one on each phone, and the frozen version survives a later edit', async () => {
-    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
-    await waitForSynced(northPage)
-    const code = await inviteCode(northPage)
-    southPage = await joinOn(phones.south, phones.relay.httpUrl, code, { school: SOUTH })
-    await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
+    const both = await partnersOnTwoPhones(phones, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
+    northPage = both.north
+    southPage = both.south
     await goToAgreement(southPage)
 
     await goToAgreement(northPage)

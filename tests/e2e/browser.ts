@@ -111,6 +111,18 @@ export async function joinOn(context: BrowserContext, url: string, code: string,
   return page
 }
 
+/**
+ * One partnership on both phones: created on the north phone (synced, so the relay has it), joined
+ * on the south phone for the partner school, which then shows This week.
+ */
+export async function partnersOnTwoPhones(phones: TwoPhones, p: NewPartnership): Promise<{ north: Page; south: Page }> {
+  const north = await createOn(phones.north, phones.relay.httpUrl, p)
+  await waitForSynced(north)
+  const south = await joinOn(phones.south, phones.relay.httpUrl, await inviteCode(north), { school: p.partner })
+  await south.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
+  return { north, south }
+}
+
 export interface NewPartnership {
   name: string
   ours: string

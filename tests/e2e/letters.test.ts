@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { createOn, goTo, inviteCode, joinOn, syncStatus, twoPhones, waitForSynced } from './browser'
+import { goTo, partnersOnTwoPhones, syncStatus, twoPhones, waitForSynced } from './browser'
 
 const phones = twoPhones('sb-e2e-letters')
 let northPage: Page
@@ -35,11 +35,9 @@ function letterCard(page: Page, heading: string) {
 
 describe('letters between two phones', () => {
   it('both phones open the partnership and know their school', async () => {
-    northPage = await createOn(phones.north, phones.relay.httpUrl, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
-    await waitForSynced(northPage)
-    const code = await inviteCode(northPage)
-    southPage = await joinOn(phones.south, phones.relay.httpUrl, code, { school: SOUTH })
-    await southPage.getByRole('heading', { name: 'This week', level: 2 }).waitFor({ timeout: 20_000 })
+    const both = await partnersOnTwoPhones(phones, { name: 'Gent–Huye', ours: NORTH, partner: SOUTH })
+    northPage = both.north
+    southPage = both.south
     await goToLetters(southPage)
     await waitForSynced(southPage)
   })

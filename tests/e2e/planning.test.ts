@@ -114,3 +114,62 @@ describe('the planning cycle on two devices', () => {
     expect(letters.endDate.toString()).toBe('2026-11-26') // all-day events end the day after
   })
 })
+
+describe('long planning forms on a phone (360 × 740)', () => {
+  /** The button is on screen, above the bottom navigation, and a tap there reaches it. */
+  async function isInSight(page: Page, name: string): Promise<boolean> {
+    const button = page.getByRole('button', { name, exact: true })
+    const box = await button.boundingBox()
+    const bar = await page.getByRole('navigation').last().boundingBox()
+    if (!box || box.y < 0 || box.y + box.height > (bar ? bar.y : 740)) return false
+    const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? '', { x: box.x + box.width / 2, y: box.y + box.height / 2 })
+    return hit === name
+  }
+
+  it('5. the activity form comes in sections with headings; a wrong amount is said at that school’s amount, which takes the focus', async () => {
+    await northPage.setViewportSize({ width: 360, height: 740 })
+    await goTo(northPage, 'Action plan')
+    await northPage.getByRole('button', { name: 'New activity' }).first().click()
+    await northPage.getByLabel('Title').waitFor()
+    const sections = { What: 'Title', 'When and who': 'Start date', 'Per school: responsible and cost': 'Cost for GS Huye', Progress: 'Status' }
+    for (const [name, field] of Object.entries(sections)) {
+      const section = northPage.getByRole('region', { name })
+      await expect(section.getByRole('heading', { name, level: 3 }).isVisible()).resolves.toBe(true)
+      await expect(section.getByLabel(field, { exact: true }).count()).resolves.toBe(1)
+    }
+
+    await northPage.getByLabel('Title').fill('Budget check')
+    await northPage.getByLabel('Cost for GS Huye').fill('a lot')
+    await northPage.getByRole('button', { name: 'Save' }).click()
+    const amount = northPage.getByLabel('Cost for GS Huye')
+    await expect.poll(() => amount.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect(amount.getAttribute('aria-invalid')).resolves.toBe('true')
+    await expect(northPage.getByText('Enter an amount of zero or more, in numbers.').isVisible()).resolves.toBe(true)
+    await expect(northPage.getByRole('alert').innerText()).resolves.toBe('Some fields need a look. Check the marked fields.')
+    await northPage.getByRole('link', { name: 'Cancel' }).click()
+  })
+
+  it('6. a school profile comes in sections; its Save stays in sight while the form is on screen, and a wrong count is said at the field', async () => {
+    await northPage.setViewportSize({ width: 360, height: 740 })
+    await goTo(northPage, 'Schools')
+    const huye = northPage.getByRole('article', { name: 'GS Huye' })
+    await huye.getByLabel('Number of pupils').waitFor()
+    for (const name of ['The school', 'Place and practicalities', 'Vision and motivation', 'Means and experience']) {
+      await expect(huye.getByRole('region', { name }).getByRole('heading', { name, level: 4 }).isVisible()).resolves.toBe(true)
+    }
+    const save = 'Save GS Huye'
+    await huye.getByLabel('Vision', { exact: true }).scrollIntoViewIfNeeded()
+    await expect(isInSight(northPage, save)).resolves.toBe(true)
+
+    const pupils = huye.getByLabel('Number of pupils')
+    await pupils.fill('640 pupils')
+    await huye.getByLabel('Vision', { exact: true }).fill('Every child reads.')
+    await northPage.getByRole('button', { name: save, exact: true }).click()
+    await expect.poll(() => pupils.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect(huye.getByText('Enter a whole number of zero or more, in digits.').isVisible()).resolves.toBe(true)
+    await pupils.fill('640')
+    await northPage.getByRole('button', { name: save, exact: true }).click()
+    await huye.getByRole('status').filter({ hasText: 'GS Huye saved.' }).waitFor()
+    await expect(huye.getByLabel('Vision', { exact: true }).inputValue()).resolves.toBe('Every child reads.')
+  })
+})

@@ -8,10 +8,11 @@ import { initPartnership, type Author } from '../../src/domain'
 export const an: Author = { personId: 'p-an', name: 'An', deviceId: 'laptop-a' }
 export const amani: Author = { personId: 'p-amani', name: 'Amani', deviceId: 'phone-b' }
 
-/** Gent–Huye, schools `sa` and `sb`, created by An. */
-export function newPartnership(): Y.Doc {
+/** Gent–Huye, schools `sa` and `sb` (or the ids given), created by An. */
+export function newPartnership(options: { readonly schoolAId?: string; readonly schoolBId?: string; readonly author?: Author | string } = {}): Y.Doc {
+  const { schoolAId = 'sa', schoolBId = 'sb', author = an } = options
   const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, an)
+  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId, schoolBId }, author)
   return doc
 }
 

@@ -24,17 +24,8 @@ import {
 } from '../../src/domain'
 import { appConnection } from '../helpers/clients'
 import { startRelay, waitFor, type RunningRelay } from '../helpers/relay'
+import { mulberry32 } from '../helpers/random'
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The relay under test: restartable on the same data folder and port. */
 export class RelayUnderTest {

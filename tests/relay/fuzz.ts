@@ -12,7 +12,7 @@ import { MESSAGE_AWARENESS, MESSAGE_RELAY_ACK, MESSAGE_SYNC, newInvite, type Inv
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities } from '../../src/domain'
 import { appConnection, protocolsFor } from '../helpers/clients'
 import { waitFor } from '../helpers/relay'
-import { mulberry32 } from './converge'
+import { mulberry32 } from '../helpers/random'
 
 export interface FuzzOptions {
   readonly httpUrl: string

@@ -24,7 +24,7 @@ import {
   snapshotDb,
   takeDeviceSnapshot,
 } from '../../src/storage/snapshots'
-import { keepDeviceUpkeep } from '../../src/ui/hooks/deviceUpkeep'
+import { keepDeviceUpkeep } from '../../src/ui/session/deviceUpkeep'
 
 const an: Author = { personId: 'p-an', name: 'An', deviceId: 'phone-a' }
 const HOUR = 3600 * 1000

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DomainError, EMPTY_ACTIVITY, ValidationError, createActivity, initPartnership } from '../../src/domain'
-import { attempt, issuesOf, placeProblems, problemsOf, unplacedProblem } from '../../src/ui/forms/problems'
+import { issuesOf, placeProblems } from '../../src/ui/forms/problems'
 
 describe('a form sorting the domain’s problems', () => {
   it('shows each problem at the control of its place and the first without a control at the form', () => {
@@ -29,11 +29,16 @@ describe('a form sorting the domain’s problems', () => {
   it('reads a refused domain write as its problems and rethrows anything else', () => {
     const doc = new Y.Doc()
     initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, 'An')
-    const problems = attempt(() => createActivity(doc, { ...EMPTY_ACTIVITY, title: ' ', leadSchoolId: 'sa' }, 'An'))
-    expect(problems.get('title')).toBe('titleRequired')
-    expect(unplacedProblem(problems, ['title'])).toBeUndefined()
-    expect(problemsOf(new DomainError('readOnly'))).toEqual(new Map([['', 'readOnly']]))
+    let refused: unknown
+    try {
+      createActivity(doc, { ...EMPTY_ACTIVITY, title: ' ', leadSchoolId: 'sa' }, 'An')
+    } catch (error) {
+      refused = error
+    }
+    const placed = placeProblems(issuesOf(refused), (place) => place === 'title')
+    expect(placed.atFields.get('title')).toBe('titleRequired')
+    expect(issuesOf(new DomainError('readOnly')).map((i) => i.code)).toEqual(['readOnly'])
     expect(issuesOf(new ValidationError([new DomainError('required', 'name')]))).toHaveLength(1)
-    expect(() => attempt(() => { throw new TypeError('bug') })).toThrow(TypeError)
+    expect(() => issuesOf(new TypeError('bug'))).toThrow(TypeError)
   })
 })

@@ -6,7 +6,6 @@ import {
   addOrganisation,
   decideOrganisation,
   deleteOrganisation,
-  initPartnership,
   isWebsite,
   listOrganisations,
   organisationStepsDone,
@@ -18,19 +17,11 @@ import {
   updateOrganisation,
   websiteHref,
 } from '../../src/domain'
+import { newPartnership, sync } from '../helpers/devices'
 
 const NOW = new Date('2026-10-05T08:30:00.000Z')
 
-function partnership(): Y.Doc {
-  const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'gent', schoolBId: 'huye' }, 'An')
-  return doc
-}
-
-function sync(a: Y.Doc, b: Y.Doc): void {
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b))
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
-}
+const partnership = (): Y.Doc => newPartnership({ schoolAId: 'gent', schoolBId: 'huye', author: 'An' })
 
 const WORLD_SCHOOL = { name: ' Wereldschool vzw ', website: 'wereldschool.be', contact: 'Els, 09 123 45 67', themes: ['children’s rights', ' water ', 'water'], ageGroups: ['10–12'] }
 

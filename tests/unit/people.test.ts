@@ -25,23 +25,11 @@ import {
   updateDevicePerson,
 } from '../../src/storage'
 import { countDrafts, listDrafts, saveDraft } from '../../src/storage/drafts'
+import { letterDraft } from '../helpers/letters'
 
 const newDb = (): ScholenbandDb => new ScholenbandDb(`people-${Math.random()}`)
 
-const DRAFT: LetterDraft = {
-  kind: 'class',
-  fromSchoolId: 'a',
-  fromWho: '',
-  toSchoolId: 'b',
-  toWho: '',
-  language: 'fr',
-  subject: 'Bonjour',
-  body: '',
-  activityId: '',
-  replyTo: '',
-  photos: [],
-  nextStep: { who: '', what: '', toWhom: '', dueDate: '' },
-}
+const DRAFT: LetterDraft = letterDraft()
 
 async function reason(p: Promise<unknown>): Promise<string | undefined> {
   try {

@@ -13,7 +13,6 @@ import {
   contactDays,
   createActivity,
   foldIcsLine,
-  initPartnership,
   isOverdue,
   listFeedback,
   listMeetings,
@@ -31,17 +30,9 @@ import {
   updateAgreements,
   updateMeeting,
 } from '../../src/domain'
+import { newPartnership, sync } from '../helpers/devices'
 
-function partnership(): Y.Doc {
-  const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'gent', schoolBId: 'huye' }, 'An')
-  return doc
-}
-
-function sync(a: Y.Doc, b: Y.Doc): void {
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b))
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
-}
+const partnership = (): Y.Doc => newPartnership({ schoolAId: 'gent', schoolBId: 'huye', author: 'An' })
 
 describe('contact rhythm', () => {
   it('finds the first Tuesday of each month', () => {

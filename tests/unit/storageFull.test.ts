@@ -17,6 +17,7 @@ import { finishUpload, freeDownloadedPhotos, photoStorage, putBlob, storePhotoFo
 import { saveDraft } from '../../src/storage/drafts'
 import type { LetterDraft } from '../../src/domain/letters'
 import { syncStateText } from '../../src/ui/components/SyncIndicator'
+import { letterDraft } from '../helpers/letters'
 
 /** Databases whose writes IndexedDB refuses for lack of space. */
 const fullDatabases = new Set<string>()
@@ -89,20 +90,7 @@ function journalHolds(roomId: string, title: string, base: Uint8Array): boolean 
   return listActivities(doc).some((a) => a.title === title)
 }
 
-const DRAFT: LetterDraft = {
-  kind: 'class',
-  fromSchoolId: 'a',
-  fromWho: '',
-  toSchoolId: 'b',
-  toWho: '',
-  language: 'fr',
-  subject: 'Bonjour',
-  body: 'Written on a full phone',
-  activityId: '',
-  replyTo: '',
-  photos: [],
-  nextStep: { who: '', what: '', toWhom: '', dueDate: '' },
-}
+const DRAFT: LetterDraft = letterDraft({ body: 'Written on a full phone' })
 
 const SAVED = { kind: 'saved-local', pending: 1 } as const
 

@@ -1,7 +1,7 @@
 /**
  * Where a letter, an activity or a reflection is: Saved on this device → On the relay → Seen by
  * partner school. "Seen" comes from the partner's delivery receipts in the document (see
- * src/domain/receipts.ts and hooks/deliveryReceipts.ts), "On the relay" from the connection's
+ * src/domain/receipts.ts and session/deliveryReceipts.ts), "On the relay" from the connection's
  * acknowledgements, so nothing here asks the network.
  *
  * The connection and this device's school come through `DeliveryContext` (provided by the open

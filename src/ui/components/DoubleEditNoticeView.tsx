@@ -7,9 +7,9 @@
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { doubleEditsOf, keepValue, sameValue, type Actor, type DoubleEdit } from '../../domain'
-import { attempt, unplacedProblem } from '../cycle/cycle'
 import { shorten, useHistoryText, type HistoryText } from '../historyText'
 import { useDocVersion } from '../hooks/useDocVersion'
+import { useDomainForm } from '../hooks/useDomainForm'
 import type { DoubleEditNoticeProps } from './DoubleEditNotice'
 import { useWhoText, Value } from './HistoryPanel'
 import '../historyPanel.css'
@@ -22,14 +22,16 @@ export function DoubleEditNoticeView({ doc, records, actor, isReadOnly, isNaming
   useDocVersion(doc)
   const text = useHistoryText(doc)
   const headingId = useId()
-  const [status, setStatus] = useState<string | undefined>()
+  const form = useDomainForm()
+  const [kept, setKept] = useState<string | undefined>()
+  // the domain's refusal, or "Kept: …", where the notice was
+  const status = form.formError ?? kept
   // read on every render: useDocVersion above renders again whenever the document changes
   const edits = records.flatMap((r) => doubleEditsOf(doc, r.collection, r.record))
   const firstCollection = records[0]?.collection
 
   const keep = (edit: DoubleEdit, value: unknown, label: string): void => {
-    const code = unplacedProblem(attempt(() => keepValue(doc, edit, value, actor)), [])
-    setStatus(code ? t(`errors.${code}`) : t('doubleEdit.kept', { value: shorten(label, KEEP_LABEL_CHARS) }))
+    setKept(form.run(() => keepValue(doc, edit, value, actor)) ? t('doubleEdit.kept', { value: shorten(label, KEEP_LABEL_CHARS) }) : undefined)
   }
 
   if (edits.length === 0 && status === undefined) return null

@@ -27,15 +27,17 @@ interface FormActionsProps {
   /** The submit button's text. */
   readonly submit: string
   readonly disabled?: boolean | undefined
+  /** The submit button in the secondary style, for a small form beside a screen's main one. */
+  readonly isSecondary?: boolean | undefined
   /** A quiet second button (cancel, delete). */
   readonly secondary?: { readonly label: string; readonly onClick: () => void } | undefined
   readonly children?: ReactNode
 }
 
-export function FormActions({ submit, disabled, secondary, children }: FormActionsProps) {
+export function FormActions({ submit, disabled, isSecondary, secondary, children }: FormActionsProps) {
   return (
     <div className="actions">
-      <button type="submit" className="button-primary" disabled={disabled}>
+      <button type="submit" className={isSecondary ? 'button-secondary' : 'button-primary'} disabled={disabled}>
         {submit}
       </button>
       {secondary ? (

@@ -12,10 +12,11 @@ import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type * as Y from 'yjs'
 import { entriesOf, foreignChanges, restorableFields, restoreVersion, sameValue, type Actor, type HistoryEntry } from '../../domain'
-import { attempt, unplacedProblem } from '../cycle/cycle'
 import { formatMoment } from '../format'
 import { isShownField, shorten, SHORT_VALUE_CHARS, useHistoryText, type HistoryText } from '../historyText'
 import { useDocVersion } from '../hooks/useDocVersion'
+import { useDomainForm } from '../hooks/useDomainForm'
+import '../history.css'
 import '../historyPanel.css'
 
 /** Changes shown at first; "Show older changes" adds as many again. */
@@ -45,7 +46,10 @@ export function HistoryPanel({ doc, collection, record, actor, isReadOnly, title
   useDocVersion(doc)
   const text = useHistoryText(doc)
   const [limit, setLimit] = useState(PAGE_SIZE)
-  const [status, setStatus] = useState<string | undefined>()
+  const form = useDomainForm()
+  const [restored, setRestored] = useState<string | undefined>()
+  // the domain's refusal, or what was restored
+  const status = form.formError ?? restored
   const myDevice = typeof actor === 'string' ? undefined : actor.deviceId
   // read on every render: useDocVersion above renders again whenever the document changes
   const entries = entriesOf(doc, collection, record)
@@ -56,8 +60,7 @@ export function HistoryPanel({ doc, collection, record, actor, isReadOnly, title
 
   const restore = (entry: HistoryEntry): void => {
     const what = whatRestoreWrites(entry, collection, text, t)
-    const code = unplacedProblem(attempt(() => restoreVersion(doc, entry.id, actor)), [])
-    setStatus(code ? t(`errors.${code}`) : t('history.restored', { what: what || text.recordKind(collection) }))
+    setRestored(form.run(() => restoreVersion(doc, entry.id, actor)) ? t('history.restored', { what: what || text.recordKind(collection) }) : undefined)
   }
 
   return (

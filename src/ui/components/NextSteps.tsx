@@ -3,12 +3,12 @@
  * Used on This week, Contacts and under each working-group meeting, so the same step can be
  * ticked off wherever it is seen.
  */
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { addNextStep, deleteNextStep, setNextStepDone, type NextStep, type Actor } from '../../domain'
-import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle/cycle'
 import { formatDate } from '../format'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { Field } from './Field'
 import { FormActions, FormError } from './FormActions'
 import { RecordHistory } from './RecordHistory'
@@ -30,15 +30,10 @@ interface ListProps {
 export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete = false, sourceLabels, onToggled }: ListProps) {
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
-  const [problem, setProblem] = useState<string | undefined>()
-  const run = (write: () => void): boolean => {
-    const code = unplacedProblem(attempt(write), [])
-    setProblem(code ? t(`errors.${code}`) : undefined)
-    return code === undefined
-  }
+  const { run, formError } = useDomainForm()
   return (
     <>
-      <FormError message={problem} />
+      <FormError message={formError} />
       <ul className="steps">
         {steps.map((s) => {
           const isOverdue = !s.isDone && s.dueDate !== '' && s.dueDate < today
@@ -106,30 +101,24 @@ export function NextStepForm({ doc, actor, isReadOnly, sourceId = '', names = []
   const { t } = useTranslation()
   const uid = useId()
   const [values, setValues] = useState(EMPTY)
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
   const idOf = (f: string): string => `${uid}-${f}`
+  const controls = useMemo(() => Object.fromEntries(FIELDS.map((f) => [f, `${uid}-${f}`])), [uid])
+  const form = useDomainForm({ controls })
   const errorOf = (f: string): string | undefined => {
-    const code = problems.get(f)
+    const code = form.problems.get(f)
     // the domain reports an empty who or what as nameRequired ("Fill in a name"), which misleads for "what"
     if (code === 'nameRequired' && f === 'what') return t('contacts.steps.whatRequired')
     if (code === 'nameRequired' && f === 'who') return t('contacts.steps.whoRequired')
-    return code ? t(`errors.${code}`) : undefined
+    return form.errorOf(f)
   }
-  const formProblem = unplacedProblem(problems, FIELDS)
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     if (isReadOnly) return
-    const found = attempt(() => addNextStep(doc, { ...values, sourceId }, actor))
-    setProblems(found)
-    if (found.size === 0) {
-      setValues(EMPTY)
-      onAdded?.()
-      document.getElementById(idOf('who'))?.focus()
-    } else {
-      const first = FIELDS.find((f) => found.has(f))
-      if (first) document.getElementById(idOf(first))?.focus()
-    }
+    if (!form.run(() => addNextStep(doc, { ...values, sourceId }, actor))) return
+    setValues(EMPTY)
+    onAdded?.()
+    document.getElementById(idOf('who'))?.focus()
   }
 
   const set = (f: (typeof FIELDS)[number], v: string): void => setValues((prev) => ({ ...prev, [f]: v }))
@@ -157,7 +146,7 @@ export function NextStepForm({ doc, actor, isReadOnly, sourceId = '', names = []
           ))}
         </datalist>
       </fieldset>
-      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormError message={form.formError} />
       <FormActions submit={t('contacts.steps.add')} disabled={isReadOnly} secondary={onCancel ? { label: t('contacts.steps.cancel'), onClick: onCancel } : undefined} />
     </form>
   )

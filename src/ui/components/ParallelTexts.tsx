@@ -8,8 +8,8 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { addTranslation, editLetter, updateTranslation, type Letter, type Translation, type Actor } from '../../domain'
-import { NO_PROBLEMS, attempt, unplacedProblem, type Problems } from '../cycle/cycle'
 import { formatMoment } from '../format'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { languageChoices, languageLabel } from '../exchange/letters'
 import { Field } from './Field'
 import { FormActions, FormError } from './FormActions'
@@ -31,13 +31,12 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
   // on a phone: which text is shown ('' = the original)
   const [shown, setShown] = useState('')
   const [editing, setEditing] = useState<Editing>()
-  const [problem, setProblem] = useState<string | undefined>()
+  const confirming = useDomainForm()
   const current = letter.translations.some((x) => x.id === shown) ? shown : ''
   const original = languageLabel(letter.language, ui)
 
   const confirm = (tr: Translation): void => {
-    const code = unplacedProblem(attempt(() => updateTranslation(doc, letter.id, tr.id, {}, actor)), [])
-    setProblem(code ? t(`errors.${code}`) : undefined)
+    confirming.run(() => updateTranslation(doc, letter.id, tr.id, {}, actor))
   }
 
   return (
@@ -56,7 +55,7 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
           ))}
         </div>
       ) : null}
-      <FormError message={problem} />
+      <FormError message={confirming.formError} />
       <div className={`parallel-texts parallel-count-${Math.min(letter.translations.length + 1, 3)}`}>
         <section className={current === '' ? 'parallel-text' : 'parallel-text parallel-hidden-narrow'} lang={letter.language} aria-label={t('letters.originalIn', { language: original })}>
           <p className="parallel-label" lang={ui}>
@@ -142,25 +141,22 @@ function OriginalForm({ doc, letter, actor, onDone }: { readonly doc: Y.Doc; rea
   const ui = i18n.resolvedLanguage ?? i18n.language
   const [subject, setSubject] = useState(letter.subject)
   const [body, setBody] = useState(letter.body)
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
   const idBase = `original-${letter.id}`
+  const form = useDomainForm({ controls: { subject: `${idBase}-subject` } })
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    const found = attempt(() => editLetter(doc, letter.id, { subject, body }, actor))
-    setProblems(found)
-    if (found.size === 0) onDone()
+    if (form.run(() => editLetter(doc, letter.id, { subject, body }, actor))) onDone()
   }
-  const formProblem = unplacedProblem(problems, ['subject'])
   return (
     <form className="form subform" noValidate onSubmit={submit} lang={ui}>
       <p className="hint">{t('letters.editOriginalHint')}</p>
-      <Field id={`${idBase}-subject`} label={t('letters.subject')} error={problems.get('subject') ? t(`errors.${problems.get('subject')}`) : undefined}>
+      <Field id={`${idBase}-subject`} label={t('letters.subject')} error={form.errorOf('subject')}>
         {(c) => <input {...c} type="text" lang={letter.language} value={subject} onChange={(e) => setSubject(e.target.value)} />}
       </Field>
       <Field id={`${idBase}-body`} label={t('letters.body')}>
         {(c) => <textarea {...c} rows={8} lang={letter.language} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
-      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormError message={form.formError} />
       <FormActions submit={t('letters.saveOriginal')} secondary={{ label: t('letters.cancel'), onClick: onDone }} />
     </form>
   )
@@ -183,23 +179,21 @@ function TranslationForm({ doc, letter, actor, translation, onDone }: Translatio
   const [translator, setTranslator] = useState(translation?.translator ?? '')
   const [subject, setSubject] = useState(translation?.subject ?? '')
   const [body, setBody] = useState(translation?.body ?? '')
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
   const idBase = `translation-${letter.id}-${translation?.id ?? 'new'}`
+  // a translation being updated has no language control: a problem with it is told at the form
+  const form = useDomainForm({ controls: { ...(translation ? {} : { language: `${idBase}-language` }), body: `${idBase}-body` } })
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    const found = attempt(() => {
+    const isSaved = form.run(() => {
       if (translation) updateTranslation(doc, letter.id, translation.id, { translator, subject, body }, actor)
       else addTranslation(doc, letter.id, { language, translator, subject, body }, actor)
     })
-    setProblems(found)
-    if (found.size === 0) onDone()
+    if (isSaved) onDone()
   }
   const errorOf = (f: string): string | undefined => {
-    const code = problems.get(f)
-    if (f === 'body' && code === 'required') return t('letters.translationRequired')
-    return code ? t(`errors.${code}`) : undefined
+    if (f === 'body' && form.problems.get(f) === 'required') return t('letters.translationRequired')
+    return form.errorOf(f)
   }
-  const formProblem = unplacedProblem(problems, ['language', 'body'])
   return (
     <form className="form subform translation-form" noValidate onSubmit={submit} lang={ui}>
       <h4>{translation ? t('letters.updateTranslationTitle', { language: languageLabel(translation.language, ui) }) : t('letters.addTranslationTitle')}</h4>
@@ -238,7 +232,7 @@ function TranslationForm({ doc, letter, actor, translation, onDone }: Translatio
       <Field id={`${idBase}-body`} label={t('letters.translationBody')} error={errorOf('body')}>
         {(c) => <textarea {...c} rows={8} lang={language} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
-      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormError message={form.formError} />
       <FormActions submit={t('letters.saveTranslation')} secondary={{ label: t('letters.cancel'), onClick: onDone }} />
     </form>
   )

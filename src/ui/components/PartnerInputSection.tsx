@@ -8,18 +8,14 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
-  DomainError,
   INPUT_KINDS,
-  ValidationError,
   addPartnerInput,
   deletePartnerInput,
   isOverdue,
   listPartnerInput,
   setPartnerInputReceived,
-  type DomainErrorCode,
   type InputKind,
   type PartnershipMeta,
   type PartnerInputRequest,
@@ -27,10 +23,12 @@ import {
 } from '../../domain'
 import { Field } from './Field'
 import { WarningNote, useOverdueText } from './PlanningNotes'
-import { FormError } from './FormActions'
+import { FormActions, FormError } from './FormActions'
 import { RecordHistory } from './RecordHistory'
-import { SchoolSelect } from './SchoolSelect'
+import { schoolChoices } from './SchoolSelect'
+import { SelectField } from './SelectField'
 import { schoolName } from '../hooks/useActor'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { formatDate } from '../format'
 
 interface Props {
@@ -43,7 +41,7 @@ interface Props {
   readonly today: string
 }
 
-const FIELD_IDS: Record<string, string> = {
+const FIELD_IDS: Readonly<Record<string, string>> = {
   kind: 'input-kind',
   description: 'input-description',
   fromSchoolId: 'input-from-school',
@@ -137,33 +135,15 @@ function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {
   const [description, setDescription] = useState('')
   const [fromSchoolId, setFromSchoolId] = useState('')
   const [dueDate, setDueDate] = useState('')
-  const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const [added, setAdded] = useState<string | undefined>()
-  const problemText = (field: string): string | undefined => {
-    const code = problems.get(field)
-    return code ? t(`errors.${code}`) : undefined
-  }
+  const form = useDomainForm({ controls: FIELD_IDS, checkFields: 'activity.checkFields' })
 
   const add = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    try {
-      addPartnerInput(doc, { activityId, kind, description, fromSchoolId, dueDate }, actor)
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        const next = new Map<string, DomainErrorCode>()
-        for (const issue of error.issues) if (issue.field && FIELD_IDS[issue.field] && !next.has(issue.field)) next.set(issue.field, issue.code)
-        setProblems(next)
-        setFormError(next.size > 0 ? 'activity.checkFields' : `errors.${error.code}`)
-        const first = [...next.keys()][0]
-        if (first) document.getElementById(FIELD_IDS[first]!)?.focus()
-      } else if (error instanceof DomainError) setFormError(`errors.${error.code}`)
-      else throw error
+    if (!form.run(() => addPartnerInput(doc, { activityId, kind, description, fromSchoolId, dueDate }, actor))) {
       setAdded(undefined)
       return
     }
-    setProblems(new Map())
-    setFormError(undefined)
     setAdded(t('activity.input.added', { what: t(`activity.input.kinds.${kind}`), school: schoolName(meta, fromSchoolId) ?? '' }))
     setDescription('')
     setDueDate('')
@@ -173,33 +153,31 @@ function AddRequestForm({ doc, activityId, meta, actor }: AddProps) {
     <form className="form add-request" noValidate onSubmit={add} aria-labelledby="add-request-heading">
       <h4 id="add-request-heading">{t('activity.input.addTitle')}</h4>
       <div className="row">
-        <Field id={FIELD_IDS.kind!} label={t('activity.input.kind')} error={problemText('kind')}>
-          {(c) => (
-            <select {...c} value={kind} onChange={(e) => setKind(e.target.value as InputKind)}>
-              {INPUT_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`activity.input.kinds.${k}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id={FIELD_IDS.fromSchoolId!} label={t('activity.input.fromSchool')} error={problemText('fromSchoolId')}>
-          {(c) => <SchoolSelect control={c} schools={schools} value={fromSchoolId} onChange={setFromSchoolId} emptyLabel={t('activity.input.chooseSchool')} />}
-        </Field>
+        <SelectField
+          id={FIELD_IDS.kind!}
+          label={t('activity.input.kind')}
+          error={form.errorOf('kind')}
+          choices={INPUT_KINDS.map((k) => ({ value: k, label: t(`activity.input.kinds.${k}`) }))}
+          value={kind}
+          onChange={setKind}
+        />
+        <SelectField
+          id={FIELD_IDS.fromSchoolId!}
+          label={t('activity.input.fromSchool')}
+          error={form.errorOf('fromSchoolId')}
+          choices={schoolChoices(schools, t('activity.input.chooseSchool'))}
+          value={fromSchoolId}
+          onChange={setFromSchoolId}
+        />
       </div>
-      <Field id={FIELD_IDS.description!} label={t('activity.input.details')} hint={t('activity.input.detailsHint')} error={problemText('description')}>
+      <Field id={FIELD_IDS.description!} label={t('activity.input.details')} hint={t('activity.input.detailsHint')} error={form.errorOf('description')}>
         {(c) => <input {...c} type="text" value={description} onChange={(e) => setDescription(e.target.value)} />}
       </Field>
-      <Field id={FIELD_IDS.dueDate!} label={t('activity.input.neededBy')} error={problemText('dueDate')}>
+      <Field id={FIELD_IDS.dueDate!} label={t('activity.input.neededBy')} error={form.errorOf('dueDate')}>
         {(c) => <input {...c} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />}
       </Field>
-      <FormError message={formError ? t(formError) : undefined} />
-      <div className="actions">
-        <button type="submit" className="button-secondary">
-          {t('activity.input.add')}
-        </button>
-      </div>
+      <FormError message={form.formError} />
+      <FormActions submit={t('activity.input.add')} isSecondary />
       <p role="status" className="status-message">
         {added ?? ''}
       </p>

@@ -7,8 +7,7 @@
 import { useEffect, useState } from 'react'
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useTranslation } from 'react-i18next'
-import { registry } from '../../storage'
-import { blobOf, getBlob } from '../../storage'
+import { blobOf, photoOnDevice } from '../../storage'
 import { PhotoError, attachmentTransfer, shouldAutoDownload, type PhotoErrorCode, type PhotoRef } from '../../sync'
 import type { Invite } from '../../sync'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
@@ -38,10 +37,9 @@ type Status = { readonly kind: 'idle' } | { readonly kind: 'loading' } | { reado
 export function Photo({ photo, session, alt }: Props) {
   const { t, i18n } = useTranslation()
   const settings = useDeviceSettings()
-  const db = registry()
-  const transfer = attachmentTransfer(db)
+  const transfer = attachmentTransfer()
   // undefined while looking, false when not on this device
-  const row = useLiveQuery(async () => (await getBlob(db, photo.hash)) ?? false, [db, photo.hash])
+  const row = useLiveQuery(async () => (await photoOnDevice(photo.hash)) ?? false, [photo.hash])
   const [src, setSrc] = useState<string | undefined>()
   // the bytes on this device are not a JPEG or WebP, whatever the letter says: never shown
   const [isUnshowable, setIsUnshowable] = useState(false)

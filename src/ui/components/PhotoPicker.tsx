@@ -6,7 +6,6 @@
  */
 import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { registry } from '../../storage'
 import { attachmentTransfer, preparePhoto, type PhotoErrorCode, type PhotoRef } from '../../sync'
 import type { Invite } from '../../sync'
 import { photoErrorCode } from './Photo'
@@ -33,7 +32,7 @@ export function PhotoPicker({ session, onAdded, disabled = false }: Props) {
 
   const save = async (prepared: Prepared): Promise<void> => {
     setStatus({ kind: 'working' })
-    const transfer = attachmentTransfer(registry())
+    const transfer = attachmentTransfer()
     transfer.register(invite)
     try {
       await transfer.addPhoto(roomId, prepared)

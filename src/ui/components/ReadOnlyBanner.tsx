@@ -13,7 +13,7 @@
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import { futureVersionMarks, isLockedByUnknownVersion } from '../../domain'
-import { type PartnershipPage } from '../router'
+import type { PartnershipPage } from '../pages'
 import { pageHref } from '../pages'
 import '../restore.css'
 

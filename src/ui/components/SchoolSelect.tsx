@@ -1,9 +1,16 @@
 /**
- * A select of the partnership's two schools, for use inside a `Field`. With `emptyLabel` it starts
- * with an empty choice ("choose a school", "not decided yet").
+ * The partnership's two schools as choices (`schoolChoices`), and their select for use inside a
+ * `Field` (`SchoolSelect`). With `emptyLabel` it starts with an empty choice ("choose a school",
+ * "not decided yet").
  */
 import type { School } from '../../domain'
 import type { ControlProps } from './Field'
+import { Select, withEmpty, type Choice } from './SelectField'
+
+/** The schools as choices of a select: their ids, shown by name. */
+export function schoolChoices(schools: readonly School[], emptyLabel?: string): readonly Choice[] {
+  return withEmpty(emptyLabel, schools.map((s) => ({ value: s.id, label: s.name })))
+}
 
 interface SchoolSelectProps {
   readonly control: ControlProps
@@ -14,14 +21,5 @@ interface SchoolSelectProps {
 }
 
 export function SchoolSelect({ control, schools, value, onChange, emptyLabel }: SchoolSelectProps) {
-  return (
-    <select {...control} value={value} onChange={(e) => onChange(e.target.value)}>
-      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
-      {schools.map((s) => (
-        <option key={s.id} value={s.id}>
-          {s.name}
-        </option>
-      ))}
-    </select>
-  )
+  return <Select control={control} choices={schoolChoices(schools, emptyLabel)} value={value} onChange={onChange} />
 }

@@ -7,8 +7,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useLiveQuery } from 'dexie-react-hooks'
-import { registry, storageHealth } from '../../storage'
-import { freeDownloadedPhotos, photoStorage } from '../../storage'
+import { countPartnerships, freePartnerPhotos, photosOnDevice, storageHealth } from '../../storage'
 
 /** Bytes in kB, MB or GB, in the user's language. */
 export function formatBytes(bytes: number, language: string): string {
@@ -35,12 +34,11 @@ async function estimate(): Promise<{ usage: number; quota: number } | undefined>
 
 export function StorageUse() {
   const { t, i18n } = useTranslation()
-  const db = registry()
   const [generation, setGeneration] = useState(0)
   const [message, setMessage] = useState('')
   const [isFreeing, setIsFreeing] = useState(false)
-  const photos = useLiveQuery(() => photoStorage(db), [db])
-  const partnerships = useLiveQuery(() => db.partnerships.count(), [db])
+  const photos = useLiveQuery(() => photosOnDevice(), [])
+  const partnerships = useLiveQuery(() => countPartnerships(), [])
   // the browser's figure changes with every write: read again with the counts, and after freeing
   const used = useLiveQuery(() => estimate(), [generation, photos?.bytes, partnerships])
   const lang = i18n.language
@@ -48,7 +46,7 @@ export function StorageUse() {
   const free = async (): Promise<void> => {
     setIsFreeing(true)
     try {
-      const freed = await freeDownloadedPhotos(db)
+      const freed = await freePartnerPhotos()
       setMessage(t('settings.space.freed', { count: freed.count, size: formatBytes(freed.bytes, lang) }))
       // space is back: writes the device refused are tried again now
       storageHealth.retryNow()

@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { attempt, unplacedProblem } from '../cycle/cycle'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { Field } from './Field'
 import { FormActions, SaveStatus } from './FormActions'
 
@@ -22,18 +22,22 @@ interface TextAgreementProps {
 export function TextAgreement({ isReadOnly, id, label, hint, stored, save, button, multiline = false }: TextAgreementProps) {
   const { t } = useTranslation()
   const [draft, setDraft] = useState<string | undefined>()
-  const [status, setStatus] = useState<string | undefined>()
+  const form = useDomainForm()
+  const [isSaved, setIsSaved] = useState(false)
   const edit = (value: string): void => {
     setDraft(value)
-    setStatus(undefined)
+    setIsSaved(false)
+    form.clear()
   }
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     if (draft === undefined) return
-    const code = unplacedProblem(attempt(() => save(draft)), [])
-    setStatus(code ? t(`errors.${code}`) : t('contacts.saved'))
-    if (!code) setDraft(undefined)
+    const isDone = form.run(() => save(draft))
+    setIsSaved(isDone)
+    if (isDone) setDraft(undefined)
   }
+  // the domain's refusal, or "Saved.", in the same polite place after the button
+  const status = form.formError ?? (isSaved ? t('contacts.saved') : undefined)
   return (
     <form className="form" noValidate onSubmit={submit}>
       <fieldset className="plain" disabled={isReadOnly}>

@@ -6,15 +6,20 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment, startReflection, type Actor } from '../../domain'
+import { computeThisWeek, deleteFeedback, hasAnswered, listActivities, listFeedback, planFeedbackMoment } from '../../domain'
+import { CardSection } from '../components/CardSection'
+import { ChoiceForm } from '../components/ChoiceForm'
 import { Field } from '../components/Field'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { ItemButton } from '../components/ItemButton'
 import { RecordHistory } from '../components/RecordHistory'
 import { FormActions, FormError } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, reflectionSubject, unplacedProblem, type CycleScreenProps, type Problems } from './cycle'
+import { ScreenHeading } from '../components/ScreenHeading'
+import { reflectionSubject } from './cycle'
+import { DueItem } from './DueItem'
+import { useStartReflection } from './useStartReflection'
 import { formatDate, localToday } from '../format'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { navigate } from '../router'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
 import './cycle.css'
@@ -23,9 +28,7 @@ export function FeedbackScreen() {
   const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
-  const [problem, setProblem] = useState<string | undefined>()
-  const [activityId, setActivityId] = useState('')
+  const { start, form } = useStartReflection()
   const today = localToday()
   // read on every render: the parent renders again whenever the document changes
   const { moments, reflections } = listFeedback(doc)
@@ -39,27 +42,14 @@ export function FeedbackScreen() {
   const others = listActivities(doc).filter((a) => !finishedIds.has(a.id) && !reflectedActivities.has(a.id) && a.status !== 'dropped')
   const schools = [meta.schoolA, meta.schoolB]
 
-  const run = (write: () => void): boolean => {
-    const code = unplacedProblem(attempt(write), [])
-    setProblem(code ? t(`errors.${code}`) : undefined)
-    return code === undefined
-  }
-  const start = (input: { activityId?: string; momentId?: string; date: string }): void => {
-    let id = ''
-    if (run(() => (id = startReflection(doc, input, actor)))) navigate(pageHref(roomId, { name: 'reflection', reflectionId: id }))
-  }
-
   return (
     <section aria-labelledby="feedback-heading" className="cycle">
-      <h2 id="feedback-heading" ref={headingRef} tabIndex={-1}>
-        {t('feedback.title')}
-      </h2>
+      <ScreenHeading id="feedback-heading">{t('feedback.title')}</ScreenHeading>
       <p>{t('feedback.intro')}</p>
       <DoubleEditNotice doc={doc} records={moments.map((m) => ({ collection: 'feedback', record: m.id }))} actor={actor} isReadOnly={isReadOnly} isNamingRecords />
-      <FormError message={problem} />
+      <FormError message={form.formError} />
 
-      <section className="card" aria-labelledby="feedback-planned-heading">
-        <h3 id="feedback-planned-heading">{t('feedback.planned')}</h3>
+      <CardSection id="feedback-planned" title={t('feedback.planned')}>
         {planned.length === 0 ? <p className="muted">{t('feedback.plannedEmpty')}</p> : null}
         <ul className="due-list">
           {planned.map((m) => (
@@ -74,67 +64,46 @@ export function FeedbackScreen() {
                 <button type="button" className="button-secondary" disabled={isReadOnly} onClick={() => start({ momentId: m.id, date: m.date <= today ? m.date : today })}>
                   {t('feedback.startFor', { title: m.title })}
                 </button>
-                <button
-                  type="button"
-                  className="button-quiet button-compact"
+                <ItemButton
+                  label={t('feedback.delete')}
+                  name={t('feedback.deleteMomentLabel', { title: m.title })}
                   disabled={isReadOnly}
-                  aria-label={t('feedback.deleteMomentLabel', { title: m.title })}
-                  onClick={() => run(() => deleteFeedback(doc, m.id, actor))}
-                >
-                  {t('feedback.delete')}
-                </button>
+                  onClick={() => form.run(() => deleteFeedback(doc, m.id, actor))}
+                />
                 <RecordHistory doc={doc} collection="feedback" record={m.id} actor={actor} isReadOnly={isReadOnly} about={m.title} />
               </div>
             </li>
           ))}
         </ul>
-        <MomentForm doc={doc} actor={actor} isReadOnly={isReadOnly} />
-      </section>
+        <MomentForm />
+      </CardSection>
 
-      <section className="card" aria-labelledby="feedback-activities-heading">
-        <h3 id="feedback-activities-heading">{t('feedback.afterActivity')}</h3>
+      <CardSection id="feedback-activities" title={t('feedback.afterActivity')}>
         {finished.length === 0 ? <p className="muted">{t('feedback.finishedEmpty')}</p> : <p>{t('feedback.finishedIntro')}</p>}
         <ul className="due-list">
           {finished.map((a) => (
-            <li key={a.id} className="due-item due-now">
-              <p>
-                <strong>{a.title}</strong>
-              </p>
-              <button type="button" className="button-secondary" disabled={isReadOnly} onClick={() => start({ activityId: a.id, date: today })}>
-                {t('feedback.startFor', { title: a.title })}
-              </button>
-            </li>
+            <DueItem key={a.id} title={a.title} isReadOnly={isReadOnly} onStart={() => start({ activityId: a.id, date: today })} />
           ))}
         </ul>
         {others.length > 0 ? (
-          <form
-            className="form inline-form"
-            onSubmit={(e) => {
-              e.preventDefault()
-              if (activityId) start({ activityId, date: today })
-            }}
+          <ChoiceForm
+            id="feedback-other-activity"
+            label={t('feedback.otherActivity')}
+            placeholder={t('feedback.chooseActivity')}
+            button={t('feedback.start')}
+            isReadOnly={isReadOnly}
+            onChoose={(activityId) => start({ activityId, date: today })}
           >
-            <Field id="feedback-other-activity" label={t('feedback.otherActivity')}>
-              {(c) => (
-                <select {...c} value={activityId} disabled={isReadOnly} onChange={(e) => setActivityId(e.target.value)}>
-                  <option value="">{t('feedback.chooseActivity')}</option>
-                  {others.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.title}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <button type="submit" className="button-secondary" disabled={isReadOnly || !activityId}>
-              {t('feedback.start')}
-            </button>
-          </form>
+            {others.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.title}
+              </option>
+            ))}
+          </ChoiceForm>
         ) : null}
-      </section>
+      </CardSection>
 
-      <section className="card" aria-labelledby="feedback-said-heading">
-        <h3 id="feedback-said-heading">{t('feedback.said')}</h3>
+      <CardSection id="feedback-said" title={t('feedback.said')}>
         {reflections.length === 0 ? <p className="muted">{t('feedback.saidEmpty')}</p> : null}
         <ul className="card-list">
           {[...reflections].reverse().map((r) => {
@@ -154,37 +123,28 @@ export function FeedbackScreen() {
             )
           })}
         </ul>
-      </section>
+      </CardSection>
     </section>
   )
 }
 
-const MOMENT_FIELDS = ['title', 'date'] as const
+const MOMENT_CONTROLS = { title: 'moment-title', date: 'moment-date' }
 
-function MomentForm({ doc, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly actor: Actor; readonly isReadOnly: boolean }) {
+function MomentForm() {
+  const { doc, actor, isReadOnly } = usePartnership()
   const { t } = useTranslation()
   const [title, setTitle] = useState('')
   const [date, setDate] = useState('')
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
-  const errorOf = (f: string): string | undefined => {
-    const code = problems.get(f)
-    // the domain's titleRequired message speaks of an activity
-    if (code === 'titleRequired') return t('feedback.momentTitleRequired')
-    return code ? t(`errors.${code}`) : undefined
-  }
-  const formProblem = unplacedProblem(problems, MOMENT_FIELDS)
+  const form = useDomainForm({ controls: MOMENT_CONTROLS })
+  // the domain's titleRequired message speaks of an activity
+  const errorOf = (f: string): string | undefined => (form.problems.get(f) === 'titleRequired' ? t('feedback.momentTitleRequired') : form.errorOf(f))
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     if (isReadOnly) return
-    const found = attempt(() => planFeedbackMoment(doc, { title, date }, actor))
-    setProblems(found)
-    if (found.size === 0) {
+    if (form.run(() => planFeedbackMoment(doc, { title, date }, actor))) {
       setTitle('')
       setDate('')
-    } else {
-      const first = MOMENT_FIELDS.find((f) => found.has(f))
-      if (first) document.getElementById(`moment-${first}`)?.focus()
     }
   }
 
@@ -202,7 +162,7 @@ function MomentForm({ doc, actor, isReadOnly }: { readonly doc: CycleScreenProps
           </Field>
         </div>
       </fieldset>
-      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormError message={form.formError} />
       <FormActions submit={t('feedback.addMoment')} disabled={isReadOnly} />
     </form>
   )

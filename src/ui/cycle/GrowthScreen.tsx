@@ -8,9 +8,9 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { computeGrowth, growthYearContaining, growthYears, setGrowthNote, type GrowthFact, type GrowthIndicator, type GrowthYear } from '../../domain'
 import { Field } from '../components/Field'
+import { ScreenHeading } from '../components/ScreenHeading'
 import { TextAgreement } from '../components/TextAgreement'
 import { formatDate, localToday } from '../format'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership } from '../hooks/usePartnership'
 import './cycle.css'
 import './growth.css'
@@ -26,7 +26,6 @@ const NAMES_IN_SENTENCE = new Set<GrowthFact['key']>(['planWrittenBy'])
 export function GrowthScreen() {
   const { doc, isReadOnly } = usePartnership()
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const today = localToday()
   const years = growthYears(doc, today)
   const current = growthYearContaining(doc, today)
@@ -38,9 +37,7 @@ export function GrowthScreen() {
 
   return (
     <section aria-labelledby="growth-heading" className="cycle">
-      <h2 id="growth-heading" ref={headingRef} tabIndex={-1}>
-        {t('growth.title')}
-      </h2>
+      <ScreenHeading id="growth-heading">{t('growth.title')}</ScreenHeading>
       <p>{t('growth.intro')}</p>
       <div className="growth-year">
         <Field id="growth-year" label={t('growth.schoolYear')}>

@@ -5,36 +5,33 @@
  * connection. Answers are saved when a field is left and with Save, as small text edits, so two
  * people of the same school typing at once both keep what they wrote.
  */
-import { useState, type FormEvent } from 'react'
+import type { FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { EMPTY_ANSWERS, PROMPTS, answerReflection, collection, hasAnswered, listFeedback, type Answers, type Prompt, type Reflection, type School } from '../../domain'
+import { EMPTY_ANSWERS, PROMPTS, answerReflection, collection, hasAnswered, listFeedback, type Answers, type Reflection, type School } from '../../domain'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
 import { RecordHistory } from '../components/RecordHistory'
 import { Field } from '../components/Field'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, SaveStatus } from '../components/FormActions'
-import { attempt, reflectionSubject, unplacedProblem, type CycleScreenProps } from './cycle'
+import { ScreenHeading } from '../components/ScreenHeading'
+import { reflectionSubject } from './cycle'
+import { useDraftTexts } from './useDraftTexts'
 import { formatDate, formatMoment } from '../format'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
 import './cycle.css'
 
 export function ReflectionScreen({ reflectionId }: { readonly reflectionId: string }) {
-  const props = { ...usePartnership(), reflectionId }
-  const { doc, roomId, entry, meta } = props
+  const { doc, roomId, entry, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   // read on every render: the parent renders again whenever the document changes
   const reflection = listFeedback(doc).reflections.find((r) => r.id === reflectionId)
   if (!reflection) {
     return (
       <section aria-labelledby="reflection-heading" className="cycle">
-        <h2 id="reflection-heading" ref={headingRef} tabIndex={-1}>
-          {t('feedback.notFoundTitle')}
-        </h2>
+        <ScreenHeading id="reflection-heading">{t('feedback.notFoundTitle')}</ScreenHeading>
         <p>{t('feedback.notFound')}</p>
         <p>
           <a className="back-link" href={pageHref(roomId, 'feedback')}>{t('feedback.back')}</a>
@@ -52,23 +49,23 @@ export function ReflectionScreen({ reflectionId }: { readonly reflectionId: stri
       <p className="breadcrumb">
         <a className="back-link" href={pageHref(roomId, 'feedback')}>{t('feedback.back')}</a>
       </p>
-      <h2 id="reflection-heading" ref={headingRef} tabIndex={-1}>
+      <ScreenHeading id="reflection-heading">
         {subject.kind === 'none' ? t('feedback.reflectionUntitled') : t('feedback.reflectionOn', { title: subject.title })}
-      </h2>
+      </ScreenHeading>
       <p className="muted">{formatDate(reflection.date, language)}</p>
       <DeliveryStatus doc={doc} record={collection(doc, 'feedback').get(reflection.id)} />
       <div className="record-tools">
-        <RecordHistory doc={doc} collection="feedback" record={reflection.id} actor={props.actor} isReadOnly={props.isReadOnly} />
+        <RecordHistory doc={doc} collection="feedback" record={reflection.id} actor={actor} isReadOnly={isReadOnly} />
       </div>
-      <DoubleEditNotice doc={doc} records={[{ collection: 'feedback', record: reflection.id }]} actor={props.actor} isReadOnly={props.isReadOnly} />
-      {!isKnown && !props.isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('feedback.whichSchool')} /> : null}
+      <DoubleEditNotice doc={doc} records={[{ collection: 'feedback', record: reflection.id }]} actor={actor} isReadOnly={isReadOnly} />
+      {!isKnown && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('feedback.whichSchool')} /> : null}
       <p className="hint">{t('feedback.answerHint')}</p>
       <div className="reflection-columns">
         {schools.map((school) => (
           <section key={school.id} className="reflection-column" aria-labelledby={`reflection-school-${school.id}`}>
             <h3 id={`reflection-school-${school.id}`}>{school.name}</h3>
-            {school.id === entry.mySchoolId && !props.isReadOnly ? (
-              <AnswerForm {...props} reflection={reflection} school={school} />
+            {school.id === entry.mySchoolId && !isReadOnly ? (
+              <AnswerForm reflection={reflection} school={school} />
             ) : (
               <AnswersView answers={reflection.answers[school.id]} school={school} />
             )}
@@ -97,38 +94,14 @@ function AnswersView({ answers, school }: { readonly answers: Answers | undefine
   )
 }
 
-type Drafts = Partial<Record<Prompt, string>>
-
-function AnswerForm({ doc, actor, reflection, school }: CycleScreenProps & { readonly reflection: Reflection; readonly school: School }) {
+function AnswerForm({ reflection, school }: { readonly reflection: Reflection; readonly school: School }) {
+  const { doc, actor } = usePartnership()
   const { t } = useTranslation()
-  const stored = reflection.answers[school.id] ?? EMPTY_ANSWERS
-  // what is typed here and not yet saved; everything else shows the stored text, live
-  const [drafts, setDrafts] = useState<Drafts>({})
-  const [status, setStatus] = useState<string | undefined>()
-
-  const save = (which: Drafts): void => {
-    const changed = Object.fromEntries(Object.entries(which).filter(([p, v]) => v !== undefined && v !== stored[p as Prompt])) as Drafts
-    if (Object.keys(changed).length === 0) {
-      setDrafts((d) => Object.fromEntries(Object.entries(d).filter(([p]) => !(p in which))))
-      return
-    }
-    const code = unplacedProblem(
-      attempt(() => answerReflection(doc, reflection.id, school.id, changed, actor)),
-      [],
-    )
-    if (code) {
-      setStatus(t(`errors.${code}`))
-      return
-    }
-    setDrafts((d) => Object.fromEntries(Object.entries(d).filter(([p]) => !(p in which))))
-    setStatus(t('feedback.saved'))
-  }
-
+  const answers = useDraftTexts(reflection.answers[school.id] ?? EMPTY_ANSWERS, (changed) => answerReflection(doc, reflection.id, school.id, changed, actor), t('feedback.saved'))
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    save(drafts)
+    answers.saveAll()
   }
-
   return (
     <form className="answers-form" noValidate onSubmit={submit}>
       {PROMPTS.map((p) => (
@@ -138,25 +111,11 @@ function AnswerForm({ doc, actor, reflection, school }: CycleScreenProps & { rea
           label={t('feedback.promptFor', { prompt: t(`feedback.prompts.${p}`), school: school.name })}
           hint={t(`feedback.promptHints.${p}`)}
         >
-          {(c) => (
-            <textarea
-              {...c}
-              rows={3}
-              value={drafts[p] ?? stored[p]}
-              onChange={(e) => {
-                const v = e.target.value
-                setDrafts((d) => ({ ...d, [p]: v }))
-                setStatus(undefined)
-              }}
-              onBlur={() => {
-                if (drafts[p] !== undefined) save({ [p]: drafts[p] })
-              }}
-            />
-          )}
+          {(c) => <textarea {...c} rows={3} {...answers.bind(p)} />}
         </Field>
       ))}
       <FormActions submit={t('feedback.saveAnswers', { school: school.name })}>
-        <SaveStatus status={status} />
+        <SaveStatus status={answers.status} />
       </FormActions>
     </form>
   )

@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the planning-cycle screens (this week, feedback, contacts, working group):
- * the props they all get, and turning the domain's validation problems into per-field messages.
+ * the props they all get and what a reflection is about. Form problems are ../hooks/useDomainForm.ts.
  * The device's own date and dates written out in full are in ../format.ts.
  */
 import type * as Y from 'yjs'
@@ -15,8 +15,6 @@ export interface CycleScreenProps {
   readonly actor: Actor
   readonly isReadOnly: boolean
 }
-
-export { NO_PROBLEMS, attempt, problemsOf, unplacedProblem, type Problems } from '../forms/problems'
 
 /** What a reflection is about: the activity's or the feedback moment's title, if still there. */
 export function reflectionSubject(doc: Y.Doc, r: Reflection): { readonly kind: 'activity' | 'moment' | 'none'; readonly title: string } {

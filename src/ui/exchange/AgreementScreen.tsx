@@ -9,7 +9,7 @@
  * The text is saved when a field is left and with Save, as small text edits, so both schools can
  * work on it at once.
  */
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useState, type ChangeEvent, type FocusEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   AGREEMENT_SECTIONS,
@@ -29,10 +29,11 @@ import { DoubleEditNotice } from '../components/DoubleEditNotice'
 import { RecordHistory } from '../components/RecordHistory'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
-import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle/cycle'
+import { ScreenTitle } from '../components/ScreenTitle'
+import type { CycleScreenProps } from '../cycle/cycle'
 import { formatDate, formatMoment, localToday } from '../format'
 import { schoolName } from '../hooks/useActor'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
 import './exchange.css'
@@ -46,7 +47,7 @@ interface Edits {
 export function AgreementScreen() {
   const { doc, roomId, entry, meta, actor, isReadOnly } = usePartnership()
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
+  const freezing = useDomainForm()
   // read on every render: the parent renders again whenever the document changes
   const draft = readAgreementDraft(doc)
   const versions = listSignedAgreements(doc)
@@ -55,20 +56,23 @@ export function AgreementScreen() {
   const isFrozen = versions.some((v) => v.fingerprint === draft.fingerprint)
 
   // the second signature may arrive from the partner's device: freeze the version then
+  const freeze = freezing.run
   useEffect(() => {
-    if (bothSigned && !isFrozen && !isReadOnly) attempt(() => void freezeIfSigned(doc))
-  }, [bothSigned, isFrozen, isReadOnly, doc])
+    if (bothSigned && !isFrozen && !isReadOnly) freeze(() => void freezeIfSigned(doc))
+  }, [bothSigned, isFrozen, isReadOnly, doc, freeze])
 
   return (
     <section aria-labelledby="agreement-heading" className="cycle agreement">
-      <div className="section-head">
-        <h2 id="agreement-heading" ref={headingRef} tabIndex={-1}>
-          {t('agreement.title')}
-        </h2>
-        <a className="button-link" href={pageHref(roomId, { name: 'agreementPrint', version: '' })}>
-          {t('agreement.print')}
-        </a>
-      </div>
+      <ScreenTitle
+        id="agreement-heading"
+        action={
+          <a className="button-link" href={pageHref(roomId, { name: 'agreementPrint', version: '' })}>
+            {t('agreement.print')}
+          </a>
+        }
+      >
+        {t('agreement.title')}
+      </ScreenTitle>
       <p>{t('agreement.intro')}</p>
       <div className="record-tools">
         <RecordHistory doc={doc} collection="agreement" record="draft" actor={actor} isReadOnly={isReadOnly} />
@@ -77,6 +81,7 @@ export function AgreementScreen() {
       {!mySchool && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('agreement.whichSchool')} /> : null}
 
       <Signatures draft={draft} meta={meta} isFrozen={isFrozen} />
+      <FormError message={freezing.formError} />
 
       <section className="card" aria-labelledby="agreement-text-heading">
         <h3 id="agreement-text-heading">{t('agreement.textTitle')}</h3>
@@ -131,10 +136,11 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
   const { t } = useTranslation()
   // what is typed here and not yet saved; everything else shows the stored text, live
   const [edits, setEdits] = useState<Edits>({})
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const form = useDomainForm({ controls: { reviewEveryMonths: 'agreement-reviewEveryMonths' } })
   const [status, setStatus] = useState<string | undefined>()
 
-  const save = (which: Edits): void => {
+  /** Saves what was typed in `which`; false when the domain refused it. */
+  const save = (which: Edits): boolean => {
     const patch: Parameters<typeof updateAgreementDraft>[1] = {}
     const sections = Object.fromEntries(Object.entries(which.sections ?? {}).filter(([s, v]) => v !== undefined && v !== draft.sections[s as AgreementSection]))
     if (Object.keys(sections).length > 0) patch.sections = sections
@@ -152,19 +158,29 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
       }))
     if (Object.keys(patch).length === 0) {
       forget()
-      return
+      return true
     }
-    const found = attempt(() => updateAgreementDraft(doc, patch, actor))
-    setProblems(found)
-    if (found.size > 0) return
+    if (!form.run(() => updateAgreementDraft(doc, patch, actor))) return false
     forget()
     setStatus(t('agreement.saved'))
+    return true
   }
+  /** A text control's handlers: typing keeps the text here (`patchOf`), leaving the control saves it. */
+  const typing = (typed: string | undefined, patchOf: (value: string) => Edits) => ({
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>): void => {
+      const patch = patchOf(e.target.value)
+      setEdits((x) => ({ ...x, ...patch, sections: { ...x.sections, ...patch.sections } }))
+      setStatus(undefined)
+    },
+    onBlur: (e: FocusEvent<HTMLInputElement | HTMLTextAreaElement>): void => {
+      // a refused save shows its problem at the field, but leaving a field does not pull the focus back to it
+      if (typed !== undefined && !save(patchOf(typed))) (e.relatedTarget as HTMLElement | null)?.focus()
+    },
+  })
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     save(edits)
   }
-  const formProblem = unplacedProblem(problems, ['reviewEveryMonths'])
 
   return (
     <form className="form agreement-form" noValidate onSubmit={submit}>
@@ -176,14 +192,7 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
               type="text"
               autoComplete="off"
               value={edits.partnershipName ?? draft.partnershipName}
-              onChange={(e) => {
-                const v = e.target.value
-                setEdits((x) => ({ ...x, partnershipName: v }))
-                setStatus(undefined)
-              }}
-              onBlur={() => {
-                if (edits.partnershipName !== undefined) save({ partnershipName: edits.partnershipName })
-              }}
+              {...typing(edits.partnershipName, (v) => ({ partnershipName: v }))}
             />
           )}
         </Field>
@@ -194,15 +203,7 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
                 {...c}
                 rows={4}
                 value={edits.sections?.[s] ?? draft.sections[s]}
-                onChange={(e) => {
-                  const v = e.target.value
-                  setEdits((x) => ({ ...x, sections: { ...x.sections, [s]: v } }))
-                  setStatus(undefined)
-                }}
-                onBlur={() => {
-                  const v = edits.sections?.[s]
-                  if (v !== undefined) save({ sections: { [s]: v } })
-                }}
+                {...typing(edits.sections?.[s], (v) => ({ sections: { [s]: v } }))}
               />
             )}
           </Field>
@@ -211,7 +212,7 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
           id="agreement-reviewEveryMonths"
           label={t('agreement.reviewEveryMonths')}
           hint={t('agreement.reviewHint')}
-          error={problems.get('reviewEveryMonths') ? t('agreement.reviewInvalid') : undefined}
+          error={form.problems.has('reviewEveryMonths') ? t('agreement.reviewInvalid') : undefined}
         >
           {(c) => (
             <input
@@ -220,19 +221,12 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
               inputMode="numeric"
               className="input-short"
               value={edits.reviewEveryMonths ?? (draft.reviewEveryMonths ? String(draft.reviewEveryMonths) : '')}
-              onChange={(e) => {
-                const v = e.target.value
-                setEdits((x) => ({ ...x, reviewEveryMonths: v }))
-                setStatus(undefined)
-              }}
-              onBlur={() => {
-                if (edits.reviewEveryMonths !== undefined) save({ reviewEveryMonths: edits.reviewEveryMonths })
-              }}
+              {...typing(edits.reviewEveryMonths, (v) => ({ reviewEveryMonths: v }))}
             />
           )}
         </Field>
       </fieldset>
-      <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+      <FormError message={form.formError} />
       <FormActions submit={t('agreement.save')} disabled={isReadOnly}>
         <SaveStatus status={status} />
       </FormActions>
@@ -244,34 +238,29 @@ function SignForm({ doc, draft, schoolId, schoolName: name }: { readonly doc: Cy
   const { t } = useTranslation()
   const [signer, setSigner] = useState('')
   const [date, setDate] = useState(localToday())
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  // an empty text is shown, and fixed, at Goals in the agreement form above
+  const form = useDomainForm({ controls: { name: 'agreement-signer', date: 'agreement-sign-date', goals: 'agreement-goals' } })
   const [status, setStatus] = useState<string | undefined>()
   const current = draft.signatures[schoolId]
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    const found = attempt(() => signAgreement(doc, schoolId, { name: signer, date }))
-    setProblems(found)
-    setStatus(found.size === 0 ? t('agreement.signedNow') : undefined)
+    const isSigned = form.run(() => signAgreement(doc, schoolId, { name: signer, date }))
+    setStatus(isSigned ? t('agreement.signedNow') : undefined)
   }
-  const errorOf = (f: string): string | undefined => {
-    const code = problems.get(f)
-    return code ? t(`errors.${code}`) : undefined
-  }
-  const formProblem = problems.has('goals') ? t('agreement.emptyText') : unplacedProblem(problems, ['name', 'date']) ? t(`errors.${unplacedProblem(problems, ['name', 'date'])}`) : undefined
   return (
     <section className="card" aria-labelledby="agreement-sign-heading">
       <h3 id="agreement-sign-heading">{t('agreement.signTitle', { school: name })}</h3>
       <p className="hint">{current ? t('agreement.alreadySigned', { name: current.name }) : t('agreement.signHint')}</p>
       <form className="form" noValidate onSubmit={submit}>
         <div className="row">
-          <Field id="agreement-signer" label={t('agreement.signerName')} error={errorOf('name')}>
+          <Field id="agreement-signer" label={t('agreement.signerName')} error={form.errorOf('name')}>
             {(c) => <input {...c} type="text" autoComplete="name" value={signer} onChange={(e) => setSigner(e.target.value)} />}
           </Field>
-          <Field id="agreement-sign-date" label={t('agreement.signDate')} error={errorOf('date')}>
+          <Field id="agreement-sign-date" label={t('agreement.signDate')} error={form.errorOf('date')}>
             {(c) => <input {...c} type="date" value={date} onChange={(e) => setDate(e.target.value)} />}
           </Field>
         </div>
-        <FormError message={formProblem} />
+        <FormError message={form.problems.has('goals') ? t('agreement.emptyText') : form.formError} />
         <FormActions submit={t('agreement.sign', { school: name })}>
           <SaveStatus status={status} />
         </FormActions>

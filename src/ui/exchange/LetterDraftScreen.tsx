@@ -9,16 +9,16 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LETTER_KINDS, isLetterKind, listActivities, readLetter, sendLetter, type LetterDraft, type PhotoRef } from '../../domain'
-import { registry } from '../../storage'
 import { parseInviteCode } from '../../sync'
-import { deleteDraft, letterDraftOf, saveDraft } from '../../storage'
+import { deleteLetterDraft, letterDraftOf, readLetterDraft, saveLetterDraft } from '../../storage'
 import { Field } from '../components/Field'
 import { formatPhotoSize } from '../components/Photo'
 import { PhotoPicker } from '../components/PhotoPicker'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormActions, FormError, SaveStatus } from '../components/FormActions'
 import { SchoolSelect } from '../components/SchoolSelect'
-import { NO_PROBLEMS, attempt, unplacedProblem, type CycleScreenProps, type Problems } from '../cycle/cycle'
+import type { CycleScreenProps } from '../cycle/cycle'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { languageChoices } from './letters'
@@ -30,7 +30,9 @@ import './exchange.css'
 /** How long typing pauses before the draft is written to the device. */
 const SAVE_DELAY_MS = 500
 
-const FIELDS = ['fromWho', 'toSchoolId', 'toWho', 'kind', 'language', 'subject', 'body', 'nextStep.who', 'nextStep.what', 'nextStep.dueDate'] as const
+/** The fields a problem is shown at, by place (`nextStep.who` → `letter-nextStep-who`). */
+const FIELDS = ['fromWho', 'toSchoolId', 'toWho', 'kind', 'language', 'subject', 'body', 'activityId', 'nextStep.who', 'nextStep.what', 'nextStep.dueDate']
+const CONTROLS = Object.fromEntries(FIELDS.map((f) => [f, `letter-${f.replace('.', '-')}`]))
 
 type Loaded = { readonly phase: 'loading' } | { readonly phase: 'missing' } | { readonly phase: 'ready'; readonly draft: LetterDraft; readonly ownerId: string | undefined }
 
@@ -44,11 +46,9 @@ export function LetterDraftScreen({ draftId }: { readonly draftId: string }) {
   // read again when the person changes: a draft left by its writer and opened again holds what they typed since
   useEffect(() => {
     let isCancelled = false
-    void registry()
-      .drafts.get(draftId)
-      .then((row) => {
-        if (!isCancelled) setLoaded(row && row.roomId === roomId ? { phase: 'ready', draft: letterDraftOf(row), ownerId: row.personId } : { phase: 'missing' })
-      })
+    void readLetterDraft(draftId).then((row) => {
+      if (!isCancelled) setLoaded(row && row.roomId === roomId ? { phase: 'ready', draft: letterDraftOf(row), ownerId: row.personId } : { phase: 'missing' })
+    })
     return () => {
       isCancelled = true
     }
@@ -56,28 +56,8 @@ export function LetterDraftScreen({ draftId }: { readonly draftId: string }) {
   if (loaded.phase === 'loading' || who.isLoading) return <p className="muted">{t('partnership.opening')}</p>
   // another person's draft (the phone changed hands): theirs to open, not this person's
   const ownerId = loaded.phase === 'ready' ? (loaded.ownerId ?? personId) : undefined
-  if (loaded.phase === 'ready' && ownerId !== personId) {
-    return (
-      <section className="cycle" aria-labelledby="draft-heading">
-        <h2 id="draft-heading">{t('people.otherDraftTitle')}</h2>
-        <p>{t('people.otherDraft')}</p>
-        <p className="breadcrumb">
-          <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
-        </p>
-      </section>
-    )
-  }
-  if (loaded.phase === 'missing' || !ownerId) {
-    return (
-      <section className="cycle" aria-labelledby="draft-heading">
-        <h2 id="draft-heading">{t('letters.draftGoneTitle')}</h2>
-        <p>{t('letters.draftGone')}</p>
-        <p className="breadcrumb">
-          <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
-        </p>
-      </section>
-    )
-  }
+  if (loaded.phase === 'ready' && ownerId !== personId) return <DraftNotOpened roomId={roomId} title={t('people.otherDraftTitle')} text={t('people.otherDraft')} />
+  if (loaded.phase === 'missing' || !ownerId) return <DraftNotOpened roomId={roomId} title={t('letters.draftGoneTitle')} text={t('letters.draftGone')} />
   return <DraftForm {...props} initial={loaded.draft} ownerId={ownerId} />
 }
 
@@ -86,7 +66,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
   const ui = i18n.resolvedLanguage ?? i18n.language
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [values, setValues] = useState<LetterDraft>(initial)
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS)
+  const form = useDomainForm({ controls: CONTROLS })
   const [status, setStatus] = useState<string | undefined>()
   const pending = useRef<LetterDraft | undefined>(undefined)
   const isDone = useRef(false)
@@ -101,7 +81,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
       const draft = pending.current
       if (!draft || isDone.current) return
       pending.current = undefined
-      saveDraft(registry(), roomId, draftId, draft, ownerId).then(
+      saveLetterDraft(roomId, draftId, draft, ownerId).then(
         () => setStatus(t('letters.draftSaved')),
         () => {
           // kept in memory: the next change (or leaving the screen) tries again
@@ -118,7 +98,7 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
       const draft = pending.current
       if (!draft || isDone.current) return
       pending.current = undefined
-      void saveDraft(registry(), roomId, draftId, draft, ownerId)
+      void saveLetterDraft(roomId, draftId, draft, ownerId)
     }
     window.addEventListener('pagehide', flush)
     return () => {
@@ -141,38 +121,31 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
   }
 
   const errorOf = (f: string): string | undefined => {
-    const code = problems.get(f)
-    if (!code) return undefined
+    const code = form.problems.get(f)
     if (f === 'body' && code === 'required') return t('letters.bodyRequired')
     if (f === 'nextStep.what' && code === 'required') return t('contacts.steps.whatRequired')
     if (f === 'nextStep.who' && code === 'required') return t('contacts.steps.whoRequired')
-    return t(`errors.${code}`)
+    return form.errorOf(f)
   }
-  const formProblem = unplacedProblem(problems, FIELDS)
 
   const send = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     if (isReadOnly || !mySchoolId) return
     let id = ''
     const draft: LetterDraft = { ...values, fromSchoolId: mySchoolId }
-    const found = attempt(() => {
+    const isSent = form.run(() => {
       id = sendLetter(doc, draft, actor)
     })
-    setProblems(found)
-    if (found.size > 0) {
-      const first = FIELDS.find((f) => found.has(f))
-      if (first) document.getElementById(`letter-${first.replace('.', '-')}`)?.focus()
-      return
-    }
+    if (!isSent) return
     isDone.current = true
-    void deleteDraft(registry(), draftId)
+    void deleteLetterDraft(draftId)
     navigate(pageHref(roomId, { name: 'letter', letterId: id }), { replace: true })
   }
 
   const remove = (): void => {
     if (!window.confirm(t('letters.confirmDeleteDraft', { subject: values.subject.trim() || t('letters.noSubject') }))) return
     isDone.current = true
-    void deleteDraft(registry(), draftId).then(() => navigate(pageHref(roomId, 'letters'), { replace: true }))
+    void deleteLetterDraft(draftId).then(() => navigate(pageHref(roomId, 'letters'), { replace: true }))
   }
 
   const schools = [meta.schoolA, meta.schoolB]
@@ -298,11 +271,25 @@ function DraftForm({ doc, roomId, entry, meta, actor, isReadOnly, draftId, initi
             </Field>
           </fieldset>
         </fieldset>
-        <FormError message={formProblem ? t(`errors.${formProblem}`) : undefined} />
+        <FormError message={form.formError} />
         <FormActions submit={t('letters.send')} disabled={isReadOnly || !mySchoolId} secondary={{ label: t('letters.deleteDraft'), onClick: remove }}>
           <SaveStatus status={status} />
         </FormActions>
       </form>
+    </section>
+  )
+}
+
+/** A draft that cannot be opened here (another person's, or gone), with the way back to the letters. */
+function DraftNotOpened({ roomId, title, text }: { readonly roomId: string; readonly title: string; readonly text: string }) {
+  const { t } = useTranslation()
+  return (
+    <section className="cycle" aria-labelledby="draft-heading">
+      <h2 id="draft-heading">{title}</h2>
+      <p>{text}</p>
+      <p className="breadcrumb">
+        <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
+      </p>
     </section>
   )
 }

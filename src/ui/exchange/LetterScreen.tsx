@@ -4,7 +4,6 @@
  * this device's school — how far it got (Saved on this device → On the relay → Seen by partner
  * school). Reply starts a draft on this device.
  */
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { actorName, letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
 import { DeliveryStatus } from '../components/DeliveryStatus'
@@ -13,13 +12,14 @@ import { RecordHistory } from '../components/RecordHistory'
 import { ParallelTexts } from '../components/ParallelTexts'
 import { Photo } from '../components/Photo'
 import { FormError } from '../components/FormActions'
+import { ScreenHeading } from '../components/ScreenHeading'
+import { ScreenSection } from '../components/ScreenSection'
 import { parseInviteCode } from '../../sync'
 import type { CycleScreenProps } from '../cycle/cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { languageLabel, replyDraft, startDraft } from './letters'
-import { navigate } from '../router'
+import { useDomainForm } from '../hooks/useDomainForm'
+import { languageLabel, openNewDraft, replyDraft } from './letters'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
 import './exchange.css'
@@ -28,20 +28,16 @@ export function LetterScreen({ letterId }: { readonly letterId: string }) {
   const props = { ...usePartnership(), letterId }
   const { doc, roomId } = props
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   // read on every render: the parent renders again whenever the document changes
   const thread = listLetterThreads(doc).find((th) => th.letter.id === letterId || th.replies.some((r) => r.id === letterId))
   if (!thread) {
     return (
-      <section aria-labelledby="letter-heading" className="cycle">
-        <h2 id="letter-heading" ref={headingRef} tabIndex={-1}>
-          {t('letters.notFoundTitle')}
-        </h2>
+      <ScreenSection headingId="letter-heading" title={t('letters.notFoundTitle')} className="cycle">
         <p>{t('letters.notFound')}</p>
         <p className="breadcrumb">
           <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
         </p>
-      </section>
+      </ScreenSection>
     )
   }
   const letters = [thread.letter, ...thread.replies]
@@ -50,9 +46,7 @@ export function LetterScreen({ letterId }: { readonly letterId: string }) {
       <p className="breadcrumb">
         <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
       </p>
-      <h2 id="letter-heading" ref={headingRef} tabIndex={-1}>
-        {thread.letter.subject}
-      </h2>
+      <ScreenHeading id="letter-heading">{thread.letter.subject}</ScreenHeading>
       {thread.replies.length > 0 ? <p className="muted">{t('letters.threadCount', { count: letters.length })}</p> : null}
       <ol className="thread">
         {letters.map((l) => (
@@ -68,7 +62,7 @@ export function LetterScreen({ letterId }: { readonly letterId: string }) {
 function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFirst }: CycleScreenProps & { readonly letter: Letter; readonly isFirst: boolean }) {
   const { t, i18n } = useTranslation()
   const ui = i18n.resolvedLanguage ?? i18n.language
-  const [problem, setProblem] = useState<string | undefined>()
+  const form = useDomainForm()
   const isOwnSchool = letter.fromSchoolId === entry.mySchoolId
   const step = letter.nextStepId ? listNextSteps(doc).find((s) => s.id === letter.nextStepId) : undefined
   const activity = letter.activityId ? readActivity(doc, letter.activityId) : undefined
@@ -79,12 +73,8 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
   const headingId = `letter-${letter.id}-heading`
 
   const reply = async (): Promise<void> => {
-    try {
-      const id = await startDraft(roomId, replyDraft(entry.mySchoolId, letter, t('letters.replySubject', { subject: letter.subject })))
-      navigate(pageHref(roomId, { name: 'letterDraft', draftId: id }))
-    } catch {
-      setProblem(t('letters.draftNotSaved'))
-    }
+    const draft = replyDraft(entry.mySchoolId, letter, t('letters.replySubject', { subject: letter.subject }))
+    if (!(await openNewDraft(roomId, draft))) form.fail('letters.draftNotSaved')
   }
 
   return (
@@ -129,7 +119,7 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
         </div>
       ) : null}
 
-      <FormError message={problem} />
+      <FormError message={form.formError} />
       <div className="actions">
         <button type="button" className="button-primary" disabled={isReadOnly || !entry.mySchoolId} aria-label={t('letters.replyLabel', { subject: letter.subject, from: who(letter.fromSchoolId, letter.fromWho) })} onClick={() => void reply()}>
           {t('letters.reply')}

@@ -4,20 +4,18 @@
  * stays on this device until it is sent; each person on a shared phone sees only their own drafts.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { letterRecord, listLetterThreads, type Letter } from '../../domain'
-import { registry } from '../../storage'
-import { deleteDraft, listDrafts } from '../../storage'
+import { deleteLetterDraft, listLetterDrafts } from '../../storage'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { WhichSchool } from '../components/WhichSchool'
 import { FormError } from '../components/FormActions'
+import { ScreenTitle } from '../components/ScreenTitle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { useCurrentPerson } from '../hooks/usePeople'
-import { languageLabel, newDraft, startDraft } from './letters'
-import { navigate } from '../router'
+import { languageLabel, newDraft, openNewDraft } from './letters'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
 import './exchange.css'
@@ -26,21 +24,15 @@ export function LettersScreen() {
   const { doc, roomId, entry, meta, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const personId = useCurrentPerson().person?.id
-  const drafts = useLiveQuery(async () => (personId ? listDrafts(registry(), roomId, personId) : []), [roomId, personId])
-  const [problem, setProblem] = useState<string | undefined>()
+  const drafts = useLiveQuery(async () => (personId ? listLetterDrafts(roomId, personId) : []), [roomId, personId])
+  const form = useDomainForm()
   // read on every render: the parent renders again whenever the document changes
   const threads = listLetterThreads(doc)
   const isKnown = [meta.schoolA.id, meta.schoolB.id].includes(entry.mySchoolId ?? '')
 
   const write = async (): Promise<void> => {
-    try {
-      const id = await startDraft(roomId, newDraft(meta, entry.mySchoolId, language))
-      navigate(pageHref(roomId, { name: 'letterDraft', draftId: id }))
-    } catch {
-      setProblem(t('letters.draftNotSaved'))
-    }
+    if (!(await openNewDraft(roomId, newDraft(meta, entry.mySchoolId, language)))) form.fail('letters.draftNotSaved')
   }
 
   const who = (schoolId: string, person: string): string => {
@@ -50,17 +42,19 @@ export function LettersScreen() {
 
   return (
     <section aria-labelledby="letters-heading" className="cycle letters">
-      <div className="section-head">
-        <h2 id="letters-heading" ref={headingRef} tabIndex={-1}>
-          {t('letters.title')}
-        </h2>
-        <button type="button" className="button-primary" disabled={isReadOnly || !isKnown} onClick={() => void write()}>
-          {t('letters.write')}
-        </button>
-      </div>
+      <ScreenTitle
+        id="letters-heading"
+        action={
+          <button type="button" className="button-primary" disabled={isReadOnly || !isKnown} onClick={() => void write()}>
+            {t('letters.write')}
+          </button>
+        }
+      >
+        {t('letters.title')}
+      </ScreenTitle>
       <p>{t('letters.intro')}</p>
       {!isKnown && !isReadOnly ? <WhichSchool entry={entry} meta={meta} reason={t('letters.whichSchool')} /> : null}
-      <FormError message={problem} />
+      <FormError message={form.formError} />
 
       {drafts && drafts.length > 0 ? (
         <section className="card" aria-labelledby="letters-drafts-heading">
@@ -82,7 +76,7 @@ export function LettersScreen() {
                     className="button-quiet button-compact"
                     aria-label={t('letters.deleteDraftLabel', { subject })}
                     onClick={() => {
-                      if (window.confirm(t('letters.confirmDeleteDraft', { subject }))) void deleteDraft(registry(), d.id)
+                      if (window.confirm(t('letters.confirmDeleteDraft', { subject }))) void deleteLetterDraft(d.id)
                     }}
                   >
                     {t('letters.deleteDraft')}

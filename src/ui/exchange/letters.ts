@@ -3,11 +3,13 @@
  * reader's language, a new draft's first values, and starting a draft (a new letter or a reply).
  *
  * Drafts live in the registry on this device only (src/storage/drafts.ts); starting one writes it
- * there first, so the form's address (`#/p/<room>/letters/draft/<id>`) survives a reload.
+ * there first, so the form's address (`#/p/<room>/letters/draft/<id>`) survives a reload;
+ * `openNewDraft` does that and opens the form (Write a letter, Reply).
  */
 import { randomId, type Letter, type LetterDraft, type PartnershipMeta } from '../../domain'
-import { currentPersonId, registry } from '../../storage'
-import { saveDraft } from '../../storage'
+import { personIdUsingDevice, saveLetterDraft } from '../../storage'
+import { pageHref } from '../pages'
+import { navigate } from '../router'
 
 /**
  * Languages a letter is commonly written in between Flemish schools and their partners: the
@@ -82,9 +84,21 @@ export function replyDraft(mySchoolId: string | undefined, letter: Letter, subje
  * its id (for the form's address). Fails when nobody has been chosen yet.
  */
 export async function startDraft(roomId: string, draft: LetterDraft): Promise<string> {
-  const personId = await currentPersonId(registry())
+  const personId = await personIdUsingDevice()
   if (!personId) throw new Error('nobody is using the device')
   const id = randomId()
-  await saveDraft(registry(), roomId, id, draft, personId)
+  await saveLetterDraft(roomId, id, draft, personId)
   return id
+}
+
+/** Starts a draft (`startDraft`) and opens its form; false when it could not be stored here. */
+export async function openNewDraft(roomId: string, draft: LetterDraft): Promise<boolean> {
+  let id: string
+  try {
+    id = await startDraft(roomId, draft)
+  } catch {
+    return false
+  }
+  navigate(pageHref(roomId, { name: 'letterDraft', draftId: id }))
+  return true
 }

@@ -2,9 +2,10 @@
  * The domain's validation problems, as a form shows them: one problem per place (a field, or a
  * key of the form's own such as `amount:<schoolId>`), and what has no place shown at the form.
  * Pure, so tests/unit/forms.test.ts can check it without a browser; `useDomainForm`
- * (../hooks/useDomainForm.ts) is the React side.
+ * (../hooks/useDomainForm.ts) is the React side. Imports domain/errors alone: the people forms on the
+ * first view use it, and the domain index would pull the whole domain into that view.
  */
-import { DomainError, ValidationError, type DomainErrorCode } from '../../domain'
+import { DomainError, ValidationError, type DomainErrorCode } from '../../domain/errors'
 
 /** Place → problem code; the key '' holds a problem that belongs to no field. */
 export type Problems = ReadonlyMap<string, DomainErrorCode>
@@ -16,29 +17,6 @@ export function issuesOf(error: unknown): readonly DomainError[] {
   if (error instanceof ValidationError) return error.issues
   if (error instanceof DomainError) return [error]
   throw error
-}
-
-/** The problems a domain call reported, by field (the first per field). */
-export function problemsOf(error: unknown): Problems {
-  const out = new Map<string, DomainErrorCode>()
-  for (const issue of issuesOf(error)) if (!out.has(issue.field ?? '')) out.set(issue.field ?? '', issue.code)
-  return out
-}
-
-/** Runs a domain write; returns its problems (empty when it worked). */
-export function attempt(write: () => void): Problems {
-  try {
-    write()
-    return NO_PROBLEMS
-  } catch (error) {
-    return problemsOf(error)
-  }
-}
-
-/** The first problem that none of `fields` shows, for a message at the form. */
-export function unplacedProblem(problems: Problems, fields: readonly string[]): DomainErrorCode | undefined {
-  for (const [field, code] of problems) if (!fields.includes(field)) return code
-  return undefined
 }
 
 export interface PlacedProblems {

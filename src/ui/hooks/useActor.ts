@@ -9,7 +9,7 @@
  */
 import { useEffect, useMemo } from 'react'
 import type { Author, PartnershipMeta } from '../../domain'
-import { ensureDeviceId, registry, type PartnershipEntry } from '../../storage'
+import { deviceIdIn, type PartnershipEntry } from '../../storage'
 import { useCurrentPerson } from './usePeople'
 
 export function schoolName(meta: PartnershipMeta | undefined, schoolId: string | undefined): string | undefined {
@@ -24,7 +24,7 @@ export function useActor(entry: PartnershipEntry | undefined): Author | undefine
   const roomId = entry?.roomId
   const deviceId = entry?.deviceId
   useEffect(() => {
-    if (roomId && !deviceId) void ensureDeviceId(registry(), roomId).catch(() => undefined)
+    if (roomId && !deviceId) void deviceIdIn(roomId).catch(() => undefined)
   }, [roomId, deviceId])
   const personId = person?.id
   const name = person?.name

@@ -14,7 +14,7 @@
  */
 import { useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { DomainError } from '../../domain'
+import type { DomainError } from '../../domain/errors'
 import type { TranslationKey } from '../../i18n/keys'
 import { NO_PROBLEMS, issuesOf, placeProblems, type Problems } from '../forms/problems'
 

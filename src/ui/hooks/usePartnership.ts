@@ -12,7 +12,7 @@ import { createContext, useContext } from 'react'
 import type * as Y from 'yjs'
 import type { Actor, PartnershipMeta } from '../../domain'
 import type { PartnershipEntry } from '../../storage'
-import type { PartnershipSession } from './usePartnershipSession'
+import type { PartnershipSession } from '../session/openSession'
 
 /** An activity just deleted, for the plan's Undo. */
 export interface DeletedActivity {

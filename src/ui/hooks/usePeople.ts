@@ -1,9 +1,9 @@
 /** The people on this device and the one using it now, live from the registry. */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { currentPerson, listDevicePeople, registry, type PersonRow } from '../../storage'
+import { listPeople, personUsingDevice, type PersonRow } from '../../storage'
 
 export function usePeople(): PersonRow[] | undefined {
-  return useLiveQuery(() => listDevicePeople(registry()), [])
+  return useLiveQuery(listPeople, [])
 }
 
 export interface CurrentPerson {
@@ -16,5 +16,5 @@ export interface CurrentPerson {
 const LOADING: CurrentPerson = { isLoading: true, person: undefined }
 
 export function useCurrentPerson(): CurrentPerson {
-  return useLiveQuery(async (): Promise<CurrentPerson> => ({ isLoading: false, person: await currentPerson(registry()) }), [], LOADING)
+  return useLiveQuery(async (): Promise<CurrentPerson> => ({ isLoading: false, person: await personUsingDevice() }), [], LOADING)
 }

@@ -27,10 +27,12 @@ import {
   setSchoolYearStartMonth,
 } from '../../domain'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
+import { FormError } from '../components/FormActions'
 import { SchoolYearPicker } from '../components/SchoolYearPicker'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { ScreenSection } from '../components/ScreenSection'
+import { SelectField } from '../components/SelectField'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { formatMonth, localToday } from '../format'
-import { attempt, unplacedProblem } from '../cycle/cycle'
 import { firstYearOf, isActivityIn, monthsOf, schoolYearChoices, useSchoolYearChoice } from './schoolYear'
 import { usePartnership } from '../hooks/usePartnership'
 import { CalendarActivity, PeriodItem } from './CalendarItems'
@@ -42,7 +44,6 @@ export function CalendarScreen() {
   const { doc, roomId, meta, actor, isReadOnly } = usePartnership()
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [choice, setChoice] = useSchoolYearChoice(roomId)
   const [editing, setEditing] = useState<{ readonly id: string; readonly month: string } | undefined>()
   const [message, setMessage] = useState<string | undefined>()
@@ -57,36 +58,30 @@ export function CalendarScreen() {
   const activities = listActivities(doc).filter((a) => isActivityIn(a, range))
   const schools = [meta.schoolA, meta.schoolB]
   const monthNames = monthNamesIn(language)
-
-  const changeStartMonth = (month: number): void => {
-    const code = unplacedProblem(attempt(() => setSchoolYearStartMonth(doc, month)), [])
-    if (code) setMessage(t(`errors.${code}`))
-  }
+  // a month outside 1–12 cannot be chosen; what is left to refuse (a read-only copy) is said at the choice
+  const startMonthForm = useDomainForm()
 
   return (
-    <section aria-labelledby="calendar-heading" className="wide">
-      <h2 id="calendar-heading" ref={headingRef} tabIndex={-1}>
-        {t('calendar.title')}
-      </h2>
+    <ScreenSection headingId="calendar-heading" title={t('calendar.title')} className="wide">
       <p className="hint">{t('calendar.intro')}</p>
       <DoubleEditNotice doc={doc} records={periods.map((p) => ({ collection: 'calendar', record: p.id }))} actor={actor} isReadOnly={isReadOnly} isNamingRecords />
 
       <div className="filters filters-aligned">
         <SchoolYearPicker id="calendar-year" label={t('calendar.schoolYear')} years={years} year={year} startMonth={startMonth} onChange={setChoice} />
-        <div className="field">
-          <label htmlFor="calendar-start-month">{t('calendar.startMonth')}</label>
-          <select id="calendar-start-month" value={String(startMonth)} disabled={isReadOnly} aria-describedby="calendar-start-month-hint" onChange={(e) => changeStartMonth(Number(e.target.value))}>
-            {monthNames.map((name, i) => (
-              <option key={name} value={String(i + 1)}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="calendar-start-month"
+          label={t('calendar.startMonth')}
+          choices={monthNames.map((name, i) => ({ value: String(i + 1), label: name }))}
+          value={String(startMonth)}
+          disabled={isReadOnly}
+          describedBy="calendar-start-month-hint"
+          onChange={(v) => startMonthForm.run(() => setSchoolYearStartMonth(doc, Number(v)))}
+        />
       </div>
       <p className="hint" id="calendar-start-month-hint">
         {t('calendar.startMonthHint')}
       </p>
+      <FormError message={startMonthForm.formError} />
 
       <div aria-live="polite" className="live-region">
         {message ? (
@@ -182,7 +177,7 @@ export function CalendarScreen() {
           </section>
         )
       })}
-    </section>
+    </ScreenSection>
   )
 }
 

@@ -4,17 +4,13 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
-  DomainError,
   PERIOD_KINDS,
-  ValidationError,
   addPeriod,
   deletePeriod,
   updatePeriod,
   type CalendarPeriod,
-  type DomainErrorCode,
   type PartnershipMeta,
   type PeriodInput,
   type PeriodKind,
@@ -24,9 +20,10 @@ import { Field } from '../components/Field'
 import { RecordHistory } from '../components/RecordHistory'
 import { usePeriodLabel } from '../components/PlanningNotes'
 import { FormError } from '../components/FormActions'
-import { SchoolSelect } from '../components/SchoolSelect'
+import { schoolChoices } from '../components/SchoolSelect'
+import { SelectField } from '../components/SelectField'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import { attempt, unplacedProblem } from '../cycle/cycle'
 
 interface FormState {
   readonly schoolId: string
@@ -54,81 +51,57 @@ export function PeriodForm({ doc, meta, actor, idPrefix, period, onDone }: Perio
   const [values, setValues] = useState<FormState>(
     period ? { schoolId: period.schoolId, kind: period.kind, label: periodLabel(period), from: period.from, to: period.to } : EMPTY_FORM,
   )
-  const [problems, setProblems] = useState<ReadonlyMap<string, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<TranslationKey | undefined>()
   const schools = [meta.schoolA, meta.schoolB]
   const id = (field: string): string => `${idPrefix}-${field}`
+  const form = useDomainForm({ controls: (place) => (place in EMPTY_FORM ? id(place) : undefined), checkFields: 'activity.checkFields' })
   const set = <K extends keyof FormState>(key: K, value: FormState[K]): void => setValues((v) => ({ ...v, [key]: value }))
-  const problemText = (field: string): string | undefined => {
-    const code = problems.get(field)
-    return code ? t(`errors.${code}`) : undefined
-  }
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
     const input: PeriodInput = { ...values, to: values.to || values.from }
-    try {
-      if (period) updatePeriod(doc, period.id, input, actor)
-      else addPeriod(doc, input, actor)
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        const next = new Map<string, DomainErrorCode>()
-        for (const issue of error.issues) if (issue.field && !next.has(issue.field)) next.set(issue.field, issue.code)
-        setProblems(next)
-        setFormError('activity.checkFields')
-        const first = [...next.keys()][0]
-        if (first) document.getElementById(id(first))?.focus()
-      } else if (error instanceof DomainError) setFormError(`errors.${error.code}`)
-      else throw error
-      return
-    }
+    if (!form.run(() => (period ? updatePeriod(doc, period.id, input, actor) : addPeriod(doc, input, actor)))) return
     const school = schools.find((s) => s.id === input.schoolId)?.name ?? ''
-    setProblems(new Map())
-    setFormError(undefined)
     if (!period) setValues((v) => ({ ...EMPTY_FORM, schoolId: v.schoolId, kind: v.kind }))
     onDone(t(period ? 'calendar.periodSaved' : 'calendar.periodAdded', { label: input.label.trim(), school }))
   }
 
   const remove = (): void => {
-    if (!period) return
-    const code = unplacedProblem(attempt(() => deletePeriod(doc, period.id, actor)), [])
-    if (code) {
-      setFormError(`errors.${code}`)
-      return
-    }
+    if (!period || !form.run(() => deletePeriod(doc, period.id, actor))) return
     onDone(t('calendar.periodDeleted', { label: periodLabel(period) }))
   }
 
   return (
     <form className="form period-form" noValidate onSubmit={submit}>
       <div className="row">
-        <Field id={id('schoolId')} label={t('calendar.school')} error={problemText('schoolId')}>
-          {(c) => <SchoolSelect control={c} schools={schools} value={values.schoolId} onChange={(id) => set('schoolId', id)} emptyLabel={t('calendar.chooseSchool')} />}
-        </Field>
-        <Field id={id('kind')} label={t('calendar.kind')} error={problemText('kind')}>
-          {(c) => (
-            <select {...c} value={values.kind} onChange={(e) => set('kind', e.target.value as PeriodKind)}>
-              {PERIOD_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`calendar.kinds.${k}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          id={id('schoolId')}
+          label={t('calendar.school')}
+          error={form.errorOf('schoolId')}
+          choices={schoolChoices(schools, t('calendar.chooseSchool'))}
+          value={values.schoolId}
+          onChange={(v) => set('schoolId', v)}
+        />
+        <SelectField
+          id={id('kind')}
+          label={t('calendar.kind')}
+          error={form.errorOf('kind')}
+          choices={PERIOD_KINDS.map((k) => ({ value: k, label: t(`calendar.kinds.${k}`) }))}
+          value={values.kind}
+          onChange={(v) => set('kind', v)}
+        />
       </div>
-      <Field id={id('label')} label={t('calendar.label')} hint={t('calendar.labelHint')} error={problemText('label')}>
+      <Field id={id('label')} label={t('calendar.label')} hint={t('calendar.labelHint')} error={form.errorOf('label')}>
         {(c) => <input {...c} type="text" value={values.label} onChange={(e) => set('label', e.target.value)} />}
       </Field>
       <div className="row">
-        <Field id={id('from')} label={t('calendar.from')} error={problemText('from')}>
+        <Field id={id('from')} label={t('calendar.from')} error={form.errorOf('from')}>
           {(c) => <input {...c} type="date" value={values.from} onChange={(e) => set('from', e.target.value)} />}
         </Field>
-        <Field id={id('to')} label={t('calendar.to')} hint={t('calendar.toHint')} error={problemText('to')}>
+        <Field id={id('to')} label={t('calendar.to')} hint={t('calendar.toHint')} error={form.errorOf('to')}>
           {(c) => <input {...c} type="date" value={values.to} min={values.from || undefined} onChange={(e) => set('to', e.target.value)} />}
         </Field>
       </div>
-      <FormError message={formError ? t(formError) : undefined} />
+      <FormError message={form.formError} />
       <div className="actions">
         <button type="submit" className="button-primary">
           {period ? t('calendar.savePeriod') : t('calendar.addPeriod')}

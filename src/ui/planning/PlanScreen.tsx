@@ -30,18 +30,22 @@ import {
   type PartnershipMeta,
   type PartnerInputRequest,
 } from '../../domain'
-import { registry } from '../../storage'
+import { chooseMySchool } from '../../storage'
 import { DeliveryStatus } from '../components/DeliveryStatus'
 import { DoubleEditList } from '../components/DoubleEditList'
 import { IcsDownload } from '../components/IcsDownload'
+import { FormError } from '../components/FormActions'
 import { PlanningNotes } from '../components/PlanningNotes'
+import { SchoolYearPicker } from '../components/SchoolYearPicker'
+import { SelectField } from '../components/SelectField'
 import { schoolName } from '../hooks/useActor'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { usePartnership, type DeletedActivity } from '../hooks/usePartnership'
 import { formatDateRange, formatMoney, formatMonth, localToday } from '../format'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
-import { isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
+import { isActivityIn, schoolYearChoices, useSchoolYearChoice } from './schoolYear'
 import './planning.css'
 
 /** The records of the plan whose double edits it lists: activities, their requests, the calendar. */
@@ -101,12 +105,11 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
 
 export function PlanScreen() {
   const { doc, roomId, entry, meta, actor, isReadOnly, lastDeleted, setLastDeleted } = usePartnership()
+  // Undo is a one-shot button: what the domain refuses (the copy became read-only) is said below it
+  const undoForm = useDomainForm()
   const onUndo = (deleted: DeletedActivity): void => {
-    try {
-      restoreActivity(doc, deleted.id, actor)
-    } finally {
-      setLastDeleted(undefined)
-    }
+    undoForm.run(() => restoreActivity(doc, deleted.id, actor))
+    setLastDeleted(undefined)
   }
   const onDismissUndo = (): void => setLastDeleted(undefined)
   const { t, i18n } = useTranslation()
@@ -135,7 +138,7 @@ export function PlanScreen() {
   const icsRange = range ?? (years.length > 0 ? { from: schoolYearRange(years[0]!, startMonth).from, to: schoolYearRange(years[years.length - 1]!, startMonth).to } : undefined)
 
   const chooseSchool = (schoolId: string): void => {
-    void registry().partnerships.update(roomId, { mySchoolId: schoolId })
+    void chooseMySchool(roomId, schoolId)
   }
 
   return (
@@ -169,6 +172,7 @@ export function PlanScreen() {
           </div>
         ) : null}
       </div>
+      <FormError message={undoForm.formError} />
 
       <DoubleEditList doc={doc} roomId={roomId} collections={PLAN_COLLECTIONS} />
 
@@ -186,39 +190,21 @@ export function PlanScreen() {
       ) : null}
 
       <div className="filters plan-filters" role="group" aria-label={t('plan.filters')}>
-        <div className="field">
-          <label htmlFor="plan-filter-year">{t('plan.schoolYear')}</label>
-          <select id="plan-filter-year" value={String(year)} onChange={(e) => setYear(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
-            <option value="all">{t('plan.allSchoolYears')}</option>
-            {years.map((y) => (
-              <option key={y} value={String(y)}>
-                {schoolYearLabel(y, startMonth)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="plan-filter-status">{t('plan.status')}</label>
-          <select id="plan-filter-status" value={status} onChange={(e) => setStatus(isActivityStatus(e.target.value) ? e.target.value : 'all')}>
-            <option value="all">{t('plan.allStatuses')}</option>
-            {ACTIVITY_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`activity.statuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="plan-filter-kind">{t('plan.kind')}</label>
-          <select id="plan-filter-kind" value={kind} onChange={(e) => setKind(isActivityKind(e.target.value) ? e.target.value : 'all')}>
-            <option value="all">{t('plan.allKinds')}</option>
-            {ACTIVITY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`activity.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SchoolYearPicker id="plan-filter-year" label={t('plan.schoolYear')} years={years} year={year} startMonth={startMonth} allLabel={t('plan.allSchoolYears')} onChange={setYear} />
+        <SelectField
+          id="plan-filter-status"
+          label={t('plan.status')}
+          choices={[{ value: 'all', label: t('plan.allStatuses') }, ...ACTIVITY_STATUSES.map((s) => ({ value: s, label: t(`activity.statuses.${s}`) }))]}
+          value={status}
+          onChange={(v) => setStatus(isActivityStatus(v) ? v : 'all')}
+        />
+        <SelectField
+          id="plan-filter-kind"
+          label={t('plan.kind')}
+          choices={[{ value: 'all', label: t('plan.allKinds') }, ...ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))]}
+          value={kind}
+          onChange={(v) => setKind(isActivityKind(v) ? v : 'all')}
+        />
       </div>
 
       <div className="plan-tools">

@@ -6,7 +6,6 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { TranslationKey } from '../../i18n/keys'
 import type * as Y from 'yjs'
 import {
   PARTNER_TEMPLATE,
@@ -23,9 +22,11 @@ import {
   type StartingPointKey,
   type Actor,
 } from '../../domain'
-import { FormError } from '../components/FormActions'
-import { attempt, unplacedProblem } from '../cycle/cycle'
+import { FormActions, FormError } from '../components/FormActions'
+import { schoolChoices } from '../components/SchoolSelect'
+import { SelectField } from '../components/SelectField'
 import { schoolName } from '../hooks/useActor'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { schoolYearLabel } from './schoolYear'
 
 /** The translated label of a starting point's period (the domain's `label` is English). */
@@ -45,7 +46,6 @@ interface StartingPointProps {
   readonly onDone: (message: string) => void
 }
 
-/** Same school, kind, label and dates: loading a starting point twice adds nothing twice. */
 /** The same period is there already, whatever language its label was loaded in. */
 function isAlreadyThere(p: PeriodInput, existing: readonly CalendarPeriod[]): boolean {
   return existing.some((e) => e.schoolId === p.schoolId && e.kind === p.kind && e.from === p.from && e.to === p.to)
@@ -55,7 +55,7 @@ export function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: St
   const { t } = useTranslation()
   const translate = useStartingPointLabel()
   const [schoolId, setSchoolId] = useState(meta.schoolA.id)
-  const [error, setError] = useState<TranslationKey | undefined>()
+  const form = useDomainForm()
   const range = schoolYearRange(year, startMonth)
   const label = schoolYearLabel(year, startMonth)
 
@@ -72,12 +72,7 @@ export function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: St
       onDone(t('calendar.flemish.nothingNew', { school }))
       return
     }
-    const code = unplacedProblem(attempt(() => addPeriods(doc, inputs, actor)), [])
-    if (code) {
-      setError(`errors.${code}`)
-      return
-    }
-    setError(undefined)
+    if (!form.run(() => addPeriods(doc, inputs, actor))) return
     onDone(t('calendar.flemish.loaded', { count: inputs.length, school, year: label }))
   }
 
@@ -85,17 +80,8 @@ export function FlemishLoader({ doc, meta, actor, year, startMonth, onDone }: St
     <details className="card starting-point">
       <summary>{t('calendar.flemish.title')}</summary>
       <p className="hint">{t('calendar.flemish.intro', { year: label })}</p>
-      <div className="field">
-        <label htmlFor="flemish-school">{t('calendar.flemish.school')}</label>
-        <select id="flemish-school" value={schoolId} onChange={(e) => setSchoolId(e.target.value)}>
-          {[meta.schoolA, meta.schoolB].map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <FormError message={error ? t(error) : undefined} />
+      <SelectField id="flemish-school" label={t('calendar.flemish.school')} choices={schoolChoices([meta.schoolA, meta.schoolB])} value={schoolId} onChange={setSchoolId} />
+      <FormError message={form.formError} />
       <div className="actions">
         <button type="button" className="button-secondary" onClick={load}>
           {t('calendar.flemish.load')}
@@ -111,7 +97,8 @@ export function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps
   const [schoolId, setSchoolId] = useState(meta.schoolB.id)
   const [dates, setDates] = useState<readonly { from: string; to: string }[]>(() => PARTNER_TEMPLATE.map(() => ({ from: '', to: '' })))
   const [rowErrors, setRowErrors] = useState<ReadonlyMap<number, DomainErrorCode>>(new Map())
-  const [formError, setFormError] = useState<TranslationKey | undefined>()
+  // the rows are checked here, before the write; the form's message says what is left to fix
+  const form = useDomainForm()
 
   const setDate = (index: number, key: 'from' | 'to', value: string): void =>
     setDates((rows) => rows.map((r, i) => (i === index ? { ...r, [key]: value } : r)))
@@ -130,20 +117,9 @@ export function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps
       else inputs.push(input)
     })
     setRowErrors(errors)
-    if (errors.size > 0) {
-      setFormError('calendar.template.checkRows')
-      return
-    }
-    if (inputs.length === 0) {
-      setFormError('calendar.template.empty')
-      return
-    }
-    const code = unplacedProblem(attempt(() => addPeriods(doc, inputs, actor)), [])
-    if (code) {
-      setFormError(`errors.${code}`)
-      return
-    }
-    setFormError(undefined)
+    if (errors.size > 0) return form.fail('calendar.template.checkRows')
+    if (inputs.length === 0) return form.fail('calendar.template.empty')
+    if (!form.run(() => addPeriods(doc, inputs, actor))) return
     setDates(PARTNER_TEMPLATE.map(() => ({ from: '', to: '' })))
     const school = schoolName(meta, schoolId) ?? ''
     onDone(t('calendar.template.added', { count: inputs.length, school }))
@@ -154,16 +130,7 @@ export function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps
       <summary>{t('calendar.template.title')}</summary>
       <p className="hint">{t('calendar.template.intro')}</p>
       <form className="form" noValidate onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="template-school">{t('calendar.template.school')}</label>
-          <select id="template-school" value={schoolId} onChange={(e) => setSchoolId(e.target.value)}>
-            {[meta.schoolA, meta.schoolB].map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="template-school" label={t('calendar.template.school')} choices={schoolChoices([meta.schoolA, meta.schoolB])} value={schoolId} onChange={setSchoolId} />
         <ul className="template-rows">
           {PARTNER_TEMPLATE.map((row, i) => {
             const label = translate(row.key)
@@ -208,12 +175,8 @@ export function PartnerTemplate({ doc, meta, actor, onDone }: StartingPointProps
             )
           })}
         </ul>
-        <FormError message={formError ? t(formError) : undefined} />
-        <div className="actions">
-          <button type="submit" className="button-secondary">
-            {t('calendar.template.add')}
-          </button>
-        </div>
+        <FormError message={form.formError} />
+        <FormActions submit={t('calendar.template.add')} isSecondary />
       </form>
     </details>
   )

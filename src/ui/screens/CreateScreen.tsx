@@ -5,16 +5,16 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
-import { DomainError, initPartnership, type Author, type DomainErrorCode, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
-import { currentPerson, openLocalDocument, registry, requestPersistence } from '../../storage'
+import { ValidationError, initPartnership, type Author, randomId, validateNewPartnership, type NewPartnership } from '../../domain'
+import { addPartnership, askToKeepStorage, openLocalDocument, personUsingDevice } from '../../storage'
 import { formatInviteCode, newInvite } from '../../sync'
-import { BackPage } from '../components/BackPage'
 import { Field } from '../components/Field'
 import { FormActions, FormError } from '../components/FormActions'
 import { PeoplePicker } from '../components/people/PeoplePicker'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
+import { useDomainForm } from '../hooks/useDomainForm'
 import { useCurrentPerson } from '../hooks/usePeople'
 import { navigate, partnershipHref } from '../router'
+import { StartPage } from './StartPage'
 
 type FieldName = keyof NewPartnership
 
@@ -24,48 +24,43 @@ const FIELDS: readonly { name: FieldName; id: string; label: TranslationKey; hin
   { name: 'partnerSchoolName', id: 'create-partner-school', label: 'create.partnerSchool' },
 ]
 
+const CONTROLS: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((f) => [f.name, f.id]))
+
+/** Every problem of the create form at once (the domain's `initPartnership` stops at the first). */
+function checkNewPartnership(values: NewPartnership): void {
+  const issues = validateNewPartnership(values)
+  if (issues.length > 0) throw new ValidationError(issues)
+}
+
 export function CreateScreen() {
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [values, setValues] = useState<NewPartnership>({ name: '', ourSchoolName: '', partnerSchoolName: '' })
-  // codes and keys, translated while rendering so a language switch applies to them too
-  const [errors, setErrors] = useState<Partial<Record<FieldName, DomainErrorCode>>>({})
-  const [formError, setFormError] = useState<TranslationKey | undefined>()
+  const form = useDomainForm({ controls: CONTROLS })
   const [isBusy, setIsBusy] = useState(false)
   const who = useCurrentPerson()
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault()
-    if (isBusy) return
-    const issues = validateNewPartnership(values)
-    if (issues.length > 0) {
-      const next: Partial<Record<FieldName, DomainErrorCode>> = {}
-      for (const issue of issues) {
-        const field = FIELDS.find((f) => f.name === issue.field)
-        if (field && !next[field.name]) next[field.name] = issue.code
-      }
-      setErrors(next)
-      const first = FIELDS.find((f) => next[f.name])
-      if (first) document.getElementById(first.id)?.focus()
-      return
-    }
-    setErrors({})
-    setFormError(undefined)
+    if (isBusy || !form.run(() => checkNewPartnership(values))) return
     setIsBusy(true)
     // asked straight after the person's action, which is when browsers grant it
-    const persisted = requestPersistence(registry()).catch(() => undefined)
+    const persisted = askToKeepStorage().catch(() => undefined)
     const invite = newInvite()
     const local = openLocalDocument(invite.roomId)
     try {
       await local.whenLoaded
       // the partnership is the first thing this person writes: it carries their name
-      const person = await currentPerson(registry())
+      const person = await personUsingDevice()
       if (!person) throw new Error('nobody is using the device')
       const deviceId = randomId()
       const actor: Author = { personId: person.id, name: person.name, deviceId }
       const schoolAId = randomId()
-      initPartnership(local.doc, values, { schoolAId, schoolBId: randomId() }, actor)
-      await registry().partnerships.add({
+      if (!form.run(() => initPartnership(local.doc, values, { schoolAId, schoolBId: randomId() }, actor))) {
+        void local.destroy()
+        setIsBusy(false)
+        return
+      }
+      await addPartnership({
         roomId: invite.roomId,
         inviteCode: formatInviteCode(invite),
         name: values.name.trim(),
@@ -78,45 +73,31 @@ export function CreateScreen() {
       await local.destroy()
       await persisted
       navigate(partnershipHref(invite.roomId))
-    } catch (error) {
+    } catch {
       void local.destroy()
       setIsBusy(false)
-      setFormError(error instanceof DomainError ? `errors.${error.code}` : 'create.failed')
+      form.fail('create.failed')
     }
   }
 
-  if (who.isLoading) {
-    return (
-      <BackPage back={t('nav.back')}>
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('create.title')}
-        </h1>
-      </BackPage>
-    )
-  }
+  if (who.isLoading) return <StartPage title={t('create.title')} />
   if (!who.person) {
     // nobody is using this device yet: ask first, so the partnership carries a person's name
     return (
-      <BackPage back={t('nav.back')}>
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('create.title')}
-        </h1>
+      <StartPage title={t('create.title')}>
         <h2>{t('people.setup.person')}</h2>
         <p className="lead">{t('people.createFirst')}</p>
         <PeoplePicker idPrefix="create-who" onDone={() => undefined} />
-      </BackPage>
+      </StartPage>
     )
   }
 
   return (
-    <BackPage back={t('nav.back')}>
-      <h1 ref={headingRef} tabIndex={-1}>
-        {t('create.title')}
-      </h1>
+    <StartPage title={t('create.title')}>
       <p className="lead">{t('create.intro')}</p>
       <form className="form" noValidate onSubmit={(e) => void submit(e)}>
         {FIELDS.map((f) => (
-          <Field key={f.id} id={f.id} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined} error={errors[f.name] ? t(`errors.${errors[f.name]}`) : undefined}>
+          <Field key={f.id} id={f.id} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined} error={form.errorOf(f.name)}>
             {(control) => (
               <input
                 {...control}
@@ -128,9 +109,9 @@ export function CreateScreen() {
             )}
           </Field>
         ))}
-        <FormError message={formError ? t(formError) : undefined} />
+        <FormError message={form.formError} />
         <FormActions submit={t('create.submit')} disabled={isBusy} />
       </form>
-    </BackPage>
+    </StartPage>
   )
 }

@@ -4,7 +4,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks'
 import { useTranslation } from 'react-i18next'
-import { registry, type PartnershipEntry } from '../../storage'
+import { listPartnerships, type PartnershipEntry } from '../../storage'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
@@ -23,7 +23,7 @@ function PartnershipLink({ entry }: { readonly entry: PartnershipEntry }) {
 
 export function HomeScreen() {
   const { t } = useTranslation()
-  const entries = useLiveQuery(() => registry().partnerships.orderBy('addedAt').toArray(), [])
+  const entries = useLiveQuery(listPartnerships, [])
   const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const hasPartnerships = entries !== undefined && entries.length > 0
   return (

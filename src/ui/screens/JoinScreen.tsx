@@ -7,13 +7,12 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TranslationKey } from '../../i18n/keys'
-import { registry, rejoinWithNewInvite, requestPersistence } from '../../storage'
+import { addPartnership, askToKeepStorage, getPartnership, rejoinWithCode } from '../../storage'
 import { formatInviteCode, parseInviteCode, type CloseReason } from '../../sync'
-import { BackPage } from '../components/BackPage'
 import { errorId } from '../components/Field'
 import { FormActions } from '../components/FormActions'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { navigate, partnershipHref } from '../router'
+import { StartPage } from './StartPage'
 
 /** What the join form starts with: an invited code, or a code the relay refused (App keeps it). */
 export interface JoinPrefill {
@@ -39,7 +38,6 @@ function refusalKey(reason: CloseReason): TranslationKey {
 
 export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefined }) {
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const [code, setCode] = useState(prefill?.code ?? '')
   // a translation key, translated while rendering so a language switch applies to it too
   const [error, setError] = useState<TranslationKey | undefined>(() => (prefill?.refusal ? refusalKey(prefill.refusal) : undefined))
@@ -58,10 +56,10 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
     setIsBusy(true)
     const { roomId } = parsed.invite
     try {
-      const existing = await registry().partnerships.get(roomId)
+      const existing = await getPartnership(roomId)
       if (!existing) {
-        const persisted = requestPersistence(registry()).catch(() => undefined)
-        await registry().partnerships.add({
+        const persisted = askToKeepStorage().catch(() => undefined)
+        await addPartnership({
           roomId,
           inviteCode: formatInviteCode(parsed.invite),
           name: '',
@@ -76,7 +74,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
       } else if (existing.removedAt && existing.inviteCode !== formatInviteCode(parsed.invite)) {
         // a new code for a partnership this device was removed from: it joins again as a new
         // device (the relay refuses its old id for good), keeping what is already on it
-        await rejoinWithNewInvite(registry(), roomId, formatInviteCode(parsed.invite))
+        await rejoinWithCode(roomId, formatInviteCode(parsed.invite))
       }
       navigate(partnershipHref(roomId))
     } catch {
@@ -86,10 +84,7 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
   }
 
   return (
-    <BackPage back={t('nav.back')}>
-      <h1 ref={headingRef} tabIndex={-1}>
-        {t('join.title')}
-      </h1>
+    <StartPage title={t('join.title')}>
       <p className="lead">{t('join.intro')}</p>
       <form className="form" noValidate onSubmit={(e) => void submit(e)}>
         <div className={error ? 'field field-invalid' : 'field'}>
@@ -125,6 +120,6 @@ export function JoinScreen({ prefill }: { readonly prefill: JoinPrefill | undefi
         </div>
         <FormActions submit={t('join.submit')} disabled={isBusy} />
       </form>
-    </BackPage>
+    </StartPage>
   )
 }

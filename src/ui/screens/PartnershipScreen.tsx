@@ -15,7 +15,7 @@ import { useLiveQuery } from 'dexie-react-hooks'
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentType, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, type OpenState } from '../../domain'
-import { deleteLocalDocument, registry, type PartnershipEntry } from '../../storage'
+import { deleteLocalDocument, forgetPartnership, getPartnership, renamePartnership, type PartnershipEntry } from '../../storage'
 import type { CloseReason } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
@@ -30,11 +30,12 @@ import { useActor } from '../hooks/useActor'
 import { useDocVersion } from '../hooks/useDocVersion'
 import { useFocusOnMount } from '../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../hooks/usePeople'
-import { usePartnershipSession, type PartnershipSession } from '../hooks/usePartnershipSession'
-import { navigate, rememberPartnership, type PartnershipPage } from '../router'
+import { usePartnershipSession } from '../hooks/usePartnershipSession'
+import type { PartnershipSession } from '../session/openSession'
+import { navigate, rememberPartnership } from '../router'
 import { LazyScreens } from '../components/LazyScreens'
 import { PartnershipContext, type DeletedActivity, type OpenPartnership as OpenPartnershipValue } from '../hooks/usePartnership'
-import { pageDef, parsePage } from '../pages'
+import { pageDef, parsePage, type PartnershipPage } from '../pages'
 import '../partnership.css'
 
 interface Props {
@@ -46,7 +47,7 @@ interface Props {
 
 /** The entry as stored; `null` while loading, `undefined` when not on this device. */
 function useEntry(roomId: string): PartnershipEntry | undefined | null {
-  return useLiveQuery(() => registry().partnerships.get(roomId), [roomId], null)
+  return useLiveQuery(() => getPartnership(roomId), [roomId], null)
 }
 
 export function PartnershipScreen({ roomId, path, onJoinRefused }: Props) {
@@ -89,10 +90,12 @@ function NotOnDevice() {
 const DELETE_WAIT_MS = 3000
 
 /**
- * Deletes a partnership's document from this device. Deleting waits while another tab still has
- * the database open; after DELETE_WAIT_MS we move on, and the browser finishes when that tab lets go.
+ * Takes a partnership off this device: its entry and unsent changes, then its document. Deleting
+ * the document waits while another tab still has the database open; after DELETE_WAIT_MS we move
+ * on, and the browser finishes when that tab lets go.
  */
-async function removeLocalDocument(roomId: string): Promise<void> {
+async function removeFromDevice(roomId: string): Promise<void> {
+  await forgetPartnership(roomId)
   await Promise.race([
     deleteLocalDocument(roomId).catch(() => undefined),
     new Promise<void>((resolve) => setTimeout(resolve, DELETE_WAIT_MS)),
@@ -137,7 +140,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
 
   // The list on the home screen shows the name before a document is opened.
   useEffect(() => {
-    if (metaName && metaName !== entry.name) void registry().partnerships.update(roomId, { name: metaName })
+    if (metaName && metaName !== entry.name) void renamePartnership(roomId, metaName)
   }, [metaName, entry.name, roomId])
 
   // A refused join, before anything arrived: take it off this device and explain on the join screen.
@@ -147,11 +150,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
     const { reason } = sync
     void (async () => {
       await session.close()
-      await registry().transaction('rw', registry().partnerships, registry().outbox, async () => {
-        await registry().partnerships.delete(roomId)
-        await registry().outbox.where('roomId').equals(roomId).delete()
-      })
-      await removeLocalDocument(roomId)
+      await removeFromDevice(roomId)
       onJoinRefused(entry.inviteCode, reason)
     })()
   }, [sync, entry.origin, entry.inviteCode, doc, session, roomId, onJoinRefused])
@@ -232,11 +231,7 @@ function NotArrived({ entry, session }: { readonly entry: PartnershipEntry; read
   const remove = async (): Promise<void> => {
     setIsRemoving(true)
     await session.close()
-    await registry().transaction('rw', registry().partnerships, registry().outbox, async () => {
-      await registry().partnerships.delete(entry.roomId)
-      await registry().outbox.where('roomId').equals(entry.roomId).delete()
-    })
-    await removeLocalDocument(entry.roomId)
+    await removeFromDevice(entry.roomId)
     navigate('#/', { replace: true })
   }
 

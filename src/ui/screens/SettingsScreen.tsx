@@ -7,9 +7,8 @@
 import { useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../domain'
-import { registry, requestPersistence, writeSetting, type PartnershipEntry } from '../../storage'
-import { formatInviteCode, inviteLink, parseInviteCode } from '../../sync'
-import { attachmentTransfer } from '../../sync'
+import { askToKeepStorage, chooseMySchool, saveSetting, type DeviceSettings, type PartnershipEntry } from '../../storage'
+import { attachmentTransfer, formatInviteCode, inviteLink, parseInviteCode } from '../../sync'
 import { formatPhotoSize } from '../components/Photo'
 import { LanguagePicker } from '../components/LanguagePicker'
 import { PeopleSettings } from '../components/people/PeopleSettings'
@@ -24,9 +23,12 @@ import {
 } from '../components/devices/DevicesSettings'
 import { StorageUse } from '../components/StorageUse'
 import { useDeviceSettings } from '../hooks/useDeviceSettings'
-import { useFocusOnMount } from '../hooks/useFocusOnMount'
-import type { PartnershipSession } from '../hooks/usePartnershipSession'
+import type { PartnershipSession } from '../session/openSession'
 import { InviteCodeField } from '../components/InviteCodeField'
+import { CardSection } from '../components/CardSection'
+import { Field } from '../components/Field'
+import { SchoolSelect } from '../components/SchoolSelect'
+import { ScreenTitle } from '../components/ScreenTitle'
 
 interface Props {
   readonly session: PartnershipSession
@@ -57,9 +59,7 @@ function InviteSection({ session, entry, relay }: InviteProps) {
   }
 
   return (
-    <section className="card" aria-labelledby="settings-invite-heading">
-      <h3 id="settings-invite-heading">{t('settings.invite')}</h3>
-      <p className="hint">{t('settings.inviteHelp')}</p>
+    <CardSection id="settings-invite" title={t('settings.invite')} hint={t('settings.inviteHelp')}>
       {relay.list && isInviteReplaced(entry, relay.list) ? (
         <InviteReplaced session={session} list={relay.list} />
       ) : (
@@ -78,41 +78,30 @@ function InviteSection({ session, entry, relay }: InviteProps) {
           ) : null}
         </>
       )}
-    </section>
+    </CardSection>
   )
 }
 
 function PersonSection({ entry, meta }: { readonly entry: PartnershipEntry; readonly meta: PartnershipMeta }) {
   const { t } = useTranslation()
-  const mySchool = [meta.schoolA, meta.schoolB].find((s) => s.id === entry.mySchoolId)
+  const schools = [meta.schoolA, meta.schoolB]
+  const mySchool = schools.find((s) => s.id === entry.mySchoolId)
 
   return (
-    <section className="card" aria-labelledby="settings-you-heading">
-      <h3 id="settings-you-heading">{t('settings.you')}</h3>
-      <div className="field">
-        <label htmlFor="settings-my-school">{t('settings.mySchool')}</label>
-        <p className="hint" id="settings-my-school-hint">
-          {t('settings.mySchoolHint')}
-        </p>
-        <select
-          id="settings-my-school"
-          aria-describedby="settings-my-school-hint"
-          value={entry.mySchoolId ?? ''}
-          onChange={(e) => {
-            const mySchoolId = e.target.value || undefined
-            void registry().partnerships.update(entry.roomId, { mySchoolId })
-          }}
-        >
-          {!mySchool ? <option value="">{t('settings.mySchoolUnset')}</option> : null}
-          {[meta.schoolA, meta.schoolB].map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
+    <CardSection id="settings-you" title={t('settings.you')}>
+      <Field id="settings-my-school" label={t('settings.mySchool')} hint={t('settings.mySchoolHint')}>
+        {(control) => (
+          <SchoolSelect
+            control={control}
+            schools={schools}
+            value={entry.mySchoolId ?? ''}
+            emptyLabel={mySchool ? undefined : t('settings.mySchoolUnset')}
+            onChange={(schoolId) => void chooseMySchool(entry.roomId, schoolId || undefined)}
+          />
+        )}
+      </Field>
       <LanguagePicker id="settings-language" />
-    </section>
+    </CardSection>
   )
 }
 
@@ -121,8 +110,7 @@ function StorageSection() {
   const { persistence } = useDeviceSettings()
   const [isAsking, setIsAsking] = useState(false)
   return (
-    <section className="card" aria-labelledby="settings-storage-heading">
-      <h3 id="settings-storage-heading">{t('settings.storage')}</h3>
+    <CardSection id="settings-storage" title={t('settings.storage')}>
       <p data-persistence={persistence}>{t(`settings.persistence.${persistence}`)}</p>
       {persistence !== 'granted' && persistence !== 'unsupported' ? (
         <div className="actions">
@@ -132,7 +120,7 @@ function StorageSection() {
             disabled={isAsking}
             onClick={() => {
               setIsAsking(true)
-              void requestPersistence(registry()).finally(() => setIsAsking(false))
+              void askToKeepStorage().finally(() => setIsAsking(false))
             }}
           >
             {t('settings.askPersistence')}
@@ -140,49 +128,52 @@ function StorageSection() {
         </div>
       ) : null}
       <StorageUse />
-    </section>
+    </CardSection>
+  )
+}
+
+type BooleanSetting = { [K in keyof DeviceSettings]: DeviceSettings[K] extends boolean ? K : never }[keyof DeviceSettings]
+
+interface SettingCheckboxProps {
+  readonly id: string
+  readonly setting: BooleanSetting
+  readonly checked: boolean
+  readonly disabled?: boolean
+  readonly label: string
+  readonly hint: string
+}
+
+/** A yes/no setting of this device, saved as soon as it is ticked, with its hint. */
+function SettingCheckbox({ id, setting, checked, disabled, label, hint }: SettingCheckboxProps) {
+  return (
+    <div className="field">
+      <label className="checkbox" htmlFor={id}>
+        <input id={id} type="checkbox" checked={checked} disabled={disabled} aria-describedby={`${id}-hint`} onChange={(e) => void saveSetting(setting, e.target.checked)} />
+        <span>{label}</span>
+      </label>
+      <p className="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    </div>
   )
 }
 
 function DataSection() {
   const { t, i18n } = useTranslation()
   const { dataSaver, autoDownloadOnUnmetered } = useDeviceSettings()
-  const transfer = attachmentTransfer(registry())
+  const transfer = attachmentTransfer()
   const waiting = useSyncExternalStore(transfer.subscribe, transfer.getSnapshot)
   return (
-    <section className="card" aria-labelledby="settings-data-heading">
-      <h3 id="settings-data-heading">{t('settings.data.title')}</h3>
-      <div className="field">
-        <label className="checkbox" htmlFor="settings-data-saver">
-          <input
-            id="settings-data-saver"
-            type="checkbox"
-            checked={dataSaver}
-            aria-describedby="settings-data-saver-hint"
-            onChange={(e) => void writeSetting(registry(), 'dataSaver', e.target.checked)}
-          />
-          <span>{t('settings.data.saver')}</span>
-        </label>
-        <p className="hint" id="settings-data-saver-hint">
-          {t('settings.data.saverHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label className="checkbox" htmlFor="settings-data-wifi">
-          <input
-            id="settings-data-wifi"
-            type="checkbox"
-            checked={autoDownloadOnUnmetered}
-            disabled={!dataSaver}
-            aria-describedby="settings-data-wifi-hint"
-            onChange={(e) => void writeSetting(registry(), 'autoDownloadOnUnmetered', e.target.checked)}
-          />
-          <span>{t('settings.data.autoWifi')}</span>
-        </label>
-        <p className="hint" id="settings-data-wifi-hint">
-          {t('settings.data.autoWifiHint')}
-        </p>
-      </div>
+    <CardSection id="settings-data" title={t('settings.data.title')}>
+      <SettingCheckbox id="settings-data-saver" setting="dataSaver" checked={dataSaver} label={t('settings.data.saver')} hint={t('settings.data.saverHint')} />
+      <SettingCheckbox
+        id="settings-data-wifi"
+        setting="autoDownloadOnUnmetered"
+        checked={autoDownloadOnUnmetered}
+        disabled={!dataSaver}
+        label={t('settings.data.autoWifi')}
+        hint={t('settings.data.autoWifiHint')}
+      />
       <p data-testid="photos-waiting">
         {t('settings.data.waiting', {
           sent: formatPhotoSize(waiting.bytesToSend, i18n.language),
@@ -192,19 +183,16 @@ function DataSection() {
       {waiting.lastError && waiting.bytesToSend > 0 ? (
         <p className="hint">{t('settings.data.lastError', { reason: t(`photos.errors.${waiting.lastError}`) })}</p>
       ) : null}
-    </section>
+    </CardSection>
   )
 }
 
 export function SettingsScreen({ session, entry, meta }: Props) {
   const { t } = useTranslation()
-  const headingRef = useFocusOnMount<HTMLHeadingElement>()
   const relay = useRelayDevices(session)
   return (
     <section aria-labelledby="settings-heading" className="settings">
-      <h2 id="settings-heading" ref={headingRef} tabIndex={-1}>
-        {t('settings.title')}
-      </h2>
+      <ScreenTitle id="settings-heading">{t('settings.title')}</ScreenTitle>
       <InviteSection session={session} entry={entry} relay={relay} />
       <DevicesSection session={session} entry={entry} meta={meta} relay={relay} />
       <NewInviteSection session={session} entry={entry} relay={relay} />

@@ -15,7 +15,7 @@ import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type * as Y from 'yjs'
 import { announceDevice, type DeviceInfo, type DeviceKind, type PartnershipMeta } from '../../../domain'
-import { readSettings, registry, type PartnershipEntry } from '../../../storage'
+import { loadSettings, type PartnershipEntry } from '../../../storage'
 import { useDeviceSettings } from '../../hooks/useDeviceSettings'
 import { useCurrentPerson } from '../../hooks/usePeople'
 import { schoolName } from '../../hooks/useActor'
@@ -73,7 +73,7 @@ export function useThisDeviceName(): { readonly name: string; readonly isDefault
 /** Keeps this device's entry in the document up to date with its kind, name, school and person. */
 export function useDeviceAnnouncement(doc: Y.Doc, entry: PartnershipEntry, isWritable: boolean): void {
   // undefined until read: announcing before would drop the name, then write it again, at every open
-  const settings = useLiveQuery(() => readSettings(registry()), [])
+  const settings = useLiveQuery(() => loadSettings(), [])
   const isLoaded = settings !== undefined
   const deviceName = settings?.deviceName
   const { person } = useCurrentPerson()

@@ -5,7 +5,7 @@
  */
 import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { hasPin, registry, setCurrentPerson, type PersonRow } from '../../../storage'
+import { choosePerson, hasPin, type PersonRow } from '../../../storage'
 import { useCurrentPerson, usePeople } from '../../hooks/usePeople'
 import { AddPersonForm } from './AddPersonForm'
 import { PinPrompt } from './PinPrompt'
@@ -30,7 +30,7 @@ export function PeoplePicker({ idPrefix, onDone, isLocked = false, footer }: Pro
   const [view, setView] = useState<View>({ kind: 'list' })
 
   const take = async (person: PersonRow): Promise<void> => {
-    await setCurrentPerson(registry(), person.id)
+    await choosePerson(person.id)
     unlock()
     setView({ kind: 'list' })
     onDone(person)

@@ -3,21 +3,11 @@
  * changed or removed only while they are the one using the device (so no colleague can take over
  * or delete them); a person with drafts is removed only if those drafts are discarded on purpose.
  */
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import {
-  PersonError,
-  hasPin,
-  registry,
-  removeDevicePerson,
-  updateDevicePerson,
-  type PersonProblem,
-  type PersonRole,
-  type PersonRow,
-} from '../../../storage'
-import { countDrafts } from '../../../storage'
+import { countLetterDrafts, hasPin, removePerson, updatePerson, type PersonRow } from '../../../storage'
 import { FormError } from '../FormActions'
-import { PersonFields } from './PersonFields'
+import { PersonForm } from './PersonForm'
 import { useCurrentPerson, usePeople } from '../../hooks/usePeople'
 import { PinEditor } from './PinEditor'
 import './people.css'
@@ -49,10 +39,10 @@ function PersonItem({ person, isCurrent }: { readonly person: PersonRow; readonl
   const remove = async (): Promise<void> => {
     setFailed(false)
     try {
-      const drafts = await countDrafts(registry(), person.id)
+      const drafts = await countLetterDrafts(person.id)
       const question = drafts > 0 ? t('people.settings.confirmRemoveWithDrafts', { name: person.name }) : t('people.settings.confirmRemove', { name: person.name })
       if (!window.confirm(question)) return
-      await removeDevicePerson(registry(), person.id, { discardDrafts: drafts > 0 })
+      await removePerson(person.id, { discardDrafts: drafts > 0 })
     } catch {
       setFailed(true)
     }
@@ -91,38 +81,14 @@ function PersonItem({ person, isCurrent }: { readonly person: PersonRow; readonl
 
 function EditPerson({ person, onDone }: { readonly person: PersonRow; readonly onDone: () => void }) {
   const { t } = useTranslation()
-  const [name, setName] = useState(person.name)
-  const [role, setRole] = useState<PersonRole>(person.role)
-  const [problem, setProblem] = useState<PersonProblem | undefined>()
-  const [failed, setFailed] = useState(false)
-  const nameId = `settings-person-${person.id}-name`
-
-  const save = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
-    event.preventDefault()
-    setFailed(false)
-    try {
-      await updateDevicePerson(registry(), person.id, { name, role })
-      onDone()
-    } catch (error) {
-      if (error instanceof PersonError) {
-        setProblem(error.code)
-        document.getElementById(nameId)?.focus()
-      } else setFailed(true)
-    }
-  }
-
   return (
-    <form className="form person-form" noValidate onSubmit={(e) => void save(e)}>
-      <PersonFields idPrefix={`settings-person-${person.id}`} name={name} onName={setName} role={role} onRole={setRole} problem={problem} />
-      <FormError message={failed ? t('people.errors.notSaved') : undefined} />
-      <div className="actions">
-        <button type="submit" className="button-primary">
-          {t('people.settings.save')}
-        </button>
-        <button type="button" className="button-quiet" onClick={onDone}>
-          {t('people.cancel')}
-        </button>
-      </div>
-    </form>
+    <PersonForm
+      idPrefix={`settings-person-${person.id}`}
+      initial={person}
+      submit={t('people.settings.save')}
+      write={(input) => updatePerson(person.id, input)}
+      onDone={onDone}
+      onCancel={onDone}
+    />
   )
 }

@@ -4,9 +4,9 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { PIN_MAX_DIGITS, hasPin, isValidPin, registry, removePin, setPin, type PersonRow } from '../../../storage'
+import { PIN_MAX_DIGITS, hasPin, isValidPin, removePersonPin, setPersonPin, type PersonRow } from '../../../storage'
 import { Field } from '../Field'
-import { FormError, SaveStatus } from '../FormActions'
+import { FormActions, FormError, SaveStatus } from '../FormActions'
 import { unlock } from './peopleState'
 
 type Problem = 'pinFormat' | 'pinMismatch'
@@ -44,7 +44,7 @@ export function PinEditor({ person, idPrefix }: { readonly person: PersonRow; re
       return
     }
     try {
-      await setPin(registry(), person.id, first)
+      await setPersonPin(person.id, first)
       unlock()
       close()
       setStatus(t('people.pin.saved'))
@@ -55,7 +55,7 @@ export function PinEditor({ person, idPrefix }: { readonly person: PersonRow; re
 
   const remove = async (): Promise<void> => {
     try {
-      await removePin(registry(), person.id)
+      await removePersonPin(person.id)
       setStatus(t('people.pin.removed'))
     } catch {
       setFailed(true)
@@ -78,14 +78,7 @@ export function PinEditor({ person, idPrefix }: { readonly person: PersonRow; re
           {pinInput(firstId, first, setFirst, problem === 'pinFormat' ? t('people.pin.format') : undefined, t('people.pin.new'), t('people.pin.digits'))}
           {pinInput(secondId, second, setSecond, problem === 'pinMismatch' ? t('people.pin.mismatch') : undefined, t('people.pin.repeat'))}
           <FormError message={failed ? t('people.pin.notSaved') : undefined} />
-          <div className="actions">
-            <button type="submit" className="button-primary">
-              {t('people.pin.save')}
-            </button>
-            <button type="button" className="button-quiet" onClick={close}>
-              {t('people.cancel')}
-            </button>
-          </div>
+          <FormActions submit={t('people.pin.save')} secondary={{ label: t('people.cancel'), onClick: close }} />
         </form>
       ) : (
         <div className="actions">

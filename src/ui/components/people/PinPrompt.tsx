@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { PIN_MAX_DIGITS, checkPin, registry, type PersonRow } from '../../../storage'
+import { PIN_MAX_DIGITS, checkPersonPin, type PersonRow } from '../../../storage'
 import { errorId } from '../Field'
 
 type Problem = { readonly kind: 'wrong' } | { readonly kind: 'wait'; readonly until: number } | { readonly kind: 'failed' }
@@ -59,7 +59,7 @@ export function PinPrompt({ person, idPrefix, submit, onRight, onCancel, cancel,
     if (isBusy || isWaiting) return
     setIsBusy(true)
     try {
-      const result = await checkPin(registry(), person.id, pin)
+      const result = await checkPersonPin(person.id, pin)
       setPin('')
       if (result.ok) {
         setProblem(undefined)

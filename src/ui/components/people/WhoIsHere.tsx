@@ -6,7 +6,8 @@
  */
 import { useTranslation } from 'react-i18next'
 import type { PartnershipMeta } from '../../../domain'
-import { registry, type PartnershipEntry } from '../../../storage'
+import { stopAskingForPerson, type PartnershipEntry } from '../../../storage'
+import { SchoolButtons } from '../WhichSchool'
 import { useFocusOnMount } from '../../hooks/useFocusOnMount'
 import { useCurrentPerson } from '../../hooks/usePeople'
 import { PeoplePicker } from './PeoplePicker'
@@ -32,25 +33,13 @@ export function WhoIsHere({ entry, meta }: { readonly entry: PartnershipEntry; r
       <section className="card" aria-labelledby="who-school-heading">
         <h3 id="who-school-heading">{t('people.setup.school')}</h3>
         <p className="hint">{t('people.setup.schoolHint')}</p>
-        <div className="banner-actions">
-          {[meta.schoolA, meta.schoolB].map((school) => (
-            <button
-              key={school.id}
-              type="button"
-              className={school.id === entry.mySchoolId ? 'button-primary' : 'button-secondary'}
-              aria-pressed={school.id === entry.mySchoolId}
-              onClick={() => void registry().partnerships.update(entry.roomId, { mySchoolId: school.id })}
-            >
-              {t('feedback.weAre', { school: school.name })}
-            </button>
-          ))}
-        </div>
+        <SchoolButtons entry={entry} meta={meta} showsChoice />
       </section>
 
       <section className="card" aria-labelledby="who-person-heading">
         <h3 id="who-person-heading">{t('people.setup.person')}</h3>
         <p className="hint">{isPersonAnswered && person ? t('people.setup.personChosen', { name: person.name }) : t('people.setup.personHint')}</p>
-        <PeoplePicker idPrefix="who" onDone={() => void registry().partnerships.update(entry.roomId, { askPerson: undefined })} />
+        <PeoplePicker idPrefix="who" onDone={() => void stopAskingForPerson(entry.roomId)} />
       </section>
     </section>
   )

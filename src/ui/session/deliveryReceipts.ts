@@ -8,13 +8,13 @@
  * news that is not a receipt counts. The domain's `writeReceipt` also skips a receipt when
  * nothing new arrived at all.
  *
- * The device id is made once per partnership and kept on the registry entry (`deviceId`, see
- * src/storage/deviceId.ts; every edit records the same id). A
- * device that does not know yet which school it speaks for writes no receipt.
+ * The device id is made once per partnership and kept on the registry entry (`deviceIdIn`, see
+ * src/storage/deviceId.ts; every edit records the same id). A device that does not know yet which
+ * school it speaks for writes no receipt.
  */
 import type * as Y from 'yjs'
 import { writeReceipt } from '../../domain'
-import { ensureDeviceId, registry } from '../../storage'
+import { deviceIdIn, getPartnership } from '../../storage'
 import type { PartnershipConnection } from '../../sync'
 
 /** Waits for a burst of updates (a sync brings many) to settle before writing one receipt. */
@@ -22,10 +22,9 @@ const RECEIPT_DELAY_MS = 400
 
 /** This device's school and id in the partnership (the id made and stored on first use). */
 async function deviceIdOf(roomId: string): Promise<{ schoolId: string; deviceId: string } | undefined> {
-  const db = registry()
-  const entry = await db.partnerships.get(roomId)
+  const entry = await getPartnership(roomId)
   if (!entry?.mySchoolId) return undefined
-  const deviceId = await ensureDeviceId(db, roomId)
+  const deviceId = await deviceIdIn(roomId)
   return deviceId ? { schoolId: entry.mySchoolId, deviceId } : undefined
 }
 

@@ -5,21 +5,20 @@
  */
 import type * as Y from 'yjs'
 import { listLetterThreads } from '../../domain'
-import { registry } from '../../storage'
-import { hasBlob } from '../../storage'
+import { isPhotoOnDevice } from '../../storage'
 import { attachmentTransfer } from '../../sync'
 
 const RECOUNT_DELAY_MS = 500
 
 export function keepPhotoCounts(doc: Y.Doc): () => void {
-  const transfer = attachmentTransfer(registry())
+  const transfer = attachmentTransfer()
   let timer: ReturnType<typeof setTimeout> | undefined
   let isStopped = false
   const recount = async (): Promise<void> => {
     const refs = listLetterThreads(doc).flatMap((t) => [t.letter, ...t.replies]).flatMap((l) => l.photos)
     for (const ref of refs) {
       if (isStopped) return
-      if (await hasBlob(registry(), ref.hash)) transfer.unexpect(ref.hash)
+      if (await isPhotoOnDevice(ref.hash)) transfer.unexpect(ref.hash)
       else transfer.expect(ref)
     }
   }

@@ -10,12 +10,12 @@
  *   or its first data arrives, and — for a partnership left open for days — at most once an hour
  *   on a change; the storage layer takes it only when the newest copy is older than 24 h.
  *
- * The device id is the one every edit and receipt of this device carries (`ensureDeviceId`).
+ * The device id is the one every edit and receipt of this device carries (`deviceIdIn`).
  * Neither job ever bothers the person: a failure (full disk, a closing database) is skipped.
  */
 import type * as Y from 'yjs'
 import { announceDevice, isTooNew, readSchemaVersion } from '../../domain'
-import { ensureDeviceId, registry } from '../../storage'
+import { deviceIdIn } from '../../storage'
 import { snapshotDb, takeDeviceSnapshot, type SnapshotDb } from '../../storage/snapshots'
 
 /** How often an open partnership asks the storage layer whether a regular copy is due. */
@@ -29,7 +29,7 @@ export interface UpkeepOptions {
 /** Starts the upkeep of an open partnership; returns the function that stops it. */
 export function keepDeviceUpkeep(doc: Y.Doc, roomId: string, options: UpkeepOptions = {}): () => void {
   const snapshots = options.snapshots ?? snapshotDb()
-  const deviceIdOf = options.deviceId ?? ((id: string) => ensureDeviceId(registry(), id))
+  const deviceIdOf = options.deviceId ?? deviceIdIn
   let isStopped = false
   let isAnnounced = false
   let isAnnouncing = false

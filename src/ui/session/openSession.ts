@@ -1,0 +1,96 @@
+/**
+ * Opening a partnership on this device: its local document, the connection to the relay, and
+ * what runs beside them while it is open (delivery receipts, photo counts, the device's upkeep,
+ * history). `usePartnershipSession` (../hooks/usePartnershipSession.ts) is the React side;
+ * closing the session stops all of it.
+ *
+ * The connection's intent is `join` once the relay knows the room (or when this device joined it):
+ * only the device that created a partnership may register it on the relay.
+ */
+import type * as Y from 'yjs'
+import { trackHistory } from '../../domain'
+import {
+  deviceCredentialIn,
+  noteAcceptedByRelay,
+  noteFullySynced,
+  noteRemovedByRelay,
+  openLocalDocument,
+  outboxOf,
+  type LocalDocument,
+  type PartnershipEntry,
+} from '../../storage'
+import { PartnershipConnection, attachmentTransfer, defaultRelayUrl, type DeviceCredential, type Invite } from '../../sync'
+import { rememberDeviceCredential } from '../../sync/devices'
+import { keepReceipts } from './deliveryReceipts'
+import { keepDeviceUpkeep } from './deviceUpkeep'
+import { keepPhotoCounts } from './photoCounts'
+
+export interface PartnershipSession {
+  readonly roomId: string
+  readonly invite: Invite
+  readonly doc: Y.Doc
+  readonly conn: PartnershipConnection
+  /** This device's own credential in the partnership (its proof goes with every connection). */
+  readonly device: DeviceCredential | undefined
+  /** Closes the connection and the local document. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Opens the partnership of `entry` (its invite already read) and starts what runs beside it. */
+export async function openSession(entry: PartnershipEntry, invite: Invite): Promise<PartnershipSession> {
+  const { roomId } = entry
+  const local: LocalDocument = openLocalDocument(roomId)
+  await local.whenLoaded
+  // made on the first connection and kept: the relay registers this device under it
+  const device = await deviceCredentialIn(roomId).catch(() => undefined)
+  const isRegistered = device !== undefined && entry.deviceRegisteredAt !== undefined
+  if (device && isRegistered) rememberDeviceCredential(roomId, device)
+  const conn = new PartnershipConnection(local.doc, {
+    relayUrl: defaultRelayUrl(),
+    invite,
+    intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
+    outbox: outboxOf(roomId),
+    ...(device ? { device } : {}),
+    onAccepted: () => {
+      // accepted with this device's proof: the relay knows the device from now on
+      void noteAcceptedByRelay(roomId, device !== undefined && !isRegistered)
+      if (device) {
+        rememberDeviceCredential(roomId, device)
+        attachmentTransfer().register(invite, device)
+      }
+    },
+    onRemoved: () => {
+      void noteRemovedByRelay(roomId)
+    },
+    onFullySynced: () => {
+      void noteFullySynced(roomId)
+    },
+  })
+  // delivery receipts: "Seen by partner school" on the other device comes from these
+  const stopReceipts = keepReceipts(local.doc, conn, roomId)
+  const stopPhotoCounts = keepPhotoCounts(local.doc)
+  // this device's entry in the document (explains its version) and its daily copy of the partnership
+  const stopUpkeep = keepDeviceUpkeep(local.doc, roomId)
+  // every change made from now on gets its history entry, also those that skip assertWritable
+  trackHistory(local.doc)
+  // photos waiting for this partnership's relay go out as soon as there is a connection
+  attachmentTransfer().register(invite, isRegistered ? device : undefined)
+  let closing: Promise<void> | undefined
+  return {
+    roomId,
+    invite,
+    doc: local.doc,
+    conn,
+    device,
+    close: () => {
+      closing ??= (async () => {
+        stopReceipts()
+        stopPhotoCounts()
+        stopUpkeep()
+        conn.destroy()
+        await local.destroy()
+      })()
+      return closing
+    },
+  }
+}
