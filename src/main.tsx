@@ -10,6 +10,8 @@ import { readSettings, registry } from './storage'
 import { App } from './ui/App'
 import { partnershipHref, partnershipToResume, takeInviteFromLocation } from './ui/router'
 import './ui/app.css'
+import './ui/controls.css'
+import './ui/cards.css'
 
 async function savedLanguage(): Promise<string | undefined> {
   try {
