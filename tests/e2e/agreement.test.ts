@@ -69,4 +69,19 @@ describe('the partnership agreement on two phones', () => {
     await expect(northPage.getByRole('main').innerText()).resolves.toContain('Signed by both heads')
     await expect(northPage.getByRole('main').innerText()).resolves.not.toContain('And their teachers too.')
   })
+
+  it('a wrong number is shown at its field when it is left, without pulling the focus back; Save then moves the focus to it', async () => {
+    await goToAgreement(northPage)
+    const review = northPage.getByLabel('Review every (months)')
+    await review.fill('twelve')
+    await review.press('Tab')
+    await northPage.getByText('Enter a whole number of months, from 0 to 60.').waitFor()
+    // the person went on to the next control and stays there
+    await expect.poll(() => northPage.evaluate(() => document.activeElement?.id ?? '')).not.toBe('agreement-reviewEveryMonths')
+    await northPage.getByRole('button', { name: 'Save agreement' }).click()
+    await expect.poll(() => northPage.evaluate(() => document.activeElement?.id ?? '')).toBe('agreement-reviewEveryMonths')
+    await review.fill('12')
+    await northPage.getByRole('button', { name: 'Save agreement' }).click()
+    await expect.poll(() => northPage.getByText('Enter a whole number of months, from 0 to 60.').count()).toBe(0)
+  })
 })

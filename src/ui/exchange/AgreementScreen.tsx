@@ -9,7 +9,7 @@
  * The text is saved when a field is left and with Save, as small text edits, so both schools can
  * work on it at once.
  */
-import { useEffect, useState, type ChangeEvent, type FocusEvent, type FormEvent } from 'react'
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   AGREEMENT_SECTIONS,
@@ -140,7 +140,7 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
   const [status, setStatus] = useState<string | undefined>()
 
   /** Saves what was typed in `which`; false when the domain refused it. */
-  const save = (which: Edits): boolean => {
+  const save = (which: Edits, isOnLeave = false): boolean => {
     const patch: Parameters<typeof updateAgreementDraft>[1] = {}
     const sections = Object.fromEntries(Object.entries(which.sections ?? {}).filter(([s, v]) => v !== undefined && v !== draft.sections[s as AgreementSection]))
     if (Object.keys(sections).length > 0) patch.sections = sections
@@ -157,10 +157,12 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
         ...(which.reviewEveryMonths === undefined && e.reviewEveryMonths !== undefined ? { reviewEveryMonths: e.reviewEveryMonths } : {}),
       }))
     if (Object.keys(patch).length === 0) {
+      // back to what is stored: nothing to save, and no problem left to show
       forget()
+      form.clear()
       return true
     }
-    if (!form.run(() => updateAgreementDraft(doc, patch, actor))) return false
+    if (!form.run(() => updateAgreementDraft(doc, patch, actor), { focus: !isOnLeave })) return false
     forget()
     setStatus(t('agreement.saved'))
     return true
@@ -172,9 +174,9 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
       setEdits((x) => ({ ...x, ...patch, sections: { ...x.sections, ...patch.sections } }))
       setStatus(undefined)
     },
-    onBlur: (e: FocusEvent<HTMLInputElement | HTMLTextAreaElement>): void => {
+    onBlur: (): void => {
       // a refused save shows its problem at the field, but leaving a field does not pull the focus back to it
-      if (typed !== undefined && !save(patchOf(typed))) (e.relatedTarget as HTMLElement | null)?.focus()
+      if (typed !== undefined) save(patchOf(typed), true)
     },
   })
   const submit = (event: FormEvent<HTMLFormElement>): void => {

@@ -36,9 +36,10 @@ export interface DomainForm {
   readonly formError: string | undefined
   /**
    * Runs a domain write. True when it worked (problems cleared); false when the domain refused
-   * it (problems shown, focus on the first field with one).
+   * it (problems shown, focus on the first field with one — unless `focus: false`, for a save
+   * made on leaving a field, which must not pull the person back into it).
    */
-  readonly run: (write: () => void) => boolean
+  readonly run: (write: () => void, options?: { readonly focus?: boolean }) => boolean
   /** Shows a message at the form that did not come from the domain (e.g. "choose a school"). */
   readonly fail: (key: TranslationKey) => void
   /** Clears every problem and the form's message. */
@@ -57,7 +58,7 @@ export function useDomainForm(options: DomainFormOptions = {}): DomainForm {
   )
 
   const run = useCallback(
-    (write: () => void): boolean => {
+    (write: () => void, { focus = true }: { readonly focus?: boolean } = {}): boolean => {
       try {
         write()
       } catch (error) {
@@ -66,7 +67,7 @@ export function useDomainForm(options: DomainFormOptions = {}): DomainForm {
         setFormKey(unplaced ? `errors.${unplaced}` : checkFields)
         const first = [...atFields.keys()][0]
         const id = first === undefined ? undefined : controlIdOf(first)
-        if (id) document.getElementById(id)?.focus()
+        if (id && focus) document.getElementById(id)?.focus()
         return false
       }
       setProblems(NO_PROBLEMS)
