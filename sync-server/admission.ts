@@ -18,7 +18,7 @@ import type { KeyedLock } from './keyedLock'
 import { WindowCounter, clientAddress } from './limits'
 import { errorFields, type Logger } from './log'
 import type { LimitReason, Metrics } from './metrics'
-import { DEFAULT_LIMITS, type RelayConfig } from './relayConfig'
+import { DEFAULT_LIMITS, SYNC_DEFLATE, type RelayConfig } from './relayConfig'
 import type { Rooms } from './rooms'
 import type { RoomStore } from './store'
 
@@ -63,7 +63,7 @@ export function createAdmission(deps: AdmissionDeps): Admission {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxMessageBytes,
-    perMessageDeflate: false,
+    perMessageDeflate: config.compression === false ? false : SYNC_DEFLATE,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   })
 

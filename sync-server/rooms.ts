@@ -30,6 +30,7 @@ import { compactWhenLong, enqueueUpdate, forward, wouldOverfill } from './roomLo
 import { acknowledge, noteWrite } from './acks'
 import { loadWatching, receiveRemote, startCatchUpSweep } from './catchUp'
 import * as awareness from './awareness'
+import { SlowReaders } from './slowReaders'
 
 export type { RoomsConfig } from './room'
 export { DEFAULT_MAX_ROOM_BYTES } from './roomLog'
@@ -46,12 +47,14 @@ export class Rooms {
   private readonly sweep: ReturnType<typeof setInterval> | undefined
   /** What roomLog.ts, acks.ts, catchUp.ts and awareness.ts work with. */
   private readonly ctx: RoomsContext
+  private readonly slowReaders: SlowReaders
 
   constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
     this.store = store
     this.log = log
     this.config = config
     this.metrics = config.metrics ?? createMetrics()
+    this.slowReaders = new SlowReaders(config.maxBufferedBytes)
     const snapshotter = store.snapshots ? new Snapshotter(store.snapshots, config.snapshotPolicy ?? DEFAULT_SNAPSHOT_POLICY, log) : undefined
     this.ctx = {
       store,
@@ -68,11 +71,12 @@ export class Rooms {
   /**
    * Sends unless the socket's reader is too slow: a socket whose unsent data already passed the
    * bound is closed (4529, transient) rather than growing the relay's memory; it syncs again on
-   * reconnect. One message larger than the bound still goes out to a socket that keeps up.
+   * reconnect. One message larger than the bound still goes out to a socket that keeps up, and
+   * does not count against the bound while it waits (slowReaders.ts).
    */
   private send(ws: WebSocket, message: Uint8Array): void {
     if (ws.readyState !== ws.OPEN) return
-    if (ws.bufferedAmount > this.config.maxBufferedBytes) {
+    if (!this.slowReaders.mayQueue(ws, message.byteLength)) {
       this.log.info('socket closed: slow reader', { bufferedBytes: ws.bufferedAmount })
       this.metrics.closedForLimit.inc({ reason: 'slow_reader' })
       ws.close(CLOSE.busy, 'reading too slowly')

@@ -150,6 +150,7 @@ const relay = createRelay({
   removeStaleAfterDays: intFromEnv('REMOVE_STALE_AFTER_DAYS', DEVICE_DEFAULTS.removeStaleAfterDays, 1),
   maxBlobRequestsPerMinute: intFromEnv('MAX_BLOB_REQUESTS_PER_MINUTE', DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 1),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
+  compression: flagFromEnv('SYNC_COMPRESSION', true),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),
   catchUpIntervalMs: intFromEnv('CATCH_UP_INTERVAL_MS', 5000, 100),
   snapshotPolicy,

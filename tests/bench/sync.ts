@@ -63,29 +63,50 @@ interface Counts {
   down: number
 }
 
-/** A shaped link in one direction: chunks leave one after another at the rate, then wait the delay. */
+/**
+ * A shaped link in one direction: chunks leave one after another at the rate, then wait the delay.
+ * They are handed on strictly in the order they came, by one timer over a queue: a timer per
+ * chunk reordered them (Node schedules a timer from the loop's cached clock, so a chunk read after
+ * the event loop was busy could come due before the chunk read just before it, and the app got a
+ * corrupted stream).
+ */
 class Pacer {
   private freeAt = 0
-  /** Chunks counted but not yet handed on. */
-  inFlight = 0
+  private readonly queue: { chunk: Buffer; dueAt: number }[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
   constructor(
     private readonly proxy: WireProxy,
     private readonly to: Socket,
   ) {}
+  /** Chunks counted but not yet handed on. */
+  get inFlight(): number {
+    return this.queue.length
+  }
   send(chunk: Buffer): void {
     const link = this.proxy.link
-    if (!link) {
+    if (!link && this.queue.length === 0) {
       this.to.write(chunk)
       return
     }
     const now = performance.now()
-    const leaves = Math.max(now, this.freeAt) + (chunk.length * 8 * 1000) / link.bitsPerSecond
+    const leaves = link ? Math.max(now, this.freeAt) + (chunk.length * 8 * 1000) / link.bitsPerSecond : now
     this.freeAt = leaves
-    this.inFlight++
-    setTimeout(() => {
-      this.inFlight--
+    this.queue.push({ chunk, dueAt: leaves + (link ? link.roundTripMs / 2 : 0) })
+    this.schedule()
+  }
+  private schedule(): void {
+    const next = this.queue[0]
+    if (this.timer !== undefined || !next) return
+    this.timer = setTimeout(() => this.drain(), Math.max(0, next.dueAt - performance.now()))
+  }
+  private drain(): void {
+    this.timer = undefined
+    const now = performance.now()
+    while (this.queue.length > 0 && this.queue[0]!.dueAt <= now) {
+      const { chunk } = this.queue.shift()!
       if (!this.to.destroyed) this.to.write(chunk)
-    }, leaves + link.roundTripMs / 2 - now)
+    }
+    this.schedule()
   }
 }
 
