@@ -174,6 +174,8 @@ export class PartnershipConnection {
     this.provider.on('sync', (isSynced: boolean) => {
       if (isSynced) {
         this.lastError = undefined
+        // the whole-document check waits for this moment (settle); the relay's ack may have come first
+        this.settle()
         if (!this.hasBeenAccepted) {
           this.hasBeenAccepted = true
           // from now on this device only ever joins: the room exists on the relay
@@ -255,7 +257,9 @@ export class PartnershipConnection {
     if (this.pending.length === 0 && !this.isFullyAcked) {
       // the outbox may miss a change made just before a crash: check the whole document, once per
       // connection; after that every local change is tracked in `pending` until acknowledged
-      if (!this.isDocVerified) this.isDocVerified = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
+      // and only once the relay has answered on this connection: before that (offline, opening) the
+      // answer is "no" anyway, and on a five-year partnership the encode costs a second at 4x CPU
+      if (!this.isDocVerified && this.provider.synced) this.isDocVerified = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
       this.isFullyAcked = this.isDocVerified
     }
     this.recompute()
