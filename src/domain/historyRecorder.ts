@@ -22,7 +22,6 @@ import { STAMP_FIELDS } from './fields'
 import { fingerprint, lastActorOf } from './record'
 import {
   fieldHeads,
-  historyIndex,
   HISTORY_MAP,
   HISTORY_ORIGIN,
   MAX_HISTORY_TEXT_CHARS,
@@ -262,12 +261,14 @@ const tracked = /* @__PURE__ */ new WeakSet<Y.Doc>()
 
 /**
  * Starts writing history entries for this document's local changes. Idempotent; called by
- * `assertWritable`, so every domain write is recorded from the first one on.
+ * `assertWritable`, so every domain write is recorded from the first one on. The index of the
+ * entries (`historyIndex`, every entry read and checked: thousands on an old partnership) is built
+ * when first needed — the first change recorded, or a screen that shows history — not here, so
+ * opening a partnership does not wait for it.
  */
 export function trackHistory(doc: Y.Doc): void {
   if (tracked.has(doc)) return
   tracked.add(doc)
-  historyIndex(doc)
   doc.on('afterTransaction', (tr: Y.Transaction) => {
     if (!tr.local || tr.origin === HISTORY_ORIGIN || tr.changed.size === 0) return
     if (typeof tr.origin === 'string' && tr.origin.startsWith('scholenband:migration')) return

@@ -23,20 +23,39 @@ function receiptsMap(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap('receipts')
 }
 
-export function readReceipts(doc: Y.Doc): Receipt[] {
-  const out: Receipt[] = []
-  for (const [key, value] of receiptsMap(doc).entries()) {
-    const colon = key.indexOf(':')
-    if (colon < 1 || !value || typeof value !== 'object') continue
-    const v = value as { sv?: unknown; at?: unknown }
-    const sv = new Map<number, number>()
-    if (v.sv && typeof v.sv === 'object') {
-      for (const [client, clock] of Object.entries(v.sv as Record<string, unknown>)) {
-        if (typeof clock === 'number' && Number.isFinite(Number(client))) sv.set(Number(client), clock)
-      }
+function parseReceipt(key: string, value: unknown): Receipt | undefined {
+  const colon = key.indexOf(':')
+  if (colon < 1 || !value || typeof value !== 'object') return undefined
+  const v = value as { sv?: unknown; at?: unknown }
+  const sv = new Map<number, number>()
+  if (v.sv && typeof v.sv === 'object') {
+    for (const [client, clock] of Object.entries(v.sv as Record<string, unknown>)) {
+      if (typeof clock === 'number' && Number.isFinite(Number(client))) sv.set(Number(client), clock)
     }
-    out.push({ schoolId: key.slice(0, colon), deviceId: key.slice(colon + 1), sv, at: typeof v.at === 'string' ? v.at : '' })
   }
+  return { schoolId: key.slice(0, colon), deviceId: key.slice(colon + 1), sv, at: typeof v.at === 'string' ? v.at : '' }
+}
+
+/**
+ * Receipts already read, per document and key, with the stored value they were read from. A
+ * receipt's value is a plain object that is replaced, never changed, when its device writes
+ * again: the same object means the same receipt. Each receipt holds a whole state vector (hundreds
+ * of clients on an old partnership), and every record on a screen asks for them (the plan: one
+ * per activity), so each is read once, not once per record.
+ */
+const parsed = /* @__PURE__ */ new WeakMap<Y.Doc, Map<string, { value: unknown; receipt: Receipt | undefined }>>()
+
+export function readReceipts(doc: Y.Doc): Receipt[] {
+  let cache = parsed.get(doc)
+  if (!cache) parsed.set(doc, (cache = new Map()))
+  const out: Receipt[] = []
+  const map = receiptsMap(doc)
+  for (const [key, value] of map.entries()) {
+    let known = cache.get(key)
+    if (!known || known.value !== value) cache.set(key, (known = { value, receipt: parseReceipt(key, value) }))
+    if (known.receipt) out.push(known.receipt)
+  }
+  if (cache.size > map.size) for (const key of cache.keys()) if (!map.has(key)) cache.delete(key)
   return out
 }
 

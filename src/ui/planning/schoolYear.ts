@@ -26,11 +26,14 @@ export function schoolYearLabel(firstYear: number, startMonth: number): string {
   return schoolYearOf(schoolYearRange(firstYear, startMonth).from, startMonth)
 }
 
-/** The school years worth offering: this one, the next, and every year something is planned in. */
-export function schoolYearChoices(doc: Y.Doc, startMonth: number, today: string): number[] {
+/**
+ * The school years worth offering: this one, the next, and every year something is planned in.
+ * `activities`: the document's activities when the caller has just read them (saves a second read).
+ */
+export function schoolYearChoices(doc: Y.Doc, startMonth: number, today: string, activities: readonly Activity[] = listActivities(doc)): number[] {
   const current = firstYearOf(today, startMonth)
   const years = new Set<number>([current, current + 1])
-  for (const a of listActivities(doc)) {
+  for (const a of activities) {
     const from = a.startDate || a.endDate
     const to = a.endDate || a.startDate
     if (!from) continue

@@ -1,18 +1,21 @@
 /**
  * Counts every photo in the partnership's letters that this device does not have yet as
  * "waiting to be received" (Settings shows the total), not only the ones a screen has shown.
- * Runs while a partnership is open; recounts a moment after the document changes.
+ * Runs while a partnership is open; recounts a moment after the document changes, when the
+ * browser is idle (reading every letter of an old partnership is not done while a screen opens).
  */
 import type * as Y from 'yjs'
 import { listLetterThreads } from '../../domain'
 import { isPhotoOnDevice } from '../../storage'
 import { attachmentTransfer } from '../../sync'
+import { whenIdle } from './whenIdle'
 
 const RECOUNT_DELAY_MS = 500
 
 export function keepPhotoCounts(doc: Y.Doc): () => void {
   const transfer = attachmentTransfer()
   let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelIdle: (() => void) | undefined
   let isStopped = false
   const recount = async (): Promise<void> => {
     const refs = listLetterThreads(doc).flatMap((t) => [t.letter, ...t.replies]).flatMap((l) => l.photos)
@@ -24,13 +27,17 @@ export function keepPhotoCounts(doc: Y.Doc): () => void {
   }
   const schedule = (): void => {
     if (timer) clearTimeout(timer)
-    timer = setTimeout(() => void recount(), RECOUNT_DELAY_MS)
+    cancelIdle?.()
+    timer = setTimeout(() => {
+      cancelIdle = whenIdle(() => void recount())
+    }, RECOUNT_DELAY_MS)
   }
   doc.on('update', schedule)
   schedule()
   return () => {
     isStopped = true
     if (timer) clearTimeout(timer)
+    cancelIdle?.()
     doc.off('update', schedule)
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * A long action plan is drawn a page at a time (src/ui/planning/planWindow.ts, PlanMonths.tsx):
+ * five school years hold a thousand activities, and drawing every card at once cost a cold start
+ * seconds on a cheap phone (issue 12). A short plan is drawn whole, as before.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import type * as Y from 'yjs'
+import { EMPTY_ACTIVITY, createActivity, groupByMonth, listActivities, readMeta } from '../../src/domain'
+import { PlanMonths } from '../../src/ui/planning/PlanMonths'
+import { PLAN_PAGE, cardsIn, firstWindow, monthsOfWindow, showEarlier, showLater, windowOfMonths } from '../../src/ui/planning/planWindow'
+import { an, newPartnership } from '../helpers/devices'
+
+// where each card is on its way needs the open connection (and a browser to subscribe); not what is counted here
+vi.mock('../../src/ui/components/DeliveryStatus', () => ({ DeliveryStatus: () => null }))
+
+/** `count` activities, `perMonth` in each month from September 2022 on (the 3rd, 5th, …). */
+function planOf(count: number, perMonth: number): Y.Doc {
+  const doc = newPartnership()
+  for (let i = 0; i < count; i++) {
+    const month = Math.floor(i / perMonth)
+    const date = new Date(Date.UTC(2022, 8 + month, 3 + (i % perMonth)))
+    createActivity(doc, { ...EMPTY_ACTIVITY, title: `Activity ${String(i).padStart(4, '0')}`, startDate: date.toISOString().slice(0, 10) }, an)
+  }
+  return doc
+}
+
+function drawn(doc: Y.Doc, today: string): string {
+  const meta = readMeta(doc)!
+  return renderToStaticMarkup(
+    createElement(PlanMonths, {
+      doc,
+      roomId: 'room',
+      meta,
+      groups: groupByMonth(listActivities(doc)),
+      periods: [],
+      zones: {},
+      requests: [],
+      today,
+      filterKey: 'all|all|all',
+    }),
+  )
+}
+
+const cards = (html: string): number => html.split('class="activity-card"').length - 1
+
+describe('the action plan drawn a page at a time', () => {
+  it('draws at most a page of cards (in whole months) of a 300-activity plan, from the current month on', () => {
+    const doc = planOf(300, 10) // September 2022 … February 2025
+    const html = drawn(doc, '2024-01-15')
+    // every card drawn before; now a page in whole months of 10
+    expect(cards(html)).toBe(PLAN_PAGE)
+    // January 2024 is the first month drawn; what is not drawn is said, with its count
+    expect(html.indexOf('Activity 0160')).toBeGreaterThan(-1)
+    expect(html).not.toContain('Activity 0159')
+    expect(html).toContain('plan.showEarlier')
+    expect(html).toContain('plan.showLater')
+  })
+
+  it('draws a plan of up to a page whole, without "Show" buttons', () => {
+    const html = drawn(planOf(PLAN_PAGE, 4), '2030-01-01')
+    expect(cards(html)).toBe(PLAN_PAGE)
+    expect(html).not.toContain('plan.show')
+  })
+
+  it('near the end of the plan, fills the page with earlier months', () => {
+    const doc = planOf(300, 10)
+    const groups = groupByMonth(listActivities(doc))
+    const w = firstWindow(groups, '2025-02')
+    expect(w.to).toBe(groups.length)
+    expect(cardsIn(groups, w.from, w.to)).toBe(PLAN_PAGE)
+    // after every activity: the last page
+    expect(firstWindow(groups, '2031-01')).toEqual(w)
+  })
+
+  it('"Show earlier" and "Show more" add whole months until every activity is drawn', () => {
+    const groups = groupByMonth(listActivities(planOf(300, 10)))
+    let w = firstWindow(groups, '2024-01')
+    for (let i = 0; i < 100 && w.from > 0; i++) w = showEarlier(groups, w)
+    for (let i = 0; i < 100 && w.to < groups.length; i++) w = showLater(groups, w)
+    expect(w).toEqual({ from: 0, to: groups.length })
+    expect(cardsIn(groups, w.from, w.to)).toBe(300)
+  })
+
+  it('keeps the months drawn by name when a month arrives before them', () => {
+    const doc = planOf(300, 10)
+    const before = groupByMonth(listActivities(doc))
+    const months = monthsOfWindow(before, firstWindow(before, '2024-01'))!
+    createActivity(doc, { ...EMPTY_ACTIVITY, title: 'Earlier', startDate: '2020-05-01' }, an)
+    const after = groupByMonth(listActivities(doc))
+    const w = windowOfMonths(after, months)
+    expect(after[w.from]!.month).toBe('2024-01')
+    expect(after[w.to - 1]!.month).toBe(months.last)
+  })
+})
