@@ -9,6 +9,8 @@ import type { Conflict, PartnershipMeta, PartnerInputRequest, StartingPointKey }
 import { schoolName } from '../hooks/useActor'
 import { formatDate, formatDateRange } from '../format'
 import '../planning/planning.css'
+import '../planning/calendar.css'
+import '../planning/print.css'
 
 /** A period's label in the reader's language when it came from a starting point. */
 export function usePeriodLabel(): (p: { readonly label: string; readonly labelKey?: StartingPointKey | '' }) => string {

@@ -53,6 +53,8 @@ import { ScreenSection } from '../components/ScreenSection'
 import { ActivityFields, activityControlOf, amountTextIn, type ActivityTextKey } from './ActivityFields'
 import { ActivityNotFound } from './ActivityNotFound'
 import './planning.css'
+import './calendar.css'
+import './print.css'
 
 /** The form's values for an activity (or a new one), in the language on screen. */
 function valuesOf(a: ActivityInput, doc: Y.Doc, schoolIds: readonly string[], language: string): ActivityFormValues {

@@ -39,6 +39,8 @@ import { CalendarActivity, PeriodItem } from './CalendarItems'
 import { EditPeriod, PeriodForm } from './PeriodForm'
 import { FlemishLoader, PartnerTemplate } from './StartingPoints'
 import './planning.css'
+import './calendar.css'
+import './print.css'
 
 export function CalendarScreen() {
   const { doc, roomId, meta, actor, isReadOnly } = usePartnership()

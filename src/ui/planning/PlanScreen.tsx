@@ -40,6 +40,8 @@ import { pageHref } from '../pages'
 import { PlanMonths } from './PlanMonths'
 import { isActivityIn, schoolYearChoices, useSchoolYearChoice } from './schoolYear'
 import './planning.css'
+import './calendar.css'
+import './print.css'
 
 /** The records of the plan whose double edits it lists: activities, their requests, the calendar. */
 const PLAN_COLLECTIONS: readonly string[] = ['activities', 'partnerInput', 'calendar']

@@ -31,6 +31,8 @@ import { pageHref } from '../pages'
 import { firstYearOf, isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
 import { usePartnership } from '../hooks/usePartnership'
 import './planning.css'
+import './calendar.css'
+import './print.css'
 
 /** Sums per currency (amounts in different currencies are never added up). */
 function totals(list: readonly Activity[], schoolId: string): Money[] {

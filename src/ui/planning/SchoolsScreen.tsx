@@ -31,6 +31,8 @@ import { usePartnership } from '../hooks/usePartnership'
 import { SchoolLeaders, type SchoolPartProps } from './SchoolLeaders'
 import { SchoolProfileFields } from './SchoolProfileFields'
 import './planning.css'
+import './calendar.css'
+import './print.css'
 
 export function SchoolsScreen() {
   const { doc, actor, isReadOnly } = usePartnership()
