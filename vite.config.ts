@@ -5,14 +5,37 @@
  * `src/pwa/register.ts` with workbox-window, never automatically: an update waits until the
  * person taps Reload (see ARCHITECTURE.md, "Service worker"). `/sync` (WebSocket), `/healthz` and
  * `/blobs` (photos) belong to the relay and are never answered by the service worker.
+ *
+ * Offline first, for schools offline for weeks: the precache holds every screen's code and every
+ * language after the first visit — but in few entries, because Workbox installs them one at a time
+ * (a round trip each on a slow link; src/pwa/precacheInParallel.ts downloads them in parallel
+ * first): index.html, the first view (one chunk and its stylesheet, and the locale script of
+ * src/i18n/localePreload.ts), the four locales (one each: a phone downloads only its own
+ * language first), the rest of the app in two chunks (`PARTNERSHIP` below, and every other
+ * page), and the web app manifest (vite-plugin-pwa always adds it). What offline use does not need
+ * is not precached: the install icons, robots.txt, the favicon, the .br/.gz siblings.
+ * scripts/check-build.mjs fails the build above 15 entries.
  */
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+// build-time plugins (with extensions: Vite's config loader asks for them)
+import { localePreload } from './src/i18n/localePreload.js'
+import { precacheInParallel } from './src/pwa/precacheInParallel.js'
 
 const THEME_COLOUR = '#1f6f5c'
 const BACKGROUND_COLOUR = '#f6f8f7'
 const RELAY = '127.0.0.1:8080'
+
+const SIDE_EFFECT_FREE = /[\\/]src[\\/](storage|domain)[\\/][^\\/]+\.ts$/
+const LOCALE = /[\\/]src[\\/]i18n[\\/]locales[\\/]/
+/**
+ * What opening a partnership needs (the libraries, the domain, sync, storage, the partnership's
+ * frame and its first page, This week, with the list of double edits it shows), with everything
+ * those import: one chunk.
+ */
+const PARTNERSHIP =
+  /[\\/]node_modules[\\/]|[\\/]src[\\/](domain|sync|storage)[\\/]|[\\/]src[\\/]ui[\\/](screens[\\/](Create|Join|Partnership)Screen|cycle[\\/]WeekScreen|components[\\/]DoubleEditListView)\.tsx$/
 
 export default defineConfig({
   plugins: [
@@ -21,7 +44,8 @@ export default defineConfig({
       strategies: 'generateSW',
       registerType: 'prompt',
       injectRegister: false,
-      includeAssets: ['favicon.svg', 'robots.txt', 'icons/apple-touch-icon-180.png'],
+      // nothing from public/ is precached (see the header); the manifest's icons neither
+      includeManifestIcons: false,
       manifest: {
         name: 'Scholenband',
         short_name: 'Scholenband',
@@ -38,7 +62,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico,json}'],
+        globPatterns: ['index.html', 'assets/**/*.{js,css}'],
+        globIgnores: ['**/*.{br,gz}'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/sync\//, /^\/healthz/, /^\/blobs\//],
         cleanupOutdatedCaches: true,
@@ -49,10 +74,31 @@ export default defineConfig({
         // no runtimeCaching: the relay's /sync and /healthz always go to the network
       },
       devOptions: { enabled: false },
+      // sw.js is written before precacheInParallel reads it
+      integration: { closeBundleOrder: 'pre' },
     }),
+    localePreload(),
+    precacheInParallel(),
   ],
   build: {
     sourcemap: false,
+    rolldownOptions: {
+      // storage/ and domain/ do nothing when loaded (no listener, no write: checked), so a module of
+      // theirs that the first view does not use is left out of it even though the index files
+      // re-export it (storage's document store would otherwise bring Yjs into the first view)
+      treeshake: { moduleSideEffects: (id) => (SIDE_EFFECT_FREE.test(id) ? false : undefined) },
+      output: {
+        codeSplitting: {
+          groups: [
+            // the first view: what the entry imports statically
+            { name: 'index', tags: ['$initial'], priority: 3 },
+            { name: 'partnership', test: (id) => !LOCALE.test(id) && PARTNERSHIP.test(id), priority: 2 },
+            // every other page; the locales stay one chunk each
+            { name: 'pages', test: (id) => !LOCALE.test(id), priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

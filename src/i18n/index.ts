@@ -2,12 +2,15 @@
  * Translations: i18next with one JSON file per language in `./locales/`, loaded lazily, so a phone
  * downloads only the language it shows. Adding a language is adding `locales/<code>.json`:
  * the list of languages and their names (via Intl.DisplayNames) follow from the files.
+ * The file is not waited for after the app's code: index.html's first script (./localePreload.ts,
+ * written by the build) already asks for it, guessing with the language mirrored in localStorage.
  *
  * There is deliberately no fallback language: a fallback would make every phone download English
  * as well. Every locale file must therefore hold every key (the English file is the reference).
  */
 import i18next, { type BackendModule, type ResourceKey } from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { DEFAULT_LANGUAGE, LANGUAGE_MIRROR_KEY, pickLanguage } from './pick'
 
 const loaders = import.meta.glob<{ default: ResourceKey }>('./locales/*.json')
 
@@ -18,7 +21,7 @@ function codeOf(path: string): string {
 /** Language codes we have a locale file for, e.g. ['en', 'nl']. */
 export const SUPPORTED_LANGUAGES: readonly string[] = Object.keys(loaders).map(codeOf).sort()
 
-export const DEFAULT_LANGUAGE = 'en'
+export { DEFAULT_LANGUAGE }
 
 export function isSupportedLanguage(code: string | undefined): code is string {
   return code !== undefined && SUPPORTED_LANGUAGES.includes(code)
@@ -26,12 +29,7 @@ export function isSupportedLanguage(code: string | undefined): code is string {
 
 /** The saved choice, else the browser's language if we have it, else English. */
 export function pickInitialLanguage(saved: string | undefined, browser: readonly string[]): string {
-  if (isSupportedLanguage(saved)) return saved
-  for (const tag of browser) {
-    const code = tag.toLowerCase().split('-')[0]
-    if (isSupportedLanguage(code)) return code
-  }
-  return DEFAULT_LANGUAGE
+  return pickLanguage(saved, browser, SUPPORTED_LANGUAGES, DEFAULT_LANGUAGE)
 }
 
 /** A language's name in that language ("Nederlands"), for the language picker. */
@@ -64,6 +62,12 @@ const lazyLocales: BackendModule = {
 
 function reflectLanguage(language: string): void {
   document.documentElement.lang = language
+  try {
+    // for the next start: index.html's locale script preloads this language's file (./pick.ts)
+    localStorage.setItem(LANGUAGE_MIRROR_KEY, language)
+  } catch {
+    /* no localStorage (some private modes): the next start just does not preload */
+  }
 }
 
 /** Starts i18next in `language`; resolves once its locale file is loaded. */

@@ -10,7 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DIST, createPartnership, launch, syncStatus, waitForSynced } from './browser'
 import { startRelay, tempDir, type RunningRelay } from '../helpers/relay'
 
-const LETTERS_CHUNK = '**/assets/LettersScreen-*.js'
+// the Letters page's chunk: every page but This week (vite.config.ts, codeSplitting)
+const LETTERS_CHUNK = '**/assets/pages-*.js'
 
 let relay: RunningRelay
 let browser: Browser
