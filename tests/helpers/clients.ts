@@ -19,10 +19,13 @@ export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc
 }
 
 /** Creates the room of `invite` (a new one by default) on the relay with the app's connection, closed once synced. */
-export async function createdRoom(relay: { readonly wsUrl: string }, invite: Invite = newInvite()): Promise<Invite> {
-  const { conn } = appConnection(relay.wsUrl, invite, 'create')
-  await waitFor(() => conn.getState().kind === 'synced', 'room created')
-  conn.destroy()
+export async function createdRoom(relay: { readonly wsUrl: string }, invite: Invite = newInvite(), doc?: Y.Doc): Promise<Invite> {
+  const { conn } = appConnection(relay.wsUrl, invite, 'create', doc)
+  try {
+    await waitFor(() => conn.getState().kind === 'synced', 'room created', 20_000)
+  } finally {
+    conn.destroy()
+  }
   return invite
 }
 

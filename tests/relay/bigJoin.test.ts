@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
-import { newInvite, type Invite } from '../../src/sync'
+import { newInvite } from '../../src/sync'
 import { MESSAGE_SYNC } from '../../src/sync/wire'
 import * as syncProtocol from 'y-protocols/sync'
-import { appConnection, protocolsFor } from '../helpers/clients'
+import { appConnection, createdRoom, protocolsFor } from '../helpers/clients'
 import { stockProvider } from '../helpers/documentedClient'
 import { mulberry32 } from '../helpers/random'
 import { metricSample, stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
@@ -35,15 +35,6 @@ function largeDocument(): Y.Doc {
   return doc
 }
 
-async function createdWith(relay: RunningRelay, doc: Y.Doc): Promise<Invite> {
-  const invite = newInvite()
-  const creator = appConnection(relay.wsUrl, invite, 'create', doc)
-  cleanups.push(() => creator.conn.destroy())
-  await waitFor(() => creator.conn.getState().kind === 'synced', 'the creator synced', 20_000)
-  creator.conn.destroy()
-  return invite
-}
-
 async function slowReadersClosed(relay: RunningRelay): Promise<number> {
   const text = await (await fetch(relay.metricsUrl!)).text()
   return metricSample(text, 'scholenband_closed_for_limit_total{reason="slow_reader"}') ?? 0
@@ -54,7 +45,7 @@ describe('joining a partnership larger than MAX_BUFFERED_BYTES', () => {
     const relay = await start({ env: { MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES) } })
     const doc = largeDocument()
     expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(16 * MAX_BUFFERED_BYTES)
-    const invite = await createdWith(relay, doc)
+    const invite = await createdRoom(relay, newInvite(), doc)
 
     const closes: number[] = []
     const stockDoc = new Y.Doc()
@@ -79,7 +70,7 @@ describe('joining a partnership larger than MAX_BUFFERED_BYTES', () => {
 
   it('a socket that asks for the document again and again without reading is still closed (4529)', async () => {
     const relay = await start({ env: { MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES) } })
-    const invite = await createdWith(relay, largeDocument())
+    const invite = await createdRoom(relay, newInvite(), largeDocument())
     const ws = new WebSocket(`${relay.wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'))
     cleanups.push(() => ws.terminate())
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))

@@ -15,7 +15,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import WebSocket from 'ws'
 import { newInvite, type Invite } from '../../src/sync'
 import { MESSAGE_SYNC } from '../../src/sync/wire'
-import { appConnection, protocolsFor } from '../helpers/clients'
+import { appConnection, createdRoom, protocolsFor } from '../helpers/clients'
 import { mulberry32 } from '../helpers/random'
 import { stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
 
@@ -69,16 +69,6 @@ async function countingProxy(target: RunningRelay): Promise<{ url: string; recei
   }
 }
 
-/** Puts `doc` on the relay as a new partnership with the app's connection. */
-async function createdWith(relay: RunningRelay, doc: Y.Doc): Promise<Invite> {
-  const invite = newInvite()
-  const creator = appConnection(relay.wsUrl, invite, 'create', doc)
-  cleanups.push(() => creator.conn.destroy())
-  await waitFor(() => creator.conn.getState().kind === 'synced', 'the creator synced', 20_000)
-  creator.conn.destroy()
-  return invite
-}
-
 /** Joins through a counting proxy with the app's connection; the bytes received and the negotiated extensions. */
 async function join(relay: RunningRelay, invite: Invite, like: Y.Doc): Promise<{ received: number; extensions: string }> {
   const proxy = await countingProxy(relay)
@@ -104,7 +94,7 @@ describe('compression on the sync socket', () => {
     const encoded = Y.encodeStateAsUpdate(doc)
     const gzipBytes = gzipSync(encoded).length
     expect(encoded.length).toBeGreaterThan(2_000_000)
-    const invite = await createdWith(relay, doc)
+    const invite = await createdRoom(relay, newInvite(), doc)
 
     const { received, extensions } = await join(relay, invite, doc)
     expect(extensions).toMatch(/^permessage-deflate\b/)
@@ -139,7 +129,7 @@ describe('compression on the sync socket', () => {
     const relay = await start({ env: { SYNC_COMPRESSION: '0' } })
     const doc = largeDocument()
     const encoded = Y.encodeStateAsUpdate(doc)
-    const invite = await createdWith(relay, doc)
+    const invite = await createdRoom(relay, newInvite(), doc)
     const { received, extensions } = await join(relay, invite, doc)
     expect(extensions).toBe('')
     expect(received).toBeGreaterThan(encoded.length)

@@ -7,22 +7,12 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import { wholeEncodesOf } from '../helpers/wholeEncodes'
 import { newInvite } from '../../src/sync/wire'
 import { appConnection } from '../helpers/clients'
 import { startRelay, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
-/** Documents whose whole state was encoded, counted per call. */
-const wholeEncodes = vi.hoisted(() => ({ of: new WeakMap<object, number>() }))
-vi.mock('yjs', async (importOriginal) => {
-  const actual = await importOriginal<typeof Y>()
-  return {
-    ...actual,
-    encodeStateAsUpdate: (doc: Y.Doc, sv?: Uint8Array) => {
-      if (sv === undefined) wholeEncodes.of.set(doc, (wholeEncodes.of.get(doc) ?? 0) + 1)
-      return actual.encodeStateAsUpdate(doc, sv)
-    },
-  }
-})
+vi.mock('yjs', async (importOriginal) => (await import('../helpers/wholeEncodes')).countingYjs(importOriginal))
 
 const { running, cleanups } = stopAfterEach()
 
@@ -37,7 +27,7 @@ describe('the cost of "Synced" per edit', () => {
     const a = appConnection(relay.wsUrl, invite, 'create', doc)
     cleanups.push(() => a.conn.destroy())
     await waitFor(() => a.conn.getState().kind === 'synced', 'first sync')
-    const afterFirstSync = wholeEncodes.of.get(doc) ?? 0
+    const afterFirstSync = wholeEncodesOf(doc)
 
     const map = doc.getMap('m')
     for (let i = 0; i < 30; i++) {
@@ -46,7 +36,7 @@ describe('the cost of "Synced" per edit', () => {
       await waitFor(() => a.conn.getState().kind === 'synced', `edit ${i} acknowledged`)
     }
     // y-websocket's own sync step 2 on connecting encodes too; per edit there is nothing more
-    expect((wholeEncodes.of.get(doc) ?? 0) - afterFirstSync).toBeLessThanOrEqual(1)
+    expect(wholeEncodesOf(doc) - afterFirstSync).toBeLessThanOrEqual(1)
 
     // an update from elsewhere (another tab, a restore applied with an object origin): not "Synced"
     // until the relay acknowledged it, then "Synced" again

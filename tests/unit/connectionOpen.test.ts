@@ -5,21 +5,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { wholeEncodesOf } from '../helpers/wholeEncodes'
 import { PartnershipConnection } from '../../src/sync/connection'
 import { memoryOutbox } from '../../src/storage/outbox'
 import { newInvite } from '../../src/sync/wire'
 
-const wholeEncodes = vi.hoisted(() => ({ of: new WeakMap<object, number>() }))
-vi.mock('yjs', async (importOriginal) => {
-  const actual = await importOriginal<typeof Y>()
-  return {
-    ...actual,
-    encodeStateAsUpdate: (doc: Y.Doc, sv?: Uint8Array) => {
-      if (sv === undefined) wholeEncodes.of.set(doc, (wholeEncodes.of.get(doc) ?? 0) + 1)
-      return actual.encodeStateAsUpdate(doc, sv)
-    },
-  }
-})
+vi.mock('yjs', async (importOriginal) => (await import('../helpers/wholeEncodes')).countingYjs(importOriginal))
 
 describe('opening a partnership offline', () => {
   it('does not encode the whole document to learn what it already knows: the relay has not answered', async () => {
@@ -33,7 +24,7 @@ describe('opening a partnership offline', () => {
       doc.getMap('m').set('title', 'an edit made offline')
       await new Promise((r) => setTimeout(r, 20))
       expect(conn.getState()).toMatchObject({ kind: 'offline', pending: 1 })
-      expect(wholeEncodes.of.get(doc) ?? 0).toBe(0)
+      expect(wholeEncodesOf(doc)).toBe(0)
     } finally {
       conn.destroy()
     }
