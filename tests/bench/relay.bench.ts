@@ -2,8 +2,10 @@
  * `npm run bench:relay`: the same load against this relay (durable, with the room proof) and the
  * stock `@y/websocket-server` 0.1.1 (in memory): CLIENTS stock y-websocket clients in ROOMS rooms,
  * EDITS timestamped edits each. Prints p50/p99 fan-out latency (edit → arrival at every other
- * client of its room), deliveries per second, relay memory per client (VmRSS delta / clients)
- * and the ratios ours/stock. Not part of `npm test`.
+ * client of its room), deliveries per second, relay memory per client (VmRSS growth over the
+ * whole load / clients, after a first room has warmed the server up; and the growth per client
+ * from half of the clients joined to all of them, which leaves out what is set up once) and the
+ * ratios ours/stock. Not part of `npm test`.
  *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -32,6 +34,13 @@ interface Figures {
   delivered: number
   expected: number
   rssPerClientKiB: number
+  /** RSS taken by the first room, before the measured clients: set up once, not per client. */
+  setupKiB: number
+  /**
+   * What one more client costs once joined, before the first edit: the RSS growth from half of the
+   * clients joined to all of them, per client (what a server sets up once is not in it).
+   */
+  joinedPerClientKiB: number
   seconds: number
 }
 
@@ -48,6 +57,20 @@ function percentile(sorted: number[], p: number): number {
 
 async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite) => string[]) | undefined): Promise<Figures> {
   const invites = Array.from({ length: ROOMS }, () => newInvite())
+  // one room used first, so that what a server sets up once (a store's caches, code warmed up) is
+  // reported apart from what each client costs
+  const before = rssKiB(pid)
+  const warmInvite = newInvite()
+  const warm = new WebsocketProvider(wsBase, warmInvite.roomId, new Y.Doc(), {
+    disableBc: true,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    ...(protocolsFor ? { protocols: protocolsFor(warmInvite) } : {}),
+  })
+  await waitFor(() => warm.synced, 'warm-up client synced', 30_000)
+  warm.doc.getArray('e').push([{ from: -1, i: 0, t: 0 }])
+  await sleep(500)
+  warm.destroy()
+  await sleep(200)
   const baseline = rssKiB(pid)
   const providers: WebsocketProvider[] = []
   // per edit "client:i": when it was made, how many others got it, the latest arrival
@@ -58,6 +81,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   const roomOf = (c: number): number => c % ROOMS
   const sizes = invites.map((_, r) => Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => roomOf(c) === r).length)
   const docs: Y.Doc[] = []
+  let halfRss = NaN
   for (let c = 0; c < CLIENTS; c++) {
     const doc = new Y.Doc()
     docs.push(doc)
@@ -83,8 +107,13 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
       }),
     )
     if (c % 20 === 19) await sleep(20) // do not open 200 sockets in one tick
+    if (c === Math.floor(CLIENTS / 2) - 1) {
+      await waitFor(() => providers.every((p) => p.synced), 'half of the clients synced', 60_000)
+      halfRss = rssKiB(pid)
+    }
   }
   await waitFor(() => providers.every((p) => p.synced), 'every client synced', 60_000)
+  const joinedRss = rssKiB(pid)
   const start = performance.now()
   await Promise.all(
     docs.map(async (doc, c) => {
@@ -120,6 +149,8 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     delivered,
     expected,
     rssPerClientKiB: (rss - baseline) / CLIENTS,
+    setupKiB: baseline - before,
+    joinedPerClientKiB: (joinedRss - halfRss) / (CLIENTS - Math.floor(CLIENTS / 2)),
     seconds,
   }
 }
@@ -152,7 +183,8 @@ async function stockAcceptsSubprotocols(port: number): Promise<string> {
 
 const fmt = (f: Figures): string =>
   `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${Math.round(f.deliveriesPerSecond)} deliveries/s ` +
-  `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), ${f.rssPerClientKiB.toFixed(1)} KiB RSS per client`
+  `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), ${f.rssPerClientKiB.toFixed(1)} KiB RSS per client ` +
+  `(each client joined beyond the first half: ${f.joinedPerClientKiB.toFixed(1)} KiB; + ${Math.round(f.setupKiB)} KiB for the first room)`
 
 process.stdout.write(
   `load: ${CLIENTS} clients in ${ROOMS} rooms, ${EDITS} edits each every ${INTERVAL_MS} ms; ` +
@@ -180,6 +212,7 @@ process.stdout.write(`stock (@y/websocket-server 0.1.1, memory only): ${fmt(stoc
 process.stdout.write(
   `ours/stock: p50 ${(oursFigures.p50 / stockFigures.p50).toFixed(2)}×, p99 ${(oursFigures.p99 / stockFigures.p99).toFixed(2)}×, ` +
     `deliveries/s ${(oursFigures.deliveriesPerSecond / stockFigures.deliveriesPerSecond).toFixed(2)}×, ` +
-    `memory per client ${(oursFigures.rssPerClientKiB / stockFigures.rssPerClientKiB).toFixed(2)}×\n`,
+    `memory per client ${(oursFigures.rssPerClientKiB / stockFigures.rssPerClientKiB).toFixed(2)}×, ` +
+    `per joined client ${(oursFigures.joinedPerClientKiB / stockFigures.joinedPerClientKiB).toFixed(2)}×\n`,
 )
 process.exit(0)
