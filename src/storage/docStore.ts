@@ -14,22 +14,32 @@
  * - a refused write is reported to `storageHealth` (the indicator says the phone is full), the
  *   queue stays in memory (the Y.Doc holds the change too) and the journal keeps its entries; the
  *   write is tried again on a timer, on the next edit, and when the app comes back to the front;
- * - once the store holds many rows, the whole state is written as one row and the older rows
- *   are deleted in the same transaction (what y-indexeddb calls trimming).
+ * - once the store holds many rows, the whole state is written again as rows of bounded size in
+ *   causal order (docChunks.ts) and the rows it covers are deleted, in one transaction (what
+ *   y-indexeddb calls trimming, there into one row); a row of megabytes (a join's first sync, a
+ *   whole-state row of an earlier version) is rewritten so too, soon after, a slice at a time;
+ * - at open, the rows are read in one transaction and applied a few at a time with a turn for the
+ *   browser in between (no task of seconds on a cheap phone), without Yjs encoding them again for
+ *   the 'update' listener (they are stored already).
  */
 import * as Y from 'yjs'
 import { clearDocument } from 'y-indexeddb'
 import { Journal, replayJournal } from './journal'
 import { storageHealth } from './health'
+import { CHUNK_BYTES, encodeStateInChunksSliced } from './docChunks'
+import { UPDATES, nextTask, openDatabase, readAllRows, requestResult, sameBytes, whenIdle, writeTransaction } from './docRows'
 
 export const JOURNAL_ORIGIN = 'scholenband:journal'
 
 /** Updates applied from IndexedDB while loading: already stored, not written again. */
 const LOAD_ORIGIN = { source: 'scholenband:indexeddb' }
 
-const UPDATES = 'updates'
-/** Rows after which the state is written as one row (y-indexeddb's PREFERRED_TRIM_SIZE). */
+/** Rows written since the last compaction after which the state is written again (y-indexeddb's PREFERRED_TRIM_SIZE). */
 const COMPACT_AFTER_ROWS = 500
+/** A row bigger than this (a join's first sync, a whole-state row) is rewritten as chunks. */
+const BIG_ROW_BYTES = 4 * CHUNK_BYTES
+/** Time spent applying stored rows before the browser gets a turn. */
+const LOAD_SLICE_MS = 10
 /** How often a refused write is tried again while the app is open. */
 export const STORAGE_RETRY_MS = 15_000
 
@@ -66,55 +76,6 @@ interface Queued {
   readonly replayed?: ReadonlySet<number>
 }
 
-function requestResult<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result)
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'))
-  })
-}
-
-function openDatabase(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(name)
-    req.onupgradeneeded = () => {
-      const db = req.result
-      if (!db.objectStoreNames.contains(UPDATES)) db.createObjectStore(UPDATES, { autoIncrement: true })
-      if (!db.objectStoreNames.contains('custom')) db.createObjectStore('custom')
-    }
-    req.onsuccess = () => {
-      const db = req.result
-      db.onversionchange = () => db.close()
-      resolve(db)
-    }
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'))
-  })
-}
-
-/** Runs one readwrite transaction; resolves with `result()` on complete, rejects with its error on abort. */
-function writeTransaction<T>(db: IDBDatabase, body: (store: IDBObjectStore) => () => T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let tx: IDBTransaction
-    let result: () => T
-    try {
-      tx = db.transaction([UPDATES], 'readwrite')
-      result = body(tx.objectStore(UPDATES))
-    } catch (err) {
-      reject(err)
-      return
-    }
-    tx.oncomplete = () => resolve(result())
-    tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'))
-  })
-}
-
-function sameBytes(a: unknown, b: Uint8Array): boolean {
-  if (!(a instanceof Uint8Array) && !(a instanceof ArrayBuffer)) return false
-  const x = a instanceof Uint8Array ? a : new Uint8Array(a)
-  if (x.byteLength !== b.byteLength) return false
-  for (let i = 0; i < b.byteLength; i++) if (x[i] !== b[i]) return false
-  return true
-}
-
 export interface OpenLocalDocumentOptions {
   /** How often a refused write is tried again (default STORAGE_RETRY_MS). */
   readonly retryMs?: number
@@ -132,8 +93,15 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
   if (replayed.size > 0) queue.push({ update: Y.encodeStateAsUpdate(doc), replayed })
 
   let db: IDBDatabase | undefined
+  /** Rows written since the last compaction (or found at open). */
   let rows = 0
+  /** Keys of the rows whose content this document holds (applied at open, or written by it): what a compaction may delete. */
+  const held = new Set<IDBValidKey>()
+  let isLoaded = false
+  let isCompacting = false
+  let isClosing = false
   let isDestroyed = false
+  let cancelIdleCompaction: (() => void) | undefined
   let running: Promise<boolean> | undefined
   let again = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -147,6 +115,31 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
     void flush()
   }
   doc.on('update', onUpdate)
+  let isListening = true
+
+  /**
+   * Applies a row read from IndexedDB. Yjs encodes each transaction's changes again for the
+   * 'update' listeners; for a stored row that is wasted work (at a cold start the whole document,
+   * a third of the opening), so onUpdate is off only while this row's own update would be emitted
+   * (right after 'afterTransactionCleanup'); a transaction an observer starts meanwhile is heard.
+   */
+  const applyStored = (update: Uint8Array): void => {
+    const listenFor = (tr: Y.Transaction): void => {
+      const wanted = tr.origin !== LOAD_ORIGIN
+      if (wanted === isListening) return
+      if (wanted) doc.on('update', onUpdate)
+      else doc.off('update', onUpdate)
+      isListening = wanted
+    }
+    doc.on('afterTransactionCleanup', listenFor)
+    try {
+      Y.applyUpdate(doc, update, LOAD_ORIGIN)
+    } finally {
+      doc.off('afterTransactionCleanup', listenFor)
+      if (!isListening) doc.on('update', onUpdate)
+      isListening = true
+    }
+  }
 
   const scheduleRetry = (): void => {
     if (retryTimer !== undefined || isDestroyed) return
@@ -161,8 +154,9 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
     const batch = queue.slice()
     if (batch.length === 0) return true
     const update = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((q) => q.update))
+    let key: IDBValidKey
     try {
-      const key = await writeTransaction(database, (store) => {
+      key = await writeTransaction(database, (store) => {
         const req = store.add(update)
         return () => req.result
       })
@@ -176,6 +170,7 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
       return false
     }
     rows++
+    held.add(key)
     queue.splice(0, batch.length)
     const seqs = batch.flatMap((q) => (q.seq === undefined ? [] : [q.seq]))
     if (seqs.length > 0) journal.confirm(Math.max(...seqs))
@@ -185,33 +180,62 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
       if (retryTimer !== undefined) clearTimeout(retryTimer)
       retryTimer = undefined
     }
-    if (rows >= COMPACT_AFTER_ROWS) await compact(database)
+    // a slice at a time beside the writes that follow (safe: it deletes only rows it holds)
+    if (rows >= COMPACT_AFTER_ROWS) void compact(database)
+    else if (update.byteLength > BIG_ROW_BYTES) compactWhenIdle()
     return true
   }
 
   /**
-   * The whole state as one row, older rows deleted, in one transaction; a failure changes nothing.
-   * Trap: another tab may have added rows this instance never loaded; they are read and merged in
-   * the same transaction, or deleting "every older row" would lose that tab's edits.
+   * The whole state as rows of bounded size in causal order (docChunks.ts), and the rows it covers
+   * deleted, in one transaction: a failure (a full phone) changes nothing. The rows it covers are
+   * those this instance had applied or written when it started (the document held them then; it
+   * only grows while the chunks are encoded, a slice at a time). Another tab may have added rows
+   * this one never loaded: they stay (applied in key order at the next open: Yjs updates commute).
    */
   const compact = async (database: IDBDatabase): Promise<void> => {
-    const state = Y.encodeStateAsUpdate(doc)
+    if (!isLoaded || isDestroyed || isCompacting) return
+    cancelIdleCompaction?.()
+    cancelIdleCompaction = undefined
+    isCompacting = true
     try {
-      await writeTransaction(database, (store) => {
-        const all = store.getAll()
-        all.onsuccess = () => {
-          const merged = Y.mergeUpdates([...(all.result as Uint8Array[]), state])
-          const req = store.add(merged)
-          req.onsuccess = () => {
-            store.delete(IDBKeyRange.upperBound(req.result, true))
-          }
+      const covered = [...held]
+      const chunks = await encodeStateInChunksSliced(doc, nextTask, () => isClosing || isDestroyed, LOAD_SLICE_MS)
+      if (chunks) await replaceRows(database, covered, chunks)
+    } finally {
+      isCompacting = false
+    }
+  }
+
+  const replaceRows = async (database: IDBDatabase, covered: readonly IDBValidKey[], chunks: readonly Uint8Array[]): Promise<void> => {
+    try {
+      const added = await writeTransaction(database, (store) => {
+        const keys: IDBValidKey[] = []
+        for (const chunk of chunks) {
+          const req = store.add(chunk)
+          req.onsuccess = () => void keys.push(req.result)
         }
-        return () => undefined
+        for (const key of covered) store.delete(key)
+        return () => keys
       })
-      rows = 1
+      for (const key of covered) held.delete(key)
+      for (const key of added) held.add(key)
+      rows = 0
     } catch {
       /* the rows stay as they were; tried again after the next write */
     }
+  }
+
+  /**
+   * A compaction soon (after a row of megabytes: the next open applies it in pieces): when the
+   * browser is idle, at the latest after a second; it runs a slice at a time anyway.
+   */
+  const compactWhenIdle = (): void => {
+    if (cancelIdleCompaction || isDestroyed) return
+    cancelIdleCompaction = whenIdle(() => {
+      cancelIdleCompaction = undefined
+      if (db && !isClosing) void compact(db)
+    }, 1_000)
   }
 
   const flush = (): Promise<boolean> => {
@@ -243,17 +267,26 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
       database.close()
       return
     }
-    const tx = database.transaction([UPDATES], 'readonly')
-    const updates = (await requestResult(tx.objectStore(UPDATES).getAll())) as Uint8Array[]
-    rows = updates.length
-    if (updates.length > 0) {
-      Y.transact(doc, () => {
-        for (const u of updates) Y.applyUpdate(doc, u)
-      }, LOAD_ORIGIN, false)
+    const stored = await readAllRows(database)
+    rows = stored.length
+    // in arrival order, a few rows per task: a document written in chunks never holds the page for long
+    let hasBigRow = false
+    let sliceStart = performance.now()
+    for (const row of stored) {
+      if (isClosing) break
+      applyStored(row.update)
+      held.add(row.key)
+      if (row.update.byteLength > BIG_ROW_BYTES) hasBigRow = true
+      if (performance.now() - sliceStart >= LOAD_SLICE_MS) {
+        await nextTask()
+        sliceStart = performance.now()
+      }
     }
     isEmptyOnLoad = replayed.size === 0 && doc.store.clients.size === 0
+    isLoaded = !isClosing
     db = database
     if (queue.length > 0) await flush()
+    if (hasBigRow) compactWhenIdle()
   })()
 
   return {
@@ -263,6 +296,9 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
     unsaved: () => queue.length,
     flush,
     destroy: async () => {
+      isClosing = true
+      cancelIdleCompaction?.()
+      cancelIdleCompaction = undefined
       doc.off('update', onUpdate)
       // a last try; what is still refused stays in the journal for the next open
       await whenLoaded.catch(() => undefined)

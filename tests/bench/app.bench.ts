@@ -11,17 +11,23 @@
  *    --runs first visits, app and anchor taking turns), the offline cold start of the five-year
  *    partnership (tests/bench/fixture.ts, put on the relay and joined in the app as a teacher
  *    would) at 4× CPU (median of --reloads reloads, longest task, heap after), and Lighthouse's
- *    mobile score (median of --runs) when the `lighthouse` package is there;
+ *    mobile score (median of 3 runs, or of --lighthouse-runs, even with --runs 1, as issue 12
+ *    asks; each run's metrics and failing audits printed) when the `lighthouse` package is there;
  * 4. prints one table (figure | app | anchor | ratio | goal | met?), then the sync figures of
  *    tests/bench/sync.ts against the same relay.
  *
- *   npm run bench:app [-- --only load|sync] [--runs 3] [--reloads 5] [--seed 1] [--percent 100]
+ *   npm run bench:app [-- --only load|sync|cold] [--runs 3] [--lighthouse-runs 3] [--reloads 5] [--seed 1] [--percent 100]
+ * `--only cold`: only the offline cold start (the app alone is built; no first visits, no
+ * Lighthouse, no sync figures); BENCH_COLD_PROFILE=<file>.cpuprofile also writes a CPU profile
+ * (CDP Profiler) of the last reload, read with `npx tsx tests/bench/profileSummary.ts <file>`.
  * BENCH_APP_DIST / BENCH_ANCHOR_DIST: use these finished builds instead of building.
+ * BENCH_FIXTURE=<file>: the partnership from a file written by tests/bench/buildFixture.ts instead
+ * of building it (the same bytes for runs before and after a change).
  * A benchmark, not a test: times drift with the machine's load, so each is printed beside its
  * anchor measured in the same run. Not part of `npm test`.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
@@ -39,21 +45,22 @@ import {
   isNumber,
   lighthouseScore,
   median,
-  offlineColdStart,
   precacheOf,
-  type ColdStart,
   type Maybe,
 } from './load'
+import { offlineColdStart, type ColdStart } from './coldStart'
 import { measureSync, printSyncFigures } from './sync'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const onlyAt = process.argv.indexOf('--only')
 const ONLY = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
-if (ONLY !== undefined && ONLY !== 'load' && ONLY !== 'sync') {
-  process.stderr.write('--only takes load or sync\n')
+if (ONLY !== undefined && ONLY !== 'load' && ONLY !== 'sync' && ONLY !== 'cold') {
+  process.stderr.write('--only takes load, sync or cold\n')
   process.exit(2)
 }
 const RUNS = Math.max(1, wholeNumberArg('runs') ?? 3)
+/** Lighthouse's score is the median of 3 runs (issue 12), whatever --runs says. */
+const LIGHTHOUSE_RUNS = Math.max(1, wholeNumberArg('lighthouse-runs') ?? 3)
 const RELOADS = Math.max(1, wholeNumberArg('reloads') ?? 5)
 const SEED = wholeNumberArg('seed') ?? 1
 const PERCENT = wholeNumberArg('percent') ?? 100
@@ -147,6 +154,54 @@ async function putOnRelay(relay: RunningRelay, fixture: Y.Doc): Promise<string> 
   return formatInviteCode(invite)
 }
 
+/** The offline cold start of the five-year partnership joined in the app: to the plan, the longest task, the heap. */
+async function coldStartRows(appRelay: RunningRelay, fixture: Y.Doc): Promise<Row[]> {
+  const rows: Row[] = []
+  let cold: ColdStart
+  {
+    const t = performance.now()
+    out('offline cold start: the five-year partnership onto the relay, joined in the app…')
+    try {
+      const code = await putOnRelay(appRelay, fixture)
+      cold = await offlineColdStart(`${appRelay.httpUrl}/`, code, RELOADS, undefined, process.env.BENCH_COLD_PROFILE)
+    } catch (e) {
+      cold = { runsMs: [], longestTaskMs: { missing: 'not measured' }, heapBytes: { missing: 'not measured' }, problem: (e as Error).message.split('\n')[0] }
+    }
+    out(`  reloads: ${cold.runsMs.map((ms) => s(ms)).join(', ') || '—'}${cold.problem ? ` — ${cold.problem}` : ''} (${seconds(t)})`)
+    if (cold.longestPerReloadMs) out(`  longest task of each reload: ${cold.longestPerReloadMs.map((ms) => `${ms} ms`).join(', ')}`)
+    if (cold.storedRows) out(`  the stored document after them: ${cold.storedRows.count} rows, the largest ${(cold.storedRows.largestBytes / 1024).toFixed(0)} KB`)
+    if (cold.lastTasks) out(`  long tasks of the last reload (start ms: duration ms): ${cold.lastTasks.map((x) => `${x.start}: ${x.ms}`).join(', ') || 'none'}`)
+  }
+  const coldMedian: Maybe = cold.runsMs.length > 0 ? median(cold.runsMs)! : { missing: cold.problem ?? 'not measured' }
+  rows.push({
+    figure: `offline cold start, ${CPU_SLOWDOWN}× CPU, to the action plan showing data (median of ${RELOADS} reloads)`,
+    app: s(coldMedian),
+    anchor: '—',
+    ratio: '—',
+    goal: '≤ 1.5 s',
+    met: yesNo(isNumber(coldMedian) ? coldMedian <= 1500 : undefined),
+  })
+  const longest = cold.longestTaskMs
+  rows.push({
+    figure: 'longest task during those reloads',
+    app: isNumber(longest) ? `${Math.round(longest)} ms` : longest.missing,
+    anchor: '—',
+    ratio: '—',
+    goal: '≤ 200 ms',
+    met: yesNo(isNumber(longest) ? longest <= 200 : undefined),
+  })
+  const heap = cold.heapBytes
+  rows.push({
+    figure: 'JS heap after those reloads (after a GC)',
+    app: isNumber(heap) ? `${(heap / 1024 / 1024).toFixed(1)} MB` : heap.missing,
+    anchor: '—',
+    ratio: '—',
+    goal: '≤ 40 MB',
+    met: yesNo(isNumber(heap) ? heap <= 40 * 1024 * 1024 : undefined),
+  })
+  return rows
+}
+
 async function loadFigures(appRelay: RunningRelay, anchorRelay: RunningRelay, appDir: string, anchorDir: string, fixture: Y.Doc): Promise<void> {
   const rows: Row[] = []
   const appView = firstViewOf(appDir)
@@ -204,57 +259,19 @@ async function loadFigures(appRelay: RunningRelay, anchorRelay: RunningRelay, ap
     met: yesNo(isNumber(precached.app) ? precached.app <= 30_000 : undefined),
   })
 
-  let cold: ColdStart
-  {
-    const t = performance.now()
-    out('offline cold start: the five-year partnership onto the relay, joined in the app…')
-    try {
-      const code = await putOnRelay(appRelay, fixture)
-      cold = await offlineColdStart(`${appRelay.httpUrl}/`, code, RELOADS)
-    } catch (e) {
-      cold = { runsMs: [], longestTaskMs: { missing: 'not measured' }, heapBytes: { missing: 'not measured' }, problem: (e as Error).message.split('\n')[0] }
-    }
-    out(`  reloads: ${cold.runsMs.map((ms) => s(ms)).join(', ') || '—'}${cold.problem ? ` — ${cold.problem}` : ''} (${seconds(t)})`)
-  }
-  const coldMedian: Maybe = cold.runsMs.length > 0 ? median(cold.runsMs)! : { missing: cold.problem ?? 'not measured' }
-  rows.push({
-    figure: `offline cold start, ${CPU_SLOWDOWN}× CPU, to the action plan showing data (median of ${RELOADS} reloads)`,
-    app: s(coldMedian),
-    anchor: '—',
-    ratio: '—',
-    goal: '≤ 1.5 s',
-    met: yesNo(isNumber(coldMedian) ? coldMedian <= 1500 : undefined),
-  })
-  const longest = cold.longestTaskMs
-  rows.push({
-    figure: 'longest task during those reloads',
-    app: isNumber(longest) ? `${Math.round(longest)} ms` : longest.missing,
-    anchor: '—',
-    ratio: '—',
-    goal: '≤ 200 ms',
-    met: yesNo(isNumber(longest) ? longest <= 200 : undefined),
-  })
-  const heap = cold.heapBytes
-  rows.push({
-    figure: 'JS heap after those reloads (after a GC)',
-    app: isNumber(heap) ? `${(heap / 1024 / 1024).toFixed(1)} MB` : heap.missing,
-    anchor: '—',
-    ratio: '—',
-    goal: '≤ 40 MB',
-    met: yesNo(isNumber(heap) ? heap <= 40 * 1024 * 1024 : undefined),
-  })
+  rows.push(...(await coldStartRows(appRelay, fixture)))
 
   const t = performance.now()
   const scores: { app: Maybe[]; anchor: Maybe[] } = { app: [], anchor: [] }
-  for (let i = 0; i < RUNS; i++) {
-    scores.app.push(await lighthouseScore(`${appRelay.httpUrl}/`))
+  for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
+    scores.app.push(await lighthouseScore(`${appRelay.httpUrl}/`, undefined, (m) => out(`  Lighthouse app run ${i + 1}: ${m}`)))
     if (!isNumber(scores.app[0]!)) break
-    scores.anchor.push(await lighthouseScore(`${anchorRelay.httpUrl}/`))
+    scores.anchor.push(await lighthouseScore(`${anchorRelay.httpUrl}/`, undefined, (m) => out(`  Lighthouse anchor run ${i + 1}: ${m}`)))
   }
   const lh = { app: medianOf(scores.app), anchor: medianOf(scores.anchor) }
   out(`Lighthouse: app ${scores.app.map((x) => (isNumber(x) ? x : x.missing)).join(', ')}; anchor ${scores.anchor.map((x) => (isNumber(x) ? x : x.missing)).join(', ') || '—'} (${seconds(t)})`)
   rows.push({
-    figure: `Lighthouse mobile performance score (median of ${RUNS})`,
+    figure: `Lighthouse mobile performance score (median of ${LIGHTHOUSE_RUNS})`,
     app: isNumber(lh.app) ? String(lh.app) : `Lighthouse: ${lh.app.missing}`,
     anchor: isNumber(lh.anchor) ? String(lh.anchor) : '—',
     ratio: fmtRatio(ratioOf(lh.app, lh.anchor)),
@@ -273,11 +290,30 @@ async function main(): Promise<void> {
   try {
     // both parts use it: the offline cold start (load) and the sync figures
     const t0 = performance.now()
-    const built = buildFiveYearPartnership({ seed: SEED, scale: PERCENT / 100 })
-    const fixture = built.doc
-    out(`fixture (seed ${SEED}, ${PERCENT} %): ${JSON.stringify(built.stats)} (${seconds(t0)})`)
+    const fromFile = process.env.BENCH_FIXTURE
+    let fixture: Y.Doc
+    if (fromFile) {
+      fixture = new Y.Doc()
+      Y.applyUpdate(fixture, readFileSync(fromFile))
+      out(`fixture from ${fromFile}: ${Y.encodeStateAsUpdate(fixture).byteLength} bytes, ${fixture.store.clients.size} client ids (${seconds(t0)})`)
+    } else {
+      const built = buildFiveYearPartnership({ seed: SEED, scale: PERCENT / 100 })
+      fixture = built.doc
+      out(`fixture (seed ${SEED}, ${PERCENT} %): ${JSON.stringify(built.stats)} (${seconds(t0)})`)
+    }
     let appRelay: RunningRelay | undefined
-    if (ONLY !== 'sync') {
+    if (ONLY === 'cold') {
+      const t = performance.now()
+      out('building the app…')
+      const app = await build('app', process.env.BENCH_APP_DIST)
+      if (app.built) builtDirs.push(app.dir)
+      out(`  built (${seconds(t)}): app ${app.dir}`)
+      const relay = await startRelay({ staticDir: app.dir, dataDir: tempDir('sb-bench-app-relay'), env: { MAX_CONNECTIONS_PER_MINUTE: '100000' } })
+      relays.push(relay)
+      const rows = await coldStartRows(relay, fixture)
+      out()
+      printTable(rows)
+    } else if (ONLY !== 'sync') {
       const t = performance.now()
       out('building the app and the anchor…')
       const [app, anchor] = await Promise.all([build('app', process.env.BENCH_APP_DIST), build('anchor', process.env.BENCH_ANCHOR_DIST)])
@@ -290,7 +326,7 @@ async function main(): Promise<void> {
       relays.push(anchorRelay)
       await loadFigures(appRelay, anchorRelay, app.dir, anchor.dir, fixture)
     }
-    if (ONLY !== 'load') {
+    if (ONLY !== 'load' && ONLY !== 'cold') {
       out()
       const t = performance.now()
       if (!appRelay) {

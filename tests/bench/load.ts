@@ -4,9 +4,9 @@
  * scripts/check-build.mjs does), the service worker's precache (entries and bytes, from the build's
  * sw.js), and in /usr/bin/chromium through playwright-core — a fresh browser per run — Slow 3G
  * (CDP `Network.emulateNetworkConditions`, 2,000 ms, 50,000 B/s, on the page AND on the service
- * worker) at 4× CPU: the time to a usable "Create partnership" and until the precache is complete;
- * and the offline cold start of a joined partnership at 4× CPU (time to the plan's first activity
- * card, the longest task, the JS heap). Every wait is bounded and says "timed out" instead of hanging.
+ * worker) at 4× CPU: the time to a usable "Create partnership" and until the precache is complete
+ * (the offline cold start of a joined partnership is coldStart.ts). Every wait is bounded and says
+ * "timed out" instead of hanging.
  */
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { join, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import WebSocket from 'ws'
 import type Lighthouse from 'lighthouse'
-import { CHROME_PATH, CHROMIUM_ARGS, answerWhoIsHere, goTo, joinPartnership, syncStatus } from '../e2e/browser'
+import { CHROME_PATH, CHROMIUM_ARGS } from '../e2e/browser'
 
 /** DevTools' "Slow 3G" of issue 12: 2,000 ms per request, 50,000 B/s each way. */
 export const SLOW_3G = { offline: false, latency: 2000, downloadThroughput: 50_000, uploadThroughput: 50_000 } as const
@@ -135,7 +135,7 @@ export async function devToolsPort(profile: string): Promise<{ port: number; pat
   return { port: Number(port), path: path ?? '' }
 }
 
-function newPhone(browser: Browser): Promise<BrowserContext> {
+export function newPhone(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'en-GB' })
 }
 
@@ -178,7 +178,7 @@ async function throttleServiceWorkers(profile: string): Promise<{ attached: () =
   return { attached: () => attached, close: () => ws.close() }
 }
 
-async function throttlePage(page: Page, network: boolean): Promise<CDPSession> {
+export async function throttlePage(page: Page, network: boolean): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page)
   if (network) {
     await cdp.send('Network.enable')
@@ -261,110 +261,14 @@ export async function firstVisit(url: string, precacheUrls: string[], timeoutMs 
   }
 }
 
-export interface ColdStart {
-  /** ms from navigation start to the plan's first activity card, one per reload. */
-  runsMs: number[]
-  /** Longest task (PerformanceObserver 'longtask') over all reloads, ms. */
-  longestTaskMs: Maybe
-  /** JS heap used after the reloads (after a garbage collection), bytes. */
-  heapBytes: Maybe
-  /** What went wrong, if something did. */
-  problem?: string
-}
-
-/** In the page, before its scripts: the first activity card's time and the longest task. */
-function markPlan(): void {
-  const w = window as unknown as { __cardAt?: number; __longestTask: number; __emptyPlan?: boolean }
-  w.__longestTask = 0
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longestTask = Math.max(w.__longestTask, e.duration)
-    }).observe({ type: 'longtask', buffered: true })
-  } catch {
-    /* no longtask support */
-  }
-  const observer = new MutationObserver(() => {
-    if (w.__cardAt !== undefined) return
-    const card = document.querySelector('main .activity-card, main .activity-list li')
-    if (card && card.getClientRects().length > 0) {
-      w.__cardAt = performance.now()
-      observer.disconnect()
-    } else if (document.querySelector('main .empty')) w.__emptyPlan = true
-  })
-  observer.observe(document, { childList: true, subtree: true })
-}
-
-/**
- * Joins the partnership whose invite code is `code` on the app at `appUrl` (the e2e tests' join
- * flow), waits for "Synced" and the service worker, opens the action plan, goes offline, sets 4×
- * CPU, then reloads `reloads` times: the time to the first activity card each time, the longest
- * task, the heap after.
- */
-export async function offlineColdStart(appUrl: string, code: string, reloads: number, timeoutMs = 120_000): Promise<ColdStart> {
-  const browser = await launchChromium()
-  const result: ColdStart = { runsMs: [], longestTaskMs: { missing: 'not measured' }, heapBytes: { missing: 'not measured' } }
-  try {
-    const context = await newPhone(browser)
-    const page = await context.newPage()
-    page.setDefaultTimeout(timeoutMs)
-    await page.goto(appUrl)
-    await joinPartnership(page, code)
-    await answerWhoIsHere(page)
-    const synced = await bounded(
-      (async () => {
-        for (let i = 0; i < 100_000; i++) {
-          if (/^Synced/.test(await syncStatus(page).innerText().catch(() => ''))) return true
-          await page.waitForTimeout(250)
-        }
-        return false
-      })(),
-      timeoutMs * 2,
-      'joining: "Synced"',
-    )
-    if (synced !== true) return { ...result, problem: typeof synced === 'object' ? synced.missing : 'not synced' }
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: timeoutMs })
-    await goTo(page, 'Action plan')
-    await page.locator('main .activity-card, main .activity-list li').first().waitFor({ state: 'visible', timeout: timeoutMs })
-    await context.addInitScript(markPlan)
-    await context.setOffline(true)
-    const cdp = await throttlePage(page, false)
-    let longest = 0
-    for (let i = 0; i < reloads; i++) {
-      await page.reload({ waitUntil: 'commit', timeout: timeoutMs })
-      const at = await bounded(
-        page
-          .waitForFunction(() => (window as unknown as { __cardAt?: number }).__cardAt, undefined, { timeout: timeoutMs, polling: 100 })
-          .then((h) => h.jsonValue() as Promise<number>),
-        timeoutMs + 1000,
-        'the first activity card offline',
-      ).catch((e: Error) => ({ missing: `timed out (the first activity card offline: ${e.message.split('\n')[0]})` }))
-      if (typeof at !== 'number') {
-        const empty = await page.evaluate(() => (window as unknown as { __emptyPlan?: boolean }).__emptyPlan === true).catch(() => false)
-        return { ...result, problem: empty ? 'the plan showed no activity' : at.missing }
-      }
-      result.runsMs.push(at)
-      // let the page settle (tasks after the first card count too), bounded
-      await page.waitForTimeout(1000)
-      longest = Math.max(longest, await page.evaluate(() => (window as unknown as { __longestTask: number }).__longestTask))
-    }
-    result.longestTaskMs = longest
-    await cdp.send('HeapProfiler.collectGarbage')
-    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
-    result.heapBytes = heap.usedSize
-    return result
-  } catch (e) {
-    return { ...result, problem: (e as Error).message.split('\n')[0] }
-  } finally {
-    await browser.close()
-  }
-}
-
 /**
  * Lighthouse's mobile performance score (0–100, its default mobile settings and simulated
  * throttling) of `url`, in our Chromium with a new profile; `{ missing }` when the `lighthouse`
- * package cannot be loaded or the run fails.
+ * package cannot be loaded or the run fails. `onMetrics` gets the run's metrics and the audits
+ * that cost the most ("FCP 1.9 s, LCP 2.1 s, TBT 1,860 ms, …; losing: bootup-time 2.1 s, …"),
+ * so a score that drops says why.
  */
-export async function lighthouseScore(url: string, timeoutMs = 180_000): Promise<Maybe> {
+export async function lighthouseScore(url: string, timeoutMs = 180_000, onMetrics?: (line: string) => void): Promise<Maybe> {
   let lighthouse: typeof Lighthouse
   try {
     lighthouse = (await import('lighthouse')).default
@@ -375,6 +279,7 @@ export async function lighthouseScore(url: string, timeoutMs = 180_000): Promise
   try {
     const { port } = await devToolsPort(profile)
     const run = lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] }).then((r) => {
+      if (r && onMetrics) onMetrics(lighthouseSummary(r.lhr))
       const score = r?.lhr.categories.performance?.score
       return typeof score === 'number' ? Math.round(score * 100) : { missing: `no score (${r?.lhr.runtimeError?.message ?? 'no result'})` }
     })
@@ -384,4 +289,24 @@ export async function lighthouseScore(url: string, timeoutMs = 180_000): Promise
   } finally {
     await close()
   }
+}
+
+type LighthouseResult = NonNullable<Awaited<ReturnType<typeof Lighthouse>>>['lhr']
+
+/** The five scored metrics of a Lighthouse run, then its failing diagnostics (score below 0.9), worst first. */
+function lighthouseSummary(lhr: LighthouseResult): string {
+  const metric = (id: string, name: string): string => `${name} ${lhr.audits[id]?.displayValue ?? '?'}`
+  const metrics = [
+    metric('first-contentful-paint', 'FCP'),
+    metric('largest-contentful-paint', 'LCP'),
+    metric('total-blocking-time', 'TBT'),
+    metric('cumulative-layout-shift', 'CLS'),
+    metric('speed-index', 'SI'),
+  ].join(', ')
+  const losing = Object.values(lhr.audits)
+    .filter((a) => typeof a.score === 'number' && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
+    .sort((a, b) => (a.score ?? 0) - (b.score ?? 0))
+    .slice(0, 6)
+    .map((a) => `${a.id}${a.displayValue ? ` ${a.displayValue}` : ''}`)
+  return `${metrics}; losing: ${losing.join(', ') || 'nothing'}`
 }

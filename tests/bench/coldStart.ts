@@ -1,0 +1,155 @@
+/**
+ * The offline cold start of `npm run bench:app` (tests/bench/app.bench.ts): a partnership joined in
+ * the app as a teacher would, then offline at 4× CPU, reloaded: the time to the plan's first activity
+ * card, the longest task of each reload, the JS heap after, the stored document's rows; optionally a
+ * CPU profile of the last reload (tests/bench/profileSummary.ts reads it). Every wait is bounded.
+ */
+import { writeFileSync } from 'node:fs'
+import { answerWhoIsHere, goTo, joinPartnership, syncStatus } from '../e2e/browser'
+import { bounded, launchChromium, newPhone, throttlePage, type Maybe } from './load'
+
+export interface ColdStart {
+  /** ms from navigation start to the plan's first activity card, one per reload. */
+  runsMs: number[]
+  /** Longest task (PerformanceObserver 'longtask') over all reloads, ms. */
+  longestTaskMs: Maybe
+  /** The longest task of each reload, ms. */
+  longestPerReloadMs?: number[]
+  /** JS heap used after the reloads (after a garbage collection), bytes. */
+  heapBytes: Maybe
+  /** The stored document's rows after the reloads (IndexedDB `sb-doc-*`, store `updates`): how many, the largest. */
+  storedRows?: { count: number; largestBytes: number }
+  /** The long tasks of the last reload (ms since navigation start, duration ms), when profiled. */
+  lastTasks?: { start: number; ms: number }[]
+  /** What went wrong, if something did. */
+  problem?: string
+}
+
+/** In the page, before its scripts: the first activity card's time and the longest task. */
+function markPlan(): void {
+  const w = window as unknown as { __cardAt?: number; __longestTask: number; __tasks: [number, number][]; __emptyPlan?: boolean }
+  w.__longestTask = 0
+  w.__tasks = []
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        w.__longestTask = Math.max(w.__longestTask, e.duration)
+        w.__tasks.push([e.startTime, e.duration])
+      }
+    }).observe({ type: 'longtask', buffered: true })
+  } catch {
+    /* no longtask support */
+  }
+  const observer = new MutationObserver(() => {
+    if (w.__cardAt !== undefined) return
+    const card = document.querySelector('main .activity-card, main .activity-list li')
+    if (card && card.getClientRects().length > 0) {
+      w.__cardAt = performance.now()
+      observer.disconnect()
+    } else if (document.querySelector('main .empty')) w.__emptyPlan = true
+  })
+  observer.observe(document, { childList: true, subtree: true })
+}
+
+/**
+ * Joins the partnership whose invite code is `code` on the app at `appUrl` (the e2e tests' join
+ * flow), waits for "Synced" and the service worker, opens the action plan, goes offline, sets 4×
+ * CPU, then reloads `reloads` times: the time to the first activity card each time, the longest
+ * task, the heap after. With `profilePath`, the last reload is recorded by the CDP Profiler into
+ * that file (a .cpuprofile, for DevTools or tests/bench/profileSummary.ts) and its long tasks kept.
+ */
+export async function offlineColdStart(appUrl: string, code: string, reloads: number, timeoutMs = 120_000, profilePath?: string): Promise<ColdStart> {
+  const browser = await launchChromium()
+  const result: ColdStart = { runsMs: [], longestTaskMs: { missing: 'not measured' }, heapBytes: { missing: 'not measured' } }
+  try {
+    const context = await newPhone(browser)
+    const page = await context.newPage()
+    page.setDefaultTimeout(timeoutMs)
+    await page.goto(appUrl)
+    await joinPartnership(page, code)
+    // five years arrive before the first question (answerWhoIsHere waits 20 s, too short on a busy machine)
+    await page.getByRole('region', { name: 'Before you start' }).waitFor({ timeout: timeoutMs })
+    await answerWhoIsHere(page)
+    const synced = await bounded(
+      (async () => {
+        for (let i = 0; i < 100_000; i++) {
+          if (/^Synced/.test(await syncStatus(page).innerText().catch(() => ''))) return true
+          await page.waitForTimeout(250)
+        }
+        return false
+      })(),
+      timeoutMs * 2,
+      'joining: "Synced"',
+    )
+    if (synced !== true) return { ...result, problem: typeof synced === 'object' ? synced.missing : 'not synced' }
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: timeoutMs })
+    await goTo(page, 'Action plan')
+    await page.locator('main .activity-card, main .activity-list li').first().waitFor({ state: 'visible', timeout: timeoutMs })
+    await context.addInitScript(markPlan)
+    await context.setOffline(true)
+    const cdp = await throttlePage(page, false)
+    let longest = 0
+    for (let i = 0; i < reloads; i++) {
+      const profiling = profilePath !== undefined && i === reloads - 1
+      if (profiling) {
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
+        await cdp.send('Profiler.start')
+      }
+      await page.reload({ waitUntil: 'commit', timeout: timeoutMs })
+      const at = await bounded(
+        page
+          .waitForFunction(() => (window as unknown as { __cardAt?: number }).__cardAt, undefined, { timeout: timeoutMs, polling: 100 })
+          .then((h) => h.jsonValue() as Promise<number>),
+        timeoutMs + 1000,
+        'the first activity card offline',
+      ).catch((e: Error) => ({ missing: `timed out (the first activity card offline: ${e.message.split('\n')[0]})` }))
+      if (typeof at !== 'number') {
+        const empty = await page.evaluate(() => (window as unknown as { __emptyPlan?: boolean }).__emptyPlan === true).catch(() => false)
+        return { ...result, problem: empty ? 'the plan showed no activity' : at.missing }
+      }
+      result.runsMs.push(at)
+      // let the page settle (tasks after the first card count too), bounded
+      await page.waitForTimeout(1000)
+      const longestNow = await page.evaluate(() => (window as unknown as { __longestTask: number }).__longestTask)
+      result.longestPerReloadMs = [...(result.longestPerReloadMs ?? []), Math.round(longestNow)]
+      longest = Math.max(longest, longestNow)
+      if (profiling) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
+        writeFileSync(profilePath, JSON.stringify(profile))
+        const tasks = await page.evaluate(() => (window as unknown as { __tasks: [number, number][] }).__tasks)
+        result.lastTasks = tasks.map(([start, ms]) => ({ start: Math.round(start), ms: Math.round(ms) }))
+      }
+    }
+    result.longestTaskMs = longest
+    result.storedRows = await page.evaluate(async () => {
+      let count = 0
+      let largestBytes = 0
+      for (const info of await indexedDB.databases()) {
+        if (!info.name?.startsWith('sb-doc-')) continue
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open(info.name!)
+          req.onsuccess = () => resolve(req.result)
+          req.onerror = () => reject(req.error)
+        })
+        const rows = await new Promise<Uint8Array[]>((resolve, reject) => {
+          const req = db.transaction(['updates'], 'readonly').objectStore('updates').getAll()
+          req.onsuccess = () => resolve(req.result as Uint8Array[])
+          req.onerror = () => reject(req.error)
+        })
+        db.close()
+        count += rows.length
+        for (const r of rows) largestBytes = Math.max(largestBytes, r.byteLength)
+      }
+      return { count, largestBytes }
+    })
+    await cdp.send('HeapProfiler.collectGarbage')
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
+    result.heapBytes = heap.usedSize
+    return result
+  } catch (e) {
+    return { ...result, problem: (e as Error).message.split('\n')[0] }
+  } finally {
+    await browser.close()
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The document on this device in rows of bounded size (src/storage/docChunks.ts, docStore.ts):
+ * the state of a partnership written by many devices comes out as updates of at most about 64 KB
+ * that together hold every change and, applied in key order, never leave Yjs waiting for a later
+ * one; a row of megabytes (a join's first sync) is rewritten so; a refused rewrite (a full phone)
+ * changes nothing and the next open tries again; a write an observer makes while rows are applied
+ * is still journaled and stored.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { listActivities, listLetterThreads } from '../../src/domain'
+import { docName, openLocalDocument, type LocalDocument } from '../../src/storage'
+import { CHUNK_BYTES, encodeStateInChunks } from '../../src/storage/docChunks'
+import { buildFiveYearPartnership } from '../bench/fixture'
+
+/** What the relay would send a joining device: the whole partnership as one update (10 % of the bench's, about 0.5 MB). */
+let joined: Uint8Array
+let partnership: Y.Doc
+beforeAll(() => {
+  partnership = buildFiveYearPartnership({ seed: 3, scale: 0.1 }).doc
+  joined = Y.encodeStateAsUpdate(partnership)
+}, 120_000)
+
+const open: LocalDocument[] = []
+afterEach(async () => {
+  refuseDeletesIn.clear()
+  for (const d of open.splice(0)) await d.destroy()
+  localStorage.clear()
+})
+
+async function openDoc(roomId: string): Promise<LocalDocument> {
+  const d = openLocalDocument(roomId)
+  open.push(d)
+  await d.whenLoaded
+  return d
+}
+
+async function closeAll(): Promise<void> {
+  for (const d of open.splice(0)) await d.destroy()
+}
+
+/** The rows IndexedDB holds for a room, in key order (what the next start reads). */
+async function storedRows(roomId: string): Promise<Uint8Array[]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(docName(roomId))
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error)
+  })
+  try {
+    return await new Promise<Uint8Array[]>((resolve, reject) => {
+      const req = db.transaction(['updates'], 'readonly').objectStore('updates').getAll()
+      req.onsuccess = () => resolve(req.result as Uint8Array[])
+      req.onerror = () => reject(req.error)
+    })
+  } finally {
+    db.close()
+  }
+}
+
+const until = async (cond: () => boolean | Promise<boolean>): Promise<void> => {
+  for (let i = 0; i < 400 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10))
+  expect(await cond()).toBe(true)
+}
+
+/** Applies rows one by one to a new document: after each, is anything held aside waiting for a later row? */
+function applyInOrder(rows: readonly Uint8Array[]): { doc: Y.Doc; waited: number } {
+  const doc = new Y.Doc()
+  let waited = 0
+  for (const row of rows) {
+    Y.applyUpdate(doc, row)
+    if (doc.store.pendingStructs || doc.store.pendingDs) waited++
+  }
+  return { doc, waited }
+}
+
+const sameState = (a: Y.Doc, b: Y.Doc): boolean =>
+  Buffer.compare(Buffer.from(Y.encodeStateAsUpdate(a)), Buffer.from(Y.encodeStateAsUpdate(b))) === 0
+
+/** Databases whose object-store deletes fail (the compaction's transaction then aborts). */
+const refuseDeletesIn = new Set<string>()
+let refusedDeletes = 0
+type Delete = (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) => IDBRequest<undefined>
+const proto = IDBObjectStore.prototype as unknown as { delete: Delete }
+const originalDelete = proto.delete
+proto.delete = function (this: IDBObjectStore, key) {
+  if (!refuseDeletesIn.has(this.transaction.db.name)) return originalDelete.call(this, key)
+  refusedDeletes++
+  // the request fails and its transaction aborts, asynchronously (fake-indexeddb's own request machinery)
+  const tx = this.transaction as unknown as { _execRequestAsync(r: { operation: () => never; source: unknown }): IDBRequest<undefined> }
+  return tx._execRequestAsync({
+    operation: () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    },
+    source: this,
+  })
+}
+
+describe('the state in chunks', () => {
+  it('holds every change in updates of bounded size that apply in order without waiting', () => {
+    const chunks = encodeStateInChunks(partnership)
+    expect(chunks.length).toBeGreaterThan(4)
+    for (const c of chunks) expect(c.byteLength).toBeLessThanOrEqual(CHUNK_BYTES + 8 * 1024)
+    const { doc, waited } = applyInOrder(chunks)
+    expect(waited).toBe(0)
+    expect(sameState(doc, partnership)).toBe(true)
+    // and in reverse order (another tab's rows may come first): the same document
+    expect(sameState(applyInOrder([...chunks].reverse()).doc, partnership)).toBe(true)
+  }, 120_000)
+
+  it('keeps deletions and what the document holds aside', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    a.getArray<string>('list').insert(0, ['one', 'two', 'three'])
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    b.getArray<string>('list').delete(1, 1)
+    b.getMap('m').set('k', 'v')
+    // a change whose predecessor this document never saw: Yjs holds it aside
+    const c = new Y.Doc()
+    Y.applyUpdate(c, Y.encodeStateAsUpdate(b))
+    const before = Y.encodeStateVector(c)
+    c.getArray<string>('list').insert(2, ['four'])
+    const first = Y.encodeStateAsUpdate(c, before)
+    const sv = Y.encodeStateVector(c)
+    c.getArray<string>('list').insert(3, ['five'])
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(c, sv))
+    expect(b.store.pendingStructs).not.toBeNull()
+    const { doc } = applyInOrder([...encodeStateInChunks(b, 16), first])
+    expect(doc.getArray<string>('list').toArray()).toEqual(['one', 'three', 'four', 'five'])
+    expect(doc.getMap('m').get('k')).toBe('v')
+  })
+})
+
+describe('the document on this device', () => {
+  it('rewrites a joined partnership (one update of half a megabyte) as rows of bounded size, in order', async () => {
+    const d = await openDoc('room-join')
+    Y.applyUpdate(d.doc, joined, { source: 'relay' })
+    expect(await d.flush()).toBe(true)
+    await until(async () => (await storedRows('room-join')).length > 4)
+    const rows = await storedRows('room-join')
+    for (const r of rows) expect(r.byteLength).toBeLessThanOrEqual(CHUNK_BYTES + 8 * 1024)
+    const { doc, waited } = applyInOrder(rows)
+    expect(waited).toBe(0)
+    expect(sameState(doc, partnership)).toBe(true)
+    await closeAll()
+    const again = await openDoc('room-join')
+    expect(sameState(again.doc, partnership)).toBe(true)
+    expect(listActivities(again.doc)).toHaveLength(listActivities(partnership).length)
+  }, 120_000)
+
+  it('changes nothing when the rewrite is refused, and rewrites at the next open', async () => {
+    const room = 'room-refused'
+    const d = await openDoc(room)
+    refuseDeletesIn.add(docName(room))
+    refusedDeletes = 0
+    Y.applyUpdate(d.doc, joined, { source: 'relay' })
+    expect(await d.flush()).toBe(true)
+    const rowsBefore = await storedRows(room)
+    await until(() => refusedDeletes > 0)
+    // the aborted transaction added no chunk and deleted nothing
+    await new Promise((r) => setTimeout(r, 50))
+    const rowsAfter = await storedRows(room)
+    expect(rowsAfter.map((r) => r.byteLength)).toEqual(rowsBefore.map((r) => r.byteLength))
+    expect(sameState(applyInOrder(rowsAfter).doc, partnership)).toBe(true)
+    await closeAll()
+    refuseDeletesIn.clear()
+    // the next open finds the big row and rewrites it
+    const again = await openDoc(room)
+    expect(sameState(again.doc, partnership)).toBe(true)
+    await until(async () => (await storedRows(room)).every((r) => r.byteLength <= CHUNK_BYTES + 8 * 1024))
+    expect(sameState(applyInOrder(await storedRows(room)).doc, partnership)).toBe(true)
+  }, 120_000)
+
+  it('journals and stores a write an observer makes while the stored rows are applied', async () => {
+    const room = 'room-observer'
+    const d = await openDoc(room)
+    Y.applyUpdate(d.doc, joined, { source: 'relay' })
+    expect(await d.flush()).toBe(true)
+    await closeAll()
+    const reopened = openLocalDocument(room)
+    open.push(reopened)
+    let wrote = false
+    const journalKey = `sb-journal:${docName(room)}`
+    let journaledAtOnce = false
+    reopened.doc.getMap('letters').observe(() => {
+      if (wrote) return
+      wrote = true
+      reopened.doc.getMap('notes').set('seen', 'while loading')
+      // Yjs emits the write's update once the transaction that called this observer is done
+      queueMicrotask(() => (journaledAtOnce = localStorage.getItem(journalKey) !== null))
+    })
+    await reopened.whenLoaded
+    expect(wrote).toBe(true)
+    expect(journaledAtOnce).toBe(true)
+    expect(await reopened.flush()).toBe(true)
+    await closeAll()
+    const again = await openDoc(room)
+    expect(again.doc.getMap('notes').get('seen')).toBe('while loading')
+    expect(listLetterThreads(again.doc).length).toBe(listLetterThreads(partnership).length)
+  }, 120_000)
+})
