@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE, CLOSE_REASON, SUBPROTOCOL, constantTimeEqual, deriveVerifier, isRoomId, readOfferedProof, type OfferedProof } from '../src/sync/wire'
 import type { Devices } from './devices'
+import { watchHeartbeats } from './heartbeat'
 import { parseUrl } from './http'
 import type { KeyedLock } from './keyedLock'
 import { WindowCounter, clientAddress } from './limits'
@@ -216,6 +217,7 @@ export function createAdmission(deps: AdmissionDeps): Admission {
           else
             upgrade(req, socket, head, (ws) => {
               devices.track(room, ws, proof.device, proof.token)
+              if (proof.wantsHeartbeat) watchHeartbeats(ws)
               rooms.join(room, ws, proof.wantsAck)
             })
           return

@@ -20,7 +20,8 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
-import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../src/sync/wire'
+import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isHeartbeat } from '../src/sync/wire'
+import { announceHeartbeats, noticeLargeNext } from './heartbeat'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
@@ -83,6 +84,7 @@ export class Rooms {
       return
     }
     this.metrics.bytesOut.inc(message.byteLength)
+    noticeLargeNext(ws, message.byteLength)
     ws.send(message, (err) => {
       if (err) ws.terminate()
     })
@@ -184,7 +186,8 @@ export class Rooms {
       }
       const bytes = toBytes(data)
       this.metrics.bytesIn.inc(bytes.byteLength)
-      if (isReady) this.handleMessage(room, client, bytes)
+      if (isHeartbeat(bytes)) this.send(ws, bytes) // answered at once, as it came (heartbeat.ts)
+      else if (isReady) this.handleMessage(room, client, bytes)
       else if (queue.length >= this.config.maxQueuedMessages || queuedBytes + bytes.byteLength > this.config.maxQueuedBytes) {
         queue.length = 0
         this.metrics.closedForLimit.inc({ reason: 'queued_before_load' })
@@ -215,9 +218,10 @@ export class Rooms {
     )
   }
 
-  /** First words to a socket: our state vector, what we have durably, who else is here. */
+  /** First words to a socket: heartbeats answered (if it asked), our state vector, what we have durably, who else is here. */
   private greet(room: Room, client: Client): void {
     const doc = room.doc!
+    announceHeartbeats(client.ws)
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(e, doc)

@@ -4,7 +4,8 @@
  * Uses the stock y-websocket provider with three additions:
  * - the room proof travels as a WebSocket subprotocol (see wire.ts), never in the URL;
  * - reconnect delays get jitter, so a school's phones do not all reconnect in the same instant;
- * - the relay's acknowledgement message tells which local changes are stored durably there.
+ * - the relay's acknowledgement message tells which local changes are stored durably there;
+ * - a heartbeat (heartbeat.ts) finds a dead link in seconds, where the provider waits 30 s.
  *
  * "Synced" is shown only when every local change is contained in what the relay acknowledged
  * (state vector and delete set), never merely because the socket is open. The cross-tab
@@ -16,6 +17,7 @@ import type * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
 import { HISTORY_MAP } from '../domain'
 import { isLocalOrigin, type Outbox } from '../storage'
+import { watchLink } from './heartbeat'
 import {
   CLOSE,
   CLOSE_REASON,
@@ -29,6 +31,7 @@ import {
   type Intent,
   type Invite,
 } from './wire'
+import { CHANGES_FILE_ORIGIN } from './fileOrigin'
 
 /** Reconnect delays are capped here (y-websocket's default of 2.5 s hammers a relay that is down). */
 export const MAX_BACKOFF_MS = 30_000
@@ -123,6 +126,9 @@ export class PartnershipConnection {
   private readonly listeners = new Set<() => void>()
   private isDestroyed = false
   private hasBeenAccepted = false
+  /** The heartbeat found the link dead; cleared once a socket opens again. */
+  private isLinkDead = false
+  private readonly stopWatch: () => void
 
   constructor(doc: Y.Doc, options: ConnectionOptions) {
     this.doc = doc
@@ -170,7 +176,18 @@ export class PartnershipConnection {
       this.refusal = reasonOfCode(code) ?? 'badRequest'
       this.recompute()
     })
-    this.provider.on('status', () => this.recompute())
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.isLinkDead = false
+      this.recompute()
+    })
+    // after every other message handler is in place
+    this.stopWatch = watchLink(this.provider, (ws) => {
+      this.isLinkDead = true
+      // the provider's own way out of a socket it gave up on, as its 30 s watchdog takes: detached,
+      // closed, and a new one after the backoff
+      ws.onclose?.call(ws, null as unknown as CloseEvent)
+      this.recompute()
+    })
     this.provider.on('sync', (isSynced: boolean) => {
       if (isSynced) {
         this.lastError = undefined
@@ -221,7 +238,8 @@ export class PartnershipConnection {
       this.settle()
       return
     }
-    if (!isLocalOrigin(origin)) {
+    // a changes file's update (fileOrigin.ts) is sent and counted like an edit made here offline
+    if (!isLocalOrigin(origin) && origin !== CHANGES_FILE_ORIGIN) {
       // neither made here nor from the relay: only a whole-document check can tell if the relay has it
       this.isDocVerified = false
       this.isFullyAcked = false
@@ -271,7 +289,7 @@ export class PartnershipConnection {
     let next: SyncState
     if (this.isRemoved) next = { kind: 'removed', pending: count }
     else if (this.refusal) next = { kind: 'refused', pending: count, reason: this.refusal }
-    else if (!this.isOnline() || this.isUnreachable()) next = { kind: 'offline', pending: changes }
+    else if (!this.isOnline() || this.isLinkDead || this.isUnreachable()) next = { kind: 'offline', pending: changes }
     else if (!this.provider.wsconnected || !this.provider.synced) {
       next = this.lastError ? { kind: 'connecting', pending: changes, lastError: this.lastError } : { kind: 'connecting', pending: changes }
     } else if (count > 0) next = { kind: 'saved-local', pending: count }
@@ -328,6 +346,7 @@ export class PartnershipConnection {
 
   destroy(): void {
     this.isDestroyed = true
+    this.stopWatch()
     this.doc.off('update', this.onUpdate)
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', this.onOnline)

@@ -18,6 +18,8 @@ export const PROTOCOL_VERSION = 1
 export const SUBPROTOCOL = 'scholenband.v1'
 /** Offered by clients that understand the relay's acknowledgement message. */
 export const SUBPROTOCOL_ACK = 'sb.ack'
+/** Offered by clients that send heartbeats and understand the relay's notice of a large message. */
+export const SUBPROTOCOL_HEARTBEAT = 'sb.hb'
 /** Prefix of the subprotocol carrying the room proof: `sb.auth.<intent>.<token>`. */
 export const AUTH_PREFIX = 'sb.auth.'
 
@@ -34,6 +36,15 @@ export const MESSAGE_AUTH = 2
 export const MESSAGE_QUERY_AWARENESS = 3
 /** … and the relay's acknowledgement: what it has stored durably (a Yjs snapshot: state vector + delete set). */
 export const MESSAGE_RELAY_ACK = 100
+/**
+ * A heartbeat: varUint n. The client sends n ≥ 1 when its socket has been quiet; the relay sends
+ * the same bytes back at once. The relay's n = 0, right after the upgrade, says it answers them.
+ */
+export const MESSAGE_HEARTBEAT = 101
+/** From the relay, just before a message of LARGE_MESSAGE_BYTES or more: varUint its length in bytes. */
+export const MESSAGE_LARGE_NEXT = 102
+/** From this size on, a message may take longer than a heartbeat's answer on a slow link. */
+export const LARGE_MESSAGE_BYTES = 16 * 1024
 
 /**
  * Close codes. 4400–4499 are final (the stock client stops reconnecting); 4500–4599 transient.
@@ -266,6 +277,7 @@ export function clientSubprotocols(invite: Invite, intent: Intent, device?: Devi
     `${AUTH_PREFIX}${intent}.${deriveToken(invite)}`,
     ...(device ? [`${DEVICE_PREFIX}${device.deviceId}.${deriveDeviceToken(invite.roomId, device)}`] : []),
     SUBPROTOCOL_ACK,
+    SUBPROTOCOL_HEARTBEAT,
   ]
 }
 
@@ -294,6 +306,8 @@ export interface OfferedProof {
   readonly intent: Intent
   readonly token: string
   readonly wantsAck: boolean
+  /** The client offered `sb.hb`: announce heartbeats and send notices of large messages. */
+  readonly wantsHeartbeat: boolean
   /** The device's own proof, when the client sent one (`sb.dev.…`). */
   readonly device?: OfferedDeviceProof
 }
@@ -303,10 +317,12 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
   let proof: { intent: Intent; token: string } | undefined
   let hasBase = false
   let wantsAck = false
+  let wantsHeartbeat = false
   let device: OfferedDeviceProof | undefined
   for (const p of protocols) {
     if (p === SUBPROTOCOL) hasBase = true
     else if (p === SUBPROTOCOL_ACK) wantsAck = true
+    else if (p === SUBPROTOCOL_HEARTBEAT) wantsHeartbeat = true
     else if (p.startsWith(DEVICE_PREFIX)) {
       device = readDeviceProof(p.slice(DEVICE_PREFIX.length))
       // a device proof that cannot be read is refused, not quietly taken as no device at all
@@ -320,7 +336,7 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
       if ((intent === 'create' || intent === 'join') && TOKEN_PATTERN.test(token)) proof = { intent, token }
     }
   }
-  return hasBase && proof ? { ...proof, wantsAck, ...(device ? { device } : {}) } : undefined
+  return hasBase && proof ? { ...proof, wantsAck, wantsHeartbeat, ...(device ? { device } : {}) } : undefined
 }
 
 /** Encodes the relay's acknowledgement of a durable state. */
@@ -329,6 +345,29 @@ export function encodeAck(snapshot: Y.Snapshot): Uint8Array {
   encoding.writeVarUint(e, MESSAGE_RELAY_ACK)
   encoding.writeVarUint8Array(e, Y.encodeSnapshot(snapshot))
   return encoding.toUint8Array(e)
+}
+
+/** A heartbeat numbered `n` (0: the relay's announcement). */
+export function encodeHeartbeat(n: number): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_HEARTBEAT)
+  encoding.writeVarUint(e, n)
+  return encoding.toUint8Array(e)
+}
+
+/** The notice the relay sends just before a message of `bytes` bytes. */
+export function encodeLargeNext(bytes: number): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_LARGE_NEXT)
+  encoding.writeVarUint(e, bytes)
+  return encoding.toUint8Array(e)
+}
+
+/** Whether a message is exactly a heartbeat: the type, one varUint of at most 4 bytes, nothing after. */
+export function isHeartbeat(message: Uint8Array): boolean {
+  if (message.byteLength < 2 || message.byteLength > 5 || message[0] !== MESSAGE_HEARTBEAT) return false
+  for (let i = 1; i < message.byteLength - 1; i++) if (message[i]! < 0x80) return false
+  return message[message.byteLength - 1]! < 0x80
 }
 
 /** Reads the body of an ack (after the message type). Throws on garbage. */

@@ -82,7 +82,7 @@ describe('room proof', () => {
 
   it('offers the proof as subprotocols the relay reads back', () => {
     const invite = newInvite()
-    expect(readOfferedProof(clientSubprotocols(invite, 'join'))).toEqual({ intent: 'join', token: deriveToken(invite), wantsAck: true })
+    expect(readOfferedProof(clientSubprotocols(invite, 'join'))).toEqual({ intent: 'join', token: deriveToken(invite), wantsAck: true, wantsHeartbeat: true })
     expect(readOfferedProof(['scholenband.v1', 'sb.auth.join.short'])).toBeUndefined()
     expect(readOfferedProof([`sb.auth.join.${deriveToken(invite)}`])).toBeUndefined()
   })
