@@ -12,8 +12,8 @@
  * first): index.html, the first view (one chunk and its stylesheet, and the locale script of
  * src/i18n/localePreload.ts), the four locales (one each: a phone downloads only its own
  * language first), the rest of the app in two chunks (`PARTNERSHIP` below, and every other
- * page), and the web app manifest (vite-plugin-pwa always adds it). What offline use does not need
- * is not precached: the install icons, robots.txt, the favicon, the .br/.gz siblings.
+ * page), the QR codes' chunk (`QR`), and the web app manifest (vite-plugin-pwa always adds it).
+ * What offline use does not need is not precached: the install icons, robots.txt, the favicon, the .br/.gz siblings.
  * scripts/check-build.mjs fails the build above 15 entries.
  */
 import react from '@vitejs/plugin-react'
@@ -29,6 +29,12 @@ const RELAY = '127.0.0.1:8080'
 
 const SIDE_EFFECT_FREE = /[\\/]src[\\/](storage|domain)[\\/][^\\/]+\.ts$/
 const LOCALE = /[\\/]src[\\/]i18n[\\/]locales[\\/]/
+/**
+ * Drawing and reading QR codes (lean-qr, qr, and the modules of src/ui/qr that use them): left to
+ * the bundler like the locales, they make one chunk of their own (src/ui/qr/index.ts is its one
+ * entry), loaded only by "Show QR code" and "Scan QR code", precached like every chunk.
+ */
+const QR = /[\\/]node_modules[\\/](lean-qr|qr)[\\/]|[\\/]src[\\/]ui[\\/]qr[\\/](index|drawQr|readQr|scanCamera)\.ts$/
 /**
  * What opening a partnership needs (the libraries, the domain, sync, storage, the partnership's
  * frame and its first page, This week, with the list of double edits it shows), with everything
@@ -60,6 +66,13 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Open with" a changes file lands in the app (public/share-target.js, src/ui/syncfile/sharedFile.ts)
+        share_target: {
+          action: '/share-changes-file',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'changes', accept: ['application/json', '.json'] }] },
+        },
       },
       workbox: {
         globPatterns: ['index.html', 'assets/**/*.{js,css}'],
@@ -71,6 +84,8 @@ export default defineConfig({
         // already works offline after one reload at most. It never affects updates: a new worker
         // still waits for the person's Reload (no skipWaiting here).
         clientsClaim: true,
+        // the share target's POST handler (a changes file shared to the app)
+        importScripts: ['share-target.js'],
         // no runtimeCaching: the relay's /sync and /healthz always go to the network
       },
       devOptions: { enabled: false },
@@ -92,9 +107,10 @@ export default defineConfig({
           groups: [
             // the first view: what the entry imports statically
             { name: 'index', tags: ['$initial'], priority: 3 },
-            { name: 'partnership', test: (id) => !LOCALE.test(id) && PARTNERSHIP.test(id), priority: 2 },
-            // every other page; the locales stay one chunk each
-            { name: 'pages', test: (id) => !LOCALE.test(id), priority: 1 },
+            { name: 'partnership', test: (id) => !LOCALE.test(id) && !QR.test(id) && PARTNERSHIP.test(id), priority: 2 },
+            // every other page; the locales stay one chunk each, and so does QR (needing nothing from
+            // another chunk, not even the bundler's runtime, which would be one more precache entry)
+            { name: 'pages', test: (id) => !LOCALE.test(id) && !QR.test(id), priority: 1 },
           ],
         },
       },

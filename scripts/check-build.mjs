@@ -6,7 +6,10 @@
 // 3. fails when the service worker precaches more than PRECACHE_MAX_ENTRIES entries, or anything
 //    offline use does not need (images, .br/.gz siblings): Workbox installs them one at a time, a
 //    round trip each on a slow link (see vite.config.ts);
-// 4. writes .br and .gz beside every text file, once, so the relay never compresses per request.
+// 4. fails when index.html has a parser-blocking script (one with src that is neither a module nor
+//    defer nor async): it holds up the first paint (Lighthouse's render-blocking resources); the
+//    locale script of src/i18n/localePreload.ts is `defer`;
+// 5. writes .br and .gz beside every text file, once, so the relay never compresses per request.
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
@@ -56,6 +59,12 @@ if (refs.length === 0) {
 if (firstView > FIRST_VIEW_BUDGET) {
   console.error(`check-build: first view is ${firstView} bytes gzip, over the ${FIRST_VIEW_BUDGET} byte budget`)
   failed = true
+}
+for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+  if (/\bsrc=/.test(tag) && !/\btype="module"|\sdefer\b|\sasync\b/.test(tag)) {
+    console.error(`check-build: ${tag} in index.html blocks the parser and the first paint (make it defer or async)`)
+    failed = true
+  }
 }
 
 // the manifest in the generated sw.js: precacheAndRoute([{url:"…",revision:…},…])

@@ -39,6 +39,8 @@ async function start(): Promise<void> {
   // an invite link (#join=<code>): prefill the join form, and take the code out of the address bar
   const invitedCode = takeInviteFromLocation()
   if (invitedCode === undefined) await resumeLastPartnership()
+  // a changes file shared to the app ("Open with"; src/ui/syncfile/sharedFile.ts): open it on its partnership's page
+  if (window.location.hash === '#/shared-changes-file') await import('./ui/syncfile/sharedLanding').then((m) => m.landSharedFile(), () => undefined)
   const root = document.getElementById('root')
   if (!root) throw new Error('#root missing from index.html')
   createRoot(root).render(

@@ -18,6 +18,7 @@ import { defineRecordType, readFields, readStamps, writeChangedFields, type Fiel
 import { assertWritable, collection, schoolIds } from './schema'
 import { deleteRecord, fingerprint, liveRecords, requireRecord, stampCreated, stampUpdated, type Actor } from './record'
 import { addNextStep, type NextStepInput } from './nextSteps'
+import { addTranslationAt, isLanguageCode, readTranslations, translationFields, updateTranslationAt, type TranslationOf, type TranslationPlace } from './translations'
 
 export const LETTER_KINDS = ['class', 'teachers', 'heads'] as const
 export type LetterKind = (typeof LETTER_KINDS)[number]
@@ -40,15 +41,12 @@ export interface PhotoRef {
  */
 export const PHOTO_TYPES = ['image/jpeg', 'image/webp'] as const
 
-/** A translation beside the original: a nested record in `translations`, with its own who and when. */
-const TRANSLATION_FIELDS = {
-  language: { kind: 'string' },
-  translator: { kind: 'string' },
-  subject: { kind: 'string' },
-  body: { kind: 'text' },
-  /** Fingerprint of the original's subject and body when the translation was last brought up to date. */
-  basedOn: { kind: 'string' },
-} as const
+/**
+ * A translation beside the original: a nested record in `translations`, with its own who and when
+ * (translations.ts; `basedOn` is the fingerprint of the original's subject and body).
+ */
+const TRANSLATION_CONTENT = { subject: { kind: 'string' }, body: { kind: 'text' } } as const
+const TRANSLATION_FIELDS = /* @__PURE__ */ translationFields(TRANSLATION_CONTENT)
 
 /** A letter's fields, declared once: reader, writer and types derive from it. */
 export const LETTER = /* @__PURE__ */ defineRecordType({
@@ -88,11 +86,8 @@ export interface LetterDraft extends Omit<LetterFields, 'photos' | 'translations
   readonly nextStep: Omit<NextStepInput, 'sourceId'>
 }
 
-export interface Translation extends FieldValues<typeof TRANSLATION_FIELDS>, Pick<Stamps, 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'> {
-  readonly id: string
-  /** The original changed after this translation was last brought up to date. */
-  readonly isOutOfDate: boolean
-}
+/** A letter's translation (translations.ts): subject and body, language, translator, out of date or not. */
+export type Translation = TranslationOf<typeof TRANSLATION_CONTENT>
 
 export interface Letter extends Omit<LetterFields, 'photos' | 'translations'>, Stamps {
   readonly id: string
@@ -100,7 +95,6 @@ export interface Letter extends Omit<LetterFields, 'photos' | 'translations'>, S
   readonly translations: readonly Translation[]
 }
 
-const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
 const HASH = /^[0-9a-f]{64}$/
 
 function letters(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -123,7 +117,7 @@ export function validateDraft(doc: Y.Doc, d: LetterDraft): DomainError[] {
   if (!isLetterKind(d.kind)) issues.push(new DomainError('invalidChoice', 'kind'))
   if (!schools.includes(d.fromSchoolId)) issues.push(new DomainError('invalidChoice', 'fromSchoolId'))
   if (!schools.includes(d.toSchoolId)) issues.push(new DomainError('invalidChoice', 'toSchoolId'))
-  if (!LANGUAGE.test(d.language)) issues.push(new DomainError('invalidChoice', 'language'))
+  if (!isLanguageCode(d.language)) issues.push(new DomainError('invalidChoice', 'language'))
   if (!d.subject.trim()) issues.push(new DomainError('required', 'subject'))
   if (!d.body.trim() && d.photos.length === 0) issues.push(new DomainError('required', 'body'))
   if (d.activityId && !collection(doc, 'activities').has(d.activityId)) issues.push(new DomainError('notFound', 'activityId'))
@@ -181,10 +175,11 @@ export function editLetter(doc: Y.Doc, id: string, patch: { subject?: string; bo
   })
 }
 
-function translations(m: Y.Map<unknown>): Y.Map<Y.Map<unknown>> {
+/** Where a letter keeps its translations: the nested map made with it. */
+function translations(m: Y.Map<unknown>): TranslationPlace {
   const t = m.get('translations')
   if (!(t instanceof Y.Map)) throw new DomainError('notFound', 'translations')
-  return t as Y.Map<Y.Map<unknown>>
+  return { holder: t as Y.Map<unknown>, prefix: '' }
 }
 
 /** Adds a translation beside the original. */
@@ -198,24 +193,11 @@ export function addTranslation(
   assertWritable(doc)
   const m = requireRecord(letters(doc), letterId)
   const issues: DomainError[] = []
-  if (!LANGUAGE.test(input.language)) issues.push(new DomainError('invalidChoice', 'language'))
+  if (!isLanguageCode(input.language)) issues.push(new DomainError('invalidChoice', 'language'))
   if (!input.body.trim()) issues.push(new DomainError('required', 'body'))
   if (issues.length > 0) throw new ValidationError(issues)
-  const id = randomId()
-  doc.transact(() => {
-    const t = new Y.Map<unknown>()
-    translations(m).set(id, t)
-    writeChangedFields(TRANSLATION_FIELDS, t, undefined, {
-      language: input.language,
-      translator: input.translator.trim(),
-      subject: input.subject.trim(),
-      body: input.body,
-      basedOn: fingerprint(originalText(m)),
-    })
-    stampCreated(t, actor, now)
-    stampUpdated(m, actor, now)
-  })
-  return id
+  const values = { language: input.language, translator: input.translator, subject: input.subject.trim(), body: input.body }
+  return addTranslationAt(doc, translations(m), TRANSLATION_FIELDS, values, fingerprint(originalText(m)), actor, now, m)
 }
 
 /**
@@ -232,27 +214,19 @@ export function updateTranslation(
 ): void {
   assertWritable(doc)
   const m = requireRecord(letters(doc), letterId)
-  const t = requireRecord(translations(m), translationId)
-  doc.transact(() => {
-    const next = { translator: patch.translator?.trim(), subject: patch.subject?.trim(), body: patch.body, basedOn: fingerprint(originalText(m)) }
-    writeChangedFields(TRANSLATION_FIELDS, t, readFields(TRANSLATION_FIELDS, t), next)
-    stampUpdated(t, actor, now)
-  })
+  const next = { translator: patch.translator, subject: patch.subject?.trim(), body: patch.body }
+  updateTranslationAt(doc, translations(m), translationId, TRANSLATION_FIELDS, next, fingerprint(originalText(m)), actor, now)
 }
 
 function toLetter(id: string, m: Y.Map<unknown>): Letter {
-  const { photos, translations, ...fields } = readFields(LETTER.fields, m)
-  const current = fingerprint(`${fields.subject}\n\n${fields.body}`)
-  const stored = m.get('translations') as Y.Map<unknown>
-  const ts = Object.entries(translations).map(([tid, t]): Translation => {
-    const { createdBy, createdAt, updatedBy, updatedAt } = readStamps(stored.get(tid) as Y.Map<unknown>)
-    return { id: tid, ...t, isOutOfDate: t.basedOn !== current, createdBy, createdAt, updatedBy, updatedAt }
-  })
+  const { photos, translations: _translations, ...fields } = readFields(LETTER.fields, m)
+  const stored = m.get('translations')
+  const place = stored instanceof Y.Map ? { holder: stored as Y.Map<unknown>, prefix: '' } : undefined
   return {
     id,
     ...fields,
     photos: Object.values(photos).filter(isPhotoRef),
-    translations: ts.sort((a, b) => a.language.localeCompare(b.language) || a.id.localeCompare(b.id)),
+    translations: readTranslations(place, TRANSLATION_FIELDS, fingerprint(`${fields.subject}\n\n${fields.body}`)),
     ...readStamps(m),
   }
 }
@@ -266,6 +240,21 @@ export function readLetter(doc: Y.Doc, id: string): Letter | undefined {
 export function letterRecord(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
   const m = letters(doc).get(id)
   return m instanceof Y.Map ? m : undefined
+}
+
+/**
+ * Every photo of every live letter (by hash), read straight from the records: counting what is
+ * waiting and writing a changes file need only these, not whole letters with their threads.
+ */
+export function letterPhotoRefs(doc: Y.Doc): PhotoRef[] {
+  const refs = new Map<string, PhotoRef>()
+  for (const [, m] of letters(doc).entries()) {
+    if (!(m instanceof Y.Map) || typeof m.get('deletedAt') === 'string') continue
+    const photos = m.get('photos')
+    if (!(photos instanceof Y.Map)) continue
+    for (const p of photos.values()) if (isPhotoRef(p) && !refs.has(p.hash)) refs.set(p.hash, p)
+  }
+  return [...refs.values()]
 }
 
 /** Letters as threads: first letters newest first, each with its replies in order. */

@@ -10,7 +10,7 @@
  */
 import i18next, { type BackendModule, type ResourceKey } from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { DEFAULT_LANGUAGE, LANGUAGE_MIRROR_KEY, pickLanguage } from './pick'
+import { DEFAULT_LANGUAGE, LANGUAGE_MIRROR_KEY, directionOf, pickLanguage } from './pick'
 
 const loaders = import.meta.glob<{ default: ResourceKey }>('./locales/*.json')
 
@@ -32,8 +32,19 @@ export function pickInitialLanguage(saved: string | undefined, browser: readonly
   return pickLanguage(saved, browser, SUPPORTED_LANGUAGES, DEFAULT_LANGUAGE)
 }
 
+/**
+ * Each language's name in that language, as Intl.DisplayNames gives it (checked by
+ * tests/unit/i18n.test.ts): building an Intl.DisplayNames loads that language's ICU data, about
+ * 10 ms of CPU per language on a fast machine, all of it inside the home screen's first render
+ * (Lighthouse's total blocking time). A language added without an entry here still gets its name
+ * from Intl.DisplayNames.
+ */
+const OWN_NAMES: Readonly<Record<string, string>> = { ar: 'العربية', en: 'English', es: 'Español', fr: 'Français', nl: 'Nederlands' }
+
 /** A language's name in that language ("Nederlands"), for the language picker. */
 export function languageName(code: string): string {
+  const known = OWN_NAMES[code]
+  if (known) return known
   try {
     const name = new Intl.DisplayNames([code], { type: 'language' }).of(code)
     if (name) return name.charAt(0).toLocaleUpperCase(code) + name.slice(1)
@@ -62,12 +73,40 @@ const lazyLocales: BackendModule = {
 
 function reflectLanguage(language: string): void {
   document.documentElement.lang = language
+  // right to left for Arabic: the CSS uses logical properties, so the whole layout mirrors
+  document.documentElement.dir = directionOf(language)
   try {
     // for the next start: index.html's locale script preloads this language's file (./pick.ts)
     localStorage.setItem(LANGUAGE_MIRROR_KEY, language)
   } catch {
     /* no localStorage (some private modes): the next start just does not preload */
   }
+}
+
+const FIRST_STRONG_ISOLATE = '\u2068'
+const RIGHT_TO_LEFT_ISOLATE = '\u2067'
+const POP_DIRECTIONAL_ISOLATE = '\u2069'
+/** A character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…, and their presentation forms). */
+const RIGHT_TO_LEFT_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/
+
+/**
+ * A value put into a sentence ({{name}}, {{subject}}, {{date}}…) in a right-to-left language is
+ * isolated, as <bdi> would: "رسالة من Classe 5B، Sint-Jan Gent" keeps the French name's own order
+ * and the Arabic punctuation around it where it belongs. A value without letters ("2026–2027", a
+ * count, or a phrase made of isolated values) is isolated right to left, so a range still reads
+ * from the right as Arabic does.
+ * In a left-to-right language only a value holding right-to-left letters is isolated, by its first
+ * strong letter: "Tekst laatst gewijzigd door فاطمة الزهراء, 2 dec 2026" keeps its date after the
+ * name. Every other value stays as it is, so their texts stay byte for byte the same.
+ */
+export function isolateValue(value: unknown): string {
+  const text = String(value)
+  // a sentence built from isolated values ("⁨Classe 5B⁩، ⁨Sint-Jan Gent⁩") is Arabic around them
+  const outside = text.replace(/[\u2066-\u2068][^\u2066-\u2069]*\u2069/g, '')
+  if (directionOf(i18next.resolvedLanguage ?? i18next.language ?? '') !== 'rtl') {
+    return RIGHT_TO_LEFT_LETTER.test(outside) ? FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE : text
+  }
+  return (/\p{L}/u.test(outside) ? FIRST_STRONG_ISOLATE : RIGHT_TO_LEFT_ISOLATE) + text + POP_DIRECTIONAL_ISOLATE
 }
 
 /** Starts i18next in `language`; resolves once its locale file is loaded. */
@@ -83,7 +122,9 @@ export async function initI18n(language: string): Promise<void> {
       load: 'languageOnly',
       ns: ['translation'],
       defaultNS: 'translation',
-      interpolation: { escapeValue: false },
+      // React escapes; the one thing done to a value put into a sentence is isolating it
+      // (isolateValue): always in a right-to-left language, in the others when it holds such text
+      interpolation: { escapeValue: true, escape: isolateValue },
       returnNull: false,
       react: { useSuspense: false },
     })

@@ -12,6 +12,15 @@
 
 export const LANGUAGE_MIRROR_KEY = 'scholenband.language'
 
+/**
+ * The writing direction of a language: 'rtl' for Arabic (and the other right-to-left languages a
+ * locale may one day be added for), else 'ltr'. Set as `dir` on <html> with `lang`, so the layout
+ * (CSS logical properties) mirrors.
+ */
+export function directionOf(code: string): 'rtl' | 'ltr' {
+  return ['ar', 'fa', 'he', 'ur'].indexOf(String(code).toLowerCase().split('-')[0] || '') >= 0 ? 'rtl' : 'ltr'
+}
+
 /** When neither the saved choice nor the browser names a language we have. */
 export const DEFAULT_LANGUAGE = 'en'
 

@@ -67,6 +67,7 @@ const ICON = {
   growth: 'M4 20h16M6 16l4-4 3 3 6-7M15 8h4v4',
   deleted: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v5M14 11v5',
   settings: 'M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1M15 4v4M9 10v4M17 16v4',
+  changesFile: 'M6 3h8l4 4v14H6zM14 3v4h4M12 10v7M9 14l3 3 3-3',
 } as const
 
 const lazy = lazyScreen
@@ -86,6 +87,7 @@ export const PAGES = [
   page({ name: 'growth', path: 'growth', group: 'cycle', icon: ICON.growth, label: 'nav.growth', nav: 'more', screen: lazy(() => import('./cycle/GrowthScreen').then((m) => ({ default: m.GrowthScreen }))) }),
   page({ name: 'deleted', path: 'deleted', group: 'partnership', icon: ICON.deleted, label: 'nav.deleted', nav: 'more', screen: lazy(() => import('./screens/RecentlyDeletedScreen').then((m) => ({ default: m.RecentlyDeletedScreen }))) }),
   page({ name: 'settings', path: 'settings', group: 'partnership', icon: ICON.settings, label: 'nav.settings', nav: 'more', withoutActor: true, screen: lazy(() => import('./screens/SettingsPage').then((m) => ({ default: m.SettingsPage }))) }),
+  page({ name: 'changesFile', path: 'changes-file', group: 'partnership', icon: ICON.changesFile, label: 'nav.changesFile', nav: 'more', screen: lazy(() => import('./syncfile/ChangesFileScreen').then((m) => ({ default: m.ChangesFileScreen }))) }),
   // reached from another page
   page({ name: 'activity', path: 'activity/:activityId', group: 'planning', icon: ICON.plan, label: 'nav.plan', parent: 'plan', screen: lazy(() => import('./planning/ActivityScreen').then((m) => ({ default: m.ActivityScreen }))) }),
   page({ name: 'print', path: 'print', group: 'planning', icon: ICON.plan, label: 'nav.plan', parent: 'plan', screen: lazy(() => import('./planning/PrintScreen').then((m) => ({ default: m.PrintScreen }))) }),

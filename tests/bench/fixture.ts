@@ -333,7 +333,7 @@ function build(rng: Rng, clock: { ms: number }, scale: number): Y.Doc {
       op.run(dev, new Date(op.at))
     }
     i += size
-    writeReceipt(dev.doc, { schoolId: dev.schoolId, deviceId: dev.author.deviceId }, new Date(clock.ms))
+    writeReceipt(dev.doc, { schoolId: dev.schoolId, deviceId: dev.author.deviceId })
     Y.applyUpdate(hub, Y.encodeStateAsUpdate(dev.doc, Y.encodeStateVector(hub)), 'fixture:sync')
     session++
   }

@@ -12,7 +12,7 @@
  * 3. bytes received for a one-field edit (the acknowledgement), beside the edit's own updates
  *    (what the stock server would echo);
  * 4. the Yjs update of one delivery receipt written (src/domain/receipts.ts writeReceipt) on the
- *    joined five-year document;
+ *    joined five-year document, and beside it one read mark (delivery.ts markRead);
  * 5. reconnect after 500 offline edits: bytes both ways, beside the gzip of the Yjs diff.
  *
  * `npm run bench:sync [-- --seed N] [--percent P]` runs it on its own (P: the fixture's size, 100 by default) (relay started here); app.bench.ts calls
@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import * as Y from 'yjs'
-import { listActivities, readMeta, updateActivity, writeReceipt, type ActivityStatus, type Author } from '../../src/domain'
+import { collection, listActivities, markRead, readMeta, updateActivity, writeReceipt, type ActivityStatus, type Author } from '../../src/domain'
 import { newInvite, type PartnershipConnection } from '../../src/sync'
 import { appConnection } from '../helpers/clients'
 
@@ -321,12 +321,21 @@ export async function measureSync(options: { relayWsUrl: string; relayHttpUrl?: 
       note: `edit ${editSizes.join(' + ')} B (the change and its history entry); sent ${edited.up} B`,
     })
 
-    // 4: one delivery receipt, from a device of the partner school that has not written one yet
+    // 4: one delivery receipt, from a device of the partner school that has not written one yet,
+    // after news from the other school arrived (a receipt reports news, not this device's own edit)
     const meta = readMeta(doc)
+    const otherSchool = new Y.Doc()
+    Y.applyUpdate(otherSchool, Y.encodeStateAsUpdate(doc))
+    updateActivity(otherSchool, activity.id, { status: activity.status }, { personId: 'bench-partner', name: 'Partner', deviceId: 'bench-device-0002' })
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(otherSchool, Y.encodeStateVector(doc)), otherSchool)
+    otherSchool.destroy()
     let isWritten = false
     const receiptSizes = localUpdates(doc, () => {
       isWritten = writeReceipt(doc, { schoolId: meta?.schoolB.id ?? '', deviceId: BENCH_AUTHOR.deviceId })
     })
+    // and a person of that school opening an activity: its read mark
+    const opened = collection(doc, 'activities').get(listActivities(doc)[0]?.id ?? '')
+    const readSizes = opened ? localUpdates(doc, () => void markRead(doc, opened, meta?.schoolB.id ?? '')) : []
     const receipt = figure({
       name: 'a delivery receipt written',
       measured: sum(receiptSizes),
@@ -334,7 +343,9 @@ export async function measureSync(options: { relayWsUrl: string; relayHttpUrl?: 
       anchor: undefined,
       anchorLabel: '—',
       goal: { kind: 'max', value: 200 },
-      note: isWritten ? `${Y.decodeStateVector(Y.encodeStateVector(doc)).size} client ids in the state vector` : 'NO RECEIPT WRITTEN',
+      note: isWritten
+        ? `${receiptSizes.join(' + ')} B; ${Y.decodeStateVector(Y.encodeStateVector(doc)).size} client ids in the state vector; a read mark ${sum(readSizes)} B`
+        : 'NO RECEIPT WRITTEN',
     })
     await whenSynced(conn, 'receipt')
     await proxy.quiet(500)

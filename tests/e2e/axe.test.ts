@@ -1,9 +1,9 @@
 /**
  * Accessibility, measured: axe-core (WCAG 2.0 and 2.1, levels A and AA) over every page of the page
  * table (src/ui/pages.tsx) plus the home, create and join screens, on a 320 px phone, in every
- * language the app speaks (en, nl, fr, es). The partnership holds some data first (an activity,
- * a reflection, a sent letter and a letter draft), so the pages show their lists and forms rather
- * than only their empty states. A failure lists each violation as rule id, page, language and the
+ * language the app speaks (en, nl, fr, es, and ar: right to left). The partnership holds some data
+ * first (an activity, a reflection, a sent letter and a letter draft), so the pages show their
+ * lists and forms rather than only their empty states. A failure lists each violation as rule id, page, language and the
  * elements (axe's CSS targets) it was found on.
  *
  * axe-core is a dev dependency injected into the page by the test (the context bypasses the app's
@@ -20,11 +20,12 @@ import en from '../../src/i18n/locales/en.json'
 import nl from '../../src/i18n/locales/nl.json'
 import fr from '../../src/i18n/locales/fr.json'
 import es from '../../src/i18n/locales/es.json'
+import ar from '../../src/i18n/locales/ar.json'
 import { DIST, addActivity, createPartnership, goTo, launch, waitForSynced } from './browser'
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-const LANGUAGES = ['en', 'nl', 'fr', 'es'] as const
-const OPENING = [en, nl, fr, es].map((l) => l.partnership.opening)
+const LANGUAGES = ['en', 'nl', 'fr', 'es', 'ar'] as const
+const OPENING = [en, nl, fr, es, ar].map((l) => l.partnership.opening)
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
 interface Found {

@@ -1,7 +1,8 @@
 /**
  * Letters between two schools, end to end: a letter with a photo written offline on one phone
  * arrives on the other, where the photo is shown only after "Load photo"; the writer's phone says
- * "Seen by partner school" once the partner's phone has synced; a translation made on the
+ * "Read by partner school" once a person on the partner's phone opened it (receipts.test.ts has
+ * "Received" before that); a translation made on the
  * partner's phone is marked out of date there after the writer changes the original. The built
  * app, served by the real relay; two browser contexts as two phones.
  */
@@ -66,7 +67,7 @@ describe('letters between two phones', () => {
 
     await phones.north.setOffline(false)
     await waitForSynced(northPage)
-    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/On the relay|Seen by partner school/)
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/On the relay|Received by partner school/)
 
     // before anyone opens the letter, Settings already counts its photo as waiting to be received
     await goTo(southPage, 'Settings')
@@ -81,9 +82,9 @@ describe('letters between two phones', () => {
     await expect.poll(() => received.getByRole('img').count(), { timeout: 20_000 }).toBe(1)
   })
 
-  it("says Seen by partner school on the writer's phone after the partner's phone synced", async () => {
+  it("says Read by partner school on the writer's phone after the letter was opened on the partner's phone", async () => {
     const card = letterCard(northPage, `Letter from Class 5B, ${NORTH}`)
-    await expect.poll(() => card.innerText(), { timeout: 30_000 }).toContain('Seen by partner school')
+    await expect.poll(() => card.innerText(), { timeout: 30_000 }).toContain('Read by partner school')
   })
 
   it('marks a translation out of date on the other phone after the original changes', async () => {

@@ -67,7 +67,7 @@ describe('a photo not loaded yet on a narrow phone', () => {
     await north.getByRole('button', { name: 'Send' }).click()
     await north.getByRole('article', { name: `Letter from Class 5B, ${NORTH}` }).waitFor()
     await waitForSynced(north)
-    await expect.poll(() => north.getByRole('article').innerText(), { timeout: 20_000 }).toMatch(/On the relay|Seen by partner school/)
+    await expect.poll(() => north.getByRole('article').innerText(), { timeout: 20_000 }).toMatch(/On the relay|Received by partner school/)
   })
 
   for (const width of [320, 360]) {

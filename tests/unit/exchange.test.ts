@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   addTranslation,
+  deleteLetter,
   deliveryState,
   editLetter,
   freezeIfSigned,
   initPartnership,
+  letterPhotoRefs,
   letterRecord,
   listLetterThreads,
   listNextSteps,
   listSignedAgreements,
   readAgreementDraft,
   readLetter,
-  seenBySchools,
+  receivedBySchools,
   sendLetter,
   signAgreement,
   updateAgreementDraft,
@@ -107,7 +109,7 @@ describe('translations', () => {
 })
 
 describe('receipts', () => {
-  it('shows a letter as seen by the partner school once a device of theirs has synced it', () => {
+  it('shows a letter as received by the partner school once a device of theirs has synced it', () => {
     const north = partnership()
     const south = fork(north)
     const id = sendLetter(north, draft, 'An')
@@ -118,9 +120,9 @@ describe('receipts', () => {
     sync(north, south)
     expect(writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })).toBe(true)
     sync(north, south)
-    expect(seenBySchools(north, record)).toEqual(['kigali'])
-    expect(deliveryState(north, record, 'gent', () => true)).toBe('seen-by-partner')
-    // an edit after that is not seen yet
+    expect(receivedBySchools(north, record)).toEqual(['kigali'])
+    expect(deliveryState(north, record, 'gent', () => true)).toBe('received-by-partner')
+    // an edit after that is not received yet
     editLetter(north, id, { body: 'Een nieuwe versie.' }, 'An')
     expect(deliveryState(north, letterRecord(north, id)!, 'gent', () => true)).toBe('on-relay')
   })
@@ -139,7 +141,7 @@ describe('receipts', () => {
     expect(writeReceipt(north, { schoolId: 'gent', deviceId: 'laptop-1' })).toBe(false)
   })
 
-  it('counts a change the partner made last (a translation) as seen by the partner', () => {
+  it('counts a change the partner made last (a translation) as received by the partner', () => {
     const north = partnership()
     const south = fork(north)
     const id = sendLetter(north, draft, 'An')
@@ -147,10 +149,10 @@ describe('receipts', () => {
     addTranslation(south, id, { language: 'fr', translator: 'Mme Uwase', subject: 'Bonjour', body: 'Nous sommes la 5B.' }, 'Alice')
     writeReceipt(south, { schoolId: 'kigali', deviceId: 'tablet-1' })
     sync(north, south)
-    expect(seenBySchools(north, letterRecord(north, id)!)).toContain('kigali')
+    expect(receivedBySchools(north, letterRecord(north, id)!)).toContain('kigali')
   })
 
-  it('never claims the partner saw anything when this device does not know its school', () => {
+  it('never claims the partner received anything when this device does not know its school', () => {
     const north = partnership()
     const south = fork(north)
     const id = sendLetter(north, draft, 'An')
@@ -233,5 +235,21 @@ describe('the partnership agreement', () => {
     const d = readAgreementDraft(north)
     expect(d.sections.goals).toBe('Goals from Gent.')
     expect(d.sections.priorities).toBe('Priorities from Kigali.')
+  })
+})
+
+describe('letterPhotoRefs', () => {
+  const photo = (n: number) => ({ hash: n.toString(16).padStart(64, '0'), bytes: 1000 + n, width: 640, height: 480, type: 'image/jpeg' as const })
+
+  it('lists each photo of the live letters once, and skips deleted letters and entries that are no photo', () => {
+    const doc = partnership()
+    sendLetter(doc, { ...draft, photos: [photo(1), photo(2)] }, 'An')
+    sendLetter(doc, { ...draft, subject: 'Nog eens', photos: [photo(2), photo(3)] }, 'An')
+    const gone = sendLetter(doc, { ...draft, subject: 'Weg', photos: [photo(4)] }, 'An')
+    deleteLetter(doc, gone, 'An')
+    // written by another program: no photo at all
+    const someone = letterRecord(doc, sendLetter(doc, { ...draft, subject: 'Vreemd' }, 'An'))!
+    ;(someone.get('photos') as Y.Map<unknown>).set('x', { hash: '<script>', bytes: 'lots' })
+    expect(letterPhotoRefs(doc).map((p) => p.bytes).sort()).toEqual([1001, 1002, 1003])
   })
 })

@@ -201,7 +201,7 @@ function filledPartnership(): Y.Doc {
   setOrganisationStepDone(doc, organisation, 'inform', true, AN)
   setOrganisationStepNotes(doc, organisation, 'inform', 'Read their programme.', AN)
   decideOrganisation(doc, organisation, { decision: 'go', decidedBy: 'Head and colleagues', decidedOn: '2026-10-01' }, AN)
-  updateAgreementDraft(doc, { sections: { goals: 'Learn together.' }, partnershipName: 'Gent–Huye link', reviewEveryMonths: 12 }, AN)
+  updateAgreementDraft(doc, { sections: { goals: 'Learn together.' }, partnershipName: 'Gent–Huye link', reviewEveryMonths: 12, language: 'nl' }, AN)
   updateAgreements(doc, { rhythm: { kind: 'monthly', nth: 1, weekday: 1 }, channels: [...CHANNELS], whoWithWhom: 'Class 5 and P5', workingGroupRhythm: 'Monthly' }, AN)
   return doc
 }

@@ -1,8 +1,9 @@
 /**
- * Where a letter, an activity or a reflection is: Saved on this device → On the relay → Seen by
- * partner school. "Seen" comes from the partner's delivery receipts in the document (see
- * src/domain/receipts.ts and session/deliveryReceipts.ts), "On the relay" from the connection's
- * acknowledgements, so nothing here asks the network.
+ * Where a letter, an activity or a reflection is: Saved on this device → On the relay → Received
+ * by partner school → Read by partner school. "Received" comes from the partner's delivery
+ * receipts in the document (see src/domain/receipts.ts and session/deliveryReceipts.ts), "Read"
+ * from the read mark a partner device writes when a person opens the record (hooks/useMarkRead.ts),
+ * "On the relay" from the connection's acknowledgements, so nothing here asks the network.
  *
  * The connection and this device's school come through `DeliveryContext` (provided by the open
  * partnership), so a row deep in a list needs only the document and the record.
@@ -10,7 +11,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
-import { deliveryState, recordItemIds, type DeliveryState } from '../../domain'
+import { deliveryState, lastChangeSchool, recordItemIds, type DeliveryState } from '../../domain'
 import type { PartnershipConnection } from '../../sync'
 import { useDocVersion } from '../hooks/useDocVersion'
 import '../delivery.css'
@@ -23,7 +24,7 @@ export interface DeliveryContextValue {
 
 export const DeliveryContext = createContext<DeliveryContextValue | undefined>(undefined)
 
-const STEPS: readonly DeliveryState[] = ['saved-local', 'on-relay', 'seen-by-partner']
+const STEPS: readonly DeliveryState[] = ['saved-local', 'on-relay', 'received-by-partner', 'read-by-partner']
 
 const noSubscription = (): (() => void) => () => undefined
 const noState = (): undefined => undefined
@@ -46,12 +47,21 @@ interface Props {
   readonly record: Y.Map<unknown> | undefined
   /** What it is about, for a screen reader in a list ("Where is it: Our school" before the state). */
   readonly about?: string
+  /**
+   * Shown only when the record's last change was made by a device of this device's school
+   * (domain `lastChangeSchool`): a record both schools edit (an activity, a reflection) last
+   * changed by the partner has no delivery to tell here. Letters need not: they show it only on
+   * the writer's side already.
+   */
+  readonly onlyOwnChange?: boolean
 }
 
-export function DeliveryStatus({ doc, record, about }: Props) {
+export function DeliveryStatus({ doc, record, about, onlyOwnChange = false }: Props) {
   const { t } = useTranslation()
   const state = useDeliveryState(doc, record)
+  const mySchoolId = useContext(DeliveryContext)?.mySchoolId
   if (!state) return null
+  if (onlyOwnChange && (!record || !mySchoolId || lastChangeSchool(doc, record) !== mySchoolId)) return null
   const reached = STEPS.indexOf(state)
   return (
     <p className="delivery" data-state={state}>

@@ -238,10 +238,11 @@ function TextChangeLine({ label, old }: { readonly label: string; readonly old: 
 export function Value({ text }: { readonly text: string }) {
   const { t } = useTranslation()
   const [isFull, setIsFull] = useState(false)
-  if (text.length <= SHORT_VALUE_CHARS) return <span className="history-value">{text}</span>
+  // each value isolated (<bdi>), so "old → new" keeps its order in a right-to-left page
+  if (text.length <= SHORT_VALUE_CHARS) return <bdi className="history-value">{text}</bdi>
   return (
     <span className="history-value">
-      {isFull ? text : shorten(text, SHORT_VALUE_CHARS - 20)}{' '}
+      <bdi>{isFull ? text : shorten(text, SHORT_VALUE_CHARS - 20)}</bdi>{' '}
       <button type="button" className="history-more" aria-expanded={isFull} onClick={() => setIsFull((x) => !x)}>
         {isFull ? t('history.showLess') : t('history.showAll')}
       </button>

@@ -1,11 +1,12 @@
 /**
  * An invite code shown for passing on: a read-only field with Copy (and what Copy did), and the
- * whole code in groups of five, readable aloud over the phone. Settings' invite and the new code
- * made by "New invite code" both show it this way.
+ * whole code in groups of five, readable aloud over the phone, and "Show QR code" for the invite
+ * link. Settings' invite and the new code made by "New invite code" both show it this way.
  */
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { copyFrom, type CopyResult } from '../copyText'
+import { ShowQrCode } from '../qr/ShowQrCode'
 
 /** How long "Copied" stays after a successful copy. */
 const COPIED_VISIBLE_MS = 4000
@@ -14,11 +15,13 @@ interface Props {
   readonly id: string
   readonly label: string
   readonly code: string
+  /** The invite link of the same code, shown as a QR code on request. */
+  readonly link: string
   /** Focus the field and bring it into view when shown (a code just made). */
   readonly isFocused?: boolean
 }
 
-export function InviteCodeField({ id, label, code, isFocused = false }: Props) {
+export function InviteCodeField({ id, label, code, link, isFocused = false }: Props) {
   const { t } = useTranslation()
   const codeRef = useRef<HTMLInputElement>(null)
   const [copyResult, setCopyResult] = useState<CopyResult | undefined>()
@@ -49,7 +52,7 @@ export function InviteCodeField({ id, label, code, isFocused = false }: Props) {
         </button>
       </div>
       {/* the whole code, readable aloud over the phone; the field above holds the same for assistive tech */}
-      <p className="code-display" aria-hidden="true">
+      <p className="code-display" aria-hidden="true" dir="ltr">
         {code.split('-').map((group, i) => (
           <span key={i}>{group}</span>
         ))}
@@ -57,6 +60,7 @@ export function InviteCodeField({ id, label, code, isFocused = false }: Props) {
       <p className="copy-feedback" aria-live="polite">
         {copyResult === 'copied' ? t('settings.copied') : copyResult === 'selected' ? t('settings.selected') : ''}
       </p>
+      <ShowQrCode link={link} />
     </div>
   )
 }

@@ -53,7 +53,7 @@ export function NextStepList({ doc, steps, today, actor, isReadOnly, canDelete =
                     if (run(() => setNextStepDone(doc, s.id, isDone, actor))) onToggled?.(s.id, isDone)
                   }}
                 />
-                <span className="step-what">{s.what}</span>
+                <bdi className="step-what">{s.what}</bdi>
               </label>
               <p className="step-meta" id={metaId}>
                 <span>{s.toWhom ? t('contacts.steps.fromTo', { who: s.who, toWhom: s.toWhom }) : t('contacts.steps.by', { who: s.who })}</span>

@@ -13,6 +13,8 @@ import { useDomainForm } from '../hooks/useDomainForm'
 import { languageChoices, languageLabel } from '../exchange/letters'
 import { Field } from './Field'
 import { FormActions, FormError } from './FormActions'
+import { OutOfDateNotice } from './OutOfDateNotice'
+import { TranslatorFields } from './TranslatorFields'
 
 interface Props {
   readonly doc: Y.Doc
@@ -65,8 +67,8 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
             <OriginalForm doc={doc} letter={letter} actor={actor} onDone={() => setEditing(undefined)} />
           ) : (
             <>
-              <p className="letter-subject">{letter.subject}</p>
-              <p className="letter-body">{letter.body}</p>
+              <p className="letter-subject" dir="auto">{letter.subject}</p>
+              <p className="letter-body" dir="auto">{letter.body}</p>
               {canEditOriginal && !isReadOnly ? (
                 <button type="button" className="button-quiet button-compact" lang={ui} aria-label={t('letters.editOriginalLabel', { subject: letter.subject })} onClick={() => setEditing({ kind: 'original' })}>
                   {t('letters.editOriginal')}
@@ -89,26 +91,20 @@ export function ParallelTexts({ doc, letter, actor, isReadOnly, canEditOriginal 
                 {tr.translator ? <span className="muted"> · {t('letters.translatedBy', { name: tr.translator })}</span> : null}
               </p>
               {tr.isOutOfDate ? (
-                <div className="outdated" lang={ui}>
-                  <p className="outdated-text">{t('letters.outOfDate')}</p>
-                  {!isReadOnly && editing?.kind !== 'translation' ? (
-                    <div className="outdated-actions">
-                      <button type="button" className="button-secondary button-compact" aria-label={t('letters.updateTranslationLabel', { language: name, subject: letter.subject })} onClick={() => setEditing({ kind: 'translation', id: tr.id })}>
-                        {t('letters.updateTranslation')}
-                      </button>
-                      <button type="button" className="button-quiet button-compact" aria-label={t('letters.stillCorrectLabel', { language: name, subject: letter.subject })} onClick={() => confirm(tr)}>
-                        {t('letters.stillCorrect')}
-                      </button>
-                    </div>
-                  ) : null}
-                </div>
+                <OutOfDateNotice
+                  canAct={!isReadOnly && editing?.kind !== 'translation'}
+                  updateLabel={t('letters.updateTranslationLabel', { language: name, subject: letter.subject })}
+                  confirmLabel={t('letters.stillCorrectLabel', { language: name, subject: letter.subject })}
+                  onUpdate={() => setEditing({ kind: 'translation', id: tr.id })}
+                  onConfirm={() => confirm(tr)}
+                />
               ) : null}
               {editing?.kind === 'translation' && editing.id === tr.id ? (
                 <TranslationForm doc={doc} letter={letter} actor={actor} translation={tr} onDone={() => setEditing(undefined)} />
               ) : (
                 <>
-                  <p className="letter-subject">{tr.subject || letter.subject}</p>
-                  <p className="letter-body">{tr.body}</p>
+                  <p className="letter-subject" dir="auto">{tr.subject || letter.subject}</p>
+                  <p className="letter-body" dir="auto">{tr.body}</p>
                   <p className="muted parallel-when" lang={ui}>
                     {t('letters.translationChanged', { when: formatMoment(tr.updatedAt, ui) })}
                   </p>
@@ -200,32 +196,23 @@ function TranslationForm({ doc, letter, actor, translation, onDone }: Translatio
       {translation ? (
         <details className="answering" open>
           <summary>{t('letters.originalNow')}</summary>
-          <p className="letter-subject" lang={letter.language}>
+          <p className="letter-subject" lang={letter.language} dir="auto">
             {letter.subject}
           </p>
-          <p className="letter-body" lang={letter.language}>
+          <p className="letter-body" lang={letter.language} dir="auto">
             {letter.body}
           </p>
         </details>
       ) : null}
-      <div className="row">
-        {translation ? null : (
-          <Field id={`${idBase}-language`} label={t('letters.translationLanguage')} error={errorOf('language')}>
-            {(c) => (
-              <select {...c} value={language} onChange={(e) => setLanguage(e.target.value)}>
-                {languageChoices(ui, language).map((l) => (
-                  <option key={l.code} value={l.code}>
-                    {l.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
-        <Field id={`${idBase}-translator`} label={t('letters.translator')} hint={t('letters.translatorHint')}>
-          {(c) => <input {...c} type="text" autoComplete="off" value={translator} onChange={(e) => setTranslator(e.target.value)} />}
-        </Field>
-      </div>
+      <TranslatorFields
+        idBase={idBase}
+        choices={translation ? undefined : languageChoices(ui, language)}
+        language={language}
+        onLanguage={setLanguage}
+        languageError={errorOf('language')}
+        translator={translator}
+        onTranslator={setTranslator}
+      />
       <Field id={`${idBase}-subject`} label={t('letters.translationSubject')}>
         {(c) => <input {...c} type="text" lang={language} value={subject} onChange={(e) => setSubject(e.target.value)} />}
       </Field>

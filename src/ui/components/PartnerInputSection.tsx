@@ -94,7 +94,7 @@ function RequestItem({ doc, request: r, meta, actor, isReadOnly, today }: ItemPr
   return (
     <li className={isOverdue(r, today) ? 'request request-overdue' : 'request'}>
       <p className="request-what">{summary}</p>
-      {r.description ? <p className="request-details">{r.description}</p> : null}
+      {r.description ? <p className="request-details" dir="auto">{r.description}</p> : null}
       {isOverdue(r, today) ? (
         <WarningNote text={overdueText(r)} className="warning-overdue" />
       ) : (

@@ -65,7 +65,7 @@ function PersonRow({ person: p, onEdit, onDelete }: { readonly person: Person; r
   const { t } = useTranslation()
   return (
     <li className="person">
-      <p className="person-name">{p.name}</p>
+      <p className="person-name" dir="auto">{p.name}</p>
       {p.role ? <p className="person-role">{p.role}</p> : null}
       <p className="person-badges">
         {p.isContactPerson ? <span className="badge badge-contact">{t('contacts.isContactPerson')}</span> : null}

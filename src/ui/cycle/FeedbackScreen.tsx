@@ -55,7 +55,7 @@ export function FeedbackScreen() {
           {planned.map((m) => (
             <li key={m.id} className={dueMoments.has(m.id) ? 'due-item due-now' : 'due-item'}>
               <p>
-                <strong>{m.title}</strong>
+                <strong><bdi>{m.title}</bdi></strong>
                 <br />
                 <span className="muted">{formatDate(m.date, language)}</span>
                 {dueMoments.has(m.id) ? <span className="badge badge-due">{t('feedback.due')}</span> : null}

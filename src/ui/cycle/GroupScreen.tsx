@@ -69,7 +69,7 @@ export function GroupScreen() {
                   {members.map((p) => (
                     <li key={p.id} className="member">
                       <span>
-                        <strong>{p.name}</strong>
+                        <strong><bdi>{p.name}</bdi></strong>
                         {p.role ? <span className="muted">{t('group.roleSuffix', { role: p.role })}</span> : null}
                       </span>
                       <ItemButton label={t('group.remove')} name={t('group.removeLabel', { name: p.name })} disabled={isReadOnly} onClick={() => setMember(p.id, false)} />

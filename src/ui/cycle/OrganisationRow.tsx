@@ -22,7 +22,7 @@ export function OrganisationRow({ organisation: o, isOpen, onToggle, onEdit, onD
   const { t } = useTranslation()
   return (
     <>
-      <h4 className="org-name">{o.name}</h4>
+      <h4 className="org-name" dir="auto">{o.name}</h4>
       <p className="org-summary">
         <span className={`badge badge-decision-${o.decision}`}>{t(`organisations.decisions.${o.decision}`)}</span>{' '}
         <span>{t('organisations.stepsDone', { done: organisationStepsDone(o), total: ORGANISATION_STEPS.length })}</span>

@@ -20,6 +20,7 @@ import { useDraftTexts } from './useDraftTexts'
 import { formatDate, formatMoment } from '../format'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
+import { useMarkRead } from '../hooks/useMarkRead'
 import './cycle.css'
 
 export function ReflectionScreen({ reflectionId }: { readonly reflectionId: string }) {
@@ -28,6 +29,8 @@ export function ReflectionScreen({ reflectionId }: { readonly reflectionId: stri
   const language = i18n.resolvedLanguage ?? i18n.language
   // read on every render: the parent renders again whenever the document changes
   const reflection = listFeedback(doc).reflections.find((r) => r.id === reflectionId)
+  // opened by a person of this school: "Read by partner school" on the partner's devices
+  useMarkRead(reflection ? collection(doc, 'feedback').get(reflection.id) : undefined)
   if (!reflection) {
     return (
       <section aria-labelledby="reflection-heading" className="cycle">
@@ -53,7 +56,7 @@ export function ReflectionScreen({ reflectionId }: { readonly reflectionId: stri
         {subject.kind === 'none' ? t('feedback.reflectionUntitled') : t('feedback.reflectionOn', { title: subject.title })}
       </ScreenHeading>
       <p className="muted">{formatDate(reflection.date, language)}</p>
-      <DeliveryStatus doc={doc} record={collection(doc, 'feedback').get(reflection.id)} />
+      <DeliveryStatus doc={doc} record={collection(doc, 'feedback').get(reflection.id)} onlyOwnChange />
       <div className="record-tools">
         <RecordHistory doc={doc} collection="feedback" record={reflection.id} actor={actor} isReadOnly={isReadOnly} />
       </div>
@@ -87,7 +90,7 @@ function AnswersView({ answers, school }: { readonly answers: Answers | undefine
       {PROMPTS.map((p) => (
         <div key={p} className="answer">
           <dt>{t('feedback.promptFor', { prompt: t(`feedback.prompts.${p}`), school: school.name })}</dt>
-          <dd>{answers?.[p] ? answers[p] : <span className="muted">{t('feedback.empty')}</span>}</dd>
+          <dd dir="auto">{answers?.[p] ? answers[p] : <span className="muted">{t('feedback.empty')}</span>}</dd>
         </div>
       ))}
     </dl>

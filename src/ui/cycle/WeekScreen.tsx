@@ -81,7 +81,7 @@ export function WeekScreen() {
             {week.activities.map((a) => (
               <li key={a.id}>
                 <a className="activity-link" href={pageHref(roomId, { name: 'activity', activityId: a.id })}>
-                  <span className="activity-title">{a.title}</span>
+                  <bdi className="activity-title">{a.title}</bdi>
                   <span className="activity-meta">
                     <span className={`badge badge-${a.status}`}>{t(`activity.statuses.${a.status}`)}</span>
                     <span>{formatDateRange(a.startDate, a.endDate, language)}</span>

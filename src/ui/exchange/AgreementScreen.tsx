@@ -7,7 +7,9 @@
  * versions stay readable, newest first, with the next review date.
  *
  * The text is saved when a field is left and with Save, as small text edits, so both schools can
- * work on it at once.
+ * work on it at once. It says which language it is written in; translations stand beside it
+ * (AgreementTranslations), and each head signs the text in the language they read: a signature on
+ * a translation that is out of date, or on an earlier text, says so and does not count.
  */
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -23,6 +25,7 @@ import {
   type FrozenAgreement,
   type PartnershipMeta,
   type Actor,
+  type Signature,
 } from '../../domain'
 import { Field } from '../components/Field'
 import { DoubleEditNotice } from '../components/DoubleEditNotice'
@@ -36,6 +39,8 @@ import { schoolName } from '../hooks/useActor'
 import { useDomainForm } from '../hooks/useDomainForm'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
+import { AgreementTranslations, TranslatedText } from './AgreementTranslations'
+import { languageChoices, languageLabel } from './letters'
 import './exchange.css'
 
 interface Edits {
@@ -89,6 +94,8 @@ export function AgreementScreen() {
         <AgreementForm doc={doc} draft={draft} actor={actor} isReadOnly={isReadOnly} />
       </section>
 
+      <AgreementTranslations doc={doc} draft={draft} actor={actor} isReadOnly={isReadOnly} />
+
       {mySchool && !isReadOnly ? <SignForm doc={doc} draft={draft} schoolId={mySchool.id} schoolName={mySchool.name} /> : null}
 
       <section aria-labelledby="agreement-versions-heading">
@@ -113,14 +120,20 @@ function Signatures({ draft, meta, isFrozen }: { readonly draft: AgreementDraft;
         {[meta.schoolA, meta.schoolB].map((s) => {
           const sig = draft.signatures[s.id]
           const old = draft.outdatedSignatures.find((o) => o.schoolId === s.id)
+          // the language of the text signed: a signature that names none was made on the original
+          const signedIn = (x: Signature): string => (x.language || draft.language ? languageLabel(x.language || draft.language, ui) : '')
           return (
             <li key={s.id} className={sig ? 'signature signature-ok' : old ? 'signature signature-outdated' : 'signature'}>
-              <strong>{s.name}</strong>
+              <strong><bdi>{s.name}</bdi></strong>
               <span>
                 {sig
-                  ? t('agreement.signedBy', { name: sig.name, date: formatDate(sig.date, ui) })
+                  ? signedIn(sig)
+                    ? t('agreement.signedByIn', { name: sig.name, date: formatDate(sig.date, ui), language: signedIn(sig) })
+                    : t('agreement.signedBy', { name: sig.name, date: formatDate(sig.date, ui) })
                   : old
-                    ? t('agreement.signedEarlier', { name: old.name, date: formatDate(old.date, ui) })
+                    ? signedIn(old)
+                      ? t('agreement.signedTextChanged', { name: old.name, date: formatDate(old.date, ui), language: signedIn(old) })
+                      : t('agreement.signedEarlier', { name: old.name, date: formatDate(old.date, ui) })
                     : t('agreement.notSigned')}
               </span>
             </li>
@@ -133,10 +146,11 @@ function Signatures({ draft, meta, isFrozen }: { readonly draft: AgreementDraft;
 }
 
 function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly actor: Actor; readonly isReadOnly: boolean }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
   // what is typed here and not yet saved; everything else shows the stored text, live
   const [edits, setEdits] = useState<Edits>({})
-  const form = useDomainForm({ controls: { reviewEveryMonths: 'agreement-reviewEveryMonths' } })
+  const form = useDomainForm({ controls: { reviewEveryMonths: 'agreement-reviewEveryMonths', language: 'agreement-language' } })
   const [status, setStatus] = useState<string | undefined>()
 
   /** Saves what was typed in `which`; false when the domain refused it. */
@@ -187,6 +201,18 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
   return (
     <form className="form agreement-form" noValidate onSubmit={submit}>
       <fieldset className="plain" disabled={isReadOnly}>
+        <Field id="agreement-language" label={t('agreement.language')} hint={t('agreement.languageHint')} error={form.errorOf('language')}>
+          {(c) => (
+            <select {...c} value={draft.language} onChange={(e) => void form.run(() => updateAgreementDraft(doc, { language: e.target.value }, actor))}>
+              {draft.language ? null : <option value="">{t('agreement.languageNotSaid')}</option>}
+              {languageChoices(ui, draft.language).map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <Field id="agreement-partnershipName" label={t('agreement.partnershipName')} hint={t('agreement.partnershipNameHint')}>
           {(c) => (
             <input
@@ -237,16 +263,22 @@ function AgreementForm({ doc, draft, actor, isReadOnly }: { readonly doc: CycleS
 }
 
 function SignForm({ doc, draft, schoolId, schoolName: name }: { readonly doc: CycleScreenProps['doc']; readonly draft: AgreementDraft; readonly schoolId: string; readonly schoolName: string }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const ui = i18n.resolvedLanguage ?? i18n.language
   const [signer, setSigner] = useState('')
   const [date, setDate] = useState(localToday())
+  // which text the head signs: '' the original, else the language of an up-to-date translation
+  const [language, setLanguage] = useState('')
+  const signable = draft.translations.filter((x) => !x.isOutOfDate)
+  const chosen = signable.some((x) => x.language === language) ? language : ''
+  const original = draft.language ? t('agreement.originalIn', { language: languageLabel(draft.language, ui) }) : t('agreement.originalText')
   // an empty text is shown, and fixed, at Goals in the agreement form above
-  const form = useDomainForm({ controls: { name: 'agreement-signer', date: 'agreement-sign-date', goals: 'agreement-goals' } })
+  const form = useDomainForm({ controls: { name: 'agreement-signer', date: 'agreement-sign-date', goals: 'agreement-goals', language: 'agreement-sign-language' } })
   const [status, setStatus] = useState<string | undefined>()
   const current = draft.signatures[schoolId]
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault()
-    const isSigned = form.run(() => signAgreement(doc, schoolId, { name: signer, date }))
+    const isSigned = form.run(() => signAgreement(doc, schoolId, { name: signer, date, ...(chosen ? { language: chosen } : {}) }))
     setStatus(isSigned ? t('agreement.signedNow') : undefined)
   }
   return (
@@ -262,6 +294,20 @@ function SignForm({ doc, draft, schoolId, schoolName: name }: { readonly doc: Cy
             {(c) => <input {...c} type="date" value={date} onChange={(e) => setDate(e.target.value)} />}
           </Field>
         </div>
+        {signable.length > 0 ? (
+          <Field id="agreement-sign-language" label={t('agreement.signText')} hint={t('agreement.signTextHint')} error={form.errorOf('language')}>
+            {(c) => (
+              <select {...c} value={chosen} onChange={(e) => setLanguage(e.target.value)}>
+                <option value="">{original}</option>
+                {signable.map((x) => (
+                  <option key={x.id} value={x.language}>
+                    {t('letters.translationIn', { language: languageLabel(x.language, ui) })}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
         <FormError message={form.problems.has('goals') ? t('agreement.emptyText') : form.formError} />
         <FormActions submit={t('agreement.sign', { school: name })}>
           <SaveStatus status={status} />
@@ -285,17 +331,26 @@ function SignedVersion({ version: v, meta, roomId, isNewest }: { readonly versio
       <p>{v.nextReview ? t('agreement.nextReview', { date: formatDate(v.nextReview, ui) }) : t('agreement.noReview')}</p>
       {v.partnershipName ? (
         <p>
-          <strong>{t('agreement.partnershipName')}:</strong> {v.partnershipName}
+          <strong>{t('agreement.partnershipName')}:</strong> <bdi>{v.partnershipName}</bdi>
         </p>
       ) : null}
-      <dl className="agreement-sections">
+      <dl className="agreement-sections" lang={v.language || undefined}>
         {AGREEMENT_SECTIONS.filter((s) => v.sections[s].trim()).map((s) => (
           <div key={s}>
-            <dt>{t(`agreement.sections.${s}`)}</dt>
-            <dd>{v.sections[s]}</dd>
+            <dt lang={ui}>{t(`agreement.sections.${s}`)}</dt>
+            <dd dir="auto">{v.sections[s]}</dd>
           </div>
         ))}
       </dl>
+      {v.translations.map((tr) => (
+        <section key={tr.language} className="agreement-translation" aria-label={t('letters.translationIn', { language: languageLabel(tr.language, ui) })}>
+          <h4>
+            {t('letters.translationIn', { language: languageLabel(tr.language, ui) })}
+            {tr.translator ? <span className="muted"> · {t('letters.translatedBy', { name: tr.translator })}</span> : null}
+          </h4>
+          <TranslatedText translation={tr} />
+        </section>
+      ))}
       <p>
         <a href={pageHref(roomId, { name: 'agreementPrint', version: v.fingerprint })} aria-label={t('agreement.printVersionLabel', { date: signed })}>
           {t('agreement.printVersion')}

@@ -1,8 +1,9 @@
 /**
  * One thread: the first letter and the replies under it, in order. Each letter shows who wrote
  * to whom, its photos, its parallel texts, the next step it ended with, and — for letters of
- * this device's school — how far it got (Saved on this device → On the relay → Seen by partner
- * school). Reply starts a draft on this device.
+ * this device's school — how far it got (Saved on this device → On the relay → Received by partner
+ * school → Read by partner school). Opening the thread marks the partner's letters in it as read
+ * by this device's school (useMarkRead). Reply starts a draft on this device.
  */
 import { useTranslation } from 'react-i18next'
 import { actorName, letterRecord, listLetterThreads, listNextSteps, readActivity, type Letter, type PhotoRef } from '../../domain'
@@ -19,6 +20,7 @@ import type { CycleScreenProps } from '../cycle/cycle'
 import { formatDate, formatMoment } from '../format'
 import { schoolName } from '../hooks/useActor'
 import { useDomainForm } from '../hooks/useDomainForm'
+import { useMarkRead } from '../hooks/useMarkRead'
 import { languageLabel, openNewDraft, replyDraft } from './letters'
 import { pageHref } from '../pages'
 import { usePartnership } from '../hooks/usePartnership'
@@ -46,7 +48,9 @@ export function LetterScreen({ letterId }: { readonly letterId: string }) {
       <p className="breadcrumb">
         <a className="back-link" href={pageHref(roomId, 'letters')}>{t('letters.back')}</a>
       </p>
-      <ScreenHeading id="letter-heading">{thread.letter.subject}</ScreenHeading>
+      <ScreenHeading id="letter-heading">
+        <bdi>{thread.letter.subject}</bdi>
+      </ScreenHeading>
       {thread.replies.length > 0 ? <p className="muted">{t('letters.threadCount', { count: letters.length })}</p> : null}
       <ol className="thread">
         {letters.map((l) => (
@@ -64,6 +68,8 @@ function LetterView({ doc, roomId, entry, meta, actor, isReadOnly, letter, isFir
   const ui = i18n.resolvedLanguage ?? i18n.language
   const form = useDomainForm()
   const isOwnSchool = letter.fromSchoolId === entry.mySchoolId
+  // a person of this school opened the partner's letter: "Read by partner school" on theirs
+  useMarkRead(isOwnSchool ? undefined : letterRecord(doc, letter.id))
   const step = letter.nextStepId ? listNextSteps(doc).find((s) => s.id === letter.nextStepId) : undefined
   const activity = letter.activityId ? readActivity(doc, letter.activityId) : undefined
   const who = (schoolId: string, person: string): string => {

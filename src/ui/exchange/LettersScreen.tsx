@@ -97,7 +97,7 @@ export function LettersScreen() {
             const lastOwn = [letter, ...replies].reverse().find((l) => l.fromSchoolId === entry.mySchoolId)
             return (
               <li key={letter.id} className="thread-card">
-                <a className="thread-link" href={pageHref(roomId, { name: 'letter', letterId: letter.id })}>
+                <a className="thread-link" href={pageHref(roomId, { name: 'letter', letterId: letter.id })} dir="auto">
                   {letter.subject}
                 </a>
                 <p className="letter-route">{t('letters.fromTo', { from: who(letter.fromSchoolId, letter.fromWho), to: who(letter.toSchoolId, letter.toWho) })}</p>

@@ -6,17 +6,16 @@
  * there first, so the form's address (`#/p/<room>/letters/draft/<id>`) survives a reload;
  * `openNewDraft` does that and opens the form (Write a letter, Reply).
  */
-import { randomId, type Letter, type LetterDraft, type PartnershipMeta } from '../../domain'
+import { randomId, TEXT_LANGUAGES, type Letter, type LetterDraft, type PartnershipMeta } from '../../domain'
 import { personIdUsingDevice, saveLetterDraft } from '../../storage'
 import { pageHref } from '../pages'
 import { navigate } from '../router'
 
 /**
- * Languages a letter is commonly written in between Flemish schools and their partners: the
- * school languages, and languages of the partner countries (Kinyarwanda, Swahili, Lingala,
- * Kirundi, Wolof, Malagasy, Amharic, Arabic…). A letter in another language keeps its code.
+ * Languages a letter is commonly written in (the domain's `TEXT_LANGUAGES`, which the agreement
+ * takes too). A letter in another language keeps its code.
  */
-export const LETTER_LANGUAGES = ['nl', 'fr', 'en', 'es', 'pt', 'de', 'rw', 'sw', 'ln', 'rn', 'wo', 'mg', 'am', 'ar', 'so', 'ha', 'yo'] as const
+export const LETTER_LANGUAGES = TEXT_LANGUAGES
 
 /** "Kinyarwanda", "French"… in the reader's language (`ui`); the code itself if unknown. */
 export function languageLabel(code: string, ui: string): string {

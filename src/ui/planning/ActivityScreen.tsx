@@ -18,6 +18,7 @@ import {
   activityChangesSince,
   activityProblemPlace,
   activityToValues,
+  collection,
   createActivity,
   deleteActivity,
   findConflicts,
@@ -42,6 +43,7 @@ import {
 import { PartnerInputSection } from '../components/PartnerInputSection'
 import { PlanningNotes } from '../components/PlanningNotes'
 import { useDomainForm } from '../hooks/useDomainForm'
+import { useMarkRead } from '../hooks/useMarkRead'
 import { formatMoment, localToday } from '../format'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
@@ -79,6 +81,8 @@ export function ActivityScreen({ activityId }: { readonly activityId: string | '
   }
   const props: Props = { doc, roomId, activityId, meta, actor, isReadOnly, onDeleted }
   const stored = activityId === 'new' ? undefined : readActivity(doc, activityId)
+  // opened by a person of this school: "Read by partner school" on the partner's devices
+  useMarkRead(stored ? collection(doc, 'activities').get(stored.id) : undefined)
   // known to this device's history but gone from the document: removed outright by another program
   const isRemoved = activityId !== 'new' && !stored && entriesOf(doc, 'activities', activityId).length > 0
   if (activityId !== 'new' && !stored) return <ActivityNotFound roomId={props.roomId} isRemoved={isRemoved} />

@@ -56,7 +56,7 @@ export function CalendarActivity({ activity: a, roomId, meta, conflicts }: { rea
   const language = i18n.resolvedLanguage ?? i18n.language
   return (
     <li className="cal-activity">
-      <a href={pageHref(roomId, { name: 'activity', activityId: a.id })}>{a.title}</a>
+      <a href={pageHref(roomId, { name: 'activity', activityId: a.id })} dir="auto">{a.title}</a>
       <span className="activity-meta">
         <span>{formatDateRange(a.startDate, a.endDate, language)}</span>
         <span className={`badge badge-${a.status}`}>{t(`activity.statuses.${a.status}`)}</span>

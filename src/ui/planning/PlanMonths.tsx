@@ -52,7 +52,7 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
   })
   return (
     <div className="activity-card">
-      <a className="activity-card-link" href={pageHref(roomId, { name: 'activity', activityId: activity.id })}>
+      <a className="activity-card-link" href={pageHref(roomId, { name: 'activity', activityId: activity.id })} dir="auto">
         {activity.title}
       </a>
       <span className="activity-meta">
@@ -65,7 +65,7 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
         <ul className="per-school">
           {perSchool.map(({ school, who, cost }) => (
             <li key={school.id}>
-              <span className="per-school-name">{school.name}</span>
+              <bdi className="per-school-name">{school.name}</bdi>
               {who ? <span>{who}</span> : null}
               {cost ? <span>{t('plan.costs', { amount: cost })}</span> : null}
             </li>
@@ -73,7 +73,7 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
         </ul>
       ) : null}
       <PlanningNotes meta={meta} conflicts={conflicts} overdue={overdue} />
-      <DeliveryStatus doc={doc} record={collection(doc, 'activities').get(activity.id)} about={activity.title} />
+      <DeliveryStatus doc={doc} record={collection(doc, 'activities').get(activity.id)} about={activity.title} onlyOwnChange />
     </div>
   )
 }

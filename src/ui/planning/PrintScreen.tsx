@@ -152,14 +152,14 @@ function PrintedActivity({ activity: a, meta, conflicts, requests, today }: Prin
   const schools = [meta.schoolA, meta.schoolB]
   return (
     <li className="print-activity">
-      <h3 className="print-activity-title">{a.title}</h3>
+      <h3 className="print-activity-title" dir="auto">{a.title}</h3>
       <p className="print-when">
         <strong>{formatDateRange(a.startDate, a.endDate, language) || t('plan.undated')}</strong>
         <span>{t(`activity.kinds.${a.kind}`)}</span>
         <span>{t(`activity.statuses.${a.status}`)}</span>
         <span>{lead ? t('plan.ledBy', { school: lead }) : t('print.noLead')}</span>
       </p>
-      {a.description ? <p className="print-description">{a.description}</p> : null}
+      {a.description ? <p className="print-description" dir="auto">{a.description}</p> : null}
       <dl className="print-per-school">
         {schools.map((s) => {
           const cost = a.cost[s.id]

@@ -80,9 +80,13 @@ export function HomeScreen() {
             </div>
           </section>
         ) : null}
-        <footer className="home-footer">
-          <LanguagePicker id="home-language" />
-        </footer>
+        {/* drawn with the section above, not before it: appearing below it, it would be pushed
+            down once the list is known (a layout shift) */}
+        {entries !== undefined ? (
+          <footer className="home-footer">
+            <LanguagePicker id="home-language" />
+          </footer>
+        ) : null}
       </main>
     </div>
   )

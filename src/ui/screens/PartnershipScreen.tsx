@@ -23,7 +23,7 @@ import { PartnershipNav } from '../components/PartnershipNav'
 import { ReadOnlyBanner } from '../components/ReadOnlyBanner'
 import { SwitchPersonButton } from '../components/people/SwitchPersonButton'
 import { WhoIsHere, needsWhoIsHere } from '../components/people/WhoIsHere'
-import { SyncIndicator } from '../components/SyncIndicator'
+import { SyncFileStrip, SyncIndicator } from '../components/SyncIndicator'
 import { RemovedNotice } from '../components/devices/RemovedNotice'
 import { useDeviceAnnouncement } from '../components/devices/deviceName'
 import { useActor } from '../hooks/useActor'
@@ -35,7 +35,7 @@ import type { PartnershipSession } from '../session/openSession'
 import { navigate, rememberPartnership } from '../router'
 import { LazyScreens } from '../components/LazyScreens'
 import { PartnershipContext, type DeletedActivity, type OpenPartnership as OpenPartnershipValue } from '../hooks/usePartnership'
-import { pageDef, parsePage, type PartnershipPage } from '../pages'
+import { pageDef, pageHref, parsePage, type PartnershipPage } from '../pages'
 import '../partnership.css'
 
 interface Props {
@@ -188,7 +188,9 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
             <span className="visually-hidden">{t('nav.allPartnerships')}</span>
           </a>
           <div className="topbar-title">
-            <h1 title={title}>{title}</h1>
+            <h1 title={title} dir="auto">
+              {title}
+            </h1>
             <SyncIndicator conn={conn} />
           </div>
           <SwitchPersonButton />
@@ -198,6 +200,7 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
       <main className="container">
         {meta && page.name === 'week' ? <p className="partnership-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
         {isRemoved ? <RemovedNotice session={session} entry={entry} /> : null}
+        {isOpen && page.name !== 'changesFile' ? <SyncFileStrip conn={conn} href={pageHref(roomId, 'changesFile')} /> : null}
         {isReadOnly ? <ReadOnlyBanner doc={doc} roomId={roomId} page={page.name} /> : null}
         <PartnershipContext.Provider value={partnership}>
           <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>

@@ -53,7 +53,7 @@ function InviteSection({ session, entry, relay }: InviteProps) {
   const canShare = typeof navigator.share === 'function'
 
   const share = (): void => {
-    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
+    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code, interpolation: { escapeValue: false } }), url: link }).catch(() => {
       /* the person closed the share sheet */
     })
   }
@@ -64,7 +64,7 @@ function InviteSection({ session, entry, relay }: InviteProps) {
         <InviteReplaced session={session} list={relay.list} />
       ) : (
         <>
-          <InviteCodeField id="settings-invite-code" label={t('settings.inviteCode')} code={code} />
+          <InviteCodeField id="settings-invite-code" label={t('settings.inviteCode')} code={code} link={link} />
           <div className="field">
             <label htmlFor="settings-invite-link">{t('settings.inviteLink')}</label>
             <input id="settings-invite-link" type="text" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />

@@ -66,7 +66,7 @@ export async function openSession(entry: PartnershipEntry, invite: Invite): Prom
       void noteFullySynced(roomId)
     },
   })
-  // delivery receipts: "Seen by partner school" on the other device comes from these
+  // delivery receipts: "Received by partner school" on the other device comes from these
   const stopReceipts = keepReceipts(local.doc, conn, roomId)
   const stopPhotoCounts = keepPhotoCounts(local.doc)
   // this device's entry in the document (explains its version) and its daily copy of the partnership

@@ -5,7 +5,7 @@
  * browser is idle (reading every letter of an old partnership is not done while a screen opens).
  */
 import type * as Y from 'yjs'
-import { listLetterThreads } from '../../domain'
+import { letterPhotoRefs } from '../../domain'
 import { isPhotoOnDevice } from '../../storage'
 import { attachmentTransfer } from '../../sync'
 import { whenIdle } from './whenIdle'
@@ -18,8 +18,7 @@ export function keepPhotoCounts(doc: Y.Doc): () => void {
   let cancelIdle: (() => void) | undefined
   let isStopped = false
   const recount = async (): Promise<void> => {
-    const refs = listLetterThreads(doc).flatMap((t) => [t.letter, ...t.replies]).flatMap((l) => l.photos)
-    for (const ref of refs) {
+    for (const ref of letterPhotoRefs(doc)) {
       if (isStopped) return
       if (await isPhotoOnDevice(ref.hash)) transfer.unexpect(ref.hash)
       else transfer.expect(ref)

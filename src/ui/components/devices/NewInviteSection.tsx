@@ -28,7 +28,7 @@ function NewCode({ invite }: { readonly invite: Invite }) {
   const canShare = typeof navigator.share === 'function'
 
   const share = (): void => {
-    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code }), url: link }).catch(() => {
+    navigator.share({ title: t('settings.shareTitle'), text: t('settings.shareText', { code, interpolation: { escapeValue: false } }), url: link }).catch(() => {
       /* the person closed the share sheet */
     })
   }
@@ -38,7 +38,7 @@ function NewCode({ invite }: { readonly invite: Invite }) {
       <p>
         <strong>{t('newInvite.done')}</strong>
       </p>
-      <InviteCodeField id="settings-new-invite-code" label={t('newInvite.newCodeLabel')} code={code} isFocused />
+      <InviteCodeField id="settings-new-invite-code" label={t('newInvite.newCodeLabel')} code={code} link={link} isFocused />
       {canShare ? (
         <div className="banner-actions">
           <button type="button" className="button-secondary" onClick={share}>

@@ -51,7 +51,7 @@ function PersonItem({ person, isCurrent }: { readonly person: PersonRow; readonl
   return (
     <li className="people-settings-item">
       <p className="people-settings-name">
-        <strong>{person.name}</strong>
+        <strong><bdi>{person.name}</bdi></strong>
         <span className="muted">
           {' '}
           · {t(`people.roles.${person.role}`)}
