@@ -9,9 +9,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { listActivities, listLetterThreads } from '../../src/domain'
-import { docName, openLocalDocument, type LocalDocument } from '../../src/storage'
+import { docName, openLocalDocument } from '../../src/storage'
 import { CHUNK_BYTES, encodeStateInChunks } from '../../src/storage/docChunks'
 import { buildFiveYearPartnership } from '../bench/fixture'
+import { localDocuments } from '../helpers/localDocuments'
 
 /** What the relay would send a joining device: the whole partnership as one update (10 % of the bench's, about 0.5 MB). */
 let joined: Uint8Array
@@ -21,23 +22,13 @@ beforeAll(() => {
   joined = Y.encodeStateAsUpdate(partnership)
 }, 120_000)
 
-const open: LocalDocument[] = []
+const docs = localDocuments()
+const openDoc = docs.open
 afterEach(async () => {
   refuseDeletesIn.clear()
-  for (const d of open.splice(0)) await d.destroy()
+  await docs.destroyAll()
   localStorage.clear()
 })
-
-async function openDoc(roomId: string): Promise<LocalDocument> {
-  const d = openLocalDocument(roomId)
-  open.push(d)
-  await d.whenLoaded
-  return d
-}
-
-async function closeAll(): Promise<void> {
-  for (const d of open.splice(0)) await d.destroy()
-}
 
 /** The rows IndexedDB holds for a room, in key order (what the next start reads). */
 async function storedRows(roomId: string): Promise<Uint8Array[]> {
@@ -141,7 +132,7 @@ describe('the document on this device', () => {
     const { doc, waited } = applyInOrder(rows)
     expect(waited).toBe(0)
     expect(sameState(doc, partnership)).toBe(true)
-    await closeAll()
+    await docs.destroyAll()
     const again = await openDoc('room-join')
     expect(sameState(again.doc, partnership)).toBe(true)
     expect(listActivities(again.doc)).toHaveLength(listActivities(partnership).length)
@@ -161,7 +152,7 @@ describe('the document on this device', () => {
     const rowsAfter = await storedRows(room)
     expect(rowsAfter.map((r) => r.byteLength)).toEqual(rowsBefore.map((r) => r.byteLength))
     expect(sameState(applyInOrder(rowsAfter).doc, partnership)).toBe(true)
-    await closeAll()
+    await docs.destroyAll()
     refuseDeletesIn.clear()
     // the next open finds the big row and rewrites it
     const again = await openDoc(room)
@@ -175,9 +166,8 @@ describe('the document on this device', () => {
     const d = await openDoc(room)
     Y.applyUpdate(d.doc, joined, { source: 'relay' })
     expect(await d.flush()).toBe(true)
-    await closeAll()
-    const reopened = openLocalDocument(room)
-    open.push(reopened)
+    await docs.destroyAll()
+    const reopened = docs.track(openLocalDocument(room))
     let wrote = false
     const journalKey = `sb-journal:${docName(room)}`
     let journaledAtOnce = false
@@ -192,7 +182,7 @@ describe('the document on this device', () => {
     expect(wrote).toBe(true)
     expect(journaledAtOnce).toBe(true)
     expect(await reopened.flush()).toBe(true)
-    await closeAll()
+    await docs.destroyAll()
     const again = await openDoc(room)
     expect(again.doc.getMap('notes').get('seen')).toBe('while loading')
     expect(listLetterThreads(again.doc).length).toBe(listLetterThreads(partnership).length)

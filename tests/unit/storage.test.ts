@@ -7,21 +7,15 @@ import {
   deleteLocalDocument,
   dexieOutbox,
   docName,
-  openLocalDocument,
   readSettings,
   writeSetting,
-  type LocalDocument,
 } from '../../src/storage'
+import { localDocuments } from '../helpers/localDocuments'
 
-const open: LocalDocument[] = []
-async function openDoc(roomId: string): Promise<LocalDocument> {
-  const d = openLocalDocument(roomId)
-  open.push(d)
-  await d.whenLoaded
-  return d
-}
+const docs = localDocuments()
+const openDoc = docs.open
 afterEach(async () => {
-  for (const d of open.splice(0)) await d.destroy()
+  await docs.destroyAll()
   localStorage.clear()
 })
 
@@ -45,7 +39,7 @@ describe('local documents', () => {
     await until(() => localStorage.length === 0)
     await one.destroy()
     await two.destroy()
-    open.length = 0
+    docs.forget()
     const again = await openDoc('room-one')
     expect(listActivities(again.doc).map((a) => a.title)).toEqual(['In room one'])
     expect(again.wasEmpty()).toBe(false)
@@ -69,7 +63,7 @@ describe('local documents', () => {
     // and it is now in IndexedDB for good
     await until(() => localStorage.length === 0)
     await d.destroy()
-    open.length = 0
+    docs.forget()
     const again = await openDoc('room-lost')
     expect(listActivities(again.doc).map((a) => a.title)).toEqual(['Written just before closing'])
   })
@@ -83,7 +77,7 @@ describe('local documents', () => {
       createActivity(d.doc, { ...EMPTY_ACTIVITY, title: 'Kept anyway' }, 'An')
       await new Promise((r) => setTimeout(r, 50))
       await d.destroy()
-      open.length = 0
+      docs.forget()
       const again = await openDoc('room-full')
       expect(listActivities(again.doc).map((a) => a.title)).toEqual(['Kept anyway'])
     } finally {
@@ -97,7 +91,7 @@ describe('local documents', () => {
     seed(d.doc)
     await until(() => localStorage.length === 0)
     await d.destroy()
-    open.length = 0
+    docs.forget()
     await deleteLocalDocument('room-empty')
     const again = await openDoc('room-empty')
     expect(again.wasEmpty()).toBe(true)

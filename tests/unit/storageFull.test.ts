@@ -12,12 +12,13 @@ import en from '../../src/i18n/locales/en.json'
 import nl from '../../src/i18n/locales/nl.json'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, listActivities } from '../../src/domain'
 import { Journal } from '../../src/storage/journal'
-import { ScholenbandDb, docName, openLocalDocument, storageHealth, type LocalDocument } from '../../src/storage'
+import { ScholenbandDb, docName, openLocalDocument, storageHealth } from '../../src/storage'
 import { finishUpload, freeDownloadedPhotos, photoStorage, putBlob, storePhotoForUpload } from '../../src/storage/blobs'
 import { saveDraft } from '../../src/storage/drafts'
 import type { LetterDraft } from '../../src/domain/letters'
 import { syncStateText } from '../../src/ui/components/SyncIndicator'
 import { letterDraft } from '../helpers/letters'
+import { localDocuments } from '../helpers/localDocuments'
 
 /** Databases whose writes IndexedDB refuses for lack of space. */
 const fullDatabases = new Set<string>()
@@ -44,19 +45,13 @@ function refusing(original: AddPut): AddPut {
 proto.add = refusing(originalAdd)
 proto.put = refusing(originalPut)
 
-const open: LocalDocument[] = []
+const docs = localDocuments()
+const openDoc = docs.open
 afterEach(async () => {
   fullDatabases.clear()
-  for (const d of open.splice(0)) await d.destroy()
+  await docs.destroyAll()
   localStorage.clear()
 })
-
-async function openDoc(roomId: string): Promise<LocalDocument> {
-  const d = openLocalDocument(roomId)
-  open.push(d)
-  await d.whenLoaded
-  return d
-}
 
 const until = async (cond: () => boolean): Promise<void> => {
   for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5))
@@ -145,7 +140,7 @@ describe('a full phone', () => {
     expect(journalHolds(room, 'Before the battery died', base)).toBe(true)
     // the app is closed while the phone is still full, then opened with space: the edit is there
     await d.destroy()
-    open.length = 0
+    docs.forget()
     fullDatabases.clear()
     const again = await openDoc(room)
     expect(listActivities(again.doc).map((a) => a.title)).toEqual(['Before the battery died'])
