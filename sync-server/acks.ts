@@ -1,21 +1,17 @@
 /**
  * Acknowledgements: what each socket has been told the relay holds durably, and the recent
- * writes that let the next acknowledgement carry only what changed since (a delta).
+ * writes that let the next acknowledgement carry only what changed since (a delta) — and let a
+ * device that comes back resume from the position of its last acknowledgement (resume.ts).
  *
  * - An acknowledgement is sent from the room's write queue, when no write is pending, so it
- *   covers everything the room received before it.
+ *   covers everything the room received before it. It carries the position it covers: the room's
+ *   `epoch` (random, new on each load of the room) and `writeCount` (wireAck.ts).
  * - `noteWrite` runs for every update that reached the document (a write of this relay, or an
  *   update another relay stored); it is what the deltas are built from.
  */
 import * as Y from 'yjs'
 import { encodeAck } from '../src/sync/wire'
 import type { Client, Room, RoomsContext } from './room'
-
-/**
- * Recent writes kept for acknowledgements (the clocks each moved, its deletions); a socket
- * further behind gets the clocks from `clockChangedAt` and the whole delete set.
- */
-const MAX_RECENT_WRITES = 256
 
 /**
  * Counts a durable update and keeps, for the acknowledgements that follow, the clock it moved
@@ -32,8 +28,25 @@ export function noteWrite(room: Room, update: Uint8Array): void {
     if (end > (to.get(s.id.client) ?? 0)) to.set(s.id.client, end)
   }
   for (const [client, clock] of to) room.clockChangedAt.set(client, { n, clock })
-  room.recentWrites.push({ n, to, ds: ds.clients.size > 0 ? ds : undefined })
-  if (room.recentWrites.length > MAX_RECENT_WRITES) room.forgottenThrough = room.recentWrites.shift()!.n
+  // kept for the window of room.ts (MAX_RECENT_WRITES, MAX_RECENT_BYTES), whichever sockets are connected
+  room.recentWrites.push(Y.encodeSnapshot(Y.createSnapshot(ds, to)))
+}
+
+/**
+ * What the writes after `since` changed: the clock each moved each client to and their
+ * deletions. Undefined when some of those writes are no longer kept.
+ */
+export function changesSince(room: Room, since: number): Y.Snapshot | undefined {
+  const changes = room.recentWrites.after(since)
+  if (!changes) return undefined
+  const sv = new Map<number, number>()
+  const dss = []
+  for (const change of changes) {
+    const { ds, sv: to } = Y.decodeSnapshot(change)
+    for (const [client, clock] of to) if (clock > (sv.get(client) ?? 0)) sv.set(client, clock)
+    dss.push(ds)
+  }
+  return Y.createSnapshot(Y.mergeDeleteSets(dss), sv)
 }
 
 /**
@@ -42,14 +55,16 @@ export function noteWrite(room: Room, update: Uint8Array): void {
  * if more writes queued up behind it meanwhile, it goes to the back again.
  *
  * A socket's first acknowledgement is the whole document's snapshot (state vector and every
- * deletion). Later ones carry only what changed since that socket's previous acknowledgement:
- * the state-vector entries of the clients whose clock moved (a state-vector delta) and the
- * deletions written since. The app merges acknowledgements, so the union is the same, and a
- * phone is sent neither the whole delete set (tens of KB on a big document) nor one entry per
- * client id the room ever saw (195 KB after one update with 50,000 of them) after every edit.
- * A socket acknowledged before the writes still kept (`MAX_RECENT_WRITES`) gets the clocks that
+ * deletion), unless the socket resumed from a position of this room's epoch (resume.ts): then it
+ * is already a delta after that position. Later ones carry only what changed since that socket's
+ * previous acknowledgement: the state-vector entries of the clients whose clock moved (a
+ * state-vector delta) and the deletions written since. The app merges acknowledgements, so the
+ * union is the same, and a phone is sent neither the whole delete set (tens of KB on a big
+ * document) nor one entry per client id the room ever saw (195 KB after one update with 50,000 of
+ * them) after every edit. A socket acknowledged before the writes still kept gets the clocks that
  * moved since (from `clockChangedAt`) and the whole delete set. Sockets that were acknowledged
- * at the same point share one message.
+ * at the same point share one message. Every ack names the position it covers and, for a delta,
+ * the position it starts from.
  *
  * Deletions of every write, not only of what changed: if the relay already had some of an
  * update's deletions (another device deleted the same text), applying it changes less than it
@@ -68,23 +83,22 @@ export function acknowledge(ctx: RoomsContext, room: Room, client: Client): void
       }
       const doc = room.doc
       if (!doc) return
+      const position = { epoch: room.epoch, n: room.writeCount }
       const acks = new Map<number, Uint8Array>() // by the write count the socket was acknowledged at; -1: whole
       for (const c of room.clients.values()) {
         if (!c.needsAck) continue
         const since = c.ackedWrites ?? -1
         let ack = acks.get(since)
         if (!ack) {
-          if (since === -1) ack = encodeAck(Y.snapshot(doc))
-          else if (since < room.forgottenThrough) {
-            const sv = new Map<number, number>()
-            for (const [client, at] of room.clockChangedAt) if (at.n > since) sv.set(client, at.clock)
-            ack = encodeAck(Y.createSnapshot(Y.createDeleteSetFromStructStore(doc.store), sv))
-          } else {
-            const writes = room.recentWrites.filter((e) => e.n > since)
-            const sv = new Map<number, number>()
-            for (const w of writes) for (const [client, clock] of w.to) if (clock > (sv.get(client) ?? 0)) sv.set(client, clock)
-            const ds = Y.mergeDeleteSets(writes.flatMap((w) => (w.ds ? [w.ds] : [])))
-            ack = encodeAck(Y.createSnapshot(ds, sv))
+          if (since === -1) ack = encodeAck(Y.snapshot(doc), position)
+          else {
+            const changes = changesSince(room, since)
+            if (changes) ack = encodeAck(changes, position, since)
+            else {
+              const sv = new Map<number, number>()
+              for (const [client, at] of room.clockChangedAt) if (at.n > since) sv.set(client, at.clock)
+              ack = encodeAck(Y.createSnapshot(Y.createDeleteSetFromStructStore(doc.store), sv), position, since)
+            }
           }
           acks.set(since, ack)
         }
@@ -92,14 +106,6 @@ export function acknowledge(ctx: RoomsContext, room: Room, client: Client): void
         c.ackedWrites = room.writeCount
         ctx.send(c.ws, ack)
       }
-      forgetAcknowledgedWrites(room)
     })
     .catch(() => undefined)
-}
-
-/** Drops the writes every socket has been acknowledged (a socket joining later gets a whole snapshot). */
-export function forgetAcknowledgedWrites(room: Room): void {
-  let oldest = room.writeCount
-  for (const c of room.clients.values()) if (c.ackedWrites !== undefined) oldest = Math.min(oldest, c.ackedWrites)
-  while (room.recentWrites.length > 0 && room.recentWrites[0]!.n <= oldest) room.forgottenThrough = room.recentWrites.shift()!.n
 }

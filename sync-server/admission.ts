@@ -218,7 +218,7 @@ export function createAdmission(deps: AdmissionDeps): Admission {
             upgrade(req, socket, head, (ws) => {
               devices.track(room, ws, proof.device, proof.token)
               if (proof.wantsHeartbeat) watchHeartbeats(ws)
-              rooms.join(room, ws, proof.wantsAck)
+              rooms.join(room, ws, proof.wantsAck, proof.position)
             })
           return
         }

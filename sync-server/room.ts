@@ -4,12 +4,14 @@
  * `RoomsContext` that rooms.ts hands to roomLog.ts, acks.ts, catchUp.ts and awareness.ts.
  *
  * Each group of `Room` fields belongs to one module: the write queue, batching, log length,
- * size and snapshots to roomLog.ts; `writeCount`, `recentWrites`, `forgottenThrough`,
- * `clockChangedAt` and `isAckScheduled` to acks.ts; `position`, `ownAhead`, `remoteBeforeLoad`
+ * size and snapshots to roomLog.ts; `epoch`, `writeCount`, `recentWrites`, `clockChangedAt` and
+ * `isAckScheduled` to acks.ts (and resume.ts); `position`, `ownAhead`, `remoteBeforeLoad`
  * and the catch-up flags to catchUp.ts; the awareness sizes and window to awareness.ts; the rest
  * (sockets, loading, idle timer, failure) to rooms.ts.
  */
 import type * as Y from 'yjs'
+import { newEpoch } from '../src/sync/wire'
+import { RecentWrites } from './recentWrites'
 import type * as awarenessProtocol from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
 import type { RoomStore } from './store'
@@ -17,6 +19,19 @@ import type { RoomBus } from './bus'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
 import type { SnapshotPolicy, Snapshotter } from './snapshots'
+
+/**
+ * The window of recent writes a room keeps (the clocks each moved, its deletions; a one-field edit
+ * is about 10 bytes), whichever sockets are connected: at most this many writes …
+ */
+export const MAX_RECENT_WRITES = 1024
+/**
+ * … and at most this many bytes of them (in a buffer of at most twice that): a room costs at most
+ * about 2 MiB for it, a room of 1,024 one-field edits about 30 KB. A socket acknowledged before the
+ * window gets the clocks from `clockChangedAt` and the whole delete set; a device resuming from
+ * before it gets what a new connection gets.
+ */
+export const MAX_RECENT_BYTES = 1024 * 1024
 
 export interface RoomsConfig {
   /** How long a room without sockets stays loaded. */
@@ -87,8 +102,13 @@ export interface Client {
   readonly awarenessIds: Set<number>
   /** This socket sent an update that has not been acknowledged yet. */
   needsAck: boolean
-  /** The room's `writeCount` its last acknowledgement covered; undefined before the first (which is whole). */
+  /**
+   * The room's `writeCount` its last acknowledgement covered; undefined before the first (which is
+   * whole) — unless the socket resumed from a position of this room's epoch (resume.ts).
+   */
   ackedWrites: number | undefined
+  /** The position (`writeCount`) the socket resumed from: whose deletions its document holds. */
+  resumedFrom?: number
   /** When this socket's current awareness window began (ms), and the awareness messages in it. */
   awarenessWindowAt?: number
   awarenessInWindow?: number
@@ -119,12 +139,15 @@ export class Room {
   readonly unwritten: { update: Uint8Array; sender: Client | undefined }[] = []
   isFlushScheduled = false
   isAckScheduled = false
+  /** Random, made when the room loads: positions (epoch, writeCount) of another load are never taken for this one's. */
+  readonly epoch = newEpoch()
   /** Updates that reached the document (written by this relay, or stored by another) since it loaded. */
   writeCount = 0
-  /** Recent writes by `writeCount`: the clock each moved to, per client, and its deletions; older ones are forgotten. */
-  readonly recentWrites: { n: number; to: Map<number, number>; ds: DeleteSet | undefined }[] = []
-  /** Every write up to this one is no longer in `recentWrites`. */
-  forgottenThrough = 0
+  /**
+   * Recent writes by `writeCount`, each as `Y.encodeSnapshot` of its deletions and the clock it
+   * moved each client to; older ones are forgotten (bounded by count and bytes, acks.ts).
+   */
+  readonly recentWrites = new RecentWrites(MAX_RECENT_WRITES, MAX_RECENT_BYTES)
   /** For each client id: the `writeCount` of the write that last moved its clock, and that clock. */
   readonly clockChangedAt = new Map<number, { n: number; clock: number }>()
   /**

@@ -2,8 +2,8 @@
  * Rooms: one loaded Y.Doc per partnership, the sockets connected to it, and the y-protocols
  * exchange (sync + awareness) plus the relay's acknowledgement. This module joins, greets,
  * handles messages and lets sockets leave; the room's log (write queue, batching, compaction,
- * size) is roomLog.ts, acknowledgements acks.ts, several relays catchUp.ts, awareness limits
- * awareness.ts, and a room's state room.ts.
+ * size) is roomLog.ts, acknowledgements acks.ts, resuming from a position resume.ts, several
+ * relays catchUp.ts, awareness limits awareness.ts, and a room's state room.ts.
  *
  * Order of things, on purpose:
  * - A socket joins a room only after the room proof was checked (admission.ts) and the room's log
@@ -20,7 +20,7 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
-import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isHeartbeat } from '../src/sync/wire'
+import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isHeartbeat, type RelayPosition } from '../src/sync/wire'
 import { announceHeartbeats, noticeLargeNext } from './heartbeat'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
@@ -29,6 +29,7 @@ import { DEFAULT_SNAPSHOT_POLICY, Snapshotter } from './snapshots'
 import { REMOTE, Room, hasData, type Client, type RoomsConfig, type RoomsContext } from './room'
 import { compactWhenLong, enqueueUpdate, forward, wouldOverfill } from './roomLog'
 import { acknowledge, noteWrite } from './acks'
+import { answerSyncStep1, resumeAt, syncStep1For } from './resume'
 import { loadWatching, receiveRemote, startCatchUpSweep } from './catchUp'
 import * as awareness from './awareness'
 import { SlowReaders } from './slowReaders'
@@ -154,8 +155,8 @@ export class Rooms {
     room.doc?.destroy()
   }
 
-  /** Adds an authenticated socket to a room. Messages are queued until the room has loaded. */
-  join(name: string, ws: WebSocket, wantsAck: boolean): void {
+  /** Adds an authenticated socket to a room (`position`: the one it offered to resume from). Messages are queued until the room has loaded. */
+  join(name: string, ws: WebSocket, wantsAck: boolean, position?: RelayPosition): void {
     // Whether the room holds data is known once it has loaded (`admit`); here only the bound on
     // everything loaded at once, which rooms still loading can reach.
     if (
@@ -207,6 +208,7 @@ export class Rooms {
           return
         }
         room.clients.set(ws, client)
+        resumeAt(room, client, position)
         this.greet(room, client)
         isReady = true
         for (const m of queue.splice(0)) this.handleMessage(room, client, m)
@@ -222,14 +224,10 @@ export class Rooms {
   private greet(room: Room, client: Client): void {
     const doc = room.doc!
     announceHeartbeats(client.ws)
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MESSAGE_SYNC)
-    syncProtocol.writeSyncStep1(e, doc)
-    this.send(client.ws, encoding.toUint8Array(e))
+    this.send(client.ws, syncStep1For(room, client, doc)) // resume.ts: less when the socket resumed
     if (client.wantsAck) acknowledge(this.ctx, room, client)
     if (room.awareness!.getStates().size > 0) this.send(client.ws, awareness.encodeAllStates(room.awareness!))
   }
-
 
   private handleMessage(room: Room, client: Client, bytes: Uint8Array): void {
     const doc = room.doc
@@ -248,7 +246,7 @@ export class Rooms {
           const syncType = decoding.readVarUint(decoder)
           if (syncType === syncProtocol.messageYjsSyncStep1) {
             encoding.writeVarUint(encoder, MESSAGE_SYNC)
-            syncProtocol.readSyncStep1(decoder, encoder, doc)
+            answerSyncStep1(room, client, doc, decoder, encoder) // resume.ts: less when the socket resumed
             this.send(client.ws, encoding.toUint8Array(encoder))
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
             this.metrics.updatesIn.inc()
@@ -284,7 +282,6 @@ export class Rooms {
       client.ws.close(CLOSE.malformed, 'malformed message')
     }
   }
-
 
   private leave(room: Room, client: Client): void {
     if (!room.clients.delete(client.ws)) return

@@ -8,6 +8,7 @@
 import Dexie, { type Table, type Transaction } from 'dexie'
 import { randomId } from '../domain/ids'
 import type { LetterDraft } from '../domain/letters'
+import type { RelayPositionRow } from './relayPosition'
 
 export interface PartnershipEntry {
   /** Room id on the relay; also the key of the document in IndexedDB. */
@@ -151,6 +152,8 @@ export class ScholenbandDb extends Dexie {
   blobs!: Table<BlobRow, string>
   uploads!: Table<UploadRow, [string, string]>
   people!: Table<PersonRow, string>
+  /** Per partnership: the relay's position this device can resume from (relayPosition.ts). */
+  relayPositions!: Table<RelayPositionRow, string>
 
   constructor(name = 'scholenband') {
     super(name)
@@ -175,6 +178,10 @@ export class ScholenbandDb extends Dexie {
         drafts: 'id, roomId, personId, [roomId+personId]',
       })
       .upgrade(peopleFromDisplayName)
+    // what this device remembers of the relay, to resume from there on the next connection
+    this.version(5).stores({
+      relayPositions: 'roomId',
+    })
   }
 }
 

@@ -5,7 +5,9 @@
  * - the room proof travels as a WebSocket subprotocol (see wire.ts), never in the URL;
  * - reconnect delays get jitter, so a school's phones do not all reconnect in the same instant;
  * - the relay's acknowledgement message tells which local changes are stored durably there;
- * - a heartbeat (heartbeat.ts) finds a dead link in seconds, where the provider waits 30 s.
+ * - a heartbeat (heartbeat.ts) finds a dead link in seconds, where the provider waits 30 s;
+ * - each socket offers the relay position remembered from the last acks (resume.ts), so that a
+ *   relay that still knows it sends only what changed after it.
  *
  * "Synced" is shown only when every local change is contained in what the relay acknowledged
  * (state vector and delete set), never merely because the socket is open. The cross-tab
@@ -22,9 +24,11 @@ import {
   CLOSE,
   CLOSE_REASON,
   MESSAGE_RELAY_ACK,
+  MESSAGE_SYNC,
+  MESSAGE_SYNC_STEP1_SINCE,
   clientSubprotocols,
   mergeSnapshots,
-  readAckBody,
+  readAck,
   snapshotOfUpdate,
   type CloseReason,
   type DeviceCredential,
@@ -32,6 +36,8 @@ import {
   type Invite,
 } from './wire'
 import { CHANGES_FILE_ORIGIN } from './fileOrigin'
+import { RelayResume, type ResumeOptions } from './resume'
+import { snapshotCoversDoc } from './snapshotCovers'
 
 /** Reconnect delays are capped here (y-websocket's default of 2.5 s hammers a relay that is down). */
 export const MAX_BACKOFF_MS = 30_000
@@ -59,6 +65,8 @@ export interface ConnectionOptions {
   readonly onAccepted?: () => void
   /** Called each time the state becomes 'synced': connected, and the relay holds every local change. */
   readonly onFullySynced?: () => void
+  /** The relay position remembered on this device and where to keep newer ones (resume.ts). */
+  readonly relayPosition?: ResumeOptions
   /** For tests: the WebSocket class to use. */
   readonly WebSocketPolyfill?: typeof WebSocket
   /** For tests: whether the platform says it is online. */
@@ -107,6 +115,9 @@ export class PartnershipConnection {
   readonly provider: WebsocketProvider
   private readonly doc: Y.Doc
   private readonly options: ConnectionOptions
+  /** What each new socket offers to resume from, and what the relay's acks add to `known`. */
+  private readonly resume: RelayResume
+  private intent: Intent
   private known: Y.Snapshot = Y.emptySnapshot
   /** The highest clock per client the relay ever acknowledged in this session. */
   private readonly everKnown = new Map<number, number>()
@@ -133,19 +144,27 @@ export class PartnershipConnection {
   constructor(doc: Y.Doc, options: ConnectionOptions) {
     this.doc = doc
     this.options = options
+    this.intent = options.intent
+    this.resume = new RelayResume(doc, options.relayPosition)
     const isOnline = this.isOnline()
     this.provider = new WebsocketProvider(options.relayUrl, options.invite.roomId, doc, {
       connect: false,
-      protocols: clientSubprotocols(options.invite, options.intent, options.device),
       disableBc: true,
       maxBackoffTime: MAX_BACKOFF_MS,
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+    })
+    // read by the provider as it opens each socket: the position is chosen at that moment
+    Object.defineProperty(this.provider, 'protocols', {
+      get: () => clientSubprotocols(options.invite, this.intent, options.device, this.resume.offer()),
     })
     this.provider.messageHandlers[MESSAGE_RELAY_ACK] = (
       _encoder: encoding.Encoder,
       decoder: decoding.Decoder,
     ) => {
-      this.onAck(readAckBody(decoder))
+      this.onAck(this.resume.onAck(readAck(decoder)))
+    }
+    this.provider.messageHandlers[MESSAGE_SYNC_STEP1_SINCE] = (encoder: encoding.Encoder, decoder: decoding.Decoder) => {
+      this.resume.answerSyncStep1Since(encoder, decoder, MESSAGE_SYNC)
     }
     this.provider.on('connection-close', (event) => {
       // runs before the provider schedules its retry: the cap it uses becomes this attempt's delay
@@ -168,6 +187,7 @@ export class PartnershipConnection {
       // what the relay holds is asked again on the next connection: if it lost data in between,
       // its greeting says so, and "Synced" waits until the changes are back on it
       this.known = Y.emptySnapshot
+      this.resume.close()
       this.isFullyAcked = false
       this.isDocVerified = false
       this.recompute()
@@ -196,7 +216,7 @@ export class PartnershipConnection {
         if (!this.hasBeenAccepted) {
           this.hasBeenAccepted = true
           // from now on this device only ever joins: the room exists on the relay
-          this.provider.protocols = clientSubprotocols(options.invite, 'join', options.device)
+          this.intent = 'join'
           options.onAccepted?.()
         }
       }
@@ -276,8 +296,9 @@ export class PartnershipConnection {
       // the outbox may miss a change made just before a crash: check the whole document, once per
       // connection; after that every local change is tracked in `pending` until acknowledged
       // and only once the relay has answered on this connection: before that (offline, opening) the
-      // answer is "no" anyway, and on a five-year partnership the encode costs a second at 4x CPU
-      if (!this.isDocVerified && this.provider.synced) this.isDocVerified = Y.snapshotContainsUpdate(this.known, Y.encodeStateAsUpdate(this.doc))
+      // answer is "no" anyway. State vector and delete set only (snapshotCovers.ts): encoding the
+      // five-year partnership for this cost a second, right after a join's document arrived
+      if (!this.isDocVerified && this.provider.synced) this.isDocVerified = snapshotCoversDoc(this.known, this.doc)
       this.isFullyAcked = this.isDocVerified
     }
     this.recompute()

@@ -9,8 +9,9 @@
  */
 import { digest as sha256 } from 'lib0/hash/sha256'
 import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
-import * as Y from 'yjs'
+import { POSITION_PREFIX, positionSubprotocol, readPositionSubprotocol, type RelayPosition } from './wireAck'
+
+export * from './wireAck'
 
 export const PROTOCOL_VERSION = 1
 
@@ -34,8 +35,7 @@ export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
 export const MESSAGE_AUTH = 2
 export const MESSAGE_QUERY_AWARENESS = 3
-/** … and the relay's acknowledgement: what it has stored durably (a Yjs snapshot: state vector + delete set). */
-export const MESSAGE_RELAY_ACK = 100
+/** … and the relay's acknowledgement, MESSAGE_RELAY_ACK = 100 (wireAck.ts), then: */
 /**
  * A heartbeat: varUint n. The client sends n ≥ 1 when its socket has been quiet; the relay sends
  * the same bytes back at once. The relay's n = 0, right after the upgrade, says it answers them.
@@ -271,13 +271,15 @@ export function deriveDeviceToken(roomId: string, device: DeviceCredential): str
   return toBase64Url(sha256(concat(utf8.encode(`scholenband-device-v1:${roomId}:${device.deviceId}:`), device.key)))
 }
 
-export function clientSubprotocols(invite: Invite, intent: Intent, device?: DeviceCredential): string[] {
+/** `position`: the relay position this device can resume from (wireAck.ts), when it has one. */
+export function clientSubprotocols(invite: Invite, intent: Intent, device?: DeviceCredential, position?: RelayPosition): string[] {
   return [
     SUBPROTOCOL,
     `${AUTH_PREFIX}${intent}.${deriveToken(invite)}`,
     ...(device ? [`${DEVICE_PREFIX}${device.deviceId}.${deriveDeviceToken(invite.roomId, device)}`] : []),
     SUBPROTOCOL_ACK,
     SUBPROTOCOL_HEARTBEAT,
+    ...(position ? [positionSubprotocol(position)] : []),
   ]
 }
 
@@ -310,6 +312,8 @@ export interface OfferedProof {
   readonly wantsHeartbeat: boolean
   /** The device's own proof, when the client sent one (`sb.dev.…`). */
   readonly device?: OfferedDeviceProof
+  /** The relay position the client offers to resume from (`sb.at.…`); a malformed one is left out. */
+  readonly position?: RelayPosition
 }
 
 /** Reads the subprotocols a client offered. Undefined when the proof is missing or malformed. */
@@ -319,8 +323,11 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
   let wantsAck = false
   let wantsHeartbeat = false
   let device: OfferedDeviceProof | undefined
+  let position: RelayPosition | undefined
   for (const p of protocols) {
     if (p === SUBPROTOCOL) hasBase = true
+    // a position only saves bytes: one that cannot be read is ignored, never a refusal
+    else if (p.startsWith(POSITION_PREFIX)) position = readPositionSubprotocol(p) ?? position
     else if (p === SUBPROTOCOL_ACK) wantsAck = true
     else if (p === SUBPROTOCOL_HEARTBEAT) wantsHeartbeat = true
     else if (p.startsWith(DEVICE_PREFIX)) {
@@ -336,15 +343,7 @@ export function readOfferedProof(protocols: Iterable<string>): OfferedProof | un
       if ((intent === 'create' || intent === 'join') && TOKEN_PATTERN.test(token)) proof = { intent, token }
     }
   }
-  return hasBase && proof ? { ...proof, wantsAck, wantsHeartbeat, ...(device ? { device } : {}) } : undefined
-}
-
-/** Encodes the relay's acknowledgement of a durable state. */
-export function encodeAck(snapshot: Y.Snapshot): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MESSAGE_RELAY_ACK)
-  encoding.writeVarUint8Array(e, Y.encodeSnapshot(snapshot))
-  return encoding.toUint8Array(e)
+  return hasBase && proof ? { ...proof, wantsAck, wantsHeartbeat, ...(device ? { device } : {}), ...(position ? { position } : {}) } : undefined
 }
 
 /** A heartbeat numbered `n` (0: the relay's announcement). */
@@ -368,27 +367,4 @@ export function isHeartbeat(message: Uint8Array): boolean {
   if (message.byteLength < 2 || message.byteLength > 5 || message[0] !== MESSAGE_HEARTBEAT) return false
   for (let i = 1; i < message.byteLength - 1; i++) if (message[i]! < 0x80) return false
   return message[message.byteLength - 1]! < 0x80
-}
-
-/** Reads the body of an ack (after the message type). Throws on garbage. */
-export function readAckBody(decoder: decoding.Decoder): Y.Snapshot {
-  return Y.decodeSnapshot(decoding.readVarUint8Array(decoder))
-}
-
-/** What the relay has acknowledged, for an update: its structs and deletions, without content. */
-export function snapshotOfUpdate(update: Uint8Array): Y.Snapshot {
-  // `to` is where each client's structs in this update end. Claiming everything below it is
-  // sound for the relay's own update events: Yjs only integrates a struct after all earlier
-  // structs of its client (later ones wait in `pendingStructs` and are not in the event).
-  // (`encodeStateVectorFromUpdate` is no help here: it reports 0 for updates not starting at 0.)
-  const { ds } = Y.decodeUpdate(update)
-  const { to } = Y.parseUpdateMeta(update)
-  return Y.createSnapshot(ds, to)
-}
-
-/** Joins two acknowledged states into one (the union of both). */
-export function mergeSnapshots(a: Y.Snapshot, b: Y.Snapshot): Y.Snapshot {
-  const sv = new Map(a.sv)
-  for (const [client, clock] of b.sv) sv.set(client, Math.max(clock, sv.get(client) ?? 0))
-  return Y.createSnapshot(Y.mergeDeleteSets([a.ds, b.ds]), sv)
 }

@@ -1,12 +1,13 @@
 /** Node clients for relay tests: the app's own connection, and raw sockets for refusals. */
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { PartnershipConnection } from '../../src/sync/connection'
+import { PartnershipConnection, type ConnectionOptions } from '../../src/sync/connection'
 import { clientSubprotocols, newInvite, type Intent, type Invite } from '../../src/sync/wire'
 import { memoryOutbox } from '../../src/storage/outbox'
 import { waitFor } from './relay'
 
-export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc = new Y.Doc()): { doc: Y.Doc; conn: PartnershipConnection } {
+/** `more`: options beside the defaults (another socket class, a remembered relay position). */
+export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc = new Y.Doc(), more: Partial<ConnectionOptions> = {}): { doc: Y.Doc; conn: PartnershipConnection } {
   const conn = new PartnershipConnection(doc, {
     relayUrl: wsUrl,
     invite,
@@ -14,6 +15,7 @@ export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc
     outbox: memoryOutbox(),
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     isOnline: () => true,
+    ...more,
   })
   return { doc, conn }
 }

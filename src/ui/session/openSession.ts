@@ -16,6 +16,8 @@ import {
   noteRemovedByRelay,
   openLocalDocument,
   outboxOf,
+  readRelayPosition,
+  relayPositionKeeper,
   type LocalDocument,
   type PartnershipEntry,
 } from '../../storage'
@@ -40,17 +42,21 @@ export interface PartnershipSession {
 export async function openSession(entry: PartnershipEntry, invite: Invite): Promise<PartnershipSession> {
   const { roomId } = entry
   const local: LocalDocument = openLocalDocument(roomId)
+  const rememberedPosition = readRelayPosition(roomId)
   await local.whenLoaded
   // made on the first connection and kept: the relay registers this device under it
   const device = await deviceCredentialIn(roomId).catch(() => undefined)
   const isRegistered = device !== undefined && entry.deviceRegisteredAt !== undefined
   if (device && isRegistered) rememberDeviceCredential(roomId, device)
+  // where the relay's last acks left off (read while the document loaded): the relay sends only what changed since, if it still can
+  const remembered = await rememberedPosition
   const conn = new PartnershipConnection(local.doc, {
     relayUrl: defaultRelayUrl(),
     invite,
     intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
     outbox: outboxOf(roomId),
     ...(device ? { device } : {}),
+    relayPosition: { ...(remembered ? { remembered } : {}), remember: relayPositionKeeper(roomId) },
     onAccepted: () => {
       // accepted with this device's proof: the relay knows the device from now on
       void noteAcceptedByRelay(roomId, device !== undefined && !isRegistered)

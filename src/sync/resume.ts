@@ -1,0 +1,142 @@
+/**
+ * The app's side of resuming from a relay position (docs/protocol.md "Resuming from a relay
+ * position"): which position a new socket offers, and what an acknowledgement adds to what the
+ * relay is known to hold.
+ *
+ * - Remembered: the position of the newest acknowledgement whose chain this device followed from
+ *   a whole one (or from a position the relay accepted), with the union of those acks: exactly
+ *   what the relay acknowledged up to there. Kept in memory and, through `remember`, on the device
+ *   (src/storage/relayPosition.ts).
+ * - Offered only when this device's document holds every deletion of that snapshot on the items
+ *   it has: the relay then skips those deletions, so a document that lost some (a tab closed
+ *   before y-indexeddb wrote them, a first ack that came before the relay's sync step 2) offers
+ *   nothing and gets everything.
+ * - The relay's first ack on a socket says whether it resumed: a delta after the offered position
+ *   (then the remembered snapshot joins what is known — the relay, in the same epoch, still holds
+ *   it), or whole (a new epoch: restarted, reloaded, another instance), then as without a position.
+ * - A relay that resumed sends its sync step 1 as a delta after the position (message 103): the
+ *   device answers against the state vector it remembered there joined with that delta.
+ */
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import type * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { EPOCH_PATTERN, mergeSnapshots, readSyncStep1Since, type RelayAck, type RelayPosition } from './wireAck'
+
+/** What the device keeps between sessions (src/storage/relayPosition.ts), the snapshot encoded. */
+export interface StoredRelayPosition {
+  readonly epoch: string
+  readonly n: number
+  readonly snapshot: Uint8Array
+}
+
+export interface ResumeOptions {
+  /** The position remembered on this device, read before the connection starts. */
+  readonly remembered?: StoredRelayPosition
+  /** Keeps a newer position on the device (called after acks; the function encodes it when written). */
+  readonly remember?: (next: () => StoredRelayPosition) => void
+}
+
+interface Known {
+  readonly position: RelayPosition
+  readonly snapshot: Y.Snapshot
+}
+
+export class RelayResume {
+  private remembered: Known | undefined
+  /** What the current socket offered. */
+  private offered: Known | undefined
+  /** The current socket's acks so far, when they form a chain from a whole one or the offered position. */
+  private chain: Known | undefined
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly options: ResumeOptions = {},
+  ) {
+    const r = options.remembered
+    // a row that is not a position (damaged storage) is no position: it goes into a subprotocol
+    if (r && EPOCH_PATTERN.test(r.epoch) && Number.isSafeInteger(r.n) && r.n >= 0) {
+      try {
+        this.remembered = { position: { epoch: r.epoch, n: r.n }, snapshot: Y.decodeSnapshot(r.snapshot) }
+      } catch {
+        this.remembered = undefined
+      }
+    }
+  }
+
+  /** A socket is being opened: the position it offers, if any. */
+  offer(): RelayPosition | undefined {
+    this.chain = undefined
+    const r = this.remembered
+    this.offered = r && holdsDeletions(this.doc, r.snapshot.ds) ? r : undefined
+    return this.offered?.position
+  }
+
+  /**
+   * Answers the relay's sync step 1 after a position (message 103, body next in `decoder`) with a
+   * sync step 2 (message 0) in `encoder`: what this document has beyond the state vector remembered
+   * for that position joined with the clients that moved since. For a position this socket did not
+   * offer, everything (never less than the relay lacks).
+   */
+  answerSyncStep1Since(encoder: encoding.Encoder, decoder: decoding.Decoder, messageSync: number): void {
+    const { position, moved } = readSyncStep1Since(decoder)
+    const offered = this.offered
+    const isOffered = offered !== undefined && offered.position.epoch === position.epoch && offered.position.n === position.n
+    const sv = new Map(isOffered ? offered.snapshot.sv : [])
+    if (isOffered) for (const [client, clock] of moved) sv.set(client, Math.max(clock, sv.get(client) ?? 0))
+    encoding.writeVarUint(encoder, messageSync)
+    syncProtocol.writeSyncStep2(encoder, this.doc, Y.encodeStateVector(sv))
+  }
+
+  /** The socket closed: its acks end here. */
+  close(): void {
+    this.chain = undefined
+    this.offered = undefined
+  }
+
+  /** An ack arrived: what the relay is known to hold now, to merge with what it was known to hold. */
+  onAck(ack: RelayAck): Y.Snapshot {
+    const { snapshot, position, since } = ack
+    let adds = snapshot
+    const chain = this.chain
+    if (!position) this.chain = undefined
+    else if (since === undefined) this.chain = { position, snapshot }
+    else if (chain && chain.position.epoch === position.epoch && chain.position.n === since) {
+      this.chain = { position, snapshot: mergeSnapshots(chain.snapshot, snapshot) }
+    } else if (!chain && this.offered && this.offered.position.epoch === position.epoch && this.offered.position.n === since) {
+      // resumed: the relay still holds what it acknowledged up to the offered position
+      this.chain = { position, snapshot: mergeSnapshots(this.offered.snapshot, snapshot) }
+      adds = this.chain.snapshot
+    } else this.chain = undefined
+    const kept = this.chain
+    if (kept) {
+      this.remembered = kept
+      this.options.remember?.(() => ({ ...kept.position, snapshot: Y.encodeSnapshot(kept.snapshot) }))
+    }
+    return adds
+  }
+}
+
+/** Yjs's delete set (the type is not exported by name). */
+type DeleteSet = Y.Snapshot['ds']
+
+/**
+ * Whether every deletion of `ds` on an item this document has is applied here. Deletions of items
+ * it has not got are no matter: the relay sends them with the items.
+ */
+export function holdsDeletions(doc: Y.Doc, ds: DeleteSet): boolean {
+  for (const [client, items] of ds.clients) {
+    const structs = doc.store.clients.get(client)
+    if (!structs || structs.length === 0) continue
+    const last = structs[structs.length - 1]!
+    const state = last.id.clock + last.length
+    for (const item of items) {
+      const end = Math.min(item.clock + item.len, state)
+      if (item.clock >= end) continue
+      for (let i = Y.findIndexSS(structs, item.clock); i < structs.length && structs[i]!.id.clock < end; i++) {
+        if (!structs[i]!.deleted) return false
+      }
+    }
+  }
+  return true
+}

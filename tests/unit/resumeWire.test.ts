@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import {
+  MESSAGE_SYNC,
+  clientSubprotocols,
+  deriveToken,
+  encodeAck,
+  encodeSyncStep1Since,
+  newEpoch,
+  newInvite,
+  positionSubprotocol,
+  readAck,
+  readAckBody,
+  readOfferedProof,
+  readPositionSubprotocol,
+} from '../../src/sync/wire'
+import { RelayResume, holdsDeletions, type StoredRelayPosition } from '../../src/sync/resume'
+import { encodeDeleteSet, resumedUpdate } from '../../sync-server/resume'
+import { noteWrite } from '../../sync-server/acks'
+import { Room } from '../../sync-server/room'
+import { RecentWrites } from '../../sync-server/recentWrites'
+
+/** The decoder positioned after the message type, as the app's message handler gets it. */
+function body(message: Uint8Array): decoding.Decoder {
+  const d = decoding.createDecoder(message)
+  decoding.readVarUint(d)
+  return d
+}
+
+/** A document with text written by `clients` clients and many deletions (a long history). */
+function historyDoc(clients: number, deletions: number): Y.Doc {
+  const doc = new Y.Doc()
+  for (let c = 0; c < clients; c++) {
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+    const text = other.getText('t')
+    for (let i = 0; i < deletions; i++) {
+      text.insert(text.length, 'ab')
+      text.delete(text.length - 1, 1)
+    }
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)))
+  }
+  return doc
+}
+
+describe('the relay position on the wire', () => {
+  it('is offered as sb.at.<epoch>.<n> and read back by the relay with the proof', () => {
+    const invite = newInvite()
+    const position = { epoch: newEpoch(), n: 42 }
+    expect(position.epoch).toMatch(/^[0-9a-f]{16}$/)
+    const protocols = clientSubprotocols(invite, 'join', undefined, position)
+    expect(protocols).toContain(`sb.at.${position.epoch}.42`)
+    expect(readOfferedProof(protocols)).toEqual({ intent: 'join', token: deriveToken(invite), wantsAck: true, wantsHeartbeat: true, position })
+    expect(readPositionSubprotocol(positionSubprotocol({ epoch: position.epoch, n: 0 }))).toEqual({ epoch: position.epoch, n: 0 })
+  })
+
+  it('ignores a malformed position, never refuses the proof for it', () => {
+    const invite = newInvite()
+    const epoch = newEpoch()
+    for (const bad of [`sb.at.${epoch}`, `sb.at.${epoch}.`, `sb.at.${epoch}.01`, `sb.at.${epoch}.-1`, `sb.at.${epoch}.1.2`, `sb.at.${epoch.toUpperCase()}.1`,
+      `sb.at.${epoch.slice(1)}.1`, `sb.at.${epoch}.99999999999999999`, 'sb.at.', 'sb.at.zzzzzzzzzzzzzzzz.1']) {
+      expect(readPositionSubprotocol(bad)).toBeUndefined()
+      const offered = readOfferedProof([...clientSubprotocols(invite, 'join'), bad])
+      expect(offered).toEqual({ intent: 'join', token: deriveToken(invite), wantsAck: true, wantsHeartbeat: true })
+    }
+  })
+
+  it('acks carry the position after the snapshot: old readers read the snapshot as before', () => {
+    const doc = historyDoc(2, 20)
+    const snapshot = Y.snapshot(doc)
+    const position = { epoch: newEpoch(), n: 7 }
+    const whole = encodeAck(snapshot, position)
+    const delta = encodeAck(snapshot, position, 3)
+    // what an app before positions reads: only the snapshot, the rest ignored
+    expect(Y.equalSnapshots(readAckBody(body(whole)), snapshot)).toBe(true)
+    expect(Y.equalSnapshots(readAckBody(body(delta)), snapshot)).toBe(true)
+    const w = readAck(body(whole))
+    expect(w.position).toEqual(position)
+    expect(w.since).toBeUndefined()
+    expect(readAck(body(delta))).toMatchObject({ position, since: 3 })
+    // from a relay without positions, or with a trailer that is not one: no position
+    expect(readAck(body(encodeAck(snapshot))).position).toBeUndefined()
+    const garbage = new Uint8Array([...encodeAck(snapshot), 200])
+    expect(readAck(body(garbage)).position).toBeUndefined()
+  })
+})
+
+describe('an update with a chosen delete set (Yjs 13, format V1)', () => {
+  it('Y.encodeStateAsUpdate ends with the whole delete set encoded as Y.encodeSnapshot encodes one', () => {
+    const doc = historyDoc(3, 50)
+    const ds = Y.createDeleteSetFromStructStore(doc.store)
+    const tail = encodeDeleteSet(ds)
+    const snapshotBytes = Y.encodeSnapshot(Y.createSnapshot(ds, new Map()))
+    expect(snapshotBytes[snapshotBytes.length - 1]).toBe(0)
+    for (const sv of [new Uint8Array([0]), Y.encodeStateVector(doc)]) {
+      const update = Y.encodeStateAsUpdate(doc, sv)
+      expect(Buffer.from(update.subarray(update.length - tail.length)).equals(Buffer.from(tail))).toBe(true)
+    }
+  })
+
+  it('the relay answers a resumed socket with the structs it lacks, the deletions after its position and those on the structs sent', () => {
+    const relayDoc = historyDoc(2, 200)
+    const room = new Room('r', Promise.resolve())
+    room.doc = relayDoc
+    relayDoc.on('update', (u: Uint8Array) => noteWrite(room, u))
+    // the device knew everything at position 0, then went away
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relayDoc))
+    // meanwhile: a partner deletes old text and adds new text (with deletions of its own)
+    const partner = new Y.Doc()
+    Y.applyUpdate(partner, Y.encodeStateAsUpdate(relayDoc))
+    const pt = partner.getText('t')
+    pt.delete(0, 5)
+    pt.insert(pt.length, 'xyz')
+    pt.delete(pt.length - 2, 1)
+    Y.applyUpdate(relayDoc, Y.encodeStateAsUpdate(partner, Y.encodeStateVector(relayDoc)))
+    expect(room.writeCount).toBe(1)
+
+    const resumed = resumedUpdate(room, relayDoc, Y.encodeStateVector(device), 0)!
+    const whole = Y.encodeStateAsUpdate(relayDoc, Y.encodeStateVector(device))
+    expect(resumed.byteLength).toBeLessThan(whole.byteLength / 10)
+    Y.applyUpdate(device, resumed)
+    expect(device.getText('t').toString()).toBe(relayDoc.getText('t').toString())
+    expect(Y.equalSnapshots(Y.snapshot(device), Y.snapshot(relayDoc))).toBe(true)
+    // a device that has none of it gets every deletion on what it is sent
+    const empty = new Y.Doc()
+    Y.applyUpdate(empty, resumedUpdate(room, relayDoc, Y.encodeStateVector(empty), 0)!)
+    expect(Y.equalSnapshots(Y.snapshot(empty), Y.snapshot(relayDoc))).toBe(true)
+    // positions from before the kept writes, or with a write to come, are not answered this way
+    expect(resumedUpdate(room, relayDoc, Y.encodeStateVector(device), -1)).toBeUndefined()
+    expect(resumedUpdate(room, relayDoc, Y.encodeStateVector(device), 2)).toBeUndefined()
+  })
+})
+
+describe('the app side of resuming', () => {
+  const stored = (doc: Y.Doc, epoch: string, n: number): StoredRelayPosition => ({ epoch, n, snapshot: Y.encodeSnapshot(Y.snapshot(doc)) })
+
+  it('offers the remembered position only when the document holds its deletions', () => {
+    const relay = historyDoc(2, 30)
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
+    const epoch = newEpoch()
+    expect(new RelayResume(device, { remembered: stored(relay, epoch, 5) }).offer()).toEqual({ epoch, n: 5 })
+    // a device that has an item but not its deletion (it lost the relay's step 2, or never wrote it)
+    const partial = new Y.Doc()
+    Y.applyUpdate(partial, Y.encodeStateAsUpdate(relay))
+    relay.getText('t').delete(0, 1)
+    expect(holdsDeletions(partial, Y.snapshot(relay).ds)).toBe(false)
+    expect(new RelayResume(partial, { remembered: stored(relay, epoch, 6) }).offer()).toBeUndefined()
+    // a device with nothing holds no deletion it could lack: the relay sends them with the items
+    expect(holdsDeletions(new Y.Doc(), Y.snapshot(relay).ds)).toBe(true)
+  })
+
+  it('follows the acks of a socket: whole, then deltas; a resumed first ack adds what was remembered', () => {
+    const doc = historyDoc(1, 10)
+    const kept: StoredRelayPosition[] = []
+    const resume = new RelayResume(doc, { remember: (next) => kept.push(next()) })
+    const epoch = newEpoch()
+    expect(resume.offer()).toBeUndefined()
+    const whole = Y.snapshot(doc)
+    expect(Y.equalSnapshots(resume.onAck({ snapshot: whole, position: { epoch, n: 3 } }), whole)).toBe(true)
+    const delta = Y.createSnapshot(Y.createDeleteSet(), new Map([[99, 4]]))
+    resume.onAck({ snapshot: delta, position: { epoch, n: 5 }, since: 3 })
+    expect(kept.map((k) => k.n)).toEqual([3, 5])
+    expect(Y.decodeSnapshot(kept[1]!.snapshot).sv.get(99)).toBe(4)
+    // a delta that does not follow the chain is not remembered
+    resume.onAck({ snapshot: delta, position: { epoch, n: 9 }, since: 7 })
+    expect(kept).toHaveLength(2)
+
+    // the next socket offers n = 5; the relay resumes: its first ack is a delta after 5
+    resume.close()
+    expect(resume.offer()).toEqual({ epoch, n: 5 })
+    const next = Y.createSnapshot(Y.createDeleteSet(), new Map([[98, 1]]))
+    const adds = resume.onAck({ snapshot: next, position: { epoch, n: 6 }, since: 5 })
+    expect(adds.sv.get(99)).toBe(4)
+    expect(adds.sv.get(98)).toBe(1)
+    expect(Y.snapshotContainsUpdate(adds, Y.encodeStateAsUpdate(doc))).toBe(true)
+
+    // a relay that answers with a whole ack (another epoch) is taken as it is
+    resume.close()
+    expect(resume.offer()).toEqual({ epoch, n: 6 })
+    const other = newEpoch()
+    const fresh = resume.onAck({ snapshot: next, position: { epoch: other, n: 0 } })
+    expect(fresh.sv.get(99)).toBeUndefined()
+    // and a delta after a position this socket did not offer adds nothing remembered
+    resume.close()
+    resume.offer()
+    expect(resume.onAck({ snapshot: next, position: { epoch: other, n: 4 }, since: 2 }).sv.get(99)).toBeUndefined()
+  })
+})
+
+describe('the relay\'s sync step 1 after a position (message 103)', () => {
+  /** What the device sends back: the update of its sync step 2. */
+  function answer(resume: RelayResume, message: Uint8Array): Uint8Array {
+    const e = encoding.createEncoder()
+    resume.answerSyncStep1Since(e, body(message), MESSAGE_SYNC)
+    const d = decoding.createDecoder(encoding.toUint8Array(e))
+    expect(decoding.readVarUint(d)).toBe(MESSAGE_SYNC)
+    expect(decoding.readVarUint(d)).toBe(1) // step 2
+    return decoding.readVarUint8Array(d)
+  }
+
+  it('is answered against the state vector remembered for the position joined with the clients that moved', () => {
+    const relay = historyDoc(3, 20)
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
+    const epoch = newEpoch()
+    const resume = new RelayResume(device, { remembered: { epoch, n: 4, snapshot: Y.encodeSnapshot(Y.snapshot(relay)) } })
+    expect(resume.offer()).toEqual({ epoch, n: 4 })
+    // meanwhile the relay got a partner's edit, and the device edits offline
+    const partner = new Y.Doc()
+    Y.applyUpdate(partner, Y.encodeStateAsUpdate(relay))
+    partner.getText('t').insert(0, 'partner ')
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(partner))
+    device.getText('t').insert(0, 'offline ')
+    const moved = new Map([[partner.clientID, Y.getState(relay.store, partner.clientID)]])
+    const update = answer(resume, encodeSyncStep1Since({ epoch, n: 4 }, moved))
+    // exactly what the relay lacks, as against its whole state vector
+    expect(Buffer.from(update).equals(Buffer.from(Y.encodeStateAsUpdate(device, Y.encodeStateVector(relay))))).toBe(true)
+    // for a position this socket did not offer: everything, never less than the relay lacks
+    const all = answer(resume, encodeSyncStep1Since({ epoch: newEpoch(), n: 4 }, moved))
+    expect(Buffer.from(all).equals(Buffer.from(Y.encodeStateAsUpdate(device)))).toBe(true)
+  })
+})
+
+describe('the window of recent writes a room keeps', () => {
+  it('keeps the newest writes within its count and bytes, whichever sizes come, and says when one is forgotten', () => {
+    const w = new RecentWrites(100, 3000)
+    const all: Uint8Array[] = []
+    let seed = 7
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    for (let n = 1; n <= 5000; n++) {
+      // mostly small changes, now and then a big one (a join), once one beyond the bytes bound
+      const size = n === 2500 ? 4000 : next() % 50 === 0 ? 1500 : 1 + (next() % 40)
+      const change = new Uint8Array(size).map(() => next() % 256)
+      all.push(change)
+      w.push(change)
+      expect(w.bytes).toBeLessThanOrEqual(3000)
+      const kept = n - w.forgottenThrough
+      expect(kept).toBeLessThanOrEqual(100)
+      expect(w.after(w.forgottenThrough - 1)).toBeUndefined()
+      expect(w.after(n + 1)).toBeUndefined()
+      expect(w.after(n)).toEqual([])
+      if (n % 97 === 0 || n === 2500 || n === 2501) {
+        const got = w.after(w.forgottenThrough)!
+        expect(got.map((c) => Buffer.from(c).toString('hex'))).toEqual(all.slice(w.forgottenThrough, n).map((c) => Buffer.from(c).toString('hex')))
+      }
+    }
+    expect(w.forgottenThrough).toBeGreaterThan(4900)
+  })
+})
