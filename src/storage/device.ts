@@ -41,12 +41,13 @@ export async function addPartnership(entry: PartnershipEntry): Promise<void> {
   await registry().partnerships.add(entry)
 }
 
-/** Removes a partnership from this device's list together with its changes not yet sent. */
+/** Removes a partnership from this device's list together with its changes not yet sent and the relay position it remembered. */
 export async function forgetPartnership(roomId: string): Promise<void> {
   const db = registry()
-  await db.transaction('rw', db.partnerships, db.outbox, async () => {
+  await db.transaction('rw', db.partnerships, db.outbox, db.relayPositions, async () => {
     await db.partnerships.delete(roomId)
     await db.outbox.where('roomId').equals(roomId).delete()
+    await db.relayPositions.delete(roomId)
   })
 }
 

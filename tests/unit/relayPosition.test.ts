@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ScholenbandDb } from '../../src/storage/db'
+import { forgetPartnership } from '../../src/storage/device'
 import { forgetRelayPosition, readRelayPosition, relayPositionKeeper, type RememberedRelayPosition } from '../../src/storage/relayPosition'
 
 const position = (n: number): RememberedRelayPosition => ({ epoch: '0123456789abcdef', n, snapshot: new Uint8Array([0, n % 256]) })
@@ -31,5 +32,12 @@ describe('the relay position kept on the device', () => {
     await again.relayPositions.put({ roomId: 'room-c', epoch: 5, n: 'x', snapshot: 'y' } as never)
     expect(await readRelayPosition('room-c', again)).toBeUndefined()
     again.close()
+  })
+
+  it('is forgotten with the partnership', async () => {
+    relayPositionKeeper('room-forgotten')(() => position(3))
+    await expect.poll(async () => (await readRelayPosition('room-forgotten'))?.n).toBe(3)
+    await forgetPartnership('room-forgotten')
+    expect(await readRelayPosition('room-forgotten')).toBeUndefined()
   })
 })
