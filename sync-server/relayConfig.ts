@@ -99,14 +99,21 @@ export const DEFAULT_LIMITS = {
  * on its own, both ways (no context takeover): only then does ws leave messages under `threshold`
  * (most acks, edits, awareness) uncompressed — with context takeover every message went through
  * zlib, and bench:relay's fan-out p50 went from ~10 ms to 1.4 s; a join's whole document
- * compresses as well alone. Memory per socket is bounded: a socket's compressor exists once it was
- * sent one message of `threshold` bytes or more (a join's document always is) and holds a 32 KiB
- * window (15 bits, what gzip uses: 14 bits costs 4 % more bytes on a five-year partnership, 13
- * bits 10 %) with memLevel 4: about 150 KiB more RSS per joined socket measured, 320 KiB with
- * zlib's default memLevel 8 and context takeover. Its decompressor holds at most 32 KiB plus a few
- * (the client's window). zlib runs in the libuv thread pool beside the store's fsyncs: with ws's
- * default of 10 zlib jobs at once fan-out stays as without compression; with 2, inflating every
- * message of clients that compress all (browsers may) queued behind fsyncs (p50 0.2–0.6 s).
+ * compresses as well alone. No zlib memory is kept per socket between messages: ws would keep a
+ * socket's compressor from the first message of `threshold` bytes or more it is sent (every join)
+ * and its decompressor from the first compressed message it receives (browsers compress every
+ * message), for the socket's life; deflateMemory.ts closes each after its message, as no context
+ * takeover allows. In bench:relay (rooms of 16 KiB, joins compressed) that took the relay from
+ * 218 KiB of RSS per joined client to 7–11 KiB (the stock server, no compression: 4–12 KiB in the
+ * same runs), at the cost of setting up a stream per compressed message: about 0.1 ms of CPU each,
+ * measured with clients that compress every message. So the windows can stay at zlib's 15 bits (what
+ * gzip uses; a smaller server window costs bytes on every join — 14 bits 4 % more on a five-year
+ * partnership, 13 bits 10 % — and a smaller client window costs bytes on every upload, such as
+ * 500 offline edits): with memLevel 4 a compression holds about 136 KiB and a decompression 40 KiB
+ * only while it runs, at most `concurrencyLimit` at once. zlib runs in the libuv thread pool
+ * beside the store's fsyncs: with ws's default of 10 zlib jobs at once fan-out stays as without
+ * compression; with 2, inflating every message of clients that compress all queued behind fsyncs
+ * (p50 0.2–0.6 s).
  * Level 6 (zlib's default): a 4.9 MB document in about 90 ms, 1.02 × its gzip; level 3 is 1.1 ×
  * in 60 ms.
  */

@@ -1,16 +1,24 @@
 /**
  * `npm run bench:relay`: the same load against this relay (durable, with the room proof) and the
- * stock `@y/websocket-server` 0.1.1 (in memory): CLIENTS stock y-websocket clients in ROOMS rooms,
- * EDITS timestamped edits each. Prints p50/p99 fan-out latency (edit → arrival at every other
- * client of its room), deliveries per second, relay memory per client (VmRSS growth over the
- * whole load / clients, after a first room has warmed the server up; and the growth per client
- * from half of the clients joined to all of them, which leaves out what is set up once) and the
- * ratios ours/stock. Not part of `npm test`.
- *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100
+ * stock `@y/websocket-server` 0.1.1 (in memory), in one run: ROOMS rooms, each holding a document
+ * of ROOM_BYTES before anyone joins (a join is sent a message well over ws's 1 KiB compression
+ * threshold, as every join of a real partnership is), then CLIENTS y-websocket clients over `ws`
+ * make EDITS timestamped edits each. The clients compress what they send as ws does by default
+ * (messages of 1 KiB or more) where the server takes it; `--compress-all 1` compresses every
+ * message, as browsers do, but then the 200 clients' zlib work runs in this one process and its
+ * thread pool and lands in ours' latency only (stock takes no compression). Prints a table, ours
+ * beside stock with the ratio and whether issue 12's goal is met: p50/p99 fan-out latency (edit →
+ * arrival at every other client of its room), deliveries, and server memory per client: RSS (VmRSS)
+ * growth per client from half of the clients joined to all of them (what one more connected client
+ * costs; what a server sets up once is not in it), and over the whole load (the edits stored
+ * included). Memory is read after a full garbage collection in the server
+ * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry.
+ * Not part of `npm test`.
+ *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
@@ -18,6 +26,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { SUBPROTOCOL, clientSubprotocols, newInvite, type Invite } from '../../src/sync/wire'
 import { startRelay, waitFor } from '../helpers/relay'
+import { mulberry32 } from '../helpers/random'
 import { wholeNumberArg } from '../../scripts/args'
 
 const arg = (name: string, fallback: number): number => wholeNumberArg(name) ?? fallback
@@ -25,6 +34,8 @@ const CLIENTS = arg('clients', 200)
 const ROOMS = arg('rooms', 50)
 const EDITS = arg('edits', 40)
 const INTERVAL_MS = arg('interval', 100)
+const ROOM_BYTES = arg('room-bytes', 16_384)
+const COMPRESS_ALL = arg('compress-all', 0) !== 0
 const ROOT = resolve(import.meta.dirname, '../..')
 
 interface Figures {
@@ -33,20 +44,61 @@ interface Figures {
   deliveriesPerSecond: number
   delivered: number
   expected: number
+  /** Every client held its room's whole starting document once joined. */
+  joinedWhole: boolean
+  /** RSS growth over the whole load (joins and edits) per client, after the warm-up and the rooms' documents. */
   rssPerClientKiB: number
-  /** RSS taken by the first room, before the measured clients: set up once, not per client. */
+  /** RSS taken by the warm-up room and the rooms' documents, before the measured clients: set up once. */
   setupKiB: number
   /**
-   * What one more client costs once joined, before the first edit: the RSS growth from half of the
-   * clients joined to all of them, per client (what a server sets up once is not in it).
+   * What one more client costs once joined, before the first edit: the RSS growth per client from
+   * half of the clients joined to all of them (the slope through a reading every 20 clients; what
+   * a server sets up once is not in it)…
    */
   joinedPerClientKiB: number
+  /** …and the part of it that is V8's heap (the rest is native: sockets, zlib, buffers). */
+  joinedHeapPerClientKiB: number
+  /** The server's CPU time from the first edit to the last delivery. */
+  cpuSeconds: number
   seconds: number
 }
 
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) : NaN
+interface Memory {
+  rssKiB: number
+  heapUsedKiB: number
+}
+
+const PROBE = join(ROOT, 'tests/bench/memoryProbe.mjs')
+const probeDir = mkdtempSync(join(tmpdir(), 'sb-bench-memory-'))
+/** What the servers are started with: memoryProbe.mjs answers SIGUSR2 with the memory after a full GC. */
+const PROBE_ENV = { NODE_OPTIONS: `--expose-gc --import ${PROBE}`, MEMORY_PROBE_DIR: probeDir }
+process.on('exit', () => rmSync(probeDir, { recursive: true, force: true }))
+
+/** The server's memory after a full garbage collection (memoryProbe.mjs). */
+async function memoryOf(pid: number): Promise<Memory> {
+  const file = join(probeDir, `${pid}.json`)
+  rmSync(file, { force: true })
+  process.kill(pid, 'SIGUSR2')
+  let read: Memory | undefined
+  await waitFor(
+    () => {
+      try {
+        read = JSON.parse(readFileSync(file, 'utf8')) as Memory
+        return true
+      } catch {
+        return false
+      }
+    },
+    'the server reported its memory',
+    10_000,
+  )
+  return read!
+}
+
+/** CPU time (user + system) the process has used so far, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ 100)
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -55,23 +107,62 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
+/** The least-squares slope of y over x: memory per client from several readings, steadier than from two. */
+function slope(points: [number, number][]): number {
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0)
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0)
+  return sxy / sxx
+}
+
+/** ws as a browser uses it: offers permessage-deflate and, where the server takes it, compresses every message. */
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { perMessageDeflate: { threshold: 0 } })
+  }
+}
+const Socket = (COMPRESS_ALL ? BrowserLikeWebSocket : WebSocket) as unknown as typeof globalThis.WebSocket
+
+/** A room's starting document: about ROOM_BYTES of text in letters (seeded), compressing like real text. */
+function roomDocument(room: number): Y.Doc {
+  const random = mulberry32(1000 + room)
+  const words = Array.from({ length: 200 }, (_, i) => `${['muraho', 'klas', 'brief', 'lettre', 'umuganda', 'jardin'][i % 6]}${Math.floor(random() * 1e6).toString(36)}`)
+  const doc = new Y.Doc()
+  const letters = doc.getArray<string>('letters')
+  let bytes = 0
+  while (bytes < ROOM_BYTES) {
+    const letter = Array.from({ length: 60 }, () => words[Math.floor(random() * words.length)]).join(' ')
+    letters.push([letter])
+    bytes += letter.length
+  }
+  return doc
+}
+
 async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite) => string[]) | undefined): Promise<Figures> {
   const invites = Array.from({ length: ROOMS }, () => newInvite())
+  const connect = (invite: Invite, doc: Y.Doc): WebsocketProvider =>
+    new WebsocketProvider(wsBase, invite.roomId, doc, {
+      disableBc: true,
+      WebSocketPolyfill: Socket,
+      ...(protocolsFor ? { protocols: protocolsFor(invite) } : {}),
+    })
   // one room used first, so that what a server sets up once (a store's caches, code warmed up) is
   // reported apart from what each client costs
-  const before = rssKiB(pid)
-  const warmInvite = newInvite()
-  const warm = new WebsocketProvider(wsBase, warmInvite.roomId, new Y.Doc(), {
-    disableBc: true,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    ...(protocolsFor ? { protocols: protocolsFor(warmInvite) } : {}),
-  })
+  const before = await memoryOf(pid)
+  const warm = connect(newInvite(), new Y.Doc())
   await waitFor(() => warm.synced, 'warm-up client synced', 30_000)
   warm.doc.getArray('e').push([{ from: -1, i: 0, t: 0 }])
   await sleep(500)
   warm.destroy()
+  // every room gets its starting document from a first device, which then leaves
+  const starting = invites.map((_, r) => roomDocument(r))
+  const seeders = invites.map((invite, r) => connect(invite, starting[r]!))
+  await waitFor(() => seeders.every((p) => p.synced), 'the rooms got their documents', 60_000)
+  await sleep(1000)
+  for (const p of seeders) p.destroy()
   await sleep(200)
-  const baseline = rssKiB(pid)
+  const baseline = await memoryOf(pid)
   const providers: WebsocketProvider[] = []
   // per edit "client:i": when it was made, how many others got it, the latest arrival
   const sentAt = new Map<string, number>()
@@ -81,7 +172,9 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   const roomOf = (c: number): number => c % ROOMS
   const sizes = invites.map((_, r) => Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => roomOf(c) === r).length)
   const docs: Y.Doc[] = []
-  let halfRss = NaN
+  const half = Math.floor(CLIENTS / 2)
+  /** [clients joined, memory] from half of the clients joined to all of them, every 20 clients. */
+  const joinedPoints: [number, Memory][] = []
   for (let c = 0; c < CLIENTS; c++) {
     const doc = new Y.Doc()
     docs.push(doc)
@@ -99,25 +192,21 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
         lastDelivery = now
       }
     })
-    providers.push(
-      new WebsocketProvider(wsBase, invite.roomId, doc, {
-        disableBc: true,
-        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-        ...(protocolsFor ? { protocols: protocolsFor(invite) } : {}),
-      }),
-    )
+    providers.push(connect(invite, doc))
     if (c % 20 === 19) await sleep(20) // do not open 200 sockets in one tick
-    if (c === Math.floor(CLIENTS / 2) - 1) {
-      await waitFor(() => providers.every((p) => p.synced), 'half of the clients synced', 60_000)
-      halfRss = rssKiB(pid)
+    if (c >= half - 1 && ((c - half + 1) % 20 === 0 || c === CLIENTS - 1)) {
+      await waitFor(() => providers.every((p) => p.synced), `${c + 1} clients synced`, 60_000)
+      await sleep(200)
+      joinedPoints.push([c + 1, await memoryOf(pid)])
     }
   }
-  await waitFor(() => providers.every((p) => p.synced), 'every client synced', 60_000)
-  const joinedRss = rssKiB(pid)
+  const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
   const start = performance.now()
+  const cpuAtStart = cpuSeconds(pid)
+  const random = mulberry32(CLIENTS)
   await Promise.all(
     docs.map(async (doc, c) => {
-      await sleep(Math.random() * INTERVAL_MS)
+      await sleep(random() * INTERVAL_MS)
       for (let i = 0; i < EDITS; i++) {
         const t = performance.now()
         sentAt.set(`${c}:${i}`, t)
@@ -132,7 +221,9 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   } catch {
     // reported below as delivered < expected
   }
-  const rss = rssKiB(pid)
+  const seconds = (lastDelivery - start) / 1000
+  const cpu = cpuSeconds(pid) - cpuAtStart
+  const end = await memoryOf(pid)
   const latencies: number[] = []
   for (const [key, t] of sentAt) {
     const a = arrivals.get(key)
@@ -141,16 +232,18 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   }
   latencies.sort((a, b) => a - b)
   for (const p of providers) p.destroy()
-  const seconds = (lastDelivery - start) / 1000
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     deliveriesPerSecond: delivered / seconds,
     delivered,
     expected,
-    rssPerClientKiB: (rss - baseline) / CLIENTS,
-    setupKiB: baseline - before,
-    joinedPerClientKiB: (joinedRss - halfRss) / (CLIENTS - Math.floor(CLIENTS / 2)),
+    joinedWhole,
+    rssPerClientKiB: (end.rssKiB - baseline.rssKiB) / CLIENTS,
+    setupKiB: baseline.rssKiB - before.rssKiB,
+    joinedPerClientKiB: slope(joinedPoints.map(([n, m]) => [n, m.rssKiB])),
+    joinedHeapPerClientKiB: slope(joinedPoints.map(([n, m]) => [n, m.heapUsedKiB])),
+    cpuSeconds: cpu,
     seconds,
   }
 }
@@ -158,7 +251,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
 async function startStock(): Promise<{ child: ChildProcess; port: number }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000)
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@y/websocket-server/src/server.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...PROBE_ENV, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((res, rej) => {
@@ -183,14 +276,27 @@ async function stockAcceptsSubprotocols(port: number): Promise<string> {
 
 const fmt = (f: Figures): string =>
   `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${Math.round(f.deliveriesPerSecond)} deliveries/s ` +
-  `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), ${f.rssPerClientKiB.toFixed(1)} KiB RSS per client ` +
-  `(each client joined beyond the first half: ${f.joinedPerClientKiB.toFixed(1)} KiB; + ${Math.round(f.setupKiB)} KiB for the first room)`
+  `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), RSS per joined client ${f.joinedPerClientKiB.toFixed(1)} KiB ` +
+  `(JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
+  `set up once ${Math.round(f.setupKiB)} KiB, CPU ${f.cpuSeconds.toFixed(2)} s; every client got its room's document: ${f.joinedWhole ? 'yes' : 'NO'}`
+
+/** One row of the table: figure | ours | stock | ratio | goal | met? (goal: at most `maxRatio` × stock; none: for reading). */
+function row(name: string, ours: number, stock: number, unit: string, digits: number, maxRatio?: number): string {
+  const ratio = ours / stock
+  const met = maxRatio === undefined ? '—' : ratio <= maxRatio ? 'yes' : 'no'
+  const goal = maxRatio === undefined ? '—' : `≤ ${maxRatio} × stock`
+  const value = (x: number): string => `${x.toFixed(digits)}${unit === '' ? '' : ` ${unit}`}`
+  return `| ${name} | ${value(ours)} | ${value(stock)} | ${ratio.toFixed(2)}× | ${goal} | ${met} |`
+}
 
 process.stdout.write(
-  `load: ${CLIENTS} clients in ${ROOMS} rooms, ${EDITS} edits each every ${INTERVAL_MS} ms; ` +
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
+  `load: ${ROOMS} rooms of a ${Math.round(ROOM_BYTES / 1024)} KiB document, ${CLIENTS} clients ` +
+    `(${COMPRESS_ALL ? 'compressing every message where the server takes it, as browsers do' : "ws's default: compressing messages of 1 KiB or more"}), ` +
+    `${EDITS} edits each every ${INTERVAL_MS} ms; machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
 )
-const ours = await startRelay({ env: { MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' } })
+const ours = await startRelay({
+  env: { ...PROBE_ENV, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
+})
 let oursFigures: Figures
 try {
   // without sb.ack: the stock client has no handler for the relay's acks
@@ -198,7 +304,7 @@ try {
 } finally {
   await ours.kill()
 }
-process.stdout.write(`ours  (durable, room proof): ${fmt(oursFigures)}\n`)
+process.stdout.write(`ours  (durable, room proof, WebSocket compression): ${fmt(oursFigures)}\n`)
 const stock = await startStock()
 let stockFigures: Figures
 try {
@@ -208,11 +314,19 @@ try {
 } finally {
   stock.child.kill('SIGKILL')
 }
-process.stdout.write(`stock (@y/websocket-server 0.1.1, memory only): ${fmt(stockFigures)}\n`)
-process.stdout.write(
-  `ours/stock: p50 ${(oursFigures.p50 / stockFigures.p50).toFixed(2)}×, p99 ${(oursFigures.p99 / stockFigures.p99).toFixed(2)}×, ` +
-    `deliveries/s ${(oursFigures.deliveriesPerSecond / stockFigures.deliveriesPerSecond).toFixed(2)}×, ` +
-    `memory per client ${(oursFigures.rssPerClientKiB / stockFigures.rssPerClientKiB).toFixed(2)}×, ` +
-    `per joined client ${(oursFigures.joinedPerClientKiB / stockFigures.joinedPerClientKiB).toFixed(2)}×\n`,
-)
+process.stdout.write(`stock (@y/websocket-server 0.1.1, memory only, no compression): ${fmt(stockFigures)}\n\n`)
+const deliveriesEqual = oursFigures.delivered === oursFigures.expected && stockFigures.delivered === stockFigures.expected
+for (const line of [
+  '| figure (issue 12) | ours | stock, same run | ratio | goal | met? |',
+  '|---|---|---|---|---|---|',
+  row('fan-out p50', oursFigures.p50, stockFigures.p50, 'ms', 1),
+  row('fan-out p99', oursFigures.p99, stockFigures.p99, 'ms', 1, 1.2),
+  `| deliveries | ${oursFigures.delivered}/${oursFigures.expected} | ${stockFigures.delivered}/${stockFigures.expected} | — | equal, all | ${deliveriesEqual ? 'yes' : 'no'} |`,
+  row('deliveries/s', oursFigures.deliveriesPerSecond, stockFigures.deliveriesPerSecond, '', 0),
+  row('server CPU, first edit to last delivery', oursFigures.cpuSeconds, stockFigures.cpuSeconds, 's', 2),
+  row('RSS per client (joined, half → all, after GC)', oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
+  row('RSS per client over the whole load (after GC)', oursFigures.rssPerClientKiB, stockFigures.rssPerClientKiB, 'KiB', 1, 1),
+]) {
+  process.stdout.write(line + '\n')
+}
 process.exit(0)

@@ -1,0 +1,177 @@
+/**
+ * Relay memory per socket (issue 12, sync-server/deflateMemory.ts and admission.ts): the relay
+ * keeps no zlib stream per socket between messages. A client that compresses every message (as
+ * browsers do) joins a partnership (its sync step 1 and edits reach the relay compressed, the
+ * document comes back compressed): once each message is through, none of the relay's open sockets
+ * holds an inflate or deflate stream — `ws` alone keeps both for the socket's life (about 40 and
+ * 136 KiB of native memory). The document still arrives whole, a compressed message sent in two
+ * fragments still arrives, and the negotiated parameters stay what the relay promises (no context
+ * takeover, the client's full 15-bit window). In-process relay on LevelDB, so that the test can
+ * look at the relay's own sockets. And an open socket does not keep its upgrade request alive
+ * (its listeners once did, through the upgrade's scope: 2.7 KiB of heap per socket).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import type { IncomingMessage } from 'node:http'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import WebSocket from 'ws'
+import { newInvite } from '../../src/sync'
+import { MESSAGE_SYNC } from '../../src/sync/wire'
+import { openLevelStore } from '../../sync-server/levelStore'
+import { perMessageDeflateOf } from '../../sync-server/deflateMemory'
+import { createdRoom, protocolsFor } from '../helpers/clients'
+import { listenInProcess } from '../helpers/inProcessRelay'
+import { mulberry32 } from '../helpers/random'
+import { tempDir, waitFor } from '../helpers/relay'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+  vi.restoreAllMocks()
+})
+
+/** Letters of words that compress like real text (seeded): the join is far over ws's 1 KiB threshold. */
+function partnership(letters: number): Y.Doc {
+  const random = mulberry32(7)
+  const words = Array.from({ length: 300 }, (_, i) => `${['muraho', 'klas', 'brief', 'lettre', 'umuganda'][i % 5]}${Math.floor(random() * 1e6).toString(36)}`)
+  const doc = new Y.Doc()
+  const list = doc.getArray<string>('letters')
+  doc.transact(() => {
+    for (let i = 0; i < letters; i++) list.push([Array.from({ length: 120 }, () => words[Math.floor(random() * words.length)]).join(' ')])
+  })
+  return doc
+}
+
+/** A raw y-protocols client whose `ws` compresses every message, like a browser; applies what the relay sends to `doc`. */
+function compressingClient(url: string, protocols: string[], doc: Y.Doc): Promise<WebSocket> {
+  const ws = new WebSocket(url, protocols, { perMessageDeflate: { threshold: 0 } })
+  ws.binaryType = 'nodebuffer'
+  ws.on('message', (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data))
+    if (decoding.readVarUint(decoder) === MESSAGE_SYNC) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'relay')
+  })
+  cleanups.push(() => ws.terminate())
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_SYNC)
+      syncProtocol.writeSyncStep1(e, doc)
+      ws.send(encoding.toUint8Array(e))
+      resolve(ws)
+    })
+    ws.on('error', reject)
+  })
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_SYNC)
+  syncProtocol.writeUpdate(e, update)
+  return encoding.toUint8Array(e)
+}
+
+/** Sends a sync step 1 (compressed) and resolves when the relay's sync step 2 answer arrives. */
+function roundTrip(ws: WebSocket, doc: Y.Doc): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer): void => {
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) === MESSAGE_SYNC && decoding.readVarUint(decoder) === syncProtocol.messageYjsSyncStep2) {
+        ws.off('message', onMessage)
+        resolve()
+      }
+    }
+    ws.on('message', onMessage)
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MESSAGE_SYNC)
+    syncProtocol.writeSyncStep1(e, doc)
+    ws.send(encoding.toUint8Array(e))
+  })
+}
+
+describe('relay memory with WebSocket compression', () => {
+  it('keeps no zlib stream per socket between messages, and compressed joins and edits arrive whole', async () => {
+    // every socket ws sets up in this process (the relay's and the clients'), to look at the relay's
+    const sockets: WebSocket[] = []
+    const proto = WebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }
+    const setSocket = proto.setSocket
+    vi.spyOn(proto, 'setSocket').mockImplementation(function (this: WebSocket, ...args: unknown[]) {
+      sockets.push(this)
+      setSocket.apply(this, args)
+    })
+    const store = openLevelStore(tempDir('sb-deflate'))
+    const { relay, wsUrl } = await listenInProcess(store)
+    cleanups.push(() => relay.close())
+
+    const original = partnership(150)
+    expect(Y.encodeStateAsUpdate(original).length).toBeGreaterThan(100_000)
+    const invite = await createdRoom({ wsUrl }, newInvite(), original)
+    const url = `${wsUrl}/${invite.roomId}`
+
+    // what the relay promises: each message on its own both ways, the client's whole window (no client_max_window_bits)
+    const answer = await new Promise<string>((resolve) => {
+      const probe = new WebSocket(url, protocolsFor(invite, 'join'), { perMessageDeflate: { threshold: 0 } })
+      let header = ''
+      probe.on('upgrade', (res) => (header = String(res.headers['sec-websocket-extensions'])))
+      probe.on('open', () => probe.close())
+      probe.on('close', () => resolve(header))
+    })
+    expect(answer).toBe('permessage-deflate; server_no_context_takeover; client_no_context_takeover')
+
+    const a = new Y.Doc()
+    const wsA = await compressingClient(url, protocolsFor(invite, 'join'), a)
+    await waitFor(() => a.getArray('letters').length === 150, 'the first device joined', 20_000)
+    expect(a.getArray('letters').toJSON()).toEqual(original.getArray('letters').toJSON())
+    expect(wsA.extensions).toBe('permessage-deflate')
+    const b = new Y.Doc()
+    const wsB = await compressingClient(url, protocolsFor(invite, 'join'), b)
+    await waitFor(() => b.getArray('letters').length === 150, 'the second device joined', 20_000)
+
+    // an edit of a few KiB from A, compressed and sent in two fragments; B gets it through the relay
+    const before = Y.encodeStateVector(a)
+    a.getArray<string>('letters').push([partnership(3).getArray<string>('letters').toArray().join(' / ')])
+    const message = updateMessage(Y.encodeStateAsUpdate(a, before))
+    expect(message.length).toBeGreaterThan(2048)
+    const half = Math.floor(message.length / 2)
+    wsA.send(message.subarray(0, half), { fin: false })
+    wsA.send(message.subarray(half), { fin: true })
+    await waitFor(() => b.getArray('letters').length === 151, 'the edit reached the other device', 20_000)
+    expect(b.getArray('letters').toJSON()).toEqual(a.getArray('letters').toJSON())
+    // the relay has read everything A and B sent once it answers one more (compressed) sync step 1
+    await Promise.all([roundTrip(wsA, a), roundTrip(wsB, b)])
+
+    // the relay's sockets of A and B took compressed messages and sent compressed ones (the joins,
+    // the edit to B): neither holds a zlib stream now
+    const open = sockets.filter((s) => (s as unknown as { _isServer: boolean })._isServer && s.readyState === WebSocket.OPEN)
+    expect(open).toHaveLength(2)
+    for (const s of open) {
+      const pmd = perMessageDeflateOf(s)
+      expect(pmd, 'ws internals as deflateMemory.ts knows them (ws 8.23)').toBeDefined()
+      expect(pmd!._inflate).toBeNull()
+      expect(pmd!._deflate).toBeNull()
+    }
+  })
+
+  it("keeps no socket's upgrade request alive once the socket is open", async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const store = openLevelStore(tempDir('sb-deflate'))
+    const { relay, wsUrl } = await listenInProcess(store)
+    cleanups.push(() => relay.close())
+    const requests: WeakRef<IncomingMessage>[] = []
+    relay.server.prependListener('upgrade', (req: IncomingMessage) => requests.push(new WeakRef(req)))
+    const invite = await createdRoom({ wsUrl }, newInvite(), partnership(5))
+    const doc = new Y.Doc()
+    const ws = await compressingClient(`${wsUrl}/${invite.roomId}`, protocolsFor(invite, 'join'), doc)
+    await waitFor(() => doc.getArray('letters').length === 5, 'the device joined')
+    await roundTrip(ws, doc)
+    expect(requests).toHaveLength(2)
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+    // the open socket's request (headers, the proof, the first bytes) was collected
+    expect(requests.map((r) => r.deref() === undefined)).toEqual([true, true])
+  })
+})
