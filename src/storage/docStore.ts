@@ -3,8 +3,8 @@
  * front of it (see journal.ts) so an edit survives an immediate tab close.
  *
  * The IndexedDB layout is y-indexeddb's (database `sb-doc-<roomId>`, an auto-increment `updates`
- * store of Yjs updates, a `custom` store), so documents written by earlier versions open as they
- * were. The writing is ours, not y-indexeddb's: y-indexeddb neither reports a refused write
+ * store of Yjs updates, a `custom` store — where the plan's saved view is kept, planView.ts), so
+ * documents written by earlier versions open as they were. The writing is ours, not y-indexeddb's: y-indexeddb neither reports a refused write
  * (QuotaExceededError on a full phone) nor lets us see it (yjs/y-indexeddb#28), and a failed write
  * at load even leaves it never loaded. Here:
  * - every update (local or from the relay) is queued in memory and written in one readwrite

@@ -147,14 +147,14 @@ class ScreenBoundary extends Component<{ readonly children: ReactNode }, Boundar
 }
 
 /**
- * Where lazy screens are shown: "Opening…" while one loads, the problem and "Try again" when it
- * cannot. `page` names the screen: another screen starts afresh.
+ * Where lazy screens are shown: "Opening…" (or `fallback`) while one loads, the problem and "Try
+ * again" when it cannot. `page` names the screen: another screen starts afresh.
  */
-export function LazyScreens({ page, children }: { readonly page: string; readonly children: ReactNode }) {
+export function LazyScreens({ page, fallback, children }: { readonly page: string; readonly fallback?: ReactNode; readonly children: ReactNode }) {
   const { t } = useTranslation()
   return (
     <ScreenBoundary key={page}>
-      <Suspense fallback={<p className="muted">{t('partnership.opening')}</p>}>{children}</Suspense>
+      <Suspense fallback={fallback ?? <p className="muted">{t('partnership.opening')}</p>}>{children}</Suspense>
     </ScreenBoundary>
   )
 }

@@ -1,7 +1,8 @@
 /**
  * One open partnership, for as long as a screen shows it: opens it on this device
  * (../session/openSession.ts: its document, its connection to the relay and what runs beside
- * them) and closes it when the screen leaves the partnership.
+ * them) and closes it when the screen leaves the partnership. With `after`, the opening (reading
+ * the document, seconds of work for a large one) waits for it: the plan's saved view is drawn first.
  */
 import { useEffect, useState } from 'react'
 import { getPartnership } from '../../storage'
@@ -19,7 +20,7 @@ export type SessionState =
   | { readonly phase: 'broken' }
   | { readonly phase: 'open'; readonly session: PartnershipSession }
 
-export function usePartnershipSession(roomId: string): SessionState {
+export function usePartnershipSession(roomId: string, after?: Promise<void>): SessionState {
   const [state, setState] = useState<SessionState>({ phase: 'opening' })
 
   useEffect(() => {
@@ -38,6 +39,8 @@ export function usePartnershipSession(roomId: string): SessionState {
         setState({ phase: 'broken' })
         return
       }
+      if (after) await after
+      if (isCancelled) return
       const opened = await openSession(entry, parsed.invite)
       if (isCancelled) {
         void opened.close()
@@ -50,7 +53,7 @@ export function usePartnershipSession(roomId: string): SessionState {
       isCancelled = true
       void session?.close()
     }
-  }, [roomId])
+  }, [roomId, after])
 
   return state
 }

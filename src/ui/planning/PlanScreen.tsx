@@ -4,9 +4,10 @@
  * or exam period of either school, or when input asked from a school is overdue.
  * A plan is a frame, not a contract: postponed and dropped activities stay visible with their status.
  * The months and their cards are PlanMonths.tsx (a long plan is drawn a page at a time there); the
- * document is read once per change, not on every render.
+ * document is read once per change, not on every render. What it shows is kept on the device
+ * (keepPlanView.ts) for the saved view a cold start shows while the document loads (SavedPlan.tsx).
  */
-import { useMemo, useState } from 'react'
+import { useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ACTIVITY_KINDS,
@@ -38,7 +39,8 @@ import { localToday } from '../format'
 import { navigate } from '../router'
 import { pageHref } from '../pages'
 import { PlanMonths } from './PlanMonths'
-import { isActivityIn, schoolYearChoices, useSchoolYearChoice } from './schoolYear'
+import { isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
+import { useKeepPlanView } from './keepPlanView'
 import './planning.css'
 import './calendar.css'
 import './print.css'
@@ -60,8 +62,9 @@ export function PlanScreen() {
   const [year, setYear] = useSchoolYearChoice(roomId)
   const [status, setStatus] = useState<ActivityStatus | 'all'>('all')
   const [kind, setKind] = useState<ActivityKind | 'all'>('all')
-  // read once per change of the document (`version` grows with every update), not on every render
-  const version = useDocVersion(doc)
+  // read once per change of the document (`version` grows with every update), not on every render,
+  // and as a transition: reading a thousand activities is not done in the same task as the change
+  const version = useDeferredValue(useDocVersion(doc))
   const today = localToday()
   const { startMonth, years, all, periods, zones, requests } = useMemo(() => {
     const startMonth = readSchoolYearStartMonth(doc)
@@ -84,6 +87,8 @@ export function PlanScreen() {
     [all, range?.from, range?.to, status, kind],
   )
   const isFiltered = year !== 'all' || status !== 'all' || kind !== 'all'
+  // what this shows is kept for the next cold start (SavedPlan.tsx shows it while the document loads)
+  useKeepPlanView(roomId, groups, meta, year === 'all' ? '' : schoolYearLabel(year, startMonth), today, status === 'all' && kind === 'all')
   const icsRange = range ?? (years.length > 0 ? { from: schoolYearRange(years[0]!, startMonth).from, to: schoolYearRange(years[years.length - 1]!, startMonth).to } : undefined)
 
   const chooseSchool = (schoolId: string): void => {

@@ -10,12 +10,16 @@
  *   synced before — a copy the browser removed (eviction), fetched again when online.
  * A join the relay refuses before anything arrived is removed again, and the person is sent back
  * to the join screen with the reason.
+ *
+ * While the document is loading (seconds for a partnership of several years on a cheap phone), the
+ * action plan shows its saved view (planning/SavedPlan.tsx): the plan as it was last shown on this
+ * device, marked and read-only, in the same frame, until the live plan takes its place.
  */
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentType, type ReactNode } from 'react'
+import { startTransition, useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentType, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, type OpenState } from '../../domain'
-import { deleteLocalDocument, forgetPartnership, getPartnership, renamePartnership, type PartnershipEntry } from '../../storage'
+import { deleteLocalDocument, forgetPartnership, getPartnership, readPlanView, renamePartnership, type PartnershipEntry, type SavedPlanView } from '../../storage'
 import type { CloseReason } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
@@ -36,6 +40,7 @@ import { navigate, rememberPartnership } from '../router'
 import { LazyScreens } from '../components/LazyScreens'
 import { PartnershipContext, type DeletedActivity, type OpenPartnership as OpenPartnershipValue } from '../hooks/usePartnership'
 import { pageDef, pageHref, parsePage, type PartnershipPage } from '../pages'
+import { SavedPlan, SavedPlanNotice, hasSavedCards } from '../planning/SavedPlan'
 import '../partnership.css'
 
 interface Props {
@@ -50,17 +55,104 @@ function useEntry(roomId: string): PartnershipEntry | undefined | null {
   return useLiveQuery(() => getPartnership(roomId), [roomId], null)
 }
 
+/** How long the opening of the document waits at most for the saved view to be drawn. */
+const SAVED_VIEW_FIRST_MS = 1000
+
+interface SavedPlanState {
+  /** The saved view worth showing, once read. */
+  readonly view: SavedPlanView | undefined
+  /** Resolves once the saved view is drawn (or there is none, or after SAVED_VIEW_FIRST_MS): the document's opening waits for it. */
+  readonly drawn: Promise<void>
+}
+
+/**
+ * The plan's saved view on this device, read once when the partnership is opened. Opening on the
+ * plan also fetches the plan's screen at once, so it is there when the document is, and lets the
+ * saved view be drawn before the document is read (both are work for the same thread).
+ */
+function useSavedPlan(roomId: string, isPlan: boolean): SavedPlanState {
+  const [view, setView] = useState<{ readonly roomId: string; readonly view: SavedPlanView } | undefined>()
+  const [gate] = useState(() => {
+    let open = (): void => undefined
+    const drawn = new Promise<void>((resolve) => (open = resolve))
+    if (!isPlan) open()
+    return { drawn, open }
+  })
+  const opensOnPlan = useRef(isPlan)
+  useEffect(() => {
+    let isCancelled = false
+    const timer = setTimeout(gate.open, SAVED_VIEW_FIRST_MS)
+    void readPlanView(roomId).then((v) => {
+      if (isCancelled) return
+      // drawn as a transition: in slices, card by card, not one long task
+      if (hasSavedCards(v)) startTransition(() => setView({ roomId, view: v }))
+      else gate.open()
+    })
+    if (opensOnPlan.current) void import('../planning/PlanScreen').catch(() => undefined)
+    return () => {
+      isCancelled = true
+      clearTimeout(timer)
+    }
+  }, [roomId, gate])
+  const shown = view?.roomId === roomId ? view.view : undefined
+  // drawn: once the next frame is painted
+  useEffect(() => {
+    if (!shown) return
+    const frame = requestAnimationFrame(() => setTimeout(gate.open, 0))
+    return () => cancelAnimationFrame(frame)
+  }, [shown, gate])
+  return { view: shown, drawn: gate.drawn }
+}
+
 export function PartnershipScreen({ roomId, path, onJoinRefused }: Props) {
   const page = useMemo(() => parsePage(path), [path])
-  const session = usePartnershipSession(roomId)
+  const saved = useSavedPlan(roomId, page.name === 'plan')
+  const session = usePartnershipSession(roomId, saved.drawn)
   const entry = useEntry(roomId)
+  const savedPlan = page.name === 'plan' ? saved.view : undefined
   useEffect(() => {
     if (entry) rememberPartnership(roomId)
   }, [entry, roomId])
   if (session.phase === 'missing' || session.phase === 'broken') return <NotOnDevice />
-  if (session.phase === 'opening' || entry === null) return <Opening />
+  if (session.phase === 'opening' || entry === null) return savedPlan ? <SavedPlanPage roomId={roomId} view={savedPlan} /> : <Opening />
   if (entry === undefined) return <NotOnDevice />
-  return <OpenPartnership session={session.session} entry={entry} page={page} onJoinRefused={onJoinRefused} />
+  return <OpenPartnership session={session.session} entry={entry} page={page} savedPlan={savedPlan} onJoinRefused={onJoinRefused} />
+}
+
+/** The partnership's header: the way back, its name, a status line under it, "Switch person". */
+function PartnershipHeader({ title, status }: { readonly title: string; readonly status: ReactNode }) {
+  const { t } = useTranslation()
+  return (
+    <header className="topbar topbar-partnership">
+      <div className="topbar-inner">
+        <a className="topbar-back" href="#/">
+          <span className="visually-hidden">{t('nav.allPartnerships')}</span>
+        </a>
+        <div className="topbar-title">
+          <h1 title={title} dir="auto">
+            {title}
+          </h1>
+          {status}
+        </div>
+        <SwitchPersonButton />
+      </div>
+    </header>
+  )
+}
+
+/** The plan's saved view in the partnership's frame, while the session opens. */
+function SavedPlanPage({ roomId, view }: { readonly roomId: string; readonly view: SavedPlanView }) {
+  const { t } = useTranslation()
+  return (
+    <div className="page page-with-nav">
+      <PartnershipHeader title={view.name || t('home.unnamed')} status={<div className="sync-status">{t('partnership.opening')}</div>} />
+      <PartnershipNav roomId={roomId} page="plan" />
+      <main className="container">
+        <SavedPlanNotice view={view} />
+        <SavedPlan view={view} />
+      </main>
+    </div>
+  )
 }
 
 /** The frame while the document opens. */
@@ -110,10 +202,12 @@ interface OpenProps {
   readonly session: PartnershipSession
   readonly entry: PartnershipEntry
   readonly page: PartnershipPage
+  /** The plan's saved view, shown on the plan until this device can show the live one. */
+  readonly savedPlan: SavedPlanView | undefined
   readonly onJoinRefused: (code: string, reason: CloseReason) => void
 }
 
-function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
+function OpenPartnership({ session, entry, page, savedPlan: savedAtStart, onJoinRefused }: OpenProps) {
   const { t } = useTranslation()
   const { doc, conn, roomId } = session
   const version = useDocVersion(doc)
@@ -162,45 +256,61 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   const title = meta?.name || entry.name || t('home.unnamed')
   const isReadOnly = openState?.kind === 'too-new'
 
+  const isPageReady =
+    openState !== undefined &&
+    openState.kind !== 'empty' &&
+    meta !== undefined &&
+    !currentPerson.isLoading &&
+    !needsWhoIsHere(entry, currentPerson.person !== undefined) &&
+    (actor !== undefined || pageDef(page.name).withoutActor === true)
+  // the page's first render is a transition: React draws it in slices (no long task on a cheap
+  // phone), and what was shown before (the plan's saved view) stays until it is done
+  const mayShowPage = useDeferredValue(isPageReady, false)
+  // the saved view only until a live page was shown: later it would be older than what was seen
+  const [hasShownPage, setHasShownPage] = useState(false)
+  useEffect(() => {
+    if (mayShowPage) setHasShownPage(true)
+  }, [mayShowPage])
+  const savedPlan = hasShownPage ? undefined : savedAtStart
+  // still opening: the plan's saved view where there is one, else "Opening…"
+  const opening = savedPlan ? <SavedPlan view={savedPlan} /> : <p className="muted">{t('partnership.opening')}</p>
   let body: ReactNode
-  if (openState === undefined) body = <p className="muted">{t('partnership.opening')}</p>
+  if (openState === undefined) body = opening
   else if (openState.kind === 'empty' || !meta) {
     body = <NotArrived entry={entry} session={session} />
   } else if (currentPerson.isLoading) {
-    body = <p className="muted">{t('partnership.opening')}</p>
+    body = opening
   } else if (needsWhoIsHere(entry, currentPerson.person !== undefined)) {
     // on a device that just joined (or that nobody uses yet): which school, and who, before any edit
     body = <WhoIsHere entry={entry} meta={meta} />
   } else if (!actor && !pageDef(page.name).withoutActor) {
     // this device's id in the partnership is being made (once)
-    body = <p className="muted">{t('partnership.opening')}</p>
+    body = opening
+  } else if (!mayShowPage) {
+    body = opening
   } else {
-    body = <PageScreen page={page} />
+    // while the plan's code loads (it was asked for at the start: seldom), still the saved view
+    const fallback = savedAtStart ? (
+      <>
+        <SavedPlanNotice view={savedAtStart} />
+        <SavedPlan view={savedAtStart} />
+      </>
+    ) : undefined
+    body = <PageScreen page={page} fallback={fallback} />
   }
+  const isShowingSaved = savedPlan !== undefined && body === opening
 
   const isOpen = openState !== undefined && openState.kind !== 'empty' && meta !== undefined && !currentPerson.isLoading && !needsWhoIsHere(entry, currentPerson.person !== undefined)
   const partnership: OpenPartnershipValue | undefined = meta ? { session, doc, roomId, entry, meta, actor, isReadOnly, lastDeleted, setLastDeleted } : undefined
   return (
-    <div className={isOpen ? 'page page-with-nav' : 'page'}>
-      <header className="topbar topbar-partnership">
-        <div className="topbar-inner">
-          <a className="topbar-back" href="#/">
-            <span className="visually-hidden">{t('nav.allPartnerships')}</span>
-          </a>
-          <div className="topbar-title">
-            <h1 title={title} dir="auto">
-              {title}
-            </h1>
-            <SyncIndicator conn={conn} />
-          </div>
-          <SwitchPersonButton />
-        </div>
-      </header>
-      {isOpen ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
+    <div className={isOpen || isShowingSaved ? 'page page-with-nav' : 'page'}>
+      <PartnershipHeader title={title} status={<SyncIndicator conn={conn} />} />
+      {isOpen || isShowingSaved ? <PartnershipNav roomId={roomId} page={page.name} /> : null}
       <main className="container">
         {meta && page.name === 'week' ? <p className="partnership-schools">{t('partnership.schools', { a: meta.schoolA.name, b: meta.schoolB.name })}</p> : null}
         {isRemoved ? <RemovedNotice session={session} entry={entry} /> : null}
-        {isOpen && page.name !== 'changesFile' ? <SyncFileStrip conn={conn} href={pageHref(roomId, 'changesFile')} /> : null}
+        {isShowingSaved && savedPlan ? <SavedPlanNotice view={savedPlan} /> : null}
+        {(isOpen || isShowingSaved) && page.name !== 'changesFile' ? <SyncFileStrip conn={conn} href={pageHref(roomId, 'changesFile')} /> : null}
         {isReadOnly ? <ReadOnlyBanner doc={doc} roomId={roomId} page={page.name} /> : null}
         <PartnershipContext.Provider value={partnership}>
           <DeliveryContext.Provider value={delivery}>{body}</DeliveryContext.Provider>
@@ -210,13 +320,13 @@ function OpenPartnership({ session, entry, page, onJoinRefused }: OpenProps) {
   )
 }
 
-/** The page's screen from the table, with its parameters; a new page starts afresh. */
-function PageScreen({ page }: { readonly page: PartnershipPage }) {
+/** The page's screen from the table, with its parameters; a new page starts afresh. `fallback`: shown while its code loads. */
+function PageScreen({ page, fallback }: { readonly page: PartnershipPage; readonly fallback?: ReactNode }) {
   const { name, ...params } = page
   const Screen = pageDef(name).screen as ComponentType<Record<string, string>>
   const key = Object.values(params).join('/')
   return (
-    <LazyScreens page={`${name}/${key}`}>
+    <LazyScreens page={`${name}/${key}`} fallback={fallback}>
       <Screen key={key} {...params} />
     </LazyScreens>
   )
