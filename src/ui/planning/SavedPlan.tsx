@@ -96,7 +96,7 @@ export function SavedPlan({ view }: { readonly view: SavedPlanView }) {
         <SelectField id="plan-filter-kind" label={t('plan.kind')} choices={[{ value: 'all', label: t('plan.allKinds') }]} value="all" disabled onChange={ignore} />
       </div>
       <div className="plan-tools">
-        <span className="button-link" aria-disabled="true">
+        <span className="button-link" role="link" aria-disabled="true">
           {t('plan.print')}
         </span>
         <button type="button" className="button-quiet" disabled>
