@@ -51,6 +51,8 @@ export function isReadBy(doc: Y.Doc, record: Y.Map<unknown>, schoolId: string): 
 export function markRead(doc: Y.Doc, record: Y.Map<unknown>, schoolId: string, now: Date = new Date()): boolean {
   const id = idOf(record)
   if (isTooNew(doc) || id === undefined || !isPartnershipSchool(doc, schoolId) || isReadBy(doc, record, schoolId)) return false
+  // its own school's version: nobody is told (the writer's side shows only the partner's read mark)
+  if (lastChangeSchool(doc, record) === schoolId) return false
   assertWritable(doc)
   schoolMap(doc, 'read:', schoolId).set(id, { at: now.toISOString(), updatedAt: versionOf(record) })
   return true

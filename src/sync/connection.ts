@@ -77,8 +77,8 @@ interface PendingChange {
   readonly update: Uint8Array
   outboxId?: number
   isAcked: boolean
-  /** Only a history entry (docs/schema.md "History"): part of the edit before it, not a change of its own. */
-  readonly isHistoryOnly: boolean
+  /** Only bookkeeping (a history entry, a receipt or read mark: isBookkeepingOnly), not a change a person made. */
+  readonly isBookkeeping: boolean
 }
 
 /**
@@ -94,10 +94,72 @@ export function isHistoryOnly(update: Uint8Array): boolean {
   }
 }
 
+/** Top-level maps whose writes are the app's bookkeeping, not a change a person made. */
+const BOOKKEEPING_ROOTS: ReadonlySet<string> = new Set([HISTORY_MAP, 'receipts'])
+
+/**
+ * True when an update only writes bookkeeping: history entries, or delivery receipts and read
+ * marks (`receipts`, docs/schema.md) — what `doc` says about the items it adds to and deletes.
+ * Opening a record writes a read mark; counting it showed "1 change saved on this device" after
+ * only reading, and "10 changes" after two edits and a deletion (a tester, 2026-12-02). False
+ * when anything is unknown (not yet loaded, not an update): then it counts, as before.
+ */
+export function isBookkeepingOnly(update: Uint8Array, doc: Y.Doc): boolean {
+  if (isHistoryOnly(update)) return true
+  try {
+    const { structs, ds } = Y.decodeUpdate(update)
+    if (structs.length === 0 && ds.clients.size === 0) return false
+    for (const s of structs) {
+      if (!(s instanceof Y.Item) || !BOOKKEEPING_ROOTS.has(rootKeyOf(parentOf(s, doc), doc) ?? '')) return false
+    }
+    for (const [client, ranges] of ds.clients) {
+      for (const range of ranges) {
+        for (let clock = range.clock; clock < range.clock + range.len; ) {
+          const item = Y.getItem(doc.store, Y.createID(client, clock))
+          if (!(item instanceof Y.Item) || !BOOKKEEPING_ROOTS.has(rootKeyOf(item.parent, doc) ?? '')) return false
+          clock = item.id.clock + item.length
+        }
+      }
+    }
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A decoded item's parent. An item next to another one (a map value over an earlier value, text
+ * after text) is encoded without its parent, which is its neighbour's: read from the document.
+ */
+function parentOf(item: Y.Item, doc: Y.Doc): unknown {
+  if (item.parent !== null) return item.parent
+  const neighbour = item.origin ?? item.rightOrigin
+  const known = neighbour ? Y.getItem(doc.store, neighbour) : undefined
+  return known instanceof Y.Item ? known.parent : undefined
+}
+
+/** The top-level key a struct's parent lies under: a root's name, a nested type's id, or the type itself. */
+function rootKeyOf(parent: unknown, doc: Y.Doc): string | undefined {
+  if (typeof parent === 'string') return parent
+  let type: unknown = parent
+  if (parent instanceof Y.ID) {
+    const item = Y.getItem(doc.store, parent)
+    const content = item instanceof Y.Item ? item.content : undefined
+    type = content instanceof Y.ContentType ? content.type : undefined
+  }
+  // up through the types it is nested in (findRootTypeKey knows only top-level types)
+  for (let depth = 0; type instanceof Y.AbstractType && depth < 64; depth++) {
+    const item: Y.Item | null = type._item
+    if (item === null) return Y.findRootTypeKey(type)
+    type = item.parent
+  }
+  return undefined
+}
+
 /** How many changes a person made that the relay has not acknowledged (at least 1 while any is pending). */
 function changeCount(pending: readonly PendingChange[]): number {
   if (pending.length === 0) return 0
-  return Math.max(1, pending.filter((c) => !c.isHistoryOnly).length)
+  return Math.max(1, pending.filter((c) => !c.isBookkeeping).length)
 }
 
 export function reasonOfCode(code: number): CloseReason | undefined {
@@ -229,7 +291,7 @@ export class PartnershipConnection {
     }
     void options.outbox.load().then((rows) => {
       if (this.isDestroyed) return
-      this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false, isHistoryOnly: isHistoryOnly(r.update) })), ...this.pending]
+      this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false, isBookkeeping: isBookkeepingOnly(r.update, this.doc) })), ...this.pending]
       this.settle()
     })
     if (isOnline) this.provider.connect()
@@ -266,7 +328,7 @@ export class PartnershipConnection {
       this.recompute()
       return
     }
-    const change: PendingChange = { update, isAcked: false, isHistoryOnly: isHistoryOnly(update) }
+    const change: PendingChange = { update, isAcked: false, isBookkeeping: isBookkeepingOnly(update, this.doc) }
     this.pending.push(change)
     this.isFullyAcked = false
     void this.options.outbox.add(update).then((id) => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   EMPTY_ACTIVITY,
+  announceDevice,
   collection,
   createActivity,
   deliveryState,
@@ -19,6 +20,7 @@ import {
   writeReceipt,
 } from '../../src/domain'
 import { an, fork, newPartnership, sync } from '../helpers/devices'
+import { isBookkeepingOnly } from '../../src/sync/connection'
 
 const south = { schoolId: 'sb', deviceId: 'tablet-1' }
 const onRelay = (): boolean => true
@@ -140,6 +142,49 @@ describe('a delivery receipt', () => {
     expect(markRead(southDoc, activityMap(southDoc, 'Pen pals, term 2'), 'sb')).toBe(true)
     sync(north, southDoc)
     expect(deliveryState(north, activityMap(north, 'Pen pals, term 2'), 'sa', onRelay)).toBe('read-by-partner')
+  })
+
+  it('writes no read mark for a version its own school made: nobody would be told', () => {
+    const north = newPartnership()
+    expect(announceDevice(north, an.deviceId, new Date(), { schoolId: 'sa' })).toBe(true)
+    createActivity(north, { ...EMPTY_ACTIVITY, title: 'Pen pals' }, an)
+    const southDoc = fork(north)
+    // An opens her own activity on her laptop: no mark, no change waiting for the relay
+    expect(markRead(north, activityMap(north, 'Pen pals'), 'sa')).toBe(false)
+    // a person of the partner school opening it still marks it
+    expect(markRead(southDoc, activityMap(southDoc, 'Pen pals'), 'sb')).toBe(true)
+  })
+
+  it('counts receipts and read marks as bookkeeping, not as changes saved on the device', () => {
+    const north = newPartnership()
+    const southDoc = fork(north)
+    createActivity(north, { ...EMPTY_ACTIVITY, title: 'Pen pals' }, an)
+    sync(north, southDoc)
+    const kinds = (fn: () => void): boolean[] => {
+      const out: boolean[] = []
+      const record = (u: Uint8Array): void => void out.push(isBookkeepingOnly(u, southDoc))
+      southDoc.on('update', record)
+      fn()
+      southDoc.off('update', record)
+      return out
+    }
+    // the receipt and the first read mark (each school's map made first, in an update of its own),
+    // then a second mark over the first (a deletion in receipts)
+    const receipt = kinds(() => writeReceipt(southDoc, south))
+    const firstMark = kinds(() => markRead(southDoc, activityMap(southDoc, 'Pen pals'), 'sb'))
+    updateActivity(north, activityId(north, 'Pen pals'), { title: 'Pen pals, term 2' }, an)
+    sync(north, southDoc)
+    const secondMark = kinds(() => markRead(southDoc, activityMap(southDoc, 'Pen pals, term 2'), 'sb'))
+    expect([receipt, firstMark, secondMark]).toEqual([[true, true], [true, true], [true]])
+    // an edit and its history entry: the edit counts
+    expect(kinds(() => updateActivity(southDoc, activityId(southDoc, 'Pen pals, term 2'), { title: 'Pen pals, term 3' }, an))).toEqual([false, true])
+    // an update the document does not know yet is not taken for bookkeeping
+    const other = fork(north)
+    const unknown: Uint8Array[] = []
+    other.on('update', (u: Uint8Array) => void unknown.push(u))
+    markRead(other, activityMap(other, 'Pen pals, term 2'), 'sb')
+    expect(unknown.length).toBeGreaterThan(0)
+    expect(unknown.every((u) => isBookkeepingOnly(u, new Y.Doc()))).toBe(false)
   })
 
   it('is not news: a read mark or a receipt arriving makes no receipt (no loop)', () => {
