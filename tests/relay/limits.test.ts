@@ -107,7 +107,7 @@ describe('bounds on rooms and sockets', () => {
     const invite = await roomOnDisk(dataDir, async (ldb, room) => {
       const doc = new Y.Doc()
       doc.on('update', (u: Uint8Array) => void ldb.storeUpdate(room, u))
-      for (let i = 0; i < 3000; i++) doc.getArray('a').push([i])
+      for (let i = 0; i < 12_000; i++) doc.getArray('a').push([i])
       await ldb.storeUpdate(room, Y.encodeStateAsUpdate(doc))
     })
     // plain frames: a compressed message reaches the room only once zlib has inflated it, off the
