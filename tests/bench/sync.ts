@@ -25,7 +25,9 @@ import { pathToFileURL } from 'node:url'
 import * as Y from 'yjs'
 import { collection, listActivities, markRead, readMeta, updateActivity, writeReceipt, type ActivityStatus, type Author } from '../../src/domain'
 import { newInvite, type PartnershipConnection } from '../../src/sync'
+import { isLocalOrigin } from '../../src/storage/docStore'
 import { appConnection } from '../helpers/clients'
+import { updatesDuring } from '../helpers/updates'
 
 /** The throttled link of figure 2: DevTools' 1.6 Mbit/s with 150 ms round trip. */
 export const SLOW_LINK = { bitsPerSecond: 1_600_000, roundTripMs: 150 } as const
@@ -221,17 +223,9 @@ function whenSynced(conn: PartnershipConnection, what: string, maxMs = 180_000):
 
 /** Every update this document emits from local writes while `fn` runs, by size. */
 function localUpdates(doc: Y.Doc, fn: () => void): number[] {
-  const sizes: number[] = []
-  const on = (update: Uint8Array, origin: unknown): void => {
-    if (origin === null || origin === undefined || typeof origin === 'string') sizes.push(update.length)
-  }
-  doc.on('update', on)
-  try {
-    fn()
-  } finally {
-    doc.off('update', on)
-  }
-  return sizes
+  return updatesDuring(doc, fn)
+    .filter((u) => isLocalOrigin(u.origin))
+    .map((u) => u.update.length)
 }
 
 function figure(f: Omit<Figure, 'ratio' | 'met'>): Figure {

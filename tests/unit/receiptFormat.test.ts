@@ -21,23 +21,14 @@ import {
 } from '../../src/domain'
 import { an, fork, newPartnership, sync } from '../helpers/devices'
 import { isBookkeepingOnly } from '../../src/sync/connection'
+import { updatesDuring } from '../helpers/updates'
 
 const south = { schoolId: 'sb', deviceId: 'tablet-1' }
 const onRelay = (): boolean => true
 
 /** The bytes of every Yjs update `fn` makes on `doc` (what travels to the relay and the partner). */
 function updateBytes(doc: Y.Doc, fn: () => void): number {
-  let bytes = 0
-  const onUpdate = (update: Uint8Array): void => {
-    bytes += update.length
-  }
-  doc.on('update', onUpdate)
-  try {
-    fn()
-  } finally {
-    doc.off('update', onUpdate)
-  }
-  return bytes
+  return updatesDuring(doc, fn).reduce((sum, u) => sum + u.update.length, 0)
 }
 
 /** The Y.Map of the activity titled `title`. */
@@ -160,14 +151,7 @@ describe('a delivery receipt', () => {
     const southDoc = fork(north)
     createActivity(north, { ...EMPTY_ACTIVITY, title: 'Pen pals' }, an)
     sync(north, southDoc)
-    const kinds = (fn: () => void): boolean[] => {
-      const out: boolean[] = []
-      const record = (u: Uint8Array): void => void out.push(isBookkeepingOnly(u, southDoc))
-      southDoc.on('update', record)
-      fn()
-      southDoc.off('update', record)
-      return out
-    }
+    const kinds = (fn: () => void): boolean[] => updatesDuring(southDoc, fn).map((u) => isBookkeepingOnly(u.update, southDoc))
     // the receipt and the first read mark (each school's map made first, in an update of its own),
     // then a second mark over the first (a deletion in receipts)
     const receipt = kinds(() => writeReceipt(southDoc, south))
