@@ -81,31 +81,18 @@ interface PendingChange {
   readonly isBookkeeping: boolean
 }
 
-/**
- * True when an update only adds entries to the document's `history` map. Every edit is followed
- * by such an update; counting it would show "2 changes saved on this device" for one edit.
- */
-export function isHistoryOnly(update: Uint8Array): boolean {
-  try {
-    const { structs, ds } = Y.decodeUpdate(update)
-    return ds.clients.size === 0 && structs.length > 0 && structs.every((s) => s instanceof Y.Item && (s.parent as unknown) === HISTORY_MAP)
-  } catch {
-    return false
-  }
-}
-
 /** Top-level maps whose writes are the app's bookkeeping, not a change a person made. */
 const BOOKKEEPING_ROOTS: ReadonlySet<string> = new Set([HISTORY_MAP, 'receipts'])
 
 /**
- * True when an update only writes bookkeeping: history entries, or delivery receipts and read
- * marks (`receipts`, docs/schema.md) — what `doc` says about the items it adds to and deletes.
- * Opening a record writes a read mark; counting it showed "1 change saved on this device" after
- * only reading, and "10 changes" after two edits and a deletion (a tester, 2026-12-02). False
- * when anything is unknown (not yet loaded, not an update): then it counts, as before.
+ * True when an update only writes bookkeeping: history entries (every edit is followed by one;
+ * counting it showed "2 changes saved on this device" for one edit), or delivery receipts and
+ * read marks (`receipts`, docs/schema.md) — what `doc` says about the items it adds to and
+ * deletes. Opening a record writes a read mark; counting it showed "1 change saved on this device"
+ * after only reading, and "10 changes" after two edits and a deletion (a tester, 2026-12-02).
+ * False when anything is unknown (not yet loaded, not an update): then it counts, as before.
  */
 export function isBookkeepingOnly(update: Uint8Array, doc: Y.Doc): boolean {
-  if (isHistoryOnly(update)) return true
   try {
     const { structs, ds } = Y.decodeUpdate(update)
     if (structs.length === 0 && ds.clients.size === 0) return false

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { EMPTY_ACTIVITY, createActivity, initPartnership, updateActivity } from '../../src/domain'
-import { MAX_BACKOFF_MS, isHistoryOnly, jitteredBackoff, reasonOfCode } from '../../src/sync/connection'
+import { MAX_BACKOFF_MS, isBookkeepingOnly, jitteredBackoff, reasonOfCode } from '../../src/sync/connection'
 import { CLOSE } from '../../src/sync/wire'
 
 describe('reconnect backoff', () => {
@@ -33,8 +33,8 @@ describe('counting changes saved on the device', () => {
     doc.on('update', (u: Uint8Array) => updates.push(u))
     const id = createActivity(doc, { ...EMPTY_ACTIVITY, title: 'One' }, 'An')
     updateActivity(doc, id, { title: 'Two' }, 'An')
-    expect(updates.map(isHistoryOnly)).toEqual([false, true, false, true])
-    expect(isHistoryOnly(Y.mergeUpdates(updates.slice(0, 2)))).toBe(false)
-    expect(isHistoryOnly(new Uint8Array([9, 9, 9]))).toBe(false)
+    expect(updates.map((u) => isBookkeepingOnly(u, doc))).toEqual([false, true, false, true])
+    expect(isBookkeepingOnly(Y.mergeUpdates(updates.slice(0, 2)), doc)).toBe(false)
+    expect(isBookkeepingOnly(new Uint8Array([9, 9, 9]), doc)).toBe(false)
   })
 })
