@@ -16,6 +16,7 @@ export type LimitReason =
   | 'missed_pong'
   | 'message_too_big'
   | 'snapshot_requests_per_minute'
+  | 'join_requests_per_minute'
   | 'device_requests_per_minute'
   | 'devices_per_room'
   | 'device_registrations_per_hour'
@@ -41,6 +42,10 @@ export interface Metrics {
   readonly catchUps: Counter
   readonly closedForLimit: Counter<'reason'>
   readonly blobBytesStored: Counter
+  /** Joins over HTTP answered (joinDocument.ts), by whether the compressed body was made for it (`new`) or kept from an earlier one (`kept`). */
+  readonly httpJoins: Counter<'body'>
+  /** Compressed bytes of join bodies sent over HTTP. */
+  readonly httpJoinBytesOut: Counter
   /** Reads the gauges (sockets open, rooms loaded) from the relay when scraped. */
   observe(read: { sockets: () => number; rooms: () => number }): void
 }
@@ -102,6 +107,13 @@ export function createMetrics(): Metrics {
       registers,
     }),
     blobBytesStored: new Counter({ name: 'scholenband_blob_bytes_stored_total', help: 'Photo bytes stored since start', registers }),
+    httpJoins: new Counter({
+      name: 'scholenband_http_joins_total',
+      help: 'Joins over HTTP answered, by whether the compressed document was made for it (new) or kept from an earlier join (kept)',
+      labelNames: ['body'],
+      registers,
+    }),
+    httpJoinBytesOut: new Counter({ name: 'scholenband_http_join_bytes_out_total', help: 'Compressed document bytes sent to joins over HTTP', registers }),
     observe(r) {
       read = r
     },

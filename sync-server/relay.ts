@@ -1,6 +1,7 @@
 /**
  * The relay: one HTTP server that upgrades `/sync/<roomId>` to the y-protocols WebSocket
- * exchange, answers `/healthz`, photos (`/blobs/…`), snapshots (`/snapshots/…`), the room's
+ * exchange, answers `/healthz`, photos (`/blobs/…`), snapshots (`/snapshots/…`), joins over
+ * HTTP (`/join/…`, joinDocument.ts), the room's
  * devices and invite (`/devices/…`, `/invite/…`, devices.ts), and serves
  * the built app; and a second server, for a private address only, that answers `/metrics`.
  *
@@ -23,6 +24,7 @@ import { createMetrics, type LimitReason, type Metrics } from './metrics'
 import { DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, type RelayConfig } from './relayConfig'
 import { Rooms } from './rooms'
 import { createSnapshotService } from './snapshots'
+import { createJoinService } from './joinDocument'
 import { serveStatic } from './static'
 
 export { DEFAULT_LIMITS, DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, type RelayConfig } from './relayConfig'
@@ -51,6 +53,7 @@ export function createRelay(config: RelayConfig): Relay {
   // Refused proofs count with the WebSocket's; each endpoint counts its requests on its own.
   const failedProofs = new WindowCounter(config.maxFailedProofsPerMinute, 60_000)
   const snapshotRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
+  const joinRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
   const deviceRequests = new WindowCounter(config.maxConnectionsPerMinute, 60_000)
   const blobRequests = new WindowCounter(config.maxBlobRequestsPerMinute ?? DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 60_000)
 
@@ -96,6 +99,16 @@ export function createRelay(config: RelayConfig): Relay {
     limits: httpLimits(snapshotRequests, 'snapshot_requests_per_minute'),
   })
 
+  // Joins over HTTP: like a WebSocket join, bounded per address per minute before any store read
+  const joins = createJoinService({
+    store,
+    log,
+    rooms,
+    metrics,
+    limits: httpLimits(joinRequests, 'join_requests_per_minute'),
+    ...(config.joinCacheBytes !== undefined ? { cacheBytes: config.joinCacheBytes } : {}),
+  })
+
   const devices = createDevices({
     store,
     log,
@@ -127,7 +140,7 @@ export function createRelay(config: RelayConfig): Relay {
     metrics,
     rooms,
     isClosing: () => isClosing,
-    endpoints: [blobs, snapshots, devices, site],
+    endpoints: [blobs, snapshots, joins, devices, site],
   })
   server.on('upgrade', admission.onUpgrade)
 

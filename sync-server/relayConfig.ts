@@ -57,6 +57,11 @@ export interface RelayConfig extends RoomsConfig {
   readonly removeStaleAfterDays?: number
   /** Photo requests (`/blobs/…`) per address per minute, then 429. Default 1200. */
   readonly maxBlobRequestsPerMinute?: number
+  /**
+   * Bytes of compressed documents kept for joins over HTTP (`/join/…`, joinDocument.ts), all rooms
+   * together; the least recently served are dropped first. Default 64 MiB.
+   */
+  readonly joinCacheBytes?: number
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
   readonly pingIntervalMs: number
   /**

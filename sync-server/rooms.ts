@@ -155,10 +155,11 @@ export class Rooms {
     room.doc?.destroy()
   }
 
-  /** Adds an authenticated socket to a room (`position`: the one it offered to resume from). Messages are queued until the room has loaded. */
-  join(name: string, ws: WebSocket, wantsAck: boolean, position?: RelayPosition): void {
-    // Whether the room holds data is known once it has loaded (`admit`); here only the bound on
-    // everything loaded at once, which rooms still loading can reach.
+  /**
+   * Whether a room may be loaded (or is): whether the room holds data is known once it has loaded
+   * (`admit`); here only the bound on everything loaded at once, which rooms still loading can reach.
+   */
+  private hasSlotFor(name: string): boolean {
     if (
       !this.rooms.has(name) &&
       this.rooms.size >= this.config.maxRooms + this.maxEmptyRooms &&
@@ -167,6 +168,14 @@ export class Rooms {
     ) {
       this.log.warn('relay full: join refused', { room: name, roomsLoaded: this.rooms.size })
       this.metrics.closedForLimit.inc({ reason: 'relay_full' })
+      return false
+    }
+    return true
+  }
+
+  /** Adds an authenticated socket to a room (`position`: the one it offered to resume from). Messages are queued until the room has loaded. */
+  join(name: string, ws: WebSocket, wantsAck: boolean, position?: RelayPosition): void {
+    if (!this.hasSlotFor(name)) {
       ws.close(CLOSE.unavailable, 'relay full, try again later')
       return
     }
@@ -218,6 +227,43 @@ export class Rooms {
         if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable: load failed')
       },
     )
+  }
+
+  /**
+   * Runs `read` on the room's document at a moment when every write it received is durable, with
+   * the position that moment has (what an acknowledgement sent then would cover): the room is
+   * loaded as for a socket and stays loaded meanwhile. Throws `RoomUnavailable` when the relay is
+   * full or the room could not be loaded.
+   */
+  async whenDurable<T>(name: string, read: (doc: Y.Doc, position: RelayPosition, room: Room) => T): Promise<T> {
+    if (!this.hasSlotFor(name)) throw new RoomUnavailable('relay full, try again later')
+    const room = this.room(name)
+    if (room.unloadTimer) {
+      clearTimeout(room.unloadTimer)
+      room.unloadTimer = undefined
+    }
+    room.joining++
+    try {
+      await room.loaded.catch(() => undefined)
+      for (;;) {
+        if (room.isFailed || !room.doc) throw new RoomUnavailable(room.closeReason)
+        let result: { value: T } | { error: unknown } | undefined
+        await room.enqueueWrite(async () => {
+          if (room.pendingWrites > 0 || !room.doc || room.isFailed) return // behind the writes queued meanwhile
+          // never throws into the write queue: a rejected job would stop every write after it
+          try {
+            result = { value: read(room.doc, { epoch: room.epoch, n: room.writeCount }, room) }
+          } catch (error) {
+            result = { error }
+          }
+        })
+        if (result && 'error' in result) throw result.error
+        if (result) return result.value
+      }
+    } finally {
+      room.joining--
+      this.unloadWhenIdle(room)
+    }
   }
 
   /** First words to a socket: heartbeats answered (if it asked), our state vector, what we have durably, who else is here. */
@@ -384,6 +430,9 @@ export class Rooms {
     }
   }
 }
+
+/** The room cannot be served now (relay full, load failed): try again later. */
+export class RoomUnavailable extends Error {}
 
 /**
  * Copies a frame into its own buffer. Never a view: ws hands out slices of pooled buffers, and

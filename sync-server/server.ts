@@ -11,7 +11,7 @@
  *   MAX_FAILED_PROOFS_PER_MINUTE, MAX_ROOMS_CREATED_PER_HOUR, MAX_DEVICES_PER_ROOM, PING_INTERVAL_MS,
  *   MAX_DEVICE_REGISTRATIONS_PER_HOUR (20 per room), MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR (100),
  *   MAX_REMOVED_RETRIES_PER_MINUTE (60), MAX_INVITE_CHANGES_PER_HOUR (6 per device), REMOVE_STALE_AFTER_DAYS (30),
- *   MAX_BLOB_REQUESTS_PER_MINUTE (1200),
+ *   MAX_BLOB_REQUESTS_PER_MINUTE (1200), JOIN_CACHE_BYTES (compressed documents kept for joins over HTTP, 64 MiB),
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
  *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
@@ -22,6 +22,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DEFAULT_MAX_BLOB_BYTES } from './blobs'
+import { DEFAULT_JOIN_CACHE_BYTES } from './joinDocument'
 import { DEFAULT_BLOB_UPLOAD_TTL_MS, DEFAULT_MAX_ROOM_BLOB_BYTES } from './blobQuota'
 import type { BlobStore } from './blobStore'
 import { openFileBlobStore } from './fileBlobStore'
@@ -149,6 +150,7 @@ const relay = createRelay({
   maxInviteChangesPerHour: intFromEnv('MAX_INVITE_CHANGES_PER_HOUR', DEVICE_DEFAULTS.maxInviteChangesPerHour, 1),
   removeStaleAfterDays: intFromEnv('REMOVE_STALE_AFTER_DAYS', DEVICE_DEFAULTS.removeStaleAfterDays, 1),
   maxBlobRequestsPerMinute: intFromEnv('MAX_BLOB_REQUESTS_PER_MINUTE', DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, 1),
+  joinCacheBytes: intFromEnv('JOIN_CACHE_BYTES', DEFAULT_JOIN_CACHE_BYTES, 0),
   pingIntervalMs: intFromEnv('PING_INTERVAL_MS', DEFAULT_LIMITS.pingIntervalMs, 100),
   compression: flagFromEnv('SYNC_COMPRESSION', true),
   trustProxyHops: intFromEnv('TRUST_PROXY_HOPS', 0, 0),

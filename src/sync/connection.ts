@@ -7,7 +7,9 @@
  * - the relay's acknowledgement message tells which local changes are stored durably there;
  * - a heartbeat (heartbeat.ts) finds a dead link in seconds, where the provider waits 30 s;
  * - each socket offers the relay position remembered from the last acks (resume.ts), so that a
- *   relay that still knows it sends only what changed after it.
+ *   relay that still knows it sends only what changed after it;
+ * - a device joining a partnership it holds nothing of first fetches the document over HTTP
+ *   (joinByHttp.ts: smaller, and applied while it arrives), then its socket resumes from there.
  *
  * "Synced" is shown only when every local change is contained in what the relay acknowledged
  * (state vector and delete set), never merely because the socket is open. The cross-tab
@@ -26,6 +28,7 @@ import {
   MESSAGE_RELAY_ACK,
   MESSAGE_SYNC,
   MESSAGE_SYNC_STEP1_SINCE,
+  authorizationHeader,
   clientSubprotocols,
   mergeSnapshots,
   readAck,
@@ -38,6 +41,8 @@ import {
 import { CHANGES_FILE_ORIGIN } from './fileOrigin'
 import { RelayResume, type ResumeOptions } from './resume'
 import { snapshotCoversDoc } from './snapshotCovers'
+import { joinByHttp } from './joinByHttp'
+import { relayHttpUrl } from './relayHttp'
 
 /** Reconnect delays are capped here (y-websocket's default of 2.5 s hammers a relay that is down). */
 export const MAX_BACKOFF_MS = 30_000
@@ -67,6 +72,10 @@ export interface ConnectionOptions {
   readonly onFullySynced?: () => void
   /** The relay position remembered on this device and where to keep newer ones (resume.ts). */
   readonly relayPosition?: ResumeOptions
+  /** For tests: the fetch of the join over HTTP (the platform's by default). */
+  readonly fetch?: typeof fetch
+  /** For tests of the socket's own exchange: false, and a device that holds nothing joins over the socket alone. */
+  readonly joinOverHttp?: boolean
   /** For tests: the WebSocket class to use. */
   readonly WebSocketPolyfill?: typeof WebSocket
   /** For tests: whether the platform says it is online. */
@@ -189,12 +198,20 @@ export class PartnershipConnection {
   /** The heartbeat found the link dead; cleared once a socket opens again. */
   private isLinkDead = false
   private readonly stopWatch: () => void
+  /**
+   * This device holds nothing of the partnership and remembers no relay position: until a socket
+   * has synced, each attempt first fetches the document over HTTP (joinByHttp.ts).
+   */
+  private wantsHttpJoin: boolean
+  /** The join over HTTP in flight (the socket waits for it). */
+  private httpJoin: AbortController | undefined
 
   constructor(doc: Y.Doc, options: ConnectionOptions) {
     this.doc = doc
     this.options = options
     this.intent = options.intent
     this.resume = new RelayResume(doc, options.relayPosition)
+    this.wantsHttpJoin = options.intent === 'join' && doc.store.clients.size === 0 && !options.relayPosition?.remembered && options.joinOverHttp !== false
     const isOnline = this.isOnline()
     this.provider = new WebsocketProvider(options.relayUrl, options.invite.roomId, doc, {
       connect: false,
@@ -262,6 +279,7 @@ export class PartnershipConnection {
         this.lastError = undefined
         // the whole-document check waits for this moment (settle); the relay's ack may have come first
         this.settle()
+        this.wantsHttpJoin = false
         if (!this.hasBeenAccepted) {
           this.hasBeenAccepted = true
           // from now on this device only ever joins: the room exists on the relay
@@ -281,8 +299,38 @@ export class PartnershipConnection {
       this.pending = [...rows.map((r) => ({ update: r.update, outboxId: r.id, isAcked: false, isBookkeeping: isBookkeepingOnly(r.update, this.doc) })), ...this.pending]
       this.settle()
     })
-    if (isOnline) this.provider.connect()
+    if (isOnline) this.connect()
     this.recompute()
+  }
+
+  /** Opens a socket, after a join over HTTP when this device holds nothing yet (`wantsHttpJoin`). */
+  private connect(): void {
+    if (this.httpJoin) return // the socket opens once it ends
+    if (!this.wantsHttpJoin) {
+      this.provider.connect()
+      return
+    }
+    const abort = new AbortController()
+    this.httpJoin = abort
+    const { invite, relayUrl } = this.options
+    void joinByHttp({
+      doc: this.doc,
+      url: `${relayHttpUrl(relayUrl)}/join/${invite.roomId}`,
+      // the invite's proof: this device is registered only once its socket is accepted (an old
+      // invite code gets 403 here and joins over the socket with the device's own proof)
+      authorization: authorizationHeader(invite),
+      signal: abort.signal,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+    }).then((outcome) => {
+      if (this.httpJoin !== abort) return // destroyed, or went offline meanwhile
+      this.httpJoin = undefined
+      if (outcome.kind === 'joined') this.resume.joined(outcome.position, outcome.snapshot)
+      // a relay without joins over HTTP, a refused proof, garbage: the socket does the whole join
+      // (and says what is wrong); a cut link: the next attempt fetches again
+      if (outcome.kind !== 'cut') this.wantsHttpJoin = false
+      if (this.isOnline() && !this.refusal && !this.isRemoved && !this.isDestroyed) this.provider.connect()
+      this.recompute()
+    })
   }
 
   private isOnline(): boolean {
@@ -291,11 +339,13 @@ export class PartnershipConnection {
   }
 
   private readonly onOnline = (): void => {
-    if (!this.refusal && !this.isRemoved) this.provider.connect()
+    if (!this.refusal && !this.isRemoved) this.connect()
     this.recompute()
   }
 
   private readonly onOffline = (): void => {
+    this.httpJoin?.abort()
+    this.httpJoin = undefined
     this.provider.disconnect()
     this.recompute()
   }
@@ -410,12 +460,14 @@ export class PartnershipConnection {
     // a removed device joins again only with a new invite code (a new connection)
     if (this.isRemoved) return
     this.refusal = undefined
-    if (this.isOnline()) this.provider.connect()
+    if (this.isOnline()) this.connect()
     this.recompute()
   }
 
   destroy(): void {
     this.isDestroyed = true
+    this.httpJoin?.abort()
+    this.httpJoin = undefined
     this.stopWatch()
     this.doc.off('update', this.onUpdate)
     if (typeof window !== 'undefined') {

@@ -64,6 +64,16 @@ export class RelayResume {
     }
   }
 
+  /**
+   * The room's whole document arrived over HTTP (joinByHttp.ts) as it was at `position`, where the
+   * relay held `snapshot`: remembered like an acknowledged position, so the next socket offers it.
+   */
+  joined(position: RelayPosition, snapshot: Y.Snapshot): void {
+    const known = { position, snapshot }
+    this.remembered = known
+    this.options.remember?.(() => ({ ...position, snapshot: Y.encodeSnapshot(snapshot) }))
+  }
+
   /** A socket is being opened: the position it offers, if any. */
   offer(): RelayPosition | undefined {
     this.chain = undefined

@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding'
 import { POSITION_PREFIX, positionSubprotocol, readPositionSubprotocol, type RelayPosition } from './wireAck'
 
 export * from './wireAck'
+export * from './wireJoin'
 
 export const PROTOCOL_VERSION = 1
 

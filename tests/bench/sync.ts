@@ -5,7 +5,9 @@
  * frames and the HTTP upgrade included; TCP/IP headers not). The proxy can also shape the link:
  * a bandwidth (bytes leave one after another at that rate) and a one-way delay.
  *
- * 1. joining the five-year partnership: bytes received, beside the gzip of the document;
+ * 1. joining the five-year partnership: bytes received, beside the gzip of the document (the app
+ *    fetches the document over HTTP, then its socket resumes: both pass the proxy and are counted;
+ *    Node's fetch is answered brotli, as a browser is over HTTPS);
  * 2. the same join at 1.6 Mbit/s and 150 ms round trip, to the connection's "synced" (the relay
  *    holds every local change and the document arrived), beside the time the gzip of the document
  *    takes at that rate plus two round trips (upgrade, sync request);
@@ -151,15 +153,25 @@ export class WireProxy {
       this.counts.down += chunk.length
       toApp.send(chunk)
     })
+    let isClosing = false
     const close = (): void => {
-      // after what is still on its way has arrived
-      const wait = this.link ? this.link.roundTripMs : 0
-      setTimeout(() => {
-        app.destroy()
-        relay.destroy()
-      }, wait)
+      if (isClosing) return
+      isClosing = true
       this.sockets.delete(app)
       this.sockets.delete(relay)
+      // after what is still on its way has arrived: a relay that closes an idle HTTP connection
+      // (keep-alive) may have written the answer long before the shaped link delivered it
+      const end = (): void => {
+        if (toApp.inFlight > 0 || toRelay.inFlight > 0) {
+          setTimeout(end, 20)
+          return
+        }
+        setTimeout(() => {
+          app.destroy()
+          relay.destroy()
+        }, this.link ? this.link.roundTripMs : 0)
+      }
+      end()
     }
     app.on('close', close).on('error', close)
     relay.on('close', close).on('error', close)

@@ -42,10 +42,16 @@ describe('one partnership on two devices', () => {
 
   it('2. the partner school joins with the invite code and sees the activity', async () => {
     code = await inviteCode(northPage)
+    // the joining phone fetches the partnership over HTTP first (docs/protocol.md "Joining over HTTP")
+    const joins: { status: number; type: string | undefined }[] = []
+    phones.south.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/join/')) joins.push({ status: r.status(), type: r.headers()['content-type'] })
+    })
     southPage = await joinOn(phones.south, phones.relay.httpUrl, code)
     await goTo(southPage, 'Action plan')
     await activityInPlan(southPage, 'Letter exchange').waitFor({ timeout: 20_000 })
     await waitForSynced(southPage)
+    expect(joins).toContainEqual({ status: 200, type: 'application/vnd.scholenband.join' })
   })
 
   it('3. both edit offline (title on one, description on the other) and both keep both edits', async () => {

@@ -73,7 +73,9 @@ async function countingProxy(target: RunningRelay): Promise<{ url: string; recei
 async function join(relay: RunningRelay, invite: Invite, like: Y.Doc): Promise<{ received: number; extensions: string }> {
   const proxy = await countingProxy(relay)
   cleanups.push(() => proxy.close())
-  const joiner = appConnection(proxy.url, invite, 'join')
+  // the document over the socket, as from a relay without joins over HTTP (joinOverHttp.test.ts has those)
+  const noHttpJoin: typeof fetch = async () => new Response('Not found\n', { status: 404, headers: { 'Content-Type': 'text/plain' } })
+  const joiner = appConnection(proxy.url, invite, 'join', new Y.Doc(), { fetch: noHttpJoin })
   cleanups.push(() => joiner.conn.destroy())
   const whole = Buffer.from(Y.encodeStateVector(like))
   await waitFor(

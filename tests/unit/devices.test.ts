@@ -232,6 +232,7 @@ function connect(): PartnershipConnection {
     device,
     WebSocketPolyfill: FakeSocket as unknown as typeof WebSocket,
     isOnline: () => true,
+    joinOverHttp: false, // the socket's own exchange: the fake socket is made at once
   })
 }
 
@@ -260,6 +261,7 @@ describe('the connection and a removed device', () => {
       onRemoved: () => removed.push('removed'),
       WebSocketPolyfill: FakeSocket as unknown as typeof WebSocket,
       isOnline: () => true,
+      joinOverHttp: false,
     })
     FakeSocket.made[0]!.open()
     FakeSocket.made[0]!.serverClose(CLOSE.proofRefused, 'removed')
