@@ -23,7 +23,8 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { MESSAGE_SYNC, encodeSyncStep1Since, type RelayPosition } from '../src/sync/wire'
 import { changesSince } from './acks'
-import type { Client, DeleteSet, Room } from './room'
+import { deletionsFrom, withDeletions } from '../src/sync/deleteSets'
+import type { Client, Room } from './room'
 
 /** Takes the socket's offered position when the room can resume from it. */
 export function resumeAt(room: Room, client: Client, position: RelayPosition | undefined): void {
@@ -62,55 +63,13 @@ export function answerSyncStep1(room: Room, client: Client, doc: Y.Doc, decoder:
 /**
  * The structs a socket with state vector `encodedSv` lacks, with the deletions of the writes after
  * `since` and every deletion on those structs. Undefined when the room cannot tell (writes after
- * `since` forgotten, pending structs or deletions in the document): then the whole answer.
- *
- * In Yjs 13's update format (V1) an update is its structs followed by its delete set, and
- * `Y.encodeStateAsUpdate` ends with the document's whole delete set, encoded as `Y.encodeSnapshot`
- * encodes one (followed there by the state vector, a single 0 when empty): that tail is replaced.
- * The replacement is checked byte for byte, so a Yjs that encodes otherwise gets the whole answer.
+ * `since` forgotten, pending structs or deletions in the document): then the whole answer
+ * (src/sync/deleteSets.ts replaces the update's delete set).
  */
 export function resumedUpdate(room: Room, doc: Y.Doc, encodedSv: Uint8Array, since: number): Uint8Array | undefined {
-  if (doc.store.pendingStructs || doc.store.pendingDs) return undefined
   const changes = changesSince(room, since)
   if (!changes) return undefined
-  const whole = Y.encodeStateAsUpdate(doc, encodedSv)
   const wholeDs = Y.createDeleteSetFromStructStore(doc.store)
-  const tail = encodeDeleteSet(wholeDs)
-  if (!endsWith(whole, tail)) return undefined
   const ds = Y.mergeDeleteSets([changes.ds, deletionsFrom(wholeDs, Y.decodeStateVector(encodedSv))])
-  const own = encodeDeleteSet(ds)
-  const out = new Uint8Array(whole.byteLength - tail.byteLength + own.byteLength)
-  out.set(whole.subarray(0, whole.byteLength - tail.byteLength))
-  out.set(own, whole.byteLength - tail.byteLength)
-  return out
-}
-
-/** A delete set as an update (format V1) ends with it: `Y.encodeSnapshot` without its empty state vector. */
-export function encodeDeleteSet(ds: DeleteSet): Uint8Array {
-  const s = Y.encodeSnapshot(Y.createSnapshot(ds, new Map()))
-  return s.subarray(0, s.byteLength - 1)
-}
-
-/** The deletions of `ds` on items at or beyond `sv` (what a socket with that state vector has not got). */
-export function deletionsFrom(ds: DeleteSet, sv: Map<number, number>): DeleteSet {
-  const out = Y.createDeleteSet()
-  for (const [client, items] of ds.clients) {
-    const from = sv.get(client) ?? 0
-    const kept = []
-    for (const item of items) {
-      const end = item.clock + item.len
-      if (end <= from) continue
-      const clock = Math.max(item.clock, from)
-      kept.push(clock === item.clock ? item : { clock, len: end - clock })
-    }
-    if (kept.length > 0) out.clients.set(client, kept as typeof items)
-  }
-  return out
-}
-
-function endsWith(bytes: Uint8Array, tail: Uint8Array): boolean {
-  if (tail.byteLength > bytes.byteLength) return false
-  const at = bytes.byteLength - tail.byteLength
-  for (let i = 0; i < tail.byteLength; i++) if (bytes[at + i] !== tail[i]) return false
-  return true
+  return withDeletions(doc, encodedSv, wholeDs, ds)
 }

@@ -13,7 +13,7 @@ import * as decoding from 'lib0/decoding'
 import type { PartnershipConnection } from '../../src/sync/connection'
 import { MESSAGE_RELAY_ACK, MESSAGE_SYNC, newInvite, readAck, type Intent, type Invite, type RelayAck } from '../../src/sync/wire'
 import type { ResumeOptions, StoredRelayPosition } from '../../src/sync/resume'
-import { encodeDeleteSet } from '../../sync-server/resume'
+import { encodeDeleteSet } from '../../src/sync/deleteSets'
 import { appConnection, protocolsFor } from '../helpers/clients'
 import { stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
@@ -38,6 +38,8 @@ interface Device {
   readonly conn: PartnershipConnection
   /** Bytes of every message the relay sent to this device (inflated). */
   received: number
+  /** Bytes of every message this device sent to the relay (before compression). */
+  sent: number
   /** The subprotocols each socket offered, in order. */
   readonly offered: string[][]
   /** The kinds of message each socket received (`0.0`: sync step 1, `0.1`: step 2, `100`: ack, …). */
@@ -50,7 +52,7 @@ interface Device {
 
 /** The app's connection, with a socket class that counts what the relay sends and records what was offered. */
 function device(wsUrl: string, invite: Invite, intent: Intent, doc: Y.Doc, remembered?: StoredRelayPosition): Device {
-  const d: Device = { doc, received: 0, offered: [], kinds: [], acks: [], remembered: [] } as unknown as Device
+  const d: Device = { doc, received: 0, sent: 0, offered: [], kinds: [], acks: [], remembered: [] } as unknown as Device
   class Counting extends WebSocket {
     constructor(url: string, protocols: string[]) {
       super(url, protocols)
@@ -62,6 +64,10 @@ function device(wsUrl: string, invite: Invite, intent: Intent, doc: Y.Doc, remem
         const bytes = new Uint8Array(m)
         kinds.push(bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0]))
       })
+    }
+    override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+      d.sent += (data as Uint8Array).byteLength ?? 0
+      ;(super.send as (...args: unknown[]) => void)(data, ...rest)
     }
   }
   const relayPosition: ResumeOptions = { ...(remembered ? { remembered } : {}), remember: (next) => void d.remembered.push(next()) }
@@ -89,8 +95,9 @@ async function goOffline(d: Device): Promise<void> {
  * the relay sent meanwhile and whether, when "Synced" first showed, an ack on the new socket
  * covered the device's own offline edits.
  */
-async function reconnect(d: Device, partner: Y.Doc): Promise<{ received: number; ackedBeforeSynced: boolean }> {
+async function reconnect(d: Device, partner: Y.Doc): Promise<{ received: number; sent: number; ackedBeforeSynced: boolean }> {
   const before = d.received
+  const sentBefore = d.sent
   const acksBefore = d.acks.length
   const own = d.doc.clientID
   const ownClock = Y.decodeStateVector(Y.encodeStateVector(d.doc)).get(own) ?? 0
@@ -101,7 +108,7 @@ async function reconnect(d: Device, partner: Y.Doc): Promise<{ received: number;
   d.conn.provider.connect()
   await waitFor(() => isSynced(d.conn) && text(d.doc) === text(partner), 'synced and equal')
   stop()
-  return { received: d.received - before, ackedBeforeSynced: ackedBeforeSynced ?? false }
+  return { received: d.received - before, sent: d.sent - sentBefore, ackedBeforeSynced: ackedBeforeSynced ?? false }
 }
 
 /** A partner device creates the room with a letter with a long history; the device joins and syncs. */
@@ -135,8 +142,13 @@ describe('resuming from a relay position', () => {
     const position = dev.remembered.at(-1)!
     await meanwhile(partner, dev)
 
-    const { received, ackedBeforeSynced } = await reconnect(dev, partner.doc)
+    // the offline edits' structs: an update without the delete set Yjs appends to every one
+    const offline = Y.encodeStateAsUpdate(dev.doc, Y.encodeStateVector(partner.doc)).byteLength - wholeDeleteSetBytes(dev.doc)
+    const { received, sent, ackedBeforeSynced } = await reconnect(dev, partner.doc)
     expect(dev.offered.at(-1)).toContain(`sb.at.${position.epoch}.${position.n}`)
+    // and the device answered 103 with its offline edits and only the deletions the relay had not
+    // acknowledged: not its whole delete set (the letter's 3,000 deletions)
+    expect(sent).toBeLessThan(offline + whole / 4)
     // the relay resumed: its sync step 1 names only the clients that moved (103), not all of them
     expect(dev.kinds.at(-1)).toContain('103')
     expect(dev.kinds.at(-1)).not.toContain('0.0')

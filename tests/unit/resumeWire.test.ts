@@ -17,7 +17,8 @@ import {
   readPositionSubprotocol,
 } from '../../src/sync/wire'
 import { RelayResume, holdsDeletions, type StoredRelayPosition } from '../../src/sync/resume'
-import { encodeDeleteSet, resumedUpdate } from '../../sync-server/resume'
+import { resumedUpdate } from '../../sync-server/resume'
+import { deletionsBeyond, encodeDeleteSet, type DeleteSet as DeleteSetOf } from '../../src/sync/deleteSets'
 import { noteWrite } from '../../sync-server/acks'
 import { Room } from '../../sync-server/room'
 import { RecentWrites } from '../../sync-server/recentWrites'
@@ -215,10 +216,24 @@ describe('the relay\'s sync step 1 after a position (message 103)', () => {
     partner.getText('t').insert(0, 'partner ')
     Y.applyUpdate(relay, Y.encodeStateAsUpdate(partner))
     device.getText('t').insert(0, 'offline ')
+    device.getText('t').delete(10, 3)
     const moved = new Map([[partner.clientID, Y.getState(relay.store, partner.clientID)]])
     const update = answer(resume, encodeSyncStep1Since({ epoch, n: 4 }, moved))
-    // exactly what the relay lacks, as against its whole state vector
-    expect(Buffer.from(update).equals(Buffer.from(Y.encodeStateAsUpdate(device, Y.encodeStateVector(relay))))).toBe(true)
+    // the structs the relay lacks, as against its whole state vector …
+    const decoded = Y.decodeUpdate(update)
+    const lacking = Y.decodeUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(relay)))
+    expect(decoded.structs.map((s) => `${s.id.client}:${s.id.clock}+${s.length}`)).toEqual(lacking.structs.map((s) => `${s.id.client}:${s.id.clock}+${s.length}`))
+    // … and of the deletions only those the relay had not acknowledged at the position: the offline one
+    const deleted = [...decoded.ds.clients.values()].flat().reduce((n, r) => n + r.len, 0)
+    expect(deleted).toBe(3)
+    expect(update.byteLength).toBeLessThan(Y.encodeStateAsUpdate(device, Y.encodeStateVector(relay)).byteLength)
+    // and the relay ends with the device's document
+    Y.applyUpdate(relay, update)
+    expect(relay.getText('t').toString()).toBe(`partner ${device.getText('t').toString()}`)
+    const merged = new Y.Doc()
+    Y.applyUpdate(merged, Y.encodeStateAsUpdate(relay))
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
+    expect(Y.equalSnapshots(Y.snapshot(merged), Y.snapshot(device))).toBe(true)
     // for a position this socket did not offer: everything, never less than the relay lacks
     const all = answer(resume, encodeSyncStep1Since({ epoch: newEpoch(), n: 4 }, moved))
     expect(Buffer.from(all).equals(Buffer.from(Y.encodeStateAsUpdate(device)))).toBe(true)
@@ -249,5 +264,37 @@ describe('the window of recent writes a room keeps', () => {
       }
     }
     expect(w.forgottenThrough).toBeGreaterThan(4900)
+  })
+})
+
+describe('deletionsBeyond: what a device sends of its deletions after resuming', () => {
+  /** A delete set of random ranges over a few clients (seeded). */
+  function randomDs(seed: number): DeleteSetOf {
+    let x = seed
+    const next = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2 ** 31
+      return x % n
+    }
+    const ds = Y.createDeleteSet()
+    for (let c = 1; c <= 3; c++) {
+      const items: { clock: number; len: number }[] = []
+      for (let i = 0; i < 8; i++) items.push({ clock: next(200), len: 1 + next(20) })
+      ds.clients.set(c, items as never)
+    }
+    return Y.mergeDeleteSets([ds])
+  }
+  const covers = (ds: DeleteSetOf, client: number, clock: number): boolean => (ds.clients.get(client) ?? []).some((r) => r.clock <= clock && clock < r.clock + r.len)
+
+  it('holds exactly the deletions of the first set that the second lacks, on random sets', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const a = randomDs(seed)
+      const b = randomDs(seed * 7919)
+      const beyond = deletionsBeyond(a, b)
+      for (let client = 1; client <= 3; client++) {
+        for (let clock = 0; clock < 230; clock++) {
+          expect(covers(beyond, client, clock), `seed ${seed} client ${client} clock ${clock}`).toBe(covers(a, client, clock) && !covers(b, client, clock))
+        }
+      }
+    }
   })
 })
