@@ -32,7 +32,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WebSocket } from 'ws'
 import { CLOSE, CLOSE_REASON, DEVICE_ID_PATTERN, TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId, type OfferedDeviceProof } from '../src/sync/wire'
-import { DEVICE_REMOVED, HttpError, checkProofWithin, roomProofCheck, sendJson, type Headers } from './http'
+import { DEVICE_REMOVED, HttpError, checkProofWithin, roomProofCheck, sendJson, type EndpointLimits, type Headers } from './http'
 import { WindowCounter } from './limits'
 import { errorFields, type Logger } from './log'
 import type { DeviceRecord, RoomStore } from './store'
@@ -78,12 +78,7 @@ export interface DevicesConfig {
   /** relay.ts's per-room lock: verdicts, registrations, removals and invite changes of a room run one at a time. */
   withRoomLock<T>(room: string, f: () => Promise<T>): Promise<T>
   /** The per-address limits, like the snapshots' (relay.ts). */
-  readonly limits: {
-    address(req: IncomingMessage): string
-    refusedWait(address: string): number
-    refused(address: string): void
-    takeRequest(address: string): number
-  }
+  readonly limits: EndpointLimits
   /** Several relays on one store: how often to look for removals and invite changes made on the others; none when absent. */
   readonly sweepIntervalMs?: number
 }

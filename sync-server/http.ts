@@ -14,6 +14,30 @@ import type { DeviceRecord, RoomStore } from './store'
 
 export type Headers = Record<string, string | number>
 
+/**
+ * The per-address limits of an endpoint behind the room proof (relay.ts `httpLimits`): requests
+ * per minute before any store read; the proof is checked before the limit on refused proofs, so a
+ * valid one always passes (`checkProofWithin`).
+ */
+export interface EndpointLimits {
+  /** The address the limits count. */
+  address(req: IncomingMessage): string
+  /** Seconds until this address's refused proofs are answered as such again (429 until then); 0 when they are. */
+  refusedWait(address: string): number
+  /** Counts one refused proof (403, 404) of this address. */
+  refused(address: string): void
+  /** Counts one request of this address; seconds to wait when it is over its limit, else 0. */
+  takeRequest(address: string): number
+}
+
+/** CORS of an endpoint that is only read (`GET` with the room proof): the app may be served from another origin. */
+export const READ_CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization',
+  'Access-Control-Max-Age': '600',
+}
+
 /** A refusal with its status (and headers); answered as JSON `{"error": message}`. */
 export class HttpError extends Error {
   constructor(

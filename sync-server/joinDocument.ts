@@ -25,7 +25,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as zlib from 'node:zlib'
 import * as Y from 'yjs'
 import { JOIN_CONTENT_TYPE, encodeJoinFrame, encodeJoinHeader, isRoomId, type RelayPosition } from '../src/sync/wire'
-import { HttpError, checkProofWithin, roomProofCheck, sendJson, type Headers } from './http'
+import { HttpError, READ_CORS_HEADERS, checkProofWithin, roomProofCheck, sendJson, type EndpointLimits, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { Metrics } from './metrics'
 import { RoomUnavailable, type Rooms } from './rooms'
@@ -50,24 +50,14 @@ export interface JoinServiceConfig {
   readonly log: Logger
   readonly rooms: Rooms
   readonly metrics: Metrics
-  readonly limits: {
-    address(req: IncomingMessage): string
-    refusedWait(address: string): number
-    refused(address: string): void
-    takeRequest(address: string): number
-  }
+  readonly limits: EndpointLimits
   /** Bytes of compressed bodies kept (DEFAULT_JOIN_CACHE_BYTES). */
   readonly cacheBytes?: number
 }
 
 const JOIN_PATH = /^\/join\/([^/]+)$/
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization',
-  'Access-Control-Max-Age': '600',
-}
+const CORS_HEADERS = READ_CORS_HEADERS
 
 export function createJoinService(config: JoinServiceConfig): { handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean } {
   const { store, log, limits, rooms, metrics } = config

@@ -27,7 +27,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { isRoomId, snapshotOfUpdate } from '../src/sync/wire'
-import { HttpError, checkProofWithin, roomProofCheck, sendJson, type Headers } from './http'
+import { HttpError, READ_CORS_HEADERS, checkProofWithin, roomProofCheck, sendJson, type EndpointLimits, type Headers } from './http'
 import { errorFields, type Logger } from './log'
 import type { RoomStore } from './store'
 
@@ -228,20 +228,8 @@ export class Snapshotter {
 export interface SnapshotServiceConfig {
   readonly store: RoomStore
   readonly log: Logger
-  /**
-   * The per-address limits (relay.ts): requests per minute before any store read; the proof is
-   * checked before the limit on refused proofs, so a valid one always passes (http.ts `checkProofWithin`).
-   */
-  readonly limits: {
-    /** The address the limits count. */
-    address(req: IncomingMessage): string
-    /** Seconds until this address's refused proofs are answered as such again (429 until then); 0 when they are. */
-    refusedWait(address: string): number
-    /** Counts one refused proof (403, 404) of this address. */
-    refused(address: string): void
-    /** Counts one request of this address; seconds to wait when it is over its limit, else 0. */
-    takeRequest(address: string): number
-  }
+  /** The per-address limits (relay.ts). */
+  readonly limits: EndpointLimits
 }
 
 export interface SnapshotService {
@@ -251,12 +239,7 @@ export interface SnapshotService {
 
 const SNAPSHOT_PATH = /^\/snapshots\/([^/]+)(?:\/([^/]+))?$/
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization',
-  'Access-Control-Max-Age': '600',
-}
+const CORS_HEADERS = READ_CORS_HEADERS
 
 export function createSnapshotService(config: SnapshotServiceConfig): SnapshotService {
   const { store, log, limits } = config

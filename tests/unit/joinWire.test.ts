@@ -144,30 +144,29 @@ describe('join body frames', () => {
   })
 })
 
+/** The document joined from the parts of a room as big as 8 parts, each checked to apply whole (nothing left pending). */
+function inEightParts(doc: Y.Doc): Y.Doc {
+  const plan = planJoin(doc, 8 * 512 * 1024)
+  expect(plan.count).toBe(8)
+  const joined = new Y.Doc()
+  for (let k = 0; k < plan.count; k++) {
+    Y.applyUpdateV2(joined, plan.part(k))
+    expect(joined.store.pendingStructs, `part ${k}`).toBeNull()
+  }
+  return joined
+}
+
 describe('the relay’s parts', () => {
   it('puts every client after the clients its items build on, so each part applies without waiting for a later one', () => {
     const doc = writtenInTurns(40)
     const order = clientsInOrder(doc)
     expect(new Set(order)).toEqual(new Set(doc.store.clients.keys()))
-    const plan = planJoin(doc, 8 * 512 * 1024) // as big as 8 parts
-    expect(plan.count).toBe(8)
-    const joined = new Y.Doc()
-    for (let k = 0; k < plan.count; k++) {
-      Y.applyUpdateV2(joined, plan.part(k))
-      expect(joined.store.pendingStructs, `part ${k}`).toBeNull()
-    }
-    expect(sameDoc(joined, doc)).toBe(true)
+    expect(sameDoc(inEightParts(doc), doc)).toBe(true)
   })
 
   it('puts a long session after the sessions it wrote after, though its first item came before theirs', () => {
     const doc = longSessions(40)
-    const plan = planJoin(doc, 8 * 512 * 1024)
-    expect(plan.count).toBe(8)
-    const joined = new Y.Doc()
-    for (let k = 0; k < plan.count; k++) {
-      Y.applyUpdateV2(joined, plan.part(k))
-      expect(joined.store.pendingStructs, `part ${k}`).toBeNull()
-    }
+    const joined = inEightParts(doc)
     expect(sameDoc(joined, doc)).toBe(true)
     expect(joined.getText('letter').toString()).toMatch(/^words of session 39\. words of session 38\./)
   })
