@@ -8,6 +8,7 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { EMPTY_ACTIVITY, announceDevice, collection, createActivity, lastChangeSchool, updateActivity, writeReceipt } from '../../src/domain'
 import { CHANGES_FILE_ORIGIN } from '../../src/sync/fileOrigin'
+import { HTTP_JOIN_ORIGIN } from '../../src/sync/joinByHttp'
 import { receiptNewsOf, type ReceiptNews } from '../../src/ui/session/receiptNews'
 import { amani, an, fork, newPartnership, sync } from '../helpers/devices'
 
@@ -39,6 +40,9 @@ describe('news for delivery receipts', () => {
     expect(newsDuring(south, () => Y.applyUpdate(south, diff(north, south), CHANGES_FILE_ORIGIN))).toEqual(['file'])
     createActivity(north, { ...EMPTY_ACTIVITY, title: 'Football' }, an)
     expect(newsDuring(south, () => Y.applyUpdate(south, diff(north, south), RELAY))).toEqual(['relay'])
+    // a phone joining over HTTP gets the partnership from the relay too (src/sync/joinByHttp.ts)
+    createActivity(north, { ...EMPTY_ACTIVITY, title: 'Choir' }, an)
+    expect(newsDuring(south, () => Y.applyUpdateV2(south, Y.encodeStateAsUpdateV2(north, Y.encodeStateVector(south)), HTTP_JOIN_ORIGIN))).toEqual(['relay'])
   })
 
   it("never counts this device's own writes, receipts, or updates of another origin", () => {
