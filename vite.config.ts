@@ -9,8 +9,8 @@
  * Offline first, for schools offline for weeks: the precache holds every screen's code and every
  * language after the first visit — but in few entries, because Workbox installs them one at a time
  * (a round trip each on a slow link; src/pwa/precacheInParallel.ts downloads them in parallel
- * first): index.html, the first view (one chunk and its stylesheet, and the locale script of
- * src/i18n/localePreload.ts), the four locales (one each: a phone downloads only its own
+ * first): index.html (holding the first view's stylesheet, src/pwa/inlineFirstViewCss.ts), the
+ * first view (one chunk, and the locale script of src/i18n/localePreload.ts), the locales (one each: a phone downloads only its own
  * language first), the rest of the app in two chunks (`PARTNERSHIP` below, and every other
  * page), the QR codes' chunk (`QR`), and the web app manifest (vite-plugin-pwa always adds it).
  * What offline use does not need is not precached: the install icons, robots.txt, the favicon, the .br/.gz siblings.
@@ -21,6 +21,7 @@ import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 // build-time plugins (with extensions: Vite's config loader asks for them)
 import { localePreload } from './src/i18n/localePreload.js'
+import { inlineFirstViewCss } from './src/pwa/inlineFirstViewCss.js'
 import { precacheInParallel } from './src/pwa/precacheInParallel.js'
 
 const THEME_COLOUR = '#1f6f5c'
@@ -93,6 +94,7 @@ export default defineConfig({
       integration: { closeBundleOrder: 'pre' },
     }),
     localePreload(),
+    inlineFirstViewCss(),
     precacheInParallel(),
   ],
   build: {

@@ -36,15 +36,18 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
  * WebSocket on this host explicitly (`/sync`, see defaultRelayUrl in src/sync/connection.ts)
  * besides `'self'`, for browsers whose `'self'` does not cover ws:/wss:. A photo is an `<img>` of
  * a `blob:` URL (src/ui/components/Photo.tsx).
+ * `styleHashes`: the `'sha256-…'` sources of the `<style>` elements of the build's index.html
+ * (`inlineStyleHashes`; the first view's stylesheet is inlined, vite.config.ts): exactly those
+ * texts are allowed, still no other inline style and no `style="…"` attribute.
  */
-export function contentSecurityPolicy(host: string | undefined): string {
+export function contentSecurityPolicy(host: string | undefined, styleHashes: readonly string[] = []): string {
   const relay = host && HOST.test(host) ? ` ws://${host} wss://${host}` : ''
   return [
     "default-src 'self'",
     "script-src 'self'",
     `connect-src 'self'${relay}`,
     "img-src 'self' blob: data:",
-    "style-src 'self'",
+    ["style-src 'self'", ...styleHashes].join(' '),
     "worker-src 'self'",
     "manifest-src 'self'",
     "frame-ancestors 'none'",
@@ -52,6 +55,24 @@ export function contentSecurityPolicy(host: string | undefined): string {
     "form-action 'self'",
     "object-src 'none'",
   ].join('; ')
+}
+
+/**
+ * The CSP sources (`'sha256-<base64>'`) of the `<style>` elements in an HTML page, in order: what
+ * a browser hashes is the element's text exactly as written between the tags.
+ */
+export function inlineStyleHashes(html: string): string[] {
+  return [...html.matchAll(/<style(?:\s[^>]*)?>([\s\S]*?)<\/style>/gi)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
+  )
+}
+
+function styleHashesOf(root: string): string[] {
+  try {
+    return inlineStyleHashes(readFileSync(join(root, 'index.html'), 'utf8'))
+  } catch {
+    return []
+  }
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -140,11 +161,13 @@ export function serveStatic(root: string): StaticSite {
   // in another terminal): new hashed files, new sizes and ETags.
   let stamp = buildStamp(root)
   let files = buildIndex(root)
+  let styleHashes = styleHashesOf(root)
   const current = (): Map<string, Entry> => {
     const now = buildStamp(root)
     if (now !== stamp) {
       stamp = now
       files = buildIndex(root)
+      styleHashes = styleHashesOf(root)
     }
     return files
   }
@@ -179,7 +202,7 @@ export function serveStatic(root: string): StaticSite {
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
       }
-      if (entry.type.startsWith('text/html')) headers['Content-Security-Policy'] = contentSecurityPolicy(req.headers.host)
+      if (entry.type.startsWith('text/html')) headers['Content-Security-Policy'] = contentSecurityPolicy(req.headers.host, styleHashes)
       if (req.headers['if-none-match'] === entry.etag) {
         res.writeHead(304, headers)
         res.end()
