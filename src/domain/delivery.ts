@@ -10,6 +10,7 @@ import { assertWritable, isTooNew, readMeta } from './schema'
 import { recordItemIds } from './record'
 import { isPartnershipSchool, readReceipts, schoolMap } from './receipts'
 import { readDevices } from './devices'
+import { readOncePerChange } from './perChange'
 
 export type DeliveryState = 'saved-local' | 'on-relay' | 'received-by-partner' | 'read-by-partner'
 
@@ -69,8 +70,8 @@ export function deliveryState(
   mySchoolId: string,
   isOnRelay: (ids: readonly { client: number; clock: number }[]) => boolean,
 ): DeliveryState {
-  const meta = readMeta(doc)
-  const partner = meta && (mySchoolId === meta.schoolA.id ? meta.schoolB.id : mySchoolId === meta.schoolB.id ? meta.schoolA.id : undefined)
+  const schools = partnershipSchools(doc)
+  const partner = schools && (mySchoolId === schools[0] ? schools[1] : mySchoolId === schools[1] ? schools[0] : undefined)
   if (partner && isReadBy(doc, record, partner)) return 'read-by-partner'
   if (partner && receivedBySchools(doc, record).includes(partner)) return 'received-by-partner'
   return isOnRelay(recordItemIds(record)) ? 'on-relay' : 'saved-local'
@@ -86,6 +87,23 @@ export function deliveryState(
 export function lastChangeSchool(doc: Y.Doc, record: Y.Map<unknown>): string | undefined {
   const device = record.get('updatedOn')
   if (typeof device !== 'string' || device === '') return undefined
-  const schoolId = readDevices(doc).find((d) => d.deviceId === device)?.schoolId
-  return schoolId !== undefined && isPartnershipSchool(doc, schoolId) ? schoolId : undefined
+  const schoolId = deviceSchools(doc).get(device)
+  return schoolId !== undefined && partnershipSchools(doc)?.includes(schoolId) === true ? schoolId : undefined
+}
+
+/** The ids of the partnership's two schools (meta), read once per change of the document (a list asks per row). */
+function partnershipSchools(doc: Y.Doc): readonly [string, string] | undefined {
+  return readOncePerChange(doc, 'delivery:schools', () => {
+    const meta = readMeta(doc)
+    return meta ? ([meta.schoolA.id, meta.schoolB.id] as const) : undefined
+  })
+}
+
+/** The school each device of `devices` says it speaks for, read once per change of the document. */
+function deviceSchools(doc: Y.Doc): ReadonlyMap<string, string> {
+  return readOncePerChange(doc, 'delivery:deviceSchools', () => {
+    const out = new Map<string, string>()
+    for (const d of readDevices(doc)) if (d.schoolId !== undefined && !out.has(d.deviceId)) out.set(d.deviceId, d.schoolId)
+    return out
+  })
 }

@@ -10,6 +10,10 @@
  * earlier chunk or in its own. Each chunk carries the deletions of its own clients' items, so
  * nothing waits for a later chunk (Yjs would keep a waiting part aside and retry it on every
  * later update). Updates the document itself still holds aside (missing something) come last.
+ * A client alone in its unit with more history than a chunk holds (a device that wrote many
+ * letters) is written in pieces by clock, each a chunk of its own: an item points only to items
+ * that existed before it, so to its own client's lower clocks (an earlier piece) or to units
+ * written before; its deletions go with its last piece.
  *
  * Every update in the result is a plain Yjs update: applied in any order they give the same
  * document (Yjs updates commute); the order only saves work.
@@ -17,8 +21,12 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 
-/** Bytes a chunk is kept under (one unit of clients that point into each other may be bigger). */
-export const CHUNK_BYTES = 64 * 1024
+/**
+ * Bytes a chunk is kept under (one unit of clients that point into each other may be bigger). A
+ * row costs its structs and strings in decoding: at 4× CPU a 64 KB row took up to ~170 ms to apply
+ * at a cold start (over 200 ms with a garbage collection or a busy machine), a 16 KB one a quarter.
+ */
+export const CHUNK_BYTES = 16 * 1024
 
 type Struct = Y.Item | Y.GC
 
@@ -94,6 +102,30 @@ function encodeClientStructs(client: number, structs: readonly Struct[]): Uint8A
   return encoder.toUint8Array()
 }
 
+/**
+ * One client's structs in pieces of about `maxBytes` (at least one struct each), each as it stands
+ * in an update (count, client, first clock, structs): consecutive clock ranges, from its first.
+ */
+function encodeClientPieces(client: number, structs: readonly Struct[], maxBytes: number): Uint8Array[] {
+  const pieces: Uint8Array[] = []
+  for (let from = 0; from < structs.length; ) {
+    // UpdateEncoderV1 writes each struct on its own (no state across structs): pieces concatenate
+    const body = new Y.UpdateEncoderV1()
+    let to = from
+    while (to < structs.length && (to === from || encoding.length(body.restEncoder) < maxBytes)) structs[to++]!.write(body, 0)
+    const head = new Y.UpdateEncoderV1()
+    encoding.writeVarUint(head.restEncoder, to - from)
+    head.writeClient(client)
+    encoding.writeVarUint(head.restEncoder, structs[from]!.id.clock)
+    const piece = encoding.createEncoder()
+    encoding.writeUint8Array(piece, head.toUint8Array())
+    encoding.writeUint8Array(piece, body.toUint8Array())
+    pieces.push(encoding.toUint8Array(piece))
+    from = to
+  }
+  return pieces
+}
+
 interface DeleteRange {
   readonly clock: number
   readonly len: number
@@ -139,8 +171,13 @@ function* chunkSteps(doc: Y.Doc, maxBytes: number): Generator<void, Uint8Array[]
     yield
   }
   const structBytes = new Map<number, Uint8Array>()
+  // clients with more history than a chunk holds, also in pieces (used when alone in their unit)
+  const pieces = new Map<number, Uint8Array[]>()
   for (const c of clients) {
-    structBytes.set(c, encodeClientStructs(c, store.clients.get(c)!))
+    const structs = store.clients.get(c)!
+    const bytes = encodeClientStructs(c, structs)
+    structBytes.set(c, bytes)
+    if (bytes.length > maxBytes) pieces.set(c, encodeClientPieces(c, structs, maxBytes))
     yield
   }
 
@@ -148,6 +185,17 @@ function* chunkSteps(doc: Y.Doc, maxBytes: number): Generator<void, Uint8Array[]
   let current: number[] = []
   let size = 0
   for (const unit of unitsInCausalOrder(clients, deps)) {
+    const alone = unit.length === 1 ? pieces.get(unit[0]!) : undefined
+    if (alone) {
+      // a chunk per piece, in clock order; the client's deletions with the last one
+      if (current.length > 0) chunks.push(chunkUpdate(current, structBytes, deleted))
+      current = []
+      size = 0
+      const c = unit[0]!
+      const none = new Map<number, readonly DeleteRange[]>()
+      alone.forEach((piece, i) => chunks.push(chunkUpdate([c], new Map([[c, piece]]), i === alone.length - 1 ? deleted : none)))
+      continue
+    }
     const unitSize = unit.reduce((n, c) => n + structBytes.get(c)!.length + (deleted.get(c)?.length ?? 0) * 4 + 8, 0)
     if (current.length > 0 && size + unitSize > maxBytes) {
       chunks.push(chunkUpdate(current, structBytes, deleted))

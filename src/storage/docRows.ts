@@ -7,7 +7,7 @@
 export const UPDATES = 'updates'
 /**
  * Rows read per request at open (all in one transaction; each request's result is its own task,
- * and taking it costs the main thread its structured clone: 8 rows of ~64 KB, about 0.5 MB, stay
+ * and taking it costs the main thread its structured clone: 8 rows of ~16 KB, about 0.13 MB, stay
  * well under 100 ms at 4× CPU).
  */
 const READ_BATCH = 8

@@ -17,7 +17,11 @@
  * - once the store holds many rows, the whole state is written again as rows of bounded size in
  *   causal order (docChunks.ts) and the rows it covers are deleted, in one transaction (what
  *   y-indexeddb calls trimming, there into one row); a row of megabytes (a join's first sync, a
- *   whole-state row of an earlier version) is rewritten so too, soon after, a slice at a time;
+ *   whole-state row of an earlier version) is rewritten so too, soon after, a slice at a time.
+ *   Rows written while it ran are moved after its rows in the same transaction: before them, they
+ *   would point to what is not there yet, and Yjs would hold them aside and retry them at every
+ *   later row of the next open (seconds at 4× CPU); an open that finds rows in such an order has
+ *   them rewritten so;
  * - at open, the rows are read in one transaction and applied a few at a time with a turn for the
  *   browser in between (no task of seconds on a cheap phone), without Yjs encoding them again for
  *   the 'update' listener (they are stored already).
@@ -99,6 +103,9 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
   const held = new Set<IDBValidKey>()
   let isLoaded = false
   let isCompacting = false
+  let isCompactionAskedAgain = false
+  /** While a compaction replaces the rows: writes wait for it. */
+  let replacing: Promise<void> | undefined
   let isClosing = false
   let isDestroyed = false
   let cancelIdleCompaction: (() => void) | undefined
@@ -194,33 +201,78 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
    * this one never loaded: they stay (applied in key order at the next open: Yjs updates commute).
    */
   const compact = async (database: IDBDatabase): Promise<void> => {
-    if (!isLoaded || isDestroyed || isCompacting) return
+    if (!isLoaded || isDestroyed) return
+    // asked for while one runs (a big row written meanwhile is moved, not rewritten): once more after it
+    if (isCompacting) {
+      isCompactionAskedAgain = true
+      return
+    }
+    isCompactionAskedAgain = false
     cancelIdleCompaction?.()
     cancelIdleCompaction = undefined
     isCompacting = true
     try {
       const covered = [...held]
       const chunks = await encodeStateInChunksSliced(doc, nextTask, () => isClosing || isDestroyed, LOAD_SLICE_MS)
-      if (chunks) await replaceRows(database, covered, chunks)
+      if (chunks) {
+        // the write on its way finishes first (its read-back included); writes asked for meanwhile wait
+        replacing = (async () => {
+          for (let i = 0; i < 1000 && running; i++) await running.catch(() => undefined)
+          await replaceRows(database, covered, chunks)
+        })().finally(() => {
+          replacing = undefined
+        })
+        await replacing
+      }
     } finally {
       isCompacting = false
+      if (isCompactionAskedAgain) compactWhenIdle()
     }
   }
 
+  /**
+   * In one transaction: the chunks added, the rows they cover deleted, and the rows this instance
+   * wrote while the chunks were made moved after them: read, deleted, and added again with the same
+   * bytes (Yjs updates commute; only the order changes). No write of this instance is on its way
+   * meanwhile (`replacing`: its read-back would miss a moved row); another tab's rows stay.
+   */
   const replaceRows = async (database: IDBDatabase, covered: readonly IDBValidKey[], chunks: readonly Uint8Array[]): Promise<void> => {
     try {
-      const added = await writeTransaction(database, (store) => {
-        const keys: IDBValidKey[] = []
-        for (const chunk of chunks) {
-          const req = store.add(chunk)
-          req.onsuccess = () => void keys.push(req.result)
+      const { added, moved } = await writeTransaction(database, (store) => {
+        const added: IDBValidKey[] = []
+        const moved: IDBValidKey[] = []
+        const isCovered = new Set(covered)
+        const write = (rest: readonly unknown[]): void => {
+          for (const row of [...chunks, ...rest]) {
+            const req = store.add(row)
+            req.onsuccess = () => void added.push(req.result)
+          }
+          for (const key of [...covered, ...moved]) store.delete(key)
         }
-        for (const key of covered) store.delete(key)
-        return () => keys
+        const keysReq = store.getAllKeys()
+        keysReq.onsuccess = () => {
+          for (const key of keysReq.result) if (!isCovered.has(key) && held.has(key)) moved.push(key)
+          if (moved.length === 0) return write([])
+          // requests of a transaction complete in the order they were made: the last one has them all
+          const rest: unknown[] = []
+          moved.forEach((key, i) => {
+            const req = store.get(key)
+            req.onsuccess = () => {
+              rest[i] = req.result
+              if (i === moved.length - 1) write(rest)
+            }
+          })
+        }
+        return () => ({ added, moved })
       })
       for (const key of covered) held.delete(key)
-      for (const key of added) held.add(key)
-      rows = 0
+      for (const key of added.slice(0, chunks.length)) held.add(key)
+      moved.forEach((key, i) => {
+        held.delete(key)
+        const now = added[chunks.length + i]
+        if (now !== undefined) held.add(now)
+      })
+      rows = moved.length
     } catch {
       /* the rows stay as they were; tried again after the next write */
     }
@@ -239,6 +291,7 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
   }
 
   const flush = (): Promise<boolean> => {
+    if (replacing) return replacing.then(flush)
     if (running) {
       again = true
       return running
@@ -251,7 +304,8 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
         again = false
         ok = await writeOnce(database)
       } while (ok && again && queue.length > 0 && !isDestroyed)
-      return ok && queue.length === 0
+      // what was queued while a compaction replaces the rows is written after it, for those who asked then
+      return ok && (queue.length === 0 || replacing !== undefined)
     })().finally(() => {
       running = undefined
     })
@@ -268,25 +322,35 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
       return
     }
     const stored = await readAllRows(database)
-    rows = stored.length
+    // rows beyond what a compaction of it would write (about its bytes in chunks): a large
+    // partnership's own chunks never count towards the next compaction
+    const storedBytes = stored.reduce((n, row) => n + row.update.byteLength, 0)
+    rows = Math.max(0, stored.length - Math.ceil(storedBytes / CHUNK_BYTES))
     // in arrival order, a few rows per task: a document written in chunks never holds the page for long
     let hasBigRow = false
+    let hasWaited = false
     let sliceStart = performance.now()
     for (const row of stored) {
       if (isClosing) break
       applyStored(row.update)
       held.add(row.key)
       if (row.update.byteLength > BIG_ROW_BYTES) hasBigRow = true
+      if (doc.store.pendingStructs || doc.store.pendingDs) hasWaited = true
       if (performance.now() - sliceStart >= LOAD_SLICE_MS) {
         await nextTask()
         sliceStart = performance.now()
       }
     }
+    // what opening does next (the connection, the first render) starts in a task of its own, not after the last slice
+    await nextTask()
     isEmptyOnLoad = replayed.size === 0 && doc.store.clients.size === 0
     isLoaded = !isClosing
     db = database
     if (queue.length > 0) await flush()
-    if (hasBigRow) compactWhenIdle()
+    // a row that waited for a later one (rows out of causal order, as an earlier version could leave
+    // them): every row after it cost a retry; rewritten in order, the next open has none
+    const isOutOfOrder = hasWaited && !doc.store.pendingStructs && !doc.store.pendingDs
+    if (hasBigRow || isOutOfOrder) compactWhenIdle()
   })()
 
   return {

@@ -27,7 +27,7 @@ export interface ColdStart {
   storedRows?: { count: number; largestBytes: number }
   /** The same before the reloads, after the join (waited for, bounded, until no row is bigger than BIG_ROW_BYTES). */
   joinedRows?: { count: number; largestBytes: number }
-  /** The long tasks of the last reload (ms since navigation start, duration ms), when profiled. */
+  /** The long tasks of the profiled reload (the last, or BENCH_COLD_PROFILE_RELOAD) (ms since navigation start, duration ms). */
   lastTasks?: { start: number; ms: number }[]
   /** What went wrong, if something did. */
   problem?: string
@@ -87,15 +87,50 @@ function storedRowsIn(page: Page): Promise<{ count: number; largestBytes: number
   })
 }
 
+/** The stored document's rows on this page's device, in key order, base64. */
+function storedRowsBase64(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const out: string[] = []
+    for (const info of await indexedDB.databases()) {
+      if (!info.name?.startsWith('sb-doc-')) continue
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(info.name!)
+        req.onsuccess = () => resolve(req.result)
+        req.onerror = () => reject(req.error)
+      })
+      const rows = await new Promise<Uint8Array[]>((resolve, reject) => {
+        const req = db.transaction(['updates'], 'readonly').objectStore('updates').getAll()
+        req.onsuccess = () => resolve(req.result as Uint8Array[])
+        req.onerror = () => reject(req.error)
+      })
+      db.close()
+      for (const r of rows) {
+        let bin = ''
+        for (let i = 0; i < r.length; i++) bin += String.fromCharCode(r[i]!)
+        out.push(btoa(bin))
+      }
+    }
+    return out
+  })
+}
+
+/** Which reload is profiled (0-based): the last, or the one BENCH_COLD_PROFILE_RELOAD names (1 = the first). */
+function profiledReload(reloads: number): number {
+  const n = Number(process.env.BENCH_COLD_PROFILE_RELOAD)
+  return Number.isInteger(n) && n >= 1 && n <= reloads ? n - 1 : reloads - 1
+}
+
 /** A stored row bigger than this is the join's first sync not yet rewritten in rows (src/storage/docStore.ts BIG_ROW_BYTES). */
-const BIG_ROW_BYTES = 256 * 1024
+const BIG_ROW_BYTES = 64 * 1024
 
 /**
  * Joins the partnership whose invite code is `code` on the app at `appUrl` (the e2e tests' join
  * flow), waits for "Synced" and the service worker, opens the action plan, goes offline, sets 4×
  * CPU, then reloads `reloads` times: the time to the first activity card each time, the longest
- * task, the heap after. With `profilePath`, the last reload is recorded by the CDP Profiler into
- * that file (a .cpuprofile, for DevTools or tests/bench/profileSummary.ts) and its long tasks kept.
+ * task, the heap after. With `profilePath`, the last reload (or the one BENCH_COLD_PROFILE_RELOAD
+ * names, 1 = the first) is recorded by the CDP Profiler into that file (a .cpuprofile, for DevTools
+ * or tests/bench/profileSummary.ts, with `pageNowAtEnd`: the page's clock at its end) and its long
+ * tasks kept.
  */
 export async function offlineColdStart(appUrl: string, code: string, reloads: number, timeoutMs = 120_000, profilePath?: string): Promise<ColdStart> {
   const browser = await launchChromium()
@@ -125,7 +160,7 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
     await goTo(page, 'Action plan')
     await page.locator('main .activity-card, main .activity-list li').first().waitFor({ state: 'visible', timeout: timeoutMs })
     // the app as a teacher leaves it after a join: the join's one big row rewritten in rows of
-    // ~64 KB (docStore.ts compacts it a slice at a time, a few seconds after the join), the plan
+    // ~16 KB (docStore.ts compacts it a slice at a time, a few seconds after the join), the plan
     // shown for a moment (and its saved view kept); bounded
     for (let i = 0; i < 120; i++) {
       await page.waitForTimeout(500)
@@ -137,7 +172,7 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
     const cdp = await throttlePage(page, false)
     let longest = 0
     for (let i = 0; i < reloads; i++) {
-      const profiling = profilePath !== undefined && i === reloads - 1
+      const profiling = profilePath !== undefined && i === profiledReload(reloads)
       if (profiling) {
         await cdp.send('Profiler.enable')
         await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
@@ -168,18 +203,32 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
       result.liveMs = [...(result.liveMs ?? []), liveAt]
       // let the page settle (tasks after the live plan count too), bounded
       await page.waitForTimeout(1000)
-      const longestNow = await page.evaluate(() => (window as unknown as { __longestTask: number }).__longestTask)
+      // a task still running at that second is reported once it ends, to the observer a moment later: let it arrive
+      const longestNow = await page.evaluate(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        return (window as unknown as { __longestTask: number }).__longestTask
+      })
       result.longestPerReloadMs = [...(result.longestPerReloadMs ?? []), Math.round(longestNow)]
+      // BENCH_COLD_TASKS=1: every reload's long tasks (start: ms) on stderr, with its card and live-plan times
+      if (process.env.BENCH_COLD_TASKS === '1') {
+        const tasks = await page.evaluate(() => (window as unknown as { __tasks: [number, number][] }).__tasks)
+        process.stderr.write(`  reload ${i + 1} (card ${Math.round(at)} ms, live ${Math.round(liveAt)} ms), long tasks: ${tasks.map(([start, ms]) => `${Math.round(start)}: ${Math.round(ms)}`).join(', ')}\n`)
+      }
       longest = Math.max(longest, longestNow)
       if (profiling) {
-        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
-        writeFileSync(profilePath, JSON.stringify(profile))
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Record<string, unknown> }
+        // the page's clock at the profile's end (within the few ms this call takes): a long task's
+        // start (performance.now()) is at `endTime / 1000 - (pageNowAtEnd - start)` ms in the profile
+        const pageNowAtEnd = await page.evaluate(() => performance.now())
+        writeFileSync(profilePath, JSON.stringify({ ...profile, pageNowAtEnd }))
         const tasks = await page.evaluate(() => (window as unknown as { __tasks: [number, number][] }).__tasks)
         result.lastTasks = tasks.map(([start, ms]) => ({ start: Math.round(start), ms: Math.round(ms) }))
       }
     }
     result.longestTaskMs = longest
     result.storedRows = await storedRowsIn(page)
+    // BENCH_COLD_ROWS=<file>: the stored rows themselves, in key order (JSON: base64 each), to apply them again in Node
+    if (process.env.BENCH_COLD_ROWS) writeFileSync(process.env.BENCH_COLD_ROWS, JSON.stringify(await storedRowsBase64(page)))
     await cdp.send('HeapProfiler.collectGarbage')
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
     result.heapBytes = heap.usedSize

@@ -85,10 +85,11 @@ const release = (): Promise<void> => page.evaluate(() => (window as unknown as {
 
 /** How far below the top of `above` the top of `below` is drawn, in px. */
 async function offsetBelow(above: Locator, below: Locator): Promise<number> {
-  const a = await above.boundingBox()
-  const b = await below.boundingBox()
-  if (!a || !b) throw new Error('not drawn')
-  return b.y - a.y
+  // both read in one layout: read one after the other, the offline strip appearing in between
+  // (above both) moved the second by its 83 px
+  const b = await below.elementHandle()
+  if (!b) throw new Error('not drawn')
+  return above.evaluate((a, el) => el.getBoundingClientRect().top - a.getBoundingClientRect().top, b)
 }
 
 /** The saved view kept on this device for the open partnership (what the next cold start shows), or null. */

@@ -1,6 +1,6 @@
 /**
  * The document on this device in rows of bounded size (src/storage/docChunks.ts, docStore.ts):
- * the state of a partnership written by many devices comes out as updates of at most about 64 KB
+ * the state of a partnership written by many devices comes out as updates of at most about CHUNK_BYTES (16 KB)
  * that together hold every change and, applied in key order, never leave Yjs waiting for a later
  * one; a row of megabytes (a join's first sync) is rewritten so; a refused rewrite (a full phone)
  * changes nothing and the next open tries again; a write an observer makes while rows are applied
@@ -98,6 +98,35 @@ describe('the state in chunks', () => {
     expect(sameState(applyInOrder([...chunks].reverse()).doc, partnership)).toBe(true)
   }, 120_000)
 
+  it('writes a device with more history than a chunk in pieces of bounded size that apply in order, its deletions with them', () => {
+    // one device wrote four chunks' worth of letters' text, and deleted some of it
+    const doc = new Y.Doc()
+    const letters = doc.getMap<Y.Text>('letters')
+    for (let i = 0; i < 160; i++) {
+      const text = new Y.Text()
+      letters.set(`letter-${i}`, text)
+      text.insert(0, `Dear class ${i}, `.padEnd(400, 'we planted trees and sang together. '))
+    }
+    for (let i = 0; i < 160; i += 7) letters.get(`letter-${i}`)!.delete(0, 5)
+    letters.delete('letter-3')
+    // and another device answered in it
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+    other.getMap<Y.Text>('letters').get('letter-14')!.insert(0, 'Thank you! ')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)))
+    expect(Y.encodeStateAsUpdate(doc).byteLength).toBeGreaterThan(4 * CHUNK_BYTES)
+
+    const chunks = encodeStateInChunks(doc)
+    expect(chunks.length).toBeGreaterThanOrEqual(4)
+    for (const c of chunks) expect(c.byteLength).toBeLessThanOrEqual(CHUNK_BYTES + 1024)
+    const { doc: applied, waited } = applyInOrder(chunks)
+    expect(waited).toBe(0)
+    expect(sameState(applied, doc)).toBe(true)
+    expect(applied.getMap<Y.Text>('letters').has('letter-3')).toBe(false)
+    expect(applied.getMap<Y.Text>('letters').get('letter-14')!.toString()).toMatch(/^Thank you! class 14, /)
+    expect(sameState(applyInOrder([...chunks].reverse()).doc, doc)).toBe(true)
+  })
+
   it('keeps deletions and what the document holds aside', () => {
     const a = new Y.Doc()
     const b = new Y.Doc()
@@ -159,6 +188,68 @@ describe('the document on this device', () => {
     expect(sameState(again.doc, partnership)).toBe(true)
     await until(async () => (await storedRows(room)).every((r) => r.byteLength <= CHUNK_BYTES + 8 * 1024))
     expect(sameState(applyInOrder(await storedRows(room)).doc, partnership)).toBe(true)
+  }, 120_000)
+
+  it('stores the changes made while the rows are rewritten after them, so the next open waits for nothing', async () => {
+    const room = 'room-edits-while-compacting'
+    const d = await openDoc(room)
+    Y.applyUpdate(d.doc, joined, { source: 'relay' })
+    expect(await d.flush()).toBe(true)
+    // a teacher goes on working while the join's big row is rewritten (a slice at a time): each
+    // change changes something the big row holds (the partnership's name), so before the
+    // rewrite's rows it would point to what is not there yet
+    const changes: Promise<boolean>[] = []
+    const timer = setInterval(() => {
+      d.doc.getMap('meta').set('name', `Gent–Huye ${changes.length}`)
+      changes.push(d.flush())
+    }, 1)
+    try {
+      await until(async () => (await storedRows(room)).every((r) => r.byteLength <= 4 * CHUNK_BYTES))
+    } finally {
+      clearInterval(timer)
+    }
+    expect(await Promise.all(changes)).not.toContain(false)
+    expect(changes.length).toBeGreaterThan(1)
+    const rows = await storedRows(room)
+    expect(rows.every((r) => r.byteLength <= CHUNK_BYTES + 8 * 1024)).toBe(true)
+    const { doc, waited } = applyInOrder(rows)
+    expect(waited).toBe(0)
+    expect(sameState(doc, d.doc)).toBe(true)
+  }, 120_000)
+
+  it('rewrites rows it finds out of order (a row waiting for a later one), so the next open waits for nothing', async () => {
+    const room = 'room-out-of-order'
+    const d = await openDoc(room)
+    Y.applyUpdate(d.doc, joined, { source: 'relay' })
+    expect(await d.flush()).toBe(true)
+    await until(async () => (await storedRows(room)).every((r) => r.byteLength <= CHUNK_BYTES + 8 * 1024))
+    await docs.destroyAll()
+    // an earlier version left a change before the rows it points to
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, joined)
+    const sv = Y.encodeStateVector(copy)
+    copy.getMap('meta').set('name', 'Renamed elsewhere')
+    const change = Y.encodeStateAsUpdate(copy, sv)
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(docName(room))
+      req.onsuccess = () => resolve(req.result)
+      req.onerror = () => reject(req.error)
+    })
+    const rows = await storedRows(room)
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(['updates'], 'readwrite')
+      const store = tx.objectStore('updates')
+      store.clear()
+      for (const r of [change, ...rows]) store.add(r)
+      tx.oncomplete = () => resolve()
+      tx.onerror = () => reject(tx.error)
+    })
+    db.close()
+    expect(applyInOrder(await storedRows(room)).waited).toBeGreaterThan(0)
+    const again = await openDoc(room)
+    expect(again.doc.getMap('meta').get('name')).toBe('Renamed elsewhere')
+    await until(async () => applyInOrder(await storedRows(room)).waited === 0)
+    expect(sameState(applyInOrder(await storedRows(room)).doc, copy)).toBe(true)
   }, 120_000)
 
   it('journals and stores a write an observer makes while the stored rows are applied', async () => {

@@ -4,9 +4,11 @@
  * about a page of cards, and "Show earlier activities" / "Show more activities" add whole months,
  * after which the first month added takes the focus (a keyboard or screen-reader user goes on
  * reading there). What the filters show and in which order is unchanged; a plan of up to
- * PLAN_PAGE activities is drawn whole, as before.
+ * PLAN_PAGE activities is drawn whole, as before. When the plan opens, its cards are drawn
+ * CARDS_PER_TASK at a time, one task after the other (`cutToCards`), so no task draws a page of
+ * them; the cards and months are memoised, so a change elsewhere in the document draws nothing again.
  */
-import { useEffect, useMemo, useState } from 'react'
+import { memo, startTransition, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
 import {
@@ -15,7 +17,6 @@ import {
   isOverdue,
   type Activity,
   type CalendarPeriod,
-  type Conflict,
   type PartnershipMeta,
   type PartnerInputRequest,
 } from '../../domain'
@@ -24,23 +25,30 @@ import { PlanningNotes } from '../components/PlanningNotes'
 import { schoolName } from '../hooks/useActor'
 import { formatDateRange, formatMoney, formatMonth } from '../format'
 import { pageHref } from '../pages'
-import { cardsIn, firstWindow, monthsOfWindow, showEarlier, showLater, windowOfMonths, type DrawnMonths, type PlanWindow } from './planWindow'
+import { CARDS_PER_TASK, cardsIn, cutToCards, firstWindow, monthsOfWindow, showEarlier, showLater, windowOfMonths, type DrawnMonths, type PlanWindow } from './planWindow'
 
 interface ItemProps {
   readonly doc: Y.Doc
   readonly activity: Activity
   readonly roomId: string
   readonly meta: PartnershipMeta
-  readonly conflicts: readonly Conflict[]
+  readonly periods: readonly CalendarPeriod[]
+  readonly zones: Parameters<typeof findConflicts>[2]
   readonly overdue: readonly PartnerInputRequest[]
 }
+
+/** No overdue request (one array for every card, so an unchanged card is not drawn again). */
+const NONE: readonly PartnerInputRequest[] = []
 
 /**
  * One row of the plan: what happens when, who does it (lead school, responsible people) and what
  * it costs each school, then its warnings. The title is the link; the whole card is its target.
+ * Drawn again only when one of its props changed (the activity is the same object until it
+ * changes, domain `activitiesOf`); its delivery line follows the document on its own.
  */
-function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemProps) {
+const ActivityItem = memo(function ActivityItem({ doc, activity, roomId, meta, periods, zones, overdue }: ItemProps) {
   const { t, i18n } = useTranslation()
+  const conflicts = useMemo(() => findConflicts(activity, periods, zones), [activity, periods, zones])
   const language = i18n.resolvedLanguage ?? i18n.language
   const when = formatDateRange(activity.startDate, activity.endDate, language)
   const lead = schoolName(meta, activity.leadSchoolId)
@@ -76,7 +84,7 @@ function ActivityItem({ doc, activity, roomId, meta, conflicts, overdue }: ItemP
       <DeliveryStatus doc={doc} record={collection(doc, 'activities').get(activity.id)} about={activity.title} onlyOwnChange />
     </div>
   )
-}
+})
 
 export interface PlanMonthsProps {
   readonly doc: Y.Doc
@@ -95,7 +103,8 @@ export interface PlanMonthsProps {
 
 const headingId = (month: string): string => `month-${month || 'undated'}`
 
-export function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests, today, filterKey }: PlanMonthsProps) {
+/** Drawn again only when one of its props changed (PlanScreen hands on the same objects while their data is the same). */
+export const PlanMonths = memo(function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests, today, filterKey }: PlanMonthsProps) {
   const { t, i18n } = useTranslation()
   const language = i18n.resolvedLanguage ?? i18n.language
   // the months drawn after a "Show …", for these filters; before that, the first window
@@ -104,6 +113,15 @@ export function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests
   const drawnNow = drawn?.key === filterKey ? windowOfMonths(groups, drawn.months) : firstWindow(groups, today.slice(0, 7))
   const earlier = cardsIn(groups, 0, drawnNow.from)
   const later = cardsIn(groups, drawnNow.to, groups.length)
+  // drawn CARDS_PER_TASK cards at a time when the plan opens (no long task on a cheap phone); a
+  // "Show …" draws what it adds at once (its first new month takes the focus)
+  const [cardsDrawn, setCardsDrawn] = useState(CARDS_PER_TASK)
+  const windowCards = cardsIn(groups, drawnNow.from, drawnNow.to)
+  useEffect(() => {
+    if (cardsDrawn >= windowCards) return
+    const timer = setTimeout(() => startTransition(() => setCardsDrawn((n) => n + CARDS_PER_TASK)), 0)
+    return () => clearTimeout(timer)
+  }, [cardsDrawn, windowCards])
   const overdueBy = useMemo(() => {
     const by = new Map<string, PartnerInputRequest[]>()
     for (const r of requests) {
@@ -126,6 +144,7 @@ export function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests
     const months = monthsOfWindow(groups, next)
     if (!months) return
     setDrawn({ key: filterKey, months })
+    setCardsDrawn(Number.MAX_SAFE_INTEGER)
     setFocusMonth(groups[firstNew]?.month)
   }
   const onShowEarlier = (): void => {
@@ -143,15 +162,15 @@ export function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests
           </button>
         </div>
       ) : null}
-      {groups.slice(drawnNow.from, drawnNow.to).map((group) => (
+      {cutToCards(groups, drawnNow, cardsDrawn).map(({ group, shown }) => (
         <section key={group.month || 'undated'} className="month" aria-labelledby={headingId(group.month)}>
           <h3 id={headingId(group.month)} tabIndex={-1}>
             {formatMonth(group.month, language) ?? t('plan.undated')}
           </h3>
           <ul className="activity-list">
-            {group.activities.map((a) => (
+            {group.activities.slice(0, shown).map((a) => (
               <li key={a.id}>
-                <ActivityItem doc={doc} activity={a} roomId={roomId} meta={meta} conflicts={findConflicts(a, periods, zones)} overdue={overdueBy.get(a.id) ?? []} />
+                <ActivityItem doc={doc} activity={a} roomId={roomId} meta={meta} periods={periods} zones={zones} overdue={overdueBy.get(a.id) ?? NONE} />
               </li>
             ))}
           </ul>
@@ -166,4 +185,4 @@ export function PlanMonths({ doc, roomId, meta, groups, periods, zones, requests
       ) : null}
     </>
   )
-}
+})

@@ -4,28 +4,31 @@
  * or exam period of either school, or when input asked from a school is overdue.
  * A plan is a frame, not a contract: postponed and dropped activities stay visible with their status.
  * The months and their cards are PlanMonths.tsx (a long plan is drawn a page at a time there); the
- * document is read once per change, not on every render. What it shows is kept on the device
+ * document is read once per change, not on every render, and its activities only where they
+ * changed (domain `activitiesOf`; the first time a slice at a time, `whenActivitiesRead`, while
+ * what was shown before stays: the saved view at a cold start). What it shows is kept on the device
  * (keepPlanView.ts) for the saved view a cold start shows while the document loads (SavedPlan.tsx).
  */
-import { useDeferredValue, useMemo, useState } from 'react'
+import { use, useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ACTIVITY_KINDS,
   ACTIVITY_STATUSES,
+  activitiesOf,
   groupByMonth,
   isActivityKind,
   isActivityStatus,
-  listActivities,
   listPartnerInput,
   listPeriods,
   readSchoolYearStartMonth,
   schoolTimeZones,
   restoreActivity,
   schoolYearRange,
+  whenActivitiesRead,
   type ActivityKind,
   type ActivityStatus,
 } from '../../domain'
-import { chooseMySchool } from '../../storage'
+import { chooseMySchool, nextTask } from '../../storage'
 import { DoubleEditList } from '../components/DoubleEditList'
 import { IcsDownload } from '../components/IcsDownload'
 import { FormError } from '../components/FormActions'
@@ -41,6 +44,7 @@ import { pageHref } from '../pages'
 import { PlanMonths } from './PlanMonths'
 import { isActivityIn, schoolYearChoices, schoolYearLabel, useSchoolYearChoice } from './schoolYear'
 import { useKeepPlanView } from './keepPlanView'
+import { useSameValue } from './sameValue'
 import './planning.css'
 import './calendar.css'
 import './print.css'
@@ -49,7 +53,14 @@ import './print.css'
 const PLAN_COLLECTIONS: readonly string[] = ['activities', 'partnerInput', 'calendar']
 
 export function PlanScreen() {
-  const { doc, roomId, entry, meta, actor, isReadOnly, lastDeleted, setLastDeleted } = usePartnership()
+  const { doc, roomId, entry, meta: metaNow, actor, isReadOnly, lastDeleted, setLastDeleted } = usePartnership()
+  // the first read of every activity, a slice at a time: until it is done, what was shown before
+  // stays (the saved view), instead of a task of the whole list (~150 ms on a cheap phone)
+  const reading = whenActivitiesRead(doc, nextTask)
+  if (reading) use(reading)
+  // the same object while nothing in it changed (read again on every change of the document), so
+  // the months and cards are not drawn again for a change elsewhere
+  const meta = useSameValue(metaNow)
   // Undo is a one-shot button: what the domain refuses (the copy became read-only) is said below it
   const undoForm = useDomainForm()
   const onUndo = (deleted: DeletedActivity): void => {
@@ -63,15 +74,20 @@ export function PlanScreen() {
   const [status, setStatus] = useState<ActivityStatus | 'all'>('all')
   const [kind, setKind] = useState<ActivityKind | 'all'>('all')
   // read once per change of the document (`version` grows with every update), not on every render,
-  // and as a transition: reading a thousand activities is not done in the same task as the change
+  // and as a transition; the activities are read again only where they changed (domain `activitiesOf`)
   const version = useDeferredValue(useDocVersion(doc))
   const today = localToday()
-  const { startMonth, years, all, periods, zones, requests } = useMemo(() => {
+  const read = useMemo(() => {
     const startMonth = readSchoolYearStartMonth(doc)
-    const all = listActivities(doc)
+    const all = activitiesOf(doc)
     return { startMonth, years: schoolYearChoices(doc, startMonth, today, all), all, periods: listPeriods(doc), zones: schoolTimeZones(doc), requests: listPartnerInput(doc) }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc, version, today])
+  const { startMonth, all } = read
+  const years = useSameValue(read.years)
+  const periods = useSameValue(read.periods)
+  const zones = useSameValue(read.zones)
+  const requests = useSameValue(read.requests)
   const range = year === 'all' ? undefined : schoolYearRange(year, startMonth)
   const groups = useMemo(
     () =>

@@ -3,13 +3,21 @@
  * drawn whole; a longer one (five school years hold a thousand) opens at the current month with
  * enough whole months after it — and, near the end of the plan, before it — for about one page of
  * cards, and grows a page at a time with "Show earlier activities" and "Show more activities".
- * Months are never cut: a month is drawn with all of its activities or not at all.
+ * Months are never cut: a month is drawn with all of its activities or not at all (except for the
+ * few tasks the plan takes to be drawn when it opens, `cutToCards`).
  *
  * Pure: groups in, group indices out (`from` included, `to` not), so the rule is unit-tested.
  */
 
 /** Cards drawn at first, and added by each "Show …" (in whole months, so a little more). */
 export const PLAN_PAGE = 40
+
+/**
+ * Cards drawn in one go when the plan opens: the window's first cards (more than a phone's
+ * screen), then as many more in each following task until the window is drawn (`cutToCards`).
+ * Drawing a whole page of cards at once took one task of 250–350 ms at 4× CPU.
+ */
+export const CARDS_PER_TASK = 10
 
 export interface PlanWindow {
   /** The first month group drawn. */
@@ -93,4 +101,21 @@ export function windowOfMonths(groups: readonly Group[], months: DrawnMonths): P
   let to = from
   while (to < groups.length && order(groups[to]!.month) <= order(months.last)) to++
   return { from, to }
+}
+
+/**
+ * The months of `window` as drawn while the plan is still being drawn: at most `cards` cards in
+ * all, in order, the month they run out in cut short and the months after it left out (drawn in
+ * the next task). Everything in the window once `cards` covers it.
+ */
+export function cutToCards<G extends Group>(groups: readonly G[], window: PlanWindow, cards: number): { readonly group: G; readonly shown: number }[] {
+  const out: { group: G; shown: number }[] = []
+  let left = cards
+  for (let i = Math.max(0, window.from); i < Math.min(window.to, groups.length) && left > 0; i++) {
+    const group = groups[i]!
+    const shown = Math.min(group.activities.length, left)
+    out.push({ group, shown })
+    left -= shown
+  }
+  return out
 }
