@@ -15,20 +15,29 @@
  *   hour for 2 days, then the newest of each day for 30 days; the newest copy is always kept. At
  *   most about 12 + 46 + 28 copies per partnership, most of them only while it is in use.
  *
- * A copy is the whole document as one Yjs update (`Y.encodeStateAsUpdate`), gzip-compressed with
- * CompressionStream where the browser has it. Copies live in a small database of their own
+ * A copy is the whole document, gzip-compressed with CompressionStream where the browser has it:
+ * the one before a restore as one Yjs update (`Y.encodeStateAsUpdate`, the exact moment); a regular
+ * copy as the document's chunks (docChunks.ts), each a lib0 `varUint8Array`, encoded a few
+ * milliseconds at a time (`parts`): one `Y.encodeStateAsUpdate` of a five-year partnership held the
+ * page for 1–1.2 s at 4× CPU on every open. A restore merges the parts into one update. Copies live in a small database of their own
  * (`scholenband-snapshots`), apart from the registry, so its versions never clash; the list (small
  * rows) and the bytes are two tables, so listing the moments never reads the copies themselves.
  *
  * Traps:
- * - The update is encoded before the first `await`: the copy is the document as it was when
- *   asked for, not after whatever arrives while it is compressed.
+ * - The update before a restore is encoded before the first `await`: the copy is the document as
+ *   it was when asked for, not after whatever arrives while it is compressed. A regular copy's
+ *   parts may hold what arrived while they were encoded: a later moment, never a mixed one that
+ *   Yjs could not apply (the parts are whole updates).
  * - A full disk (QuotaExceededError) only ever costs the copy: the partnership lives in its own
  *   database and is never touched here. The daily copy is then skipped quietly; the one before a
  *   restore reports `full`, and the restore must not go on without it.
  */
 import Dexie, { type Table } from 'dexie'
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { encodeStateInChunksSliced } from './docChunks'
+import { nextTask } from './docRows'
 import { isTooNew, readSchemaVersion } from '../domain/schema'
 
 export const SNAPSHOT_DB_NAME = 'scholenband-snapshots'
@@ -56,8 +65,8 @@ interface MomentRow {
   readonly takenAt: string
   readonly reason: DeviceSnapshotReason
   readonly bytes: number
-  /** `gzip` or `none`. */
-  readonly encoding: 'gzip' | 'none'
+  /** `gzip` or `none`: one update; `gzip-parts` or `parts`: lib0 `varUint8Array` frames, each an update. */
+  readonly encoding: 'gzip' | 'none' | 'gzip-parts' | 'parts'
   /** `Y.encodeSnapshot` of the document when copied (state vector and deletions): tells whether it changed since. */
   readonly state: Uint8Array
 }
@@ -109,12 +118,36 @@ async function throughStream(bytes: Uint8Array, stream: GenericTransformStream):
   return new Uint8Array(await out.arrayBuffer())
 }
 
-async function compress(bytes: Uint8Array): Promise<{ data: Uint8Array; encoding: MomentRow['encoding'] }> {
-  if (typeof CompressionStream !== 'function') return { data: bytes, encoding: 'none' }
+async function compress(bytes: Uint8Array, isParts: boolean): Promise<{ data: Uint8Array; encoding: MomentRow['encoding'] }> {
+  const plain = isParts ? 'parts' : 'none'
+  if (typeof CompressionStream !== 'function') return { data: bytes, encoding: plain }
   try {
-    return { data: await throughStream(bytes, new CompressionStream('gzip')), encoding: 'gzip' }
+    return { data: await throughStream(bytes, new CompressionStream('gzip')), encoding: isParts ? 'gzip-parts' : 'gzip' }
   } catch {
-    return { data: bytes, encoding: 'none' }
+    return { data: bytes, encoding: plain }
+  }
+}
+
+/** Milliseconds of encoding between two turns of the browser while a regular copy is made. */
+const COPY_SLICE_MS = 8
+
+/** The document's chunks as frames, encoded a slice at a time (docChunks.ts); undefined when stopped. */
+async function encodeParts(doc: Y.Doc): Promise<Uint8Array> {
+  const chunks = (await encodeStateInChunksSliced(doc, nextTask, () => false, COPY_SLICE_MS)) ?? [Y.encodeStateAsUpdate(doc)]
+  const e = encoding.createEncoder()
+  for (const chunk of chunks) encoding.writeVarUint8Array(e, chunk)
+  return encoding.toUint8Array(e)
+}
+
+/** The parts of a copy merged into one update; undefined when they do not decode. */
+function mergeParts(bytes: Uint8Array): Uint8Array | undefined {
+  try {
+    const d = decoding.createDecoder(bytes)
+    const parts: Uint8Array[] = []
+    while (decoding.hasContent(d)) parts.push(decoding.readVarUint8Array(d))
+    return parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)
+  } catch {
+    return undefined
   }
 }
 
@@ -144,10 +177,12 @@ async function newest(db: SnapshotDb, roomId: string): Promise<MomentRow | undef
 export async function readDeviceSnapshot(db: SnapshotDb, id: number): Promise<Uint8Array | undefined> {
   const [row, data] = await Promise.all([db.moments.get(id), db.data.get(id)])
   if (!row || !data) return undefined
-  if (row.encoding === 'none') return data.data
+  const isParts = row.encoding === 'parts' || row.encoding === 'gzip-parts'
+  if (row.encoding === 'none' || row.encoding === 'parts') return isParts ? mergeParts(data.data) : data.data
   if (typeof DecompressionStream !== 'function') return undefined
   try {
-    return await throughStream(data.data, new DecompressionStream('gzip'))
+    const bytes = await throughStream(data.data, new DecompressionStream('gzip'))
+    return isParts ? mergeParts(bytes) : bytes
   } catch {
     return undefined
   }
@@ -167,12 +202,12 @@ export async function takeDeviceSnapshot(
 ): Promise<TakeSnapshotResult> {
   if (readSchemaVersion(doc) === undefined) return { ok: false, reason: 'noMeta' }
   if (reason === 'daily' && isTooNew(doc)) return { ok: false, reason: 'readOnly' }
-  // the moment asked for, before anything else can arrive
-  const update = Y.encodeStateAsUpdate(doc)
+  // the moment asked for, before anything else can arrive (a regular copy: its state, then its parts)
+  const update = reason === 'beforeRestore' ? Y.encodeStateAsUpdate(doc) : undefined
   const state = Y.encodeSnapshot(Y.snapshot(doc))
   try {
     if (reason === 'daily' && !(await isDailyDue(db, roomId, state, now))) return { ok: false, reason: 'recent' }
-    const { data, encoding } = await compress(update)
+    const { data, encoding } = await compress(update ?? (await encodeParts(doc)), update === undefined)
     const row: MomentRow = { roomId, takenAt: now.toISOString(), reason, bytes: data.length, encoding, state }
     return await db.transaction('rw', db.moments, db.data, async () => {
       // another tab may have taken today's copy meanwhile

@@ -87,6 +87,33 @@ describe('device snapshots', () => {
     expect(readMeta(copy)?.name).toBe('Gent–Huye')
   })
 
+  it('keeps a regular copy of a large partnership as parts made a few milliseconds at a time, read back as one update', async () => {
+    const db = newDb()
+    const doc = partnership()
+    // 12 devices' sessions, each with its own client id: more than one chunk (16 KB) of history
+    for (let i = 0; i < 12; i++) {
+      const session = new Y.Doc()
+      Y.applyUpdate(session, Y.encodeStateAsUpdate(doc))
+      for (let k = 0; k < 6; k++) addActivity(session, `Activity ${i}.${k}`)
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(session))
+    }
+    expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(3 * 16 * 1024)
+    const taken = await takeDeviceSnapshot(db, 'room-1', doc, 'daily', at(0))
+    expect(taken.ok).toBe(true)
+    const row = (await db.moments.toArray())[0]!
+    expect(row.encoding).toBe('gzip-parts')
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, (await readDeviceSnapshot(db, row.id!))!)
+    expect(titles(copy)).toEqual(titles(doc))
+    expect(Y.equalSnapshots(Y.snapshot(copy), Y.snapshot(doc))).toBe(true)
+    // the one before a restore is the exact moment, one update
+    await takeDeviceSnapshot(db, 'room-1', doc, 'beforeRestore', at(1))
+    expect((await db.moments.toArray()).map((r) => r.encoding)).toEqual(['gzip-parts', 'gzip'])
+    // parts that do not decode read as no copy, not as a broken document
+    await db.data.update(row.id!, { data: new Uint8Array([31, 139, 8, 0, 1, 2, 3]) })
+    expect(await readDeviceSnapshot(db, row.id!)).toBeUndefined()
+  })
+
   it('takes a regular copy at most every 10 minutes, and only when the partnership changed', async () => {
     const db = newDb()
     const doc = partnership()
