@@ -63,28 +63,9 @@ function markPlan(): void {
 }
 
 /** The stored document's rows on this page's device (IndexedDB `sb-doc-*`, store `updates`): how many, the largest. */
-function storedRowsIn(page: Page): Promise<{ count: number; largestBytes: number }> {
-  return page.evaluate(async () => {
-    let count = 0
-    let largestBytes = 0
-    for (const info of await indexedDB.databases()) {
-      if (!info.name?.startsWith('sb-doc-')) continue
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open(info.name!)
-        req.onsuccess = () => resolve(req.result)
-        req.onerror = () => reject(req.error)
-      })
-      const rows = await new Promise<Uint8Array[]>((resolve, reject) => {
-        const req = db.transaction(['updates'], 'readonly').objectStore('updates').getAll()
-        req.onsuccess = () => resolve(req.result as Uint8Array[])
-        req.onerror = () => reject(req.error)
-      })
-      db.close()
-      count += rows.length
-      for (const r of rows) largestBytes = Math.max(largestBytes, r.byteLength)
-    }
-    return { count, largestBytes }
-  })
+async function storedRowsIn(page: Page): Promise<{ count: number; largestBytes: number }> {
+  const rows = await storedRowsBase64(page)
+  return { count: rows.length, largestBytes: Math.max(0, ...rows.map((r) => Buffer.from(r, 'base64').length)) }
 }
 
 /** The stored document's rows on this page's device, in key order, base64. */

@@ -20,6 +20,7 @@ import {
   whenActivitiesRead,
   type ActivityInput,
 } from '../../src/domain'
+import { mulberry32 as random } from '../helpers/random'
 
 function newPartnership(): Y.Doc {
   const doc = new Y.Doc()
@@ -27,17 +28,6 @@ function newPartnership(): Y.Doc {
   return doc
 }
 
-/** A seeded random number generator (mulberry32), so a failure is the same on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TITLES = ['Letter exchange', 'Football match', 'Art week', 'Art week', 'Visit', 'Garden']
 const DATES = ['', '2026-09-14', '2026-10-05', '2026-10-05', '2027-01-20', '2027-03-01']
