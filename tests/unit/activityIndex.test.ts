@@ -13,20 +13,16 @@ import {
   collection,
   createActivity,
   deleteActivity,
-  initPartnership,
   listActivities,
   restoreActivity,
   updateActivity,
   whenActivitiesRead,
   type ActivityInput,
 } from '../../src/domain'
+import { newPartnership as partnershipOf } from '../helpers/devices'
 import { mulberry32 as random } from '../helpers/random'
 
-function newPartnership(): Y.Doc {
-  const doc = new Y.Doc()
-  initPartnership(doc, { name: 'Gent–Huye', ourSchoolName: 'Sint-Jan Gent', partnerSchoolName: 'GS Huye' }, { schoolAId: 'sa', schoolBId: 'sb' }, 'An')
-  return doc
-}
+const newPartnership = (): Y.Doc => partnershipOf({ author: 'An' })
 
 
 const TITLES = ['Letter exchange', 'Football match', 'Art week', 'Art week', 'Visit', 'Garden']
