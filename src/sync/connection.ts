@@ -20,7 +20,7 @@ import type * as decoding from 'lib0/decoding'
 import type * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
 import { HISTORY_MAP } from '../domain'
-import { isLocalOrigin, type Outbox } from '../storage'
+import { isLocalOrigin, nextTask, type Outbox } from '../storage'
 import { watchLink } from './heartbeat'
 import {
   CLOSE,
@@ -46,6 +46,8 @@ import { relayHttpUrl } from './relayHttp'
 
 /** Reconnect delays are capped here (y-websocket's default of 2.5 s hammers a relay that is down). */
 export const MAX_BACKOFF_MS = 30_000
+/** Walking the remembered deletions before a socket (resume.ts `prepare`): this long, then a turn for the browser. */
+const PREPARE_SLICE_MS = 10
 
 export type SyncState =
   | { readonly kind: 'offline'; readonly pending: number }
@@ -205,6 +207,8 @@ export class PartnershipConnection {
   private wantsHttpJoin: boolean
   /** The join over HTTP in flight (the socket waits for it). */
   private httpJoin: AbortController | undefined
+  /** The remembered position's deletions being walked before a socket opens (resume.ts `prepare`). */
+  private preparing: Promise<void> | undefined
 
   constructor(doc: Y.Doc, options: ConnectionOptions) {
     this.doc = doc
@@ -305,9 +309,19 @@ export class PartnershipConnection {
 
   /** Opens a socket, after a join over HTTP when this device holds nothing yet (`wantsHttpJoin`). */
   private connect(): void {
-    if (this.httpJoin) return // the socket opens once it ends
+    if (this.httpJoin || this.preparing) return // the socket opens once it ends
     if (!this.wantsHttpJoin) {
-      this.provider.connect()
+      const preparing = this.resume.prepare(nextTask, PREPARE_SLICE_MS)
+      if (!preparing) {
+        this.provider.connect()
+        return
+      }
+      this.preparing = preparing
+        .catch(() => undefined)
+        .then(() => {
+          this.preparing = undefined
+          this.openSocket()
+        })
       return
     }
     const abort = new AbortController()
@@ -328,9 +342,14 @@ export class PartnershipConnection {
       // a relay without joins over HTTP, a refused proof, garbage: the socket does the whole join
       // (and says what is wrong); a cut link: the next attempt fetches again
       if (outcome.kind !== 'cut') this.wantsHttpJoin = false
-      if (this.isOnline() && !this.refusal && !this.isRemoved && !this.isDestroyed) this.provider.connect()
-      this.recompute()
+      this.openSocket()
     })
+  }
+
+  /** After a join over HTTP or the walk before a socket: the socket, unless something changed meanwhile. */
+  private openSocket(): void {
+    if (this.isOnline() && !this.refusal && !this.isRemoved && !this.isDestroyed) this.provider.connect()
+    this.recompute()
   }
 
   private isOnline(): boolean {

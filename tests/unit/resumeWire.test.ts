@@ -16,7 +16,7 @@ import {
   readOfferedProof,
   readPositionSubprotocol,
 } from '../../src/sync/wire'
-import { RelayResume, holdsDeletions, type StoredRelayPosition } from '../../src/sync/resume'
+import { RelayResume, holdsDeletions, holdsDeletionsSliced, type StoredRelayPosition } from '../../src/sync/resume'
 import { resumedUpdate } from '../../sync-server/resume'
 import { deletionsBeyond, encodeDeleteSet, type DeleteSet as DeleteSetOf } from '../../src/sync/deleteSets'
 import { noteWrite } from '../../sync-server/acks'
@@ -320,5 +320,40 @@ describe('offering a position again', () => {
     // the deletion arrives: offered again
     Y.applyUpdate(device, Y.encodeStateAsUpdate(writer))
     expect(resume.offer()).toEqual({ epoch, n: 3 })
+  })
+
+  it('walks the remembered deletions ahead of the socket in slices, with the same answer, and offers without walking again', async () => {
+    const relay = historyDoc(3, 200)
+    const ds = Y.snapshot(relay).ds
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
+    let turns = 0
+    const nextTask = async (): Promise<void> => {
+      turns++
+      await Promise.resolve()
+    }
+    expect(await holdsDeletionsSliced(device, ds, nextTask, 0)).toBe(true)
+    // 600 deleted ranges, a pause after every hundred: the browser got its turns
+    expect(turns).toBeGreaterThanOrEqual(5)
+    const partial = new Y.Doc()
+    Y.applyUpdate(partial, Y.encodeStateAsUpdate(relay))
+    relay.getText('t').delete(0, 1)
+    const lacking = Y.snapshot(relay).ds
+    expect(await holdsDeletionsSliced(partial, lacking, nextTask, 0)).toBe(holdsDeletions(partial, lacking))
+    expect(holdsDeletions(partial, lacking)).toBe(false)
+
+    const epoch = newEpoch()
+    const resume = new RelayResume(device, { remembered: { epoch, n: 9, snapshot: Y.encodeSnapshot(Y.snapshot(device)) } })
+    const walking = resume.prepare(nextTask, 0)
+    expect(walking).toBeInstanceOf(Promise)
+    await walking
+    // the answer is known for the document as it is: nothing to walk, and the socket offers the position
+    expect(resume.prepare(nextTask, 0)).toBeUndefined()
+    expect(resume.offer()).toEqual({ epoch, n: 9 })
+    // an item arrives: asked again
+    device.getText('t').insert(0, 'x')
+    expect(resume.prepare(nextTask, 0)).toBeInstanceOf(Promise)
+    // nothing remembered: nothing to walk
+    expect(new RelayResume(new Y.Doc()).prepare(nextTask, 0)).toBeUndefined()
   })
 })
