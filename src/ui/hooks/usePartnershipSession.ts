@@ -4,7 +4,7 @@
  * them) and closes it when the screen leaves the partnership. With `after`, the opening (reading
  * the document, seconds of work for a large one) waits for it: the plan's saved view is drawn first.
  */
-import { useEffect, useState } from 'react'
+import { startTransition, useEffect, useState } from 'react'
 import { getPartnership } from '../../storage'
 import { parseInviteCode } from '../../sync'
 import { openSession, type PartnershipSession } from '../session/openSession'
@@ -47,7 +47,9 @@ export function usePartnershipSession(roomId: string, after?: Promise<void>): Se
         return
       }
       session = opened
-      setState({ phase: 'open', session: opened })
+      // the partnership's screens drawn from the whole document: a render React may interrupt
+      // (a transition), a slice at a time, not one task of a few hundred ms on a cheap phone
+      startTransition(() => setState({ phase: 'open', session: opened }))
     })()
     return () => {
       isCancelled = true

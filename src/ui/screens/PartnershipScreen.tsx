@@ -20,7 +20,7 @@ import { startTransition, useDeferredValue, useEffect, useMemo, useRef, useState
 import { useTranslation } from 'react-i18next'
 import { openDocument, readMeta, type OpenState } from '../../domain'
 import { deleteLocalDocument, forgetPartnership, getPartnership, readPlanView, renamePartnership, type PartnershipEntry, type SavedPlanView } from '../../storage'
-import type { CloseReason } from '../../sync'
+import type { CloseReason, SyncState } from '../../sync'
 import { BackPage } from '../components/BackPage'
 import { DeliveryContext } from '../components/DeliveryStatus'
 import { PartnershipNav } from '../components/PartnershipNav'
@@ -211,7 +211,8 @@ function OpenPartnership({ session, entry, page, savedPlan: savedAtStart, onJoin
   const { t } = useTranslation()
   const { doc, conn, roomId } = session
   const version = useDocVersion(doc)
-  const sync = useSyncExternalStore(conn.subscribe, conn.getState)
+  // only what this screen acts on: a change of "Synced", "Offline", … redraws the indicator, not the whole page
+  const ending = useSyncExternalStore(conn.subscribe, () => endingOf(conn.getState()))
   // read on every render; `version` above makes this component render on every change
   const meta = readMeta(doc)
   const metaName = meta?.name
@@ -223,7 +224,7 @@ function OpenPartnership({ session, entry, page, savedPlan: savedAtStart, onJoin
   const delivery = useMemo(() => ({ conn, mySchoolId: entry.mySchoolId }), [conn, entry.mySchoolId])
   // this device's name, school and person in the document's `devices`, for the other phones' "Devices"
   useDeviceAnnouncement(doc, entry, openState?.kind === 'ready')
-  const isRemoved = sync.kind === 'removed' || entry.removedAt !== undefined
+  const isRemoved = ending === 'removed' || entry.removedAt !== undefined
 
   // Runs the migrations the document lacks (idempotent) — at open, and again when the partner's
   // copy arrives or a newer app on another device raises the schema version.
@@ -239,15 +240,15 @@ function OpenPartnership({ session, entry, page, savedPlan: savedAtStart, onJoin
 
   // A refused join, before anything arrived: take it off this device and explain on the join screen.
   useEffect(() => {
-    if (sync.kind !== 'refused' || entry.origin !== 'joined' || readMeta(doc) || isLeaving.current) return
+    if (ending === undefined || ending === 'removed' || entry.origin !== 'joined' || readMeta(doc) || isLeaving.current) return
     isLeaving.current = true
-    const { reason } = sync
+    const { reason } = ending
     void (async () => {
       await session.close()
       await removeFromDevice(roomId)
       onJoinRefused(entry.inviteCode, reason)
     })()
-  }, [sync, entry.origin, entry.inviteCode, doc, session, roomId, onJoinRefused])
+  }, [ending, entry.origin, entry.inviteCode, doc, session, roomId, onJoinRefused])
 
   useEffect(() => {
     if (page.name !== 'plan') setLastDeleted(undefined)
@@ -318,6 +319,16 @@ function OpenPartnership({ session, entry, page, savedPlan: savedAtStart, onJoin
       </main>
     </div>
   )
+}
+
+/** The connection's final states, the same object for the same reason (a stable `useSyncExternalStore` snapshot). */
+const REFUSED = new Map<CloseReason, { readonly reason: CloseReason }>()
+function endingOf(state: SyncState): 'removed' | { readonly reason: CloseReason } | undefined {
+  if (state.kind === 'removed') return 'removed'
+  if (state.kind !== 'refused') return undefined
+  let refused = REFUSED.get(state.reason)
+  if (!refused) REFUSED.set(state.reason, (refused = { reason: state.reason }))
+  return refused
 }
 
 /** The page's screen from the table, with its parameters; a new page starts afresh. `fallback`: shown while its code loads. */
