@@ -48,16 +48,25 @@ function markPlan(): void {
   } catch {
     /* no longtask support */
   }
+  // looked at in the frame after a change, where the browser lays the page out anyway: a layout
+  // forced in the mutation callback would add the layout to the app's task that made the change
+  // (no named function in here: tsx would wrap it in a helper the page does not have)
+  let isLooking = false
   const observer = new MutationObserver(() => {
-    const card = document.querySelector('main .activity-card, main .activity-list li')
-    if (card && card.getClientRects().length > 0) {
-      w.__cardAt ??= performance.now()
-      // the saved view is an aria-busy section: the live plan is drawn once there is none
-      if (!document.querySelector('main [aria-busy="true"]')) {
-        w.__liveAt = performance.now()
-        observer.disconnect()
-      }
-    } else if (document.querySelector('main .empty')) w.__emptyPlan = true
+    if (isLooking) return
+    isLooking = true
+    requestAnimationFrame(() => {
+      isLooking = false
+      const card = document.querySelector('main .activity-card, main .activity-list li')
+      if (card && card.getClientRects().length > 0) {
+        w.__cardAt ??= performance.now()
+        // the saved view is an aria-busy section: the live plan is drawn once there is none
+        if (!document.querySelector('main [aria-busy="true"]')) {
+          w.__liveAt = performance.now()
+          observer.disconnect()
+        }
+      } else if (document.querySelector('main .empty')) w.__emptyPlan = true
+    })
   })
   observer.observe(document, { childList: true, subtree: true })
 }
