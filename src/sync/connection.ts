@@ -311,7 +311,9 @@ export class PartnershipConnection {
   private connect(): void {
     if (this.httpJoin || this.preparing) return // the socket opens once it ends
     if (!this.wantsHttpJoin) {
-      const preparing = this.resume.prepare(nextTask, PREPARE_SLICE_MS)
+      // a socket open or opening already: nothing to offer now (the provider keeps it)
+      const isSocketThere = this.provider.wsconnected || this.provider.wsconnecting
+      const preparing = isSocketThere ? undefined : this.resume.prepare(nextTask, PREPARE_SLICE_MS, () => this.isDestroyed)
       if (!preparing) {
         this.provider.connect()
         return

@@ -110,13 +110,14 @@ export class RelayResume {
    * between slices), so that the socket's `offer()` finds the answer: at a cold start that walk is
    * the first run of its code, ~80 ms in one task on a phone 4× slower. Undefined when there is
    * nothing to walk (no position remembered, or the answer known for the document as it is).
+   * `isStopped`: the walk ends unfinished (nothing learnt) once it says so, e.g. the connection closed.
    */
-  prepare(nextTask: () => Promise<void>, sliceMs: number): Promise<void> | undefined {
+  prepare(nextTask: () => Promise<void>, sliceMs: number, isStopped?: () => boolean): Promise<void> | undefined {
     const known = this.remembered
     if (!known) return undefined
     const sv = Y.encodeStateVector(this.doc)
     if (this.isHeld(known, sv)) return undefined
-    return holdsDeletionsSliced(this.doc, known.snapshot.ds, nextTask, sliceMs).then((holds) => {
+    return holdsDeletionsSliced(this.doc, known.snapshot.ds, nextTask, sliceMs, isStopped).then((holds) => {
       // for the document as it was when asked: with items that came meanwhile, `offer` asks again
       if (holds && this.remembered === known) this.held = { known, sv }
     })
@@ -187,8 +188,11 @@ export function holdsDeletions(doc: Y.Doc, ds: DeleteSet): boolean {
   return false
 }
 
-/** `holdsDeletions` a slice at a time: about `sliceMs` of walking, then `nextTask()` (a turn for the browser). */
-export async function holdsDeletionsSliced(doc: Y.Doc, ds: DeleteSet, nextTask: () => Promise<void>, sliceMs: number): Promise<boolean> {
+/**
+ * `holdsDeletions` a slice at a time: about `sliceMs` of walking, then `nextTask()` (a turn for the
+ * browser). False, unfinished, once `isStopped()` says so.
+ */
+export async function holdsDeletionsSliced(doc: Y.Doc, ds: DeleteSet, nextTask: () => Promise<void>, sliceMs: number, isStopped: () => boolean = () => false): Promise<boolean> {
   const checks = deletionChecks(doc, ds)
   let sliceStart = performance.now()
   for (let i = 0; i < 1_000_000; i++) {
@@ -196,6 +200,7 @@ export async function holdsDeletionsSliced(doc: Y.Doc, ds: DeleteSet, nextTask: 
     if (step.done) return step.value
     if (performance.now() - sliceStart >= sliceMs) {
       await nextTask()
+      if (isStopped()) return false
       sliceStart = performance.now()
     }
   }

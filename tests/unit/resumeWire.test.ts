@@ -356,4 +356,26 @@ describe('offering a position again', () => {
     // nothing remembered: nothing to walk
     expect(new RelayResume(new Y.Doc()).prepare(nextTask, 0)).toBeUndefined()
   })
+
+  it('stops a walk when asked (the connection closed), learning nothing from it', async () => {
+    const relay = historyDoc(3, 200)
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
+    let turns = 0
+    const nextTask = async (): Promise<void> => {
+      turns++
+      await Promise.resolve()
+    }
+    expect(await holdsDeletionsSliced(device, Y.snapshot(relay).ds, nextTask, 0, () => turns >= 2)).toBe(false)
+    expect(turns).toBe(2)
+    const epoch = newEpoch()
+    const resume = new RelayResume(device, { remembered: { epoch, n: 4, snapshot: Y.encodeSnapshot(Y.snapshot(device)) } })
+    await resume.prepare(nextTask, 0, () => true)
+    // unfinished: the next attempt walks again, and the whole walk says yes
+    const again = resume.prepare(nextTask, 0)
+    expect(again).toBeInstanceOf(Promise)
+    await again
+    expect(resume.prepare(nextTask, 0)).toBeUndefined()
+    expect(resume.offer()).toEqual({ epoch, n: 4 })
+  })
 })
