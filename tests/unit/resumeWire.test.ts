@@ -322,19 +322,29 @@ describe('offering a position again', () => {
     expect(resume.offer()).toEqual({ epoch, n: 3 })
   })
 
-  it('walks the remembered deletions ahead of the socket in slices, with the same answer, and offers without walking again', async () => {
+  /** A relay's long history (600 deleted ranges), a device holding all of it, and a `nextTask` that counts its turns. */
+  const walkable = () => {
     const relay = historyDoc(3, 200)
-    const ds = Y.snapshot(relay).ds
     const device = new Y.Doc()
     Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
-    let turns = 0
-    const nextTask = async (): Promise<void> => {
-      turns++
-      await Promise.resolve()
+    const walk = {
+      relay,
+      device,
+      turns: 0,
+      nextTask: async (): Promise<void> => {
+        walk.turns++
+        await Promise.resolve()
+      },
     }
-    expect(await holdsDeletionsSliced(device, ds, nextTask, 0)).toBe(true)
+    return walk
+  }
+
+  it('walks the remembered deletions ahead of the socket in slices, with the same answer, and offers without walking again', async () => {
+    const walk = walkable()
+    const { relay, device, nextTask } = walk
+    expect(await holdsDeletionsSliced(device, Y.snapshot(relay).ds, nextTask, 0)).toBe(true)
     // 600 deleted ranges, a pause after every hundred: the browser got its turns
-    expect(turns).toBeGreaterThanOrEqual(5)
+    expect(walk.turns).toBeGreaterThanOrEqual(5)
     const partial = new Y.Doc()
     Y.applyUpdate(partial, Y.encodeStateAsUpdate(relay))
     relay.getText('t').delete(0, 1)
@@ -358,16 +368,10 @@ describe('offering a position again', () => {
   })
 
   it('stops a walk when asked (the connection closed), learning nothing from it', async () => {
-    const relay = historyDoc(3, 200)
-    const device = new Y.Doc()
-    Y.applyUpdate(device, Y.encodeStateAsUpdate(relay))
-    let turns = 0
-    const nextTask = async (): Promise<void> => {
-      turns++
-      await Promise.resolve()
-    }
-    expect(await holdsDeletionsSliced(device, Y.snapshot(relay).ds, nextTask, 0, () => turns >= 2)).toBe(false)
-    expect(turns).toBe(2)
+    const walk = walkable()
+    const { relay, device, nextTask } = walk
+    expect(await holdsDeletionsSliced(device, Y.snapshot(relay).ds, nextTask, 0, () => walk.turns >= 2)).toBe(false)
+    expect(walk.turns).toBe(2)
     const epoch = newEpoch()
     const resume = new RelayResume(device, { remembered: { epoch, n: 4, snapshot: Y.encodeSnapshot(Y.snapshot(device)) } })
     await resume.prepare(nextTask, 0, () => true)
