@@ -20,6 +20,7 @@
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import { runSteps, runStepsSliced } from './steps'
 
 /**
  * Bytes a chunk is kept under (one unit of clients that point into each other may be bigger). A
@@ -218,8 +219,7 @@ function* chunkSteps(doc: Y.Doc, maxBytes: number): Generator<void, Uint8Array[]
  * they give the same document.
  */
 export function encodeStateInChunks(doc: Y.Doc, maxBytes: number = CHUNK_BYTES): Uint8Array[] {
-  const steps = chunkSteps(doc, maxBytes)
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value
+  return runSteps(chunkSteps(doc, maxBytes))
 }
 
 /**
@@ -233,14 +233,5 @@ export async function encodeStateInChunksSliced(
   sliceMs: number,
   maxBytes: number = CHUNK_BYTES,
 ): Promise<Uint8Array[] | undefined> {
-  const steps = chunkSteps(doc, maxBytes)
-  let sliceStart = performance.now()
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value
-    if (performance.now() - sliceStart >= sliceMs) {
-      await pause()
-      if (stop()) return undefined
-      sliceStart = performance.now()
-    }
-  }
+  return runStepsSliced(chunkSteps(doc, maxBytes), pause, stop, sliceMs)
 }

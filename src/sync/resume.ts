@@ -23,6 +23,7 @@ import type * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { deletionsBeyond, withDeletions, type DeleteSet } from './deleteSets'
 import { EPOCH_PATTERN, mergeSnapshots, readSyncStep1Since, type RelayAck, type RelayPosition } from './wireAck'
+import { runSteps, runStepsSliced } from '../storage/steps'
 
 /** What the device keeps between sessions (src/storage/relayPosition.ts), the snapshot encoded. */
 export interface StoredRelayPosition {
@@ -180,12 +181,7 @@ export class RelayResume {
  * it has not got are no matter: the relay sends them with the items.
  */
 export function holdsDeletions(doc: Y.Doc, ds: DeleteSet): boolean {
-  const checks = deletionChecks(doc, ds)
-  for (let i = 0; i < 1_000_000; i++) {
-    const step = checks.next()
-    if (step.done) return step.value
-  }
-  return false
+  return runSteps(deletionChecks(doc, ds))
 }
 
 /**
@@ -193,18 +189,7 @@ export function holdsDeletions(doc: Y.Doc, ds: DeleteSet): boolean {
  * browser). False, unfinished, once `isStopped()` says so.
  */
 export async function holdsDeletionsSliced(doc: Y.Doc, ds: DeleteSet, nextTask: () => Promise<void>, sliceMs: number, isStopped: () => boolean = () => false): Promise<boolean> {
-  const checks = deletionChecks(doc, ds)
-  let sliceStart = performance.now()
-  for (let i = 0; i < 1_000_000; i++) {
-    const step = checks.next()
-    if (step.done) return step.value
-    if (performance.now() - sliceStart >= sliceMs) {
-      await nextTask()
-      if (isStopped()) return false
-      sliceStart = performance.now()
-    }
-  }
-  return false
+  return (await runStepsSliced(deletionChecks(doc, ds), nextTask, isStopped, sliceMs)) ?? false
 }
 
 /** The walk of `holdsDeletions`, pausing (yield) after every hundred deleted ranges; returns the answer. */
