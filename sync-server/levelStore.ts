@@ -24,12 +24,13 @@ import {
 import { deviceKey, deviceValue, emptyKey, readDeviceRecord, readSnapshotInfo, snapshotKey, snapshotOps, stateVectorEntry } from './levelKeys'
 import type { SnapshotInfo } from './snapshots'
 import { StoreError, type DeviceRecord, type RoomStore } from './store'
+import { GroupCommit } from './groupCommit'
 
 /**
  * Options of the LevelDB store. `fsync`: every append and compaction waits until LevelDB has
  * synced it to disk (`sync: true`), so an acknowledged update survives a power cut of the relay
- * machine, not only a crash of the process. Appends are batched per room (roomLog.ts), so this
- * costs one fsync per batch, not per edit.
+ * machine, not only a crash of the process. Appends are batched per room (roomLog.ts) and the
+ * rooms' appends grouped (groupCommit.ts), so this costs one fsync per group, not per edit.
  */
 export interface LevelStoreOptions {
   readonly fsync?: boolean
@@ -40,13 +41,16 @@ export interface LevelStoreOptions {
  * chain runs every operation of every room one after another (and `storeUpdate` reads the log's
  * last key before each put), which made one busy room slow down all others. Rooms.ts already runs a
  * room's writes one after another; different rooms touch different keys. The room's next clock is
- * kept here once known, so an append is one batch without a read.
+ * kept here once known, so an append needs no read; the appends of all rooms made in one turn of
+ * the event loop, or while the previous group was on disk, are written as one batch (groupCommit.ts).
  */
 export function openLevelStore(dir: string, options: LevelStoreOptions = {}): RoomStore {
   const ldb = new LeveldbPersistence(dir)
   const writeOptions = { sync: options.fsync ?? false }
   /** Per room: the clock of the last update in its log (-1: none). */
   const lastClocks = new Map<string, number>()
+  /** Appends of all rooms, written together (groupCommit.ts). */
+  const appends = new GroupCommit<LevelOp>((ops) => (rawDb ? rawDb.batch(ops, writeOptions) : db().then((d) => d.batch(ops, writeOptions))))
   /** Direct writes in flight; `close` waits for them. */
   const inFlight = new Set<Promise<unknown>>()
   let rawDb: LevelDb | undefined
@@ -111,13 +115,13 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
       return track(
         (async () => {
           try {
-            const d = await db()
-            const clock = await lastClock(d, room)
+            const known = lastClocks.get(room) // known after the room's load: no read, no wait
+            const clock = known ?? (await lastClock(await db(), room))
             const ops: LevelOp[] = [{ type: 'put', key: ['v1', room, 'update', clock + 1], value: Buffer.from(update) }]
             // like y-leveldb: a room always has a state-vector entry, so its tools can list rooms;
             // and its first write ends its time as an empty room (it never expires now)
             if (clock === -1) ops.push({ type: 'put', key: ['v1_sv', room], value: stateVectorEntry(0, update) }, { type: 'del', key: emptyKey(room) })
-            await d.batch(ops, writeOptions)
+            await appends.add(ops)
             lastClocks.set(room, clock + 1)
             return clock + 2 // positions count from 1; y-leveldb's clocks from 0
           } catch (err) {
