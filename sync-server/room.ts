@@ -12,6 +12,7 @@
 import type * as Y from 'yjs'
 import { newEpoch } from '../src/sync/wire'
 import { RecentWrites } from './recentWrites'
+import type { WriteChange } from './acks'
 import type * as awarenessProtocol from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
 import type { RoomStore } from './store'
@@ -135,8 +136,8 @@ export class Room {
   joining = 0
   /** Updates received and not yet durable. */
   pendingWrites = 0
-  /** Updates received since the last write began, with the socket each came from. */
-  readonly unwritten: { update: Uint8Array; sender: Client | undefined }[] = []
+  /** Updates received since the last write began, with the socket each came from and what each changed (acks.ts). */
+  readonly unwritten: { update: Uint8Array; sender: Client | undefined; change: WriteChange }[] = []
   isFlushScheduled = false
   isAckScheduled = false
   /** Random, made when the room loads: positions (epoch, writeCount) of another load are never taken for this one's. */

@@ -19,7 +19,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import { MESSAGE_SYNC } from '../src/sync/wire'
 import { errorFields } from './log'
 import type { Snapshotter } from './snapshots'
-import { noteWrite } from './acks'
+import { noteWrite, type WriteChange } from './acks'
 import { advance } from './catchUp'
 import type { Client, Room, RoomsContext } from './room'
 
@@ -27,8 +27,8 @@ import type { Client, Room, RoomsContext } from './room'
 export const DEFAULT_MAX_ROOM_BYTES = 32 * 1024 * 1024
 
 /** Queues a local update (from a socket) for the room's next write; the write starts unless one is already scheduled. */
-export function enqueueUpdate(ctx: RoomsContext, room: Room, update: Uint8Array, sender: Client | undefined): void {
-  room.unwritten.push({ update, sender })
+export function enqueueUpdate(ctx: RoomsContext, room: Room, update: Uint8Array, sender: Client | undefined, change: WriteChange): void {
+  room.unwritten.push({ update, sender, change })
   room.pendingWrites++
   if (room.isFlushScheduled) return
   room.isFlushScheduled = true
@@ -49,12 +49,13 @@ async function flush(ctx: RoomsContext, room: Room): Promise<void> {
   const batch = room.unwritten.splice(0)
   if (room.isFailed) throw new Error('room failed')
   if (batch.length === 0) return
-  if (ctx.snapshotter) await dailySnapshot(room, ctx.snapshotter)
+  // checked here first: most writes need no snapshot, and then no wait
+  if (ctx.snapshotter && (!room.isSnapshotKnown || ctx.snapshotter.isDailyDue(room.lastSnapshotAt))) await dailySnapshot(room, ctx.snapshotter)
   const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
   const endTimer = ctx.metrics.appendSeconds.startTimer()
   const position = await ctx.store.append(room.name, merged)
   endTimer()
-  noteWrite(room, merged)
+  noteWrite(room, batch.map((u) => u.change))
   ctx.metrics.appendedUpdates.observe(batch.length)
   if (position === room.position + 1) advance(room, position)
   else if (position > room.position) room.ownAhead.add(position)

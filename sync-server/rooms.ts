@@ -28,7 +28,7 @@ import { createMetrics, type Metrics } from './metrics'
 import { DEFAULT_SNAPSHOT_POLICY, Snapshotter } from './snapshots'
 import { REMOTE, Room, hasData, type Client, type RoomsConfig, type RoomsContext } from './room'
 import { compactWhenLong, enqueueUpdate, forward, wouldOverfill } from './roomLog'
-import { acknowledge, noteWrite } from './acks'
+import { acknowledge, changeOf, noteWrite } from './acks'
 import { answerSyncStep1, resumeAt, syncStep1For } from './resume'
 import { loadWatching, receiveRemote, startCatchUpSweep } from './catchUp'
 import * as awareness from './awareness'
@@ -130,15 +130,15 @@ export class Rooms {
     room.doc = doc
     room.bytes = Y.encodeStateAsUpdate(doc).byteLength
     awareness.createAwareness(this.ctx, room, doc)
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
+    doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
       room.bytes += update.byteLength
       if (origin === REMOTE) {
         // Already stored by the relay that received it: only forwarded.
-        noteWrite(room, update)
+        noteWrite(room, [changeOf(tr)])
         forward(this.ctx, room, update, undefined)
         return
       }
-      enqueueUpdate(this.ctx, room, update, room.clients.get(origin as WebSocket))
+      enqueueUpdate(this.ctx, room, update, room.clients.get(origin as WebSocket), changeOf(tr))
     })
   }
 

@@ -19,7 +19,7 @@ import {
 import { RelayResume, holdsDeletions, holdsDeletionsSliced, type StoredRelayPosition } from '../../src/sync/resume'
 import { resumedUpdate } from '../../sync-server/resume'
 import { deletionsBeyond, encodeDeleteSet, type DeleteSet as DeleteSetOf } from '../../src/sync/deleteSets'
-import { noteWrite } from '../../sync-server/acks'
+import { changeOf, noteWrite } from '../../sync-server/acks'
 import { Room } from '../../sync-server/room'
 import { RecentWrites } from '../../sync-server/recentWrites'
 
@@ -105,7 +105,7 @@ describe('an update with a chosen delete set (Yjs 13, format V1)', () => {
     const relayDoc = historyDoc(2, 200)
     const room = new Room('r', Promise.resolve())
     room.doc = relayDoc
-    relayDoc.on('update', (u: Uint8Array) => noteWrite(room, u))
+    relayDoc.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => noteWrite(room, [changeOf(tr)]))
     // the device knew everything at position 0, then went away
     const device = new Y.Doc()
     Y.applyUpdate(device, Y.encodeStateAsUpdate(relayDoc))
