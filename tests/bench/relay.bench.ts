@@ -8,13 +8,16 @@
  * message, as browsers do, but then the 200 clients' zlib work runs in this one process and its
  * thread pool and lands in ours' latency only (stock takes no compression). Prints a table, ours
  * beside stock with the ratio and whether issue 12's goal is met: p50/p99 fan-out latency (edit →
- * arrival at every other client of its room), deliveries, and server memory per client: RSS (VmRSS)
+ * arrival at every other client of its room; after WARMUP edits per client that are not counted, so
+ * that neither the servers' code nor this process's clients are measured while V8 still compiles
+ * them), deliveries, and server memory per client: RSS (VmRSS)
  * growth per client from half of the clients joined to all of them (what one more connected client
  * costs; what a server sets up once is not in it), and over the whole load (the edits stored
  * included). Memory is read after a full garbage collection in the server
  * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry.
- * Not part of `npm test`.
- *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0
+ * ROUNDS rounds, each server measured once per round with a fresh process, the order alternating;
+ * the table shows the median of the rounds. Not part of `npm test`.
+ *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --rounds 3
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -35,6 +38,9 @@ const ROOMS = arg('rooms', 50)
 const EDITS = arg('edits', 40)
 const INTERVAL_MS = arg('interval', 100)
 const ROOM_BYTES = arg('room-bytes', 16_384)
+const WARMUP_EDITS = arg('warmup', 10)
+const ROUNDS = Math.max(1, arg('rounds', 3))
+process.setMaxListeners(CLIENTS + 50) // each y-websocket client listens for the process's exit
 const COMPRESS_ALL = arg('compress-all', 0) !== 0
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -201,6 +207,26 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     }
   }
   const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+  // Warm-up, not measured: every client makes WARMUP_EDITS edits like the measured ones (in an array
+  // of their own), and all are delivered before the clock starts. Without it the first server of
+  // the run was measured with this process's client code still cold (V8 compiles it while the first
+  // load runs), and each server with its own code cold: the first half second of edits queued up
+  // and made the whole p99 (ours run first: 114 ms against 53 ms when run second).
+  let warmDelivered = 0
+  for (const doc of docs) doc.getArray('w').observe((event) => void (warmDelivered += event.transaction.local ? 0 : event.changes.added.size))
+  const warmExpected = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0) * WARMUP_EDITS
+  const warmRandom = mulberry32(CLIENTS + 1)
+  await Promise.all(
+    docs.map(async (doc, c) => {
+      await sleep(warmRandom() * INTERVAL_MS)
+      for (let i = 0; i < WARMUP_EDITS; i++) {
+        doc.getArray('w').push([{ from: c, i, t: performance.now() }])
+        await sleep(INTERVAL_MS)
+      }
+    }),
+  )
+  await waitFor(() => warmDelivered >= warmExpected, 'every warm-up edit delivered', 60_000)
+  await sleep(200)
   const start = performance.now()
   const cpuAtStart = cpuSeconds(pid)
   const random = mulberry32(CLIENTS)
@@ -294,27 +320,72 @@ process.stdout.write(
     `(${COMPRESS_ALL ? 'compressing every message where the server takes it, as browsers do' : "ws's default: compressing messages of 1 KiB or more"}), ` +
     `${EDITS} edits each every ${INTERVAL_MS} ms; machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
 )
-const ours = await startRelay({
-  env: { ...PROBE_ENV, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
-})
-let oursFigures: Figures
-try {
-  // without sb.ack: the stock client has no handler for the relay's acks
-  oursFigures = await runLoad(ours.wsUrl, ours.process.pid!, (invite) => clientSubprotocols(invite, 'create').filter((p) => p !== 'sb.ack'))
-} finally {
-  await ours.kill()
+async function measureOurs(): Promise<Figures> {
+  const ours = await startRelay({
+    env: { ...PROBE_ENV, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
+  })
+  try {
+    // without sb.ack: the stock client has no handler for the relay's acks
+    return await runLoad(ours.wsUrl, ours.process.pid!, (invite) => clientSubprotocols(invite, 'create').filter((p) => p !== 'sb.ack'))
+  } finally {
+    await ours.kill()
+  }
 }
-process.stdout.write(`ours  (durable, room proof, WebSocket compression): ${fmt(oursFigures)}\n`)
-const stock = await startStock()
-let stockFigures: Figures
-try {
-  const selected = await stockAcceptsSubprotocols(stock.port)
-  process.stdout.write(`stock server accepts a socket offering our subprotocols (selected "${selected}", expected "${SUBPROTOCOL}")\n`)
-  stockFigures = await runLoad(`ws://127.0.0.1:${stock.port}`, stock.child.pid!, (invite) => clientSubprotocols(invite, 'create').slice(0, 2))
-} finally {
-  stock.child.kill('SIGKILL')
+
+async function measureStock(): Promise<Figures> {
+  const stock = await startStock()
+  try {
+    const selected = await stockAcceptsSubprotocols(stock.port)
+    if (selected !== SUBPROTOCOL) throw new Error(`the stock server selected "${selected}", not "${SUBPROTOCOL}"`)
+    return await runLoad(`ws://127.0.0.1:${stock.port}`, stock.child.pid!, (invite) => clientSubprotocols(invite, 'create').slice(0, 2))
+  } finally {
+    stock.child.kill('SIGKILL')
+  }
 }
-process.stdout.write(`stock (@y/websocket-server 0.1.1, memory only, no compression): ${fmt(stockFigures)}\n\n`)
+
+/** Field by field, the median of the rounds (deliveries: summed; a document missing in any round: missing). */
+function medianOf(rounds: Figures[]): Figures {
+  const median = (f: (x: Figures) => number): number => {
+    const v = rounds.map(f).sort((a, b) => a - b)
+    const mid = Math.floor(v.length / 2)
+    return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
+  }
+  return {
+    p50: median((f) => f.p50),
+    p99: median((f) => f.p99),
+    deliveriesPerSecond: median((f) => f.deliveriesPerSecond),
+    delivered: rounds.reduce((a, f) => a + f.delivered, 0),
+    expected: rounds.reduce((a, f) => a + f.expected, 0),
+    joinedWhole: rounds.every((f) => f.joinedWhole),
+    rssPerClientKiB: median((f) => f.rssPerClientKiB),
+    setupKiB: median((f) => f.setupKiB),
+    joinedPerClientKiB: median((f) => f.joinedPerClientKiB),
+    joinedHeapPerClientKiB: median((f) => f.joinedHeapPerClientKiB),
+    cpuSeconds: median((f) => f.cpuSeconds),
+    seconds: median((f) => f.seconds),
+  }
+}
+
+// Rounds alternate which server goes first, so that neither always meets the machine in the same
+// state; every figure below is the median of the rounds (one round's p99 swung 2x on a quiet machine).
+const oursRounds: Figures[] = []
+const stockRounds: Figures[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  for (const which of round % 2 === 0 ? (['ours', 'stock'] as const) : (['stock', 'ours'] as const)) {
+    if (which === 'ours') {
+      const f = await measureOurs()
+      oursRounds.push(f)
+      process.stdout.write(`round ${round + 1}, ours  (durable, room proof, WebSocket compression): ${fmt(f)}\n`)
+    } else {
+      const f = await measureStock()
+      stockRounds.push(f)
+      process.stdout.write(`round ${round + 1}, stock (@y/websocket-server 0.1.1, memory only, no compression): ${fmt(f)}\n`)
+    }
+  }
+}
+const oursFigures = medianOf(oursRounds)
+const stockFigures = medianOf(stockRounds)
+process.stdout.write(`\nmedian of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; the stock server accepted our subprotocols (selected "${SUBPROTOCOL}")\n\n`)
 const deliveriesEqual = oursFigures.delivered === oursFigures.expected && stockFigures.delivered === stockFigures.expected
 for (const line of [
   '| figure (issue 12) | ours | stock, same run | ratio | goal | met? |',
