@@ -7,20 +7,32 @@
  * batch costs the relay's main thread a native call, a thread-pool job and its completion, and the
  * disk an fsync; LevelDB then wrote them one after another anyway. A group costs that once.
  *
+ * Under sustained load a group starts at most every `minIntervalMs` (default 5 ms): a disk sync
+ * costs the relay's threads about 0.2 ms of CPU on the machine measured, so at 2,000 edits a second
+ * the fsyncs took more CPU than the rest of the write path. A quiet relay is not delayed at all: a
+ * group that comes long after the last one starts at the end of its turn.
+ *
  * Guarantees kept: an append resolves only once the write holding it succeeded (durable with
  * fsync); if the write fails, every append of that group rejects (and each room fails as before:
  * its sockets are closed, the devices send again); a later group is tried afresh. One group is
  * written at a time, so a room's appends reach the disk in the order they were made.
  */
+/** Default least time between the starts of two groups (`GROUP_COMMIT_MS`). */
+export const DEFAULT_GROUP_INTERVAL_MS = 5
+
 export class GroupCommit<Op> {
   private readonly write: (ops: Op[]) => Promise<void>
   private waiting: { ops: readonly Op[]; resolve: () => void; reject: (err: unknown) => void }[] = []
   private isWriting = false
   private isScheduled = false
+  /** When the last group started (performance.now()). */
+  private lastStart = -Infinity
+  private readonly minIntervalMs: number
 
   /** `write`: writes a group's operations atomically, resolving once they are stored. */
-  constructor(write: (ops: Op[]) => Promise<void>) {
+  constructor(write: (ops: Op[]) => Promise<void>, minIntervalMs = DEFAULT_GROUP_INTERVAL_MS) {
     this.write = write
+    this.minIntervalMs = minIntervalMs
   }
 
   /** Resolves once `ops` are stored, with those of every append made meanwhile. */
@@ -31,7 +43,10 @@ export class GroupCommit<Op> {
     })
   }
 
-  /** Groups written so far: the next one waits for the end of this turn (setImmediate), so that the turn's other appends join it. */
+  /**
+   * The next group starts at the end of this turn (setImmediate), so that the turn's other appends
+   * join it, and not before `minIntervalMs` after the previous one started.
+   */
   private schedule(): void {
     if (this.isWriting || this.isScheduled || this.waiting.length === 0) return
     this.isScheduled = true
@@ -39,7 +54,8 @@ export class GroupCommit<Op> {
       this.isScheduled = false
       void this.writeGroup()
     }
-    if (process.env.GROUP_DELAY_MS) setTimeout(go, Number(process.env.GROUP_DELAY_MS))
+    const wait = this.minIntervalMs - (performance.now() - this.lastStart)
+    if (wait > 0) setTimeout(go, wait)
     else setImmediate(go)
   }
 
@@ -49,6 +65,7 @@ export class GroupCommit<Op> {
     this.waiting = []
     if (group.length === 0) return
     this.isWriting = true
+    this.lastStart = performance.now()
     try {
       await this.write(group.flatMap((g) => g.ops))
       for (const g of group) g.resolve()

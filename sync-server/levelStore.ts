@@ -34,6 +34,8 @@ import { GroupCommit } from './groupCommit'
  */
 export interface LevelStoreOptions {
   readonly fsync?: boolean
+  /** Least time between the starts of two group writes under load (groupCommit.ts); default 5 ms, 0: none. */
+  readonly groupIntervalMs?: number
 }
 
 /**
@@ -50,7 +52,10 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
   /** Per room: the clock of the last update in its log (-1: none). */
   const lastClocks = new Map<string, number>()
   /** Appends of all rooms, written together (groupCommit.ts). */
-  const appends = new GroupCommit<LevelOp>((ops) => (rawDb ? rawDb.batch(ops, writeOptions) : db().then((d) => d.batch(ops, writeOptions))))
+  const appends = new GroupCommit<LevelOp>(
+    (ops) => (rawDb ? rawDb.batch(ops, writeOptions) : db().then((d) => d.batch(ops, writeOptions))),
+    options.groupIntervalMs,
+  )
   /** Direct writes in flight; `close` waits for them. */
   const inFlight = new Set<Promise<unknown>>()
   let rawDb: LevelDb | undefined

@@ -12,7 +12,8 @@
  *   MAX_DEVICE_REGISTRATIONS_PER_HOUR (20 per room), MAX_DEVICE_REGISTRATIONS_PER_ADDRESS_PER_HOUR (100),
  *   MAX_REMOVED_RETRIES_PER_MINUTE (60), MAX_INVITE_CHANGES_PER_HOUR (6 per device), REMOVE_STALE_AFTER_DAYS (30),
  *   MAX_BLOB_REQUESTS_PER_MINUTE (1200), JOIN_CACHE_BYTES (compressed documents kept for joins over HTTP, 64 MiB),
- *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged), and for several relays on the same rooms DATABASE_URL (PostgreSQL
+ *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged),
+ *   GROUP_COMMIT_MS (5: under load, the rooms' writes go to disk together at most every 5 ms), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
  *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
  *   SNAPSHOT_INTERVAL_MS (daily snapshots: 24 h windows, UTC days), SNAPSHOT_RETENTION_DAYS (90),
@@ -31,6 +32,7 @@ import { createLogger, errorFields, type Level } from './log'
 import { DEFAULT_LIMITS, DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE, createRelay } from './relay'
 import { DEVICE_DEFAULTS } from './devices'
 import { openLevelStore } from './levelStore'
+import { DEFAULT_GROUP_INTERVAL_MS } from './groupCommit'
 import type { RoomStore } from './store'
 import { openPgStore } from './pgStore'
 import { openRedisBus, type RoomBus } from './bus'
@@ -104,7 +106,7 @@ if (databaseUrl !== '') {
     process.exit(1)
   }
 } else {
-  store = openLevelStore(dataDir, { fsync: flagFromEnv('FSYNC', true) })
+  store = openLevelStore(dataDir, { fsync: flagFromEnv('FSYNC', true), groupIntervalMs: intFromEnv('GROUP_COMMIT_MS', DEFAULT_GROUP_INTERVAL_MS, 0) })
   blobStore = openFileBlobStore(join(dataDir, 'blobs'))
   // Fail at start, not on every room: a data folder that cannot be opened (locked by another
   // relay, unreadable) would otherwise look healthy and refuse every school with 4503.

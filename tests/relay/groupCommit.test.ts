@@ -3,7 +3,7 @@
  * the previous group is on disk, are one store write. Checked through the writes the store is asked
  * for and what a reopened store holds, not through timing.
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { GroupCommit } from '../../sync-server/groupCommit'
 import { openLevelStore } from '../../sync-server/levelStore'
@@ -32,10 +32,14 @@ function edit(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc)
 }
 
+afterEach(() => {
+  vi.useRealTimers()
+})
+
 describe('group commit', () => {
   it('writes the appends of one turn as one write, and those made while it is on disk as the next one', async () => {
     const w = recordingWriter()
-    const group = new GroupCommit<string>(w.write)
+    const group = new GroupCommit<string>(w.write, 0)
     const settled: string[] = []
     const add = (name: string, ops: string[]): Promise<void> => group.add(ops).then(() => void settled.push(name))
     const first = [add('a', ['a1', 'a2']), add('b', ['b1']), add('c', ['c1'])]
@@ -62,7 +66,7 @@ describe('group commit', () => {
 
   it('rejects every append of a failed write, and writes the next group afresh', async () => {
     const w = recordingWriter()
-    const group = new GroupCommit<string>(w.write)
+    const group = new GroupCommit<string>(w.write, 0)
     const failed = [group.add(['a1']), group.add(['b1'])]
     await turn()
     const later = group.add(['c1'])
@@ -72,6 +76,30 @@ describe('group commit', () => {
     expect(w.writes).toEqual([['a1', 'b1'], ['c1']])
     w.finish(1)
     await expect(later).resolves.toBeUndefined()
+  })
+
+  it('under load starts a group at most every minIntervalMs; after a quiet spell at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] })
+    const w = recordingWriter()
+    const group = new GroupCommit<string>(w.write, 50)
+    const first = group.add(['a1'])
+    await vi.advanceTimersByTimeAsync(0)
+    expect(w.writes).toEqual([['a1']]) // the first group: at the end of its turn
+    w.finish(0)
+    await first
+    const second = group.add(['b1'])
+    await vi.advanceTimersByTimeAsync(48)
+    expect(w.writes).toHaveLength(1) // 50 ms after the first one started, not before
+    await vi.advanceTimersByTimeAsync(2)
+    expect(w.writes).toEqual([['a1'], ['b1']])
+    w.finish(1)
+    await second
+    await vi.advanceTimersByTimeAsync(500)
+    const quiet = group.add(['c1'])
+    await vi.advanceTimersByTimeAsync(0)
+    expect(w.writes).toEqual([['a1'], ['b1'], ['c1']])
+    w.finish(2)
+    await quiet
   })
 
   it('keeps every room’s appends, in order, when many rooms append at once (LevelDB, reopened)', async () => {
