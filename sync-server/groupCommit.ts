@@ -50,13 +50,14 @@ export class GroupCommit<Op> {
   private schedule(): void {
     if (this.isWriting || this.isScheduled || this.waiting.length === 0) return
     this.isScheduled = true
-    const go = (): void => {
-      this.isScheduled = false
-      void this.writeGroup()
-    }
     const wait = this.minIntervalMs - (performance.now() - this.lastStart)
-    if (wait > 0) setTimeout(go, wait)
-    else setImmediate(go)
+    if (wait > 0) setTimeout(this.start, wait)
+    else setImmediate(this.start)
+  }
+
+  private readonly start = (): void => {
+    this.isScheduled = false
+    void this.writeGroup()
   }
 
   private async writeGroup(): Promise<void> {

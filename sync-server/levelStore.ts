@@ -77,8 +77,11 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
 
   function track<T>(p: Promise<T>): Promise<T> {
     inFlight.add(p)
-    const done = (): void => void inFlight.delete(p)
-    p.then(done, done)
+    // unnamed callbacks: tsx names every named closure with a defineProperty call, on every append
+    p.then(
+      () => inFlight.delete(p),
+      () => inFlight.delete(p),
+    )
     return p
   }
 
