@@ -23,7 +23,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -67,6 +69,8 @@ interface Figures {
   /** The server's CPU time from the first edit to the last delivery. */
   cpuSeconds: number
   seconds: number
+  /** The longest this process's own event loop stood still during the measured edits (its clients' arrivals wait as long). */
+  benchPauseMs: number
 }
 
 interface Memory {
@@ -108,6 +112,12 @@ function cpuSeconds(pid: number): number {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** A full garbage collection of this process (gc() made available at run time, as --expose-gc would). */
+const collectGarbage = ((): (() => void) => {
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+})()
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
@@ -227,6 +237,11 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   )
   await waitFor(() => warmDelivered >= warmExpected, 'every warm-up edit delivered', 60_000)
   await sleep(200)
+  // this process's own garbage first: a full collection of its 200 clients' heap during the
+  // measured edits delays every arrival it sees, whichever server is running (shown per round)
+  collectGarbage()
+  const pauses = monitorEventLoopDelay({ resolution: 10 })
+  pauses.enable()
   const start = performance.now()
   const cpuAtStart = cpuSeconds(pid)
   const random = mulberry32(CLIENTS)
@@ -247,6 +262,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   } catch {
     // reported below as delivered < expected
   }
+  pauses.disable()
   const seconds = (lastDelivery - start) / 1000
   const cpu = cpuSeconds(pid) - cpuAtStart
   const end = await memoryOf(pid)
@@ -271,6 +287,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     joinedHeapPerClientKiB: slope(joinedPoints.map(([n, m]) => [n, m.heapUsedKiB])),
     cpuSeconds: cpu,
     seconds,
+    benchPauseMs: pauses.max / 1e6,
   }
 }
 
@@ -304,7 +321,8 @@ const fmt = (f: Figures): string =>
   `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${Math.round(f.deliveriesPerSecond)} deliveries/s ` +
   `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), RSS per joined client ${f.joinedPerClientKiB.toFixed(1)} KiB ` +
   `(JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
-  `set up once ${Math.round(f.setupKiB)} KiB, CPU ${f.cpuSeconds.toFixed(2)} s; every client got its room's document: ${f.joinedWhole ? 'yes' : 'NO'}`
+  `set up once ${Math.round(f.setupKiB)} KiB, CPU ${f.cpuSeconds.toFixed(2)} s; every client got its room's document: ${f.joinedWhole ? 'yes' : 'NO'}; ` +
+  `longest pause of the clients' process ${Math.round(f.benchPauseMs)} ms`
 
 /** One row of the table: figure | ours | stock | ratio | goal | met? (goal: at most `maxRatio` × stock; none: for reading). */
 function row(name: string, ours: number, stock: number, unit: string, digits: number, maxRatio?: number): string {
@@ -363,6 +381,7 @@ function medianOf(rounds: Figures[]): Figures {
     joinedHeapPerClientKiB: median((f) => f.joinedHeapPerClientKiB),
     cpuSeconds: median((f) => f.cpuSeconds),
     seconds: median((f) => f.seconds),
+    benchPauseMs: median((f) => f.benchPauseMs),
   }
 }
 
