@@ -60,7 +60,7 @@ interface Figures {
   setupKiB: number
   /**
    * What one more client costs once joined, before the first edit: the RSS growth per client from
-   * half of the clients joined to all of them (the slope through a reading every 20 clients; what
+   * half of the clients joined to all of them (the slope through a reading every 10 clients; what
    * a server sets up once is not in it)…
    */
   joinedPerClientKiB: number
@@ -189,7 +189,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   const sizes = invites.map((_, r) => Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => roomOf(c) === r).length)
   const docs: Y.Doc[] = []
   const half = Math.floor(CLIENTS / 2)
-  /** [clients joined, memory] from half of the clients joined to all of them, every 20 clients. */
+  /** [clients joined, memory] from half of the clients joined to all of them, every 10 clients (more readings: one V8 page more or less is 2.6 KiB per client over 100 clients). */
   const joinedPoints: [number, Memory][] = []
   for (let c = 0; c < CLIENTS; c++) {
     const doc = new Y.Doc()
@@ -210,7 +210,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     })
     providers.push(connect(invite, doc))
     if (c % 20 === 19) await sleep(20) // do not open 200 sockets in one tick
-    if (c >= half - 1 && ((c - half + 1) % 20 === 0 || c === CLIENTS - 1)) {
+    if (c >= half - 1 && ((c - half + 1) % 10 === 0 || c === CLIENTS - 1)) {
       await waitFor(() => providers.every((p) => p.synced), `${c + 1} clients synced`, 60_000)
       await sleep(200)
       joinedPoints.push([c + 1, await memoryOf(pid)])
