@@ -12,43 +12,39 @@
  */
 import * as Y from 'yjs'
 import { encodeAck } from '../src/sync/wire'
-import type { Client, DeleteSet, Room, RoomsContext } from './room'
-
-/** What one update that reached the document changed: the clock it moved each client to, and its deletions. */
-export interface WriteChange {
-  readonly to: Map<number, number>
-  readonly ds: DeleteSet
-}
+import type { Client, Room, RoomsContext } from './room'
 
 /**
- * The change of the update a transaction emitted, read from the transaction instead of decoding
- * the update: Yjs writes that update as the structs between the transaction's before and after
- * state vectors and its delete set, so the clients whose clock moved and where to are in
- * `afterState`, the deletions in `deleteSet`. (Decoding each update again cost the relay about 6 %
- * of its busy time in bench:relay.)
+ * What the update a transaction emitted changed — the clock it moved each client to (as the
+ * snapshot's `sv`) and its deletions — read from the transaction instead of decoding the update:
+ * Yjs writes that update as the structs between the transaction's before and after state vectors
+ * and its delete set. (Decoding each update again cost the relay about 6 % of its busy time in
+ * bench:relay.)
  */
-export function changeOf(tr: Y.Transaction): WriteChange {
+export function changeOf(tr: Y.Transaction): Y.Snapshot {
   const to = new Map<number, number>()
   for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) to.set(client, clock)
-  return { to, ds: tr.deleteSet }
+  return Y.createSnapshot(tr.deleteSet, to)
+}
+
+/** The changes of several writes as one: each client's highest clock, and all their deletions. */
+function unionOf(changes: readonly Y.Snapshot[]): Y.Snapshot {
+  const sv = new Map<number, number>()
+  for (const { sv: to } of changes) for (const [client, clock] of to) if (clock > (sv.get(client) ?? 0)) sv.set(client, clock)
+  return Y.createSnapshot(Y.mergeDeleteSets(changes.map((c) => c.ds)), sv)
 }
 
 /**
- * Counts a durable write (one update, or several merged into one) and keeps, for the
- * acknowledgements that follow, the clock it moved each client to and its deletions.
+ * Counts a durable write (one update, or several merged into one: `changes`, each `changeOf` its
+ * transaction) and keeps, for the acknowledgements that follow, the clock it moved each client to
+ * and its deletions.
  */
-export function noteWrite(room: Room, changes: readonly WriteChange[]): void {
+export function noteWrite(room: Room, changes: readonly Y.Snapshot[]): void {
   const n = ++room.writeCount
-  let to = changes[0]?.to ?? new Map<number, number>()
-  if (changes.length > 1) {
-    const merged = new Map<number, number>()
-    for (const change of changes) for (const [client, clock] of change.to) if (clock > (merged.get(client) ?? 0)) merged.set(client, clock)
-    to = merged
-  }
-  for (const [client, clock] of to) room.clockChangedAt.set(client, { n, clock })
-  const ds = changes.length === 1 ? changes[0]!.ds : Y.mergeDeleteSets(changes.map((c) => c.ds))
+  const change = changes.length === 1 ? changes[0]! : unionOf(changes)
+  for (const [client, clock] of change.sv) room.clockChangedAt.set(client, { n, clock })
   // kept for the window of room.ts (MAX_RECENT_WRITES, MAX_RECENT_BYTES), whichever sockets are connected
-  room.recentWrites.push(Y.encodeSnapshot(Y.createSnapshot(ds, to)))
+  room.recentWrites.push(Y.encodeSnapshot(change))
 }
 
 /**
@@ -57,15 +53,7 @@ export function noteWrite(room: Room, changes: readonly WriteChange[]): void {
  */
 export function changesSince(room: Room, since: number): Y.Snapshot | undefined {
   const changes = room.recentWrites.after(since)
-  if (!changes) return undefined
-  const sv = new Map<number, number>()
-  const dss = []
-  for (const change of changes) {
-    const { ds, sv: to } = Y.decodeSnapshot(change)
-    for (const [client, clock] of to) if (clock > (sv.get(client) ?? 0)) sv.set(client, clock)
-    dss.push(ds)
-  }
-  return Y.createSnapshot(Y.mergeDeleteSets(dss), sv)
+  return changes && unionOf(changes.map((c) => Y.decodeSnapshot(c)))
 }
 
 /**

@@ -60,11 +60,10 @@ export class GroupCommit<Op> {
     void this.writeGroup()
   }
 
+  /** Runs only from `schedule`: nothing is being written, and something waits. */
   private async writeGroup(): Promise<void> {
-    if (this.isWriting) return
     const group = this.waiting
     this.waiting = []
-    if (group.length === 0) return
     this.isWriting = true
     this.lastStart = performance.now()
     try {

@@ -99,10 +99,9 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
     return track(using(operation, f))
   }
 
-  async function lastClock(d: LevelDb, room: string): Promise<number> {
-    const known = lastClocks.get(room)
-    if (known !== undefined) return known
-    const clock = await getCurrentUpdateClock(d, room)
+  /** Reads the room's last clock from its log and keeps it (an append looks in `lastClocks` first: no wait once known). */
+  async function lastClock(room: string): Promise<number> {
+    const clock = await getCurrentUpdateClock(await db(), room)
     lastClocks.set(room, clock)
     return clock
   }
@@ -123,8 +122,7 @@ export function openLevelStore(dir: string, options: LevelStoreOptions = {}): Ro
       return track(
         (async () => {
           try {
-            const known = lastClocks.get(room) // known after the room's load: no read, no wait
-            const clock = known ?? (await lastClock(await db(), room))
+            const clock = lastClocks.get(room) ?? (await lastClock(room))
             const ops: LevelOp[] = [{ type: 'put', key: ['v1', room, 'update', clock + 1], value: Buffer.from(update) }]
             // like y-leveldb: a room always has a state-vector entry, so its tools can list rooms;
             // and its first write ends its time as an empty room (it never expires now)

@@ -12,7 +12,6 @@
 import type * as Y from 'yjs'
 import { newEpoch } from '../src/sync/wire'
 import { RecentWrites } from './recentWrites'
-import type { WriteChange } from './acks'
 import type * as awarenessProtocol from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
 import type { RoomStore } from './store'
@@ -137,7 +136,7 @@ export class Room {
   /** Updates received and not yet durable. */
   pendingWrites = 0
   /** Updates received since the last write began, with the socket each came from and what each changed (acks.ts). */
-  readonly unwritten: { update: Uint8Array; sender: Client | undefined; change: WriteChange }[] = []
+  readonly unwritten: { update: Uint8Array; sender: Client | undefined; change: Y.Snapshot }[] = []
   isFlushScheduled = false
   isAckScheduled = false
   /** Random, made when the room loads: positions (epoch, writeCount) of another load are never taken for this one's. */

@@ -19,7 +19,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import { MESSAGE_SYNC } from '../src/sync/wire'
 import { errorFields } from './log'
 import type { Snapshotter } from './snapshots'
-import { noteWrite, type WriteChange } from './acks'
+import { noteWrite } from './acks'
 import { advance } from './catchUp'
 import type { Client, Room, RoomsContext } from './room'
 
@@ -27,7 +27,7 @@ import type { Client, Room, RoomsContext } from './room'
 export const DEFAULT_MAX_ROOM_BYTES = 32 * 1024 * 1024
 
 /** Queues a local update (from a socket) for the room's next write; the write starts unless one is already scheduled. */
-export function enqueueUpdate(ctx: RoomsContext, room: Room, update: Uint8Array, sender: Client | undefined, change: WriteChange): void {
+export function enqueueUpdate(ctx: RoomsContext, room: Room, update: Uint8Array, sender: Client | undefined, change: Y.Snapshot): void {
   room.unwritten.push({ update, sender, change })
   room.pendingWrites++
   if (room.isFlushScheduled) return
