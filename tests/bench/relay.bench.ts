@@ -33,6 +33,7 @@ import { SUBPROTOCOL, SUBPROTOCOL_ACK, SUBPROTOCOL_HEARTBEAT, clientSubprotocols
 import { startRelay, waitFor } from '../helpers/relay'
 import { mulberry32 } from '../helpers/random'
 import { wholeNumberArg } from '../../scripts/args'
+import { median as medianOfNumbers } from './load'
 
 const arg = (name: string, fallback: number): number => wholeNumberArg(name) ?? fallback
 const CLIENTS = arg('clients', 200)
@@ -118,6 +119,24 @@ const collectGarbage = ((): (() => void) => {
   setFlagsFromString('--expose-gc')
   return runInNewContext('gc') as () => void
 })()
+
+/**
+ * Every client edits `count` times, every INTERVAL_MS after a random start within the first
+ * interval: one item `{ from, i, t }` pushed to the array `array` (`before` is told first).
+ */
+async function editEvery(docs: Y.Doc[], array: string, count: number, random: () => number, before?: (c: number, i: number, t: number) => void): Promise<void> {
+  await Promise.all(
+    docs.map(async (doc, c) => {
+      await sleep(random() * INTERVAL_MS)
+      for (let i = 0; i < count; i++) {
+        const t = performance.now()
+        before?.(c, i, t)
+        doc.getArray(array).push([{ from: c, i, t }])
+        await sleep(INTERVAL_MS)
+      }
+    }),
+  )
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
@@ -217,6 +236,8 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     }
   }
   const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+  /** Arrivals one edit of every client makes: each reaches the other clients of its room. */
+  const othersPerEdit = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0)
   // Warm-up, not measured: every client makes WARMUP_EDITS edits like the measured ones (in an array
   // of their own), and all are delivered before the clock starts. Without it the first server of
   // the run was measured with this process's client code still cold (V8 compiles it while the first
@@ -224,18 +245,8 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   // and made the whole p99 (ours run first: 114 ms against 53 ms when run second).
   let warmDelivered = 0
   for (const doc of docs) doc.getArray('w').observe((event) => void (warmDelivered += event.transaction.local ? 0 : event.changes.added.size))
-  const warmExpected = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0) * WARMUP_EDITS
-  const warmRandom = mulberry32(CLIENTS + 1)
-  await Promise.all(
-    docs.map(async (doc, c) => {
-      await sleep(warmRandom() * INTERVAL_MS)
-      for (let i = 0; i < WARMUP_EDITS; i++) {
-        doc.getArray('w').push([{ from: c, i, t: performance.now() }])
-        await sleep(INTERVAL_MS)
-      }
-    }),
-  )
-  await waitFor(() => warmDelivered >= warmExpected, 'every warm-up edit delivered', 60_000)
+  await editEvery(docs, 'w', WARMUP_EDITS, mulberry32(CLIENTS + 1))
+  await waitFor(() => warmDelivered >= othersPerEdit * WARMUP_EDITS, 'every warm-up edit delivered', 60_000)
   await sleep(200)
   // this process's own garbage first: a full collection of its 200 clients' heap during the
   // measured edits delays every arrival it sees, whichever server is running (shown per round)
@@ -244,19 +255,8 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   pauses.enable()
   const start = performance.now()
   const cpuAtStart = cpuSeconds(pid)
-  const random = mulberry32(CLIENTS)
-  await Promise.all(
-    docs.map(async (doc, c) => {
-      await sleep(random() * INTERVAL_MS)
-      for (let i = 0; i < EDITS; i++) {
-        const t = performance.now()
-        sentAt.set(`${c}:${i}`, t)
-        doc.getArray('e').push([{ from: c, i, t }])
-        await sleep(INTERVAL_MS)
-      }
-    }),
-  )
-  const expected = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0) * EDITS
+  await editEvery(docs, 'e', EDITS, mulberry32(CLIENTS), (c, i, t) => sentAt.set(`${c}:${i}`, t))
+  const expected = othersPerEdit * EDITS
   try {
     await waitFor(() => delivered >= expected, 'every edit delivered', 60_000)
   } catch {
@@ -369,11 +369,7 @@ async function measureStock(): Promise<Figures> {
 
 /** Field by field, the median of the rounds (deliveries: summed; a document missing in any round: missing). */
 function medianOf(rounds: Figures[]): Figures {
-  const median = (f: (x: Figures) => number): number => {
-    const v = rounds.map(f).sort((a, b) => a - b)
-    const mid = Math.floor(v.length / 2)
-    return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
-  }
+  const median = (f: (x: Figures) => number): number => medianOfNumbers(rounds.map(f))!
   return {
     p50: median((f) => f.p50),
     p99: median((f) => f.p99),
