@@ -8,6 +8,7 @@ import { initI18n, pickInitialLanguage } from './i18n'
 import { registerServiceWorker } from './pwa/register'
 import { readSettings, registry } from './storage'
 import { App } from './ui/App'
+import { preloadPartnerships } from './ui/screens/HomeScreen'
 import { partnershipHref, partnershipToResume, takeInviteFromLocation } from './ui/router'
 import './ui/app.css'
 import './ui/controls.css'
@@ -34,7 +35,8 @@ async function resumeLastPartnership(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const language = pickInitialLanguage(await savedLanguage(), navigator.languages ?? [navigator.language])
+  const [saved] = await Promise.all([savedLanguage(), preloadPartnerships()])
+  const language = pickInitialLanguage(saved, navigator.languages ?? [navigator.language])
   await initI18n(language)
   // an invite link (#join=<code>): prefill the join form, and take the code out of the address bar
   const invitedCode = takeInviteFromLocation()

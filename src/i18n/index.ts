@@ -122,6 +122,10 @@ export async function initI18n(language: string): Promise<void> {
       load: 'languageOnly',
       ns: ['translation'],
       defaultNS: 'translation',
+      // one namespace and dotted keys: said outright, i18next skips guessing per key whether it
+      // is a sentence used as its own key (a regular expression run on every t() call)
+      nsSeparator: false,
+      keySeparator: '.',
       // React escapes; the one thing done to a value put into a sentence is isolating it
       // (isolateValue): always in a right-to-left language, in the others when it holds such text
       interpolation: { escapeValue: true, escape: isolateValue },

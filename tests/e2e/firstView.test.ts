@@ -3,7 +3,8 @@
  * inside index.html (src/pwa/inlineFirstViewCss.ts) — no stylesheet is asked for before the home
  * screen shows, the relay's Content-Security-Policy allows exactly that `<style>` by its hash
  * (sync-server/static.ts), and the styles still apply when the service worker serves index.html
- * offline.
+ * offline. It is drawn whole in one change of the page, not the welcome first and the ways in once
+ * the device's (empty) list of partnerships has been read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -61,6 +62,36 @@ describe('the first screen', () => {
       expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
       expect(await topBarColour(page)).toBe(TOP_BAR_GREEN)
       expect(await violations(page)).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('appears whole in one change of the page: welcome, both ways in and the language picker together', async () => {
+    const context = await phone(browser)
+    try {
+      // what #root held each time the page changed, from before the app's own scripts
+      await context.addInitScript(() => {
+        const w = window as unknown as { __states: string[] }
+        w.__states = []
+        new MutationObserver(() => {
+          const root = document.getElementById('root')
+          if (!root || root.childElementCount === 0) return
+          const buttons = [...root.querySelectorAll('button')].map((b) => b.textContent?.trim())
+          const state = [
+            root.querySelector('h1')?.textContent?.trim() ?? '-',
+            buttons.includes('Create partnership') ? 'create' : '-',
+            buttons.includes('Join partnership') ? 'join' : '-',
+            root.querySelector('select') ? 'language' : '-',
+          ].join(' | ')
+          if (w.__states.at(-1) !== state) w.__states.push(state)
+        }).observe(document, { childList: true, subtree: true })
+      })
+      const page = await context.newPage()
+      await page.goto(`${relay.httpUrl}/`)
+      await page.getByRole('button', { name: 'Create partnership' }).waitFor()
+      const states = await page.evaluate(() => (window as unknown as { __states: string[] }).__states)
+      expect(states[0]).toBe(`${WELCOME} | create | join | language`)
     } finally {
       await context.close()
     }
