@@ -21,6 +21,7 @@ import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 // build-time plugins (with extensions: Vite's config loader asks for them)
 import { localePreload } from './src/i18n/localePreload.js'
+import { compileHintForFirstView } from './src/pwa/compileHint.js'
 import { inlineFirstViewCss } from './src/pwa/inlineFirstViewCss.js'
 import { precacheInParallel } from './src/pwa/precacheInParallel.js'
 
@@ -97,6 +98,7 @@ export default defineConfig({
     }),
     localePreload(),
     inlineFirstViewCss(),
+    compileHintForFirstView(),
     precacheInParallel(),
   ],
   build: {

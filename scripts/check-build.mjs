@@ -10,7 +10,9 @@
 // 4. fails when index.html has a parser-blocking script (one with src that is neither a module nor
 //    defer nor async): it holds up the first paint (Lighthouse's render-blocking resources); the
 //    locale script of src/i18n/localePreload.ts is `defer`;
-// 5. writes .br and .gz beside every text file, once, so the relay never compresses per request.
+// 5. fails when the first view's entry chunk does not start with V8's compile hint
+//    (src/pwa/compileHint.ts): without it, the first view's functions compile on the main thread;
+// 6. writes .br and .gz beside every text file, once, so the relay never compresses per request.
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
@@ -66,6 +68,11 @@ if (refs.length === 0) {
 }
 if (firstView > FIRST_VIEW_BUDGET) {
   console.error(`check-build: first view is ${firstView} bytes gzip, over the ${FIRST_VIEW_BUDGET} byte budget`)
+  failed = true
+}
+const entry = refs.find((r) => r.endsWith('.js') && new RegExp(`<script[^>]*type="module"[^>]*src="${r}"`).test(html))
+if (entry && !readFileSync(join(DIST, entry.replace(/^\//, '')), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n')) {
+  console.error(`check-build: ${entry} does not start with //# allFunctionsCalledOnLoad (src/pwa/compileHint.ts)`)
   failed = true
 }
 for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {

@@ -22,6 +22,7 @@
  * Lighthouse, no sync figures); BENCH_COLD_PROFILE=<file>.cpuprofile also writes a CPU profile
  * (CDP Profiler) of the last reload, read with `npx tsx tests/bench/profileSummary.ts <file>`.
  * BENCH_APP_DIST / BENCH_ANCHOR_DIST: use these finished builds instead of building.
+ * BENCH_LIGHTHOUSE_JSON=<prefix>: also write each Lighthouse run's report to <prefix>-<time>.json.
  * BENCH_FIXTURE=<file>: the partnership from a file written by tests/bench/buildFixture.ts instead
  * of building it (the same bytes for runs before and after a change).
  * A benchmark, not a test: times drift with the machine's load, so each is printed beside its

@@ -9,7 +9,7 @@
  * "timed out" instead of hanging.
  */
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -283,6 +283,8 @@ export async function lighthouseScore(url: string, timeoutMs = 180_000, onMetric
     const { port } = await devToolsPort(profile)
     const run = lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] }).then((r) => {
       if (r && onMetrics) onMetrics(lighthouseSummary(r.lhr))
+      // BENCH_LIGHTHOUSE_JSON=<prefix>: each run's whole report, to read what a score lost (its LCP element, long tasks)
+      if (r && process.env.BENCH_LIGHTHOUSE_JSON) writeFileSync(`${process.env.BENCH_LIGHTHOUSE_JSON}-${Date.now()}.json`, JSON.stringify(r.lhr))
       const score = r?.lhr.categories.performance?.score
       return typeof score === 'number' ? Math.round(score * 100) : { missing: `no score (${r?.lhr.runtimeError?.message ?? 'no result'})` }
     })
