@@ -57,6 +57,18 @@ export function changesSince(room: Room, since: number): Y.Snapshot | undefined 
 }
 
 /**
+ * What the room's document holds beyond position `since`: the writes after it (`changesSince`)
+ * and the updates applied but not durable yet (waiting, or in the write on disk). Those were
+ * forwarded when they arrived (roomLog.ts), before a socket joining now was there: it learns of
+ * them only from what it is sent when it resumes (resume.ts). Never for an acknowledgement.
+ */
+export function changesInDocumentSince(room: Room, since: number): Y.Snapshot | undefined {
+  const written = changesSince(room, since)
+  if (!written || (room.writing.length === 0 && room.unwritten.length === 0)) return written
+  return unionOf([written, ...room.writing.map((u) => u.change), ...room.unwritten.map((u) => u.change)])
+}
+
+/**
  * Acknowledges, to every socket waiting for one, what the room's document holds — at a moment
  * when no write is pending, so everything in it is on disk. The job waits in the write queue;
  * if more writes queued up behind it meanwhile, it goes to the back again.

@@ -9,8 +9,10 @@
  *   against the state vector it remembered for n joined with those);
  * - its first acknowledgement is a delta after n, like any later one (acks.ts);
  * - its answer to the socket's sync step 1 holds the structs the socket lacks (against its state
- *   vector, as always) but, of the deletions, only those of the writes after n and those on the
- *   structs being sent (the socket cannot hold a deletion of an item it has not got).
+ *   vector, as always) but, of the deletions, only those of the writes after n, those of the
+ *   updates the room holds and has not written yet (forwarded when they arrived, before this
+ *   socket was there), and those on the structs being sent (the socket cannot hold a deletion of
+ *   an item it has not got).
  *
  * A position of another epoch (the relay restarted, the room was reloaded, another relay
  * instance), beyond the room's `writeCount`, or from before the kept writes is ignored: the socket
@@ -22,7 +24,7 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { MESSAGE_SYNC, encodeSyncStep1Since, type RelayPosition } from '../src/sync/wire'
-import { changesSince } from './acks'
+import { changesInDocumentSince } from './acks'
 import { deletionsFrom, withDeletions } from '../src/sync/deleteSets'
 import type { Client, Room } from './room'
 
@@ -39,7 +41,7 @@ export function resumeAt(room: Room, client: Client, position: RelayPosition | u
  * clients whose clock moved after its position (each with its clock now in the document).
  */
 export function syncStep1For(room: Room, client: Client, doc: Y.Doc): Uint8Array {
-  const changes = client.resumedFrom === undefined ? undefined : changesSince(room, client.resumedFrom)
+  const changes = client.resumedFrom === undefined ? undefined : changesInDocumentSince(room, client.resumedFrom)
   if (client.resumedFrom === undefined || !changes) {
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MESSAGE_SYNC)
@@ -67,7 +69,7 @@ export function answerSyncStep1(room: Room, client: Client, doc: Y.Doc, decoder:
  * (src/sync/deleteSets.ts replaces the update's delete set).
  */
 export function resumedUpdate(room: Room, doc: Y.Doc, encodedSv: Uint8Array, since: number): Uint8Array | undefined {
-  const changes = changesSince(room, since)
+  const changes = changesInDocumentSince(room, since)
   if (!changes) return undefined
   const wholeDs = Y.createDeleteSetFromStructStore(doc.store)
   const ds = Y.mergeDeleteSets([changes.ds, deletionsFrom(wholeDs, Y.decodeStateVector(encodedSv))])

@@ -114,6 +114,13 @@ export interface Client {
   awarenessInWindow?: number
 }
 
+/** An update the room received from a socket and applied, not yet durable: what it is, who sent it, what it changed (acks.ts `changeOf`). */
+export interface PendingUpdate {
+  readonly update: Uint8Array
+  readonly sender: Client | undefined
+  readonly change: Y.Snapshot
+}
+
 export class Room {
   readonly name: string
   doc: Y.Doc | undefined
@@ -136,7 +143,9 @@ export class Room {
   /** Updates received and not yet durable. */
   pendingWrites = 0
   /** Updates received since the last write began, with the socket each came from and what each changed (acks.ts). */
-  readonly unwritten: { update: Uint8Array; sender: Client | undefined; change: Y.Snapshot }[] = []
+  readonly unwritten: PendingUpdate[] = []
+  /** The updates of the write on disk now (taken from `unwritten` when it began); empty between writes. */
+  writing: readonly PendingUpdate[] = []
   isFlushScheduled = false
   isAckScheduled = false
   /** Random, made when the room loads: positions (epoch, writeCount) of another load are never taken for this one's. */

@@ -10,7 +10,8 @@
  *   was loaded completely. Until then its messages wait in a bounded queue; nothing of the
  *   document is sent. A failed load closes the socket with `unavailable` (4503) and the room is
  *   forgotten, so the next attempt loads again — an empty document is never served.
- * - Every update is durable before it is forwarded or acknowledged (roomLog.ts).
+ * - Every update is forwarded to the room's other sockets as soon as it is applied, and durable
+ *   before it is acknowledged (roomLog.ts).
  * - Load slots (`admit`): once loaded, a room holding data takes one of `maxRooms`, a room never
  *   written one of `maxEmptyRooms`; rooms without data never keep a room with data out.
  */

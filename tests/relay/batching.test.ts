@@ -1,11 +1,15 @@
 /**
  * Store writes are batched per room: what a room receives while one write is on disk goes into
- * the next write as one merged update. Checked through what the store is asked to do and what the
- * devices observe, not through timing.
+ * the next write as one merged update. Each update is forwarded to the room's other sockets as
+ * soon as it arrives, while the sender is acknowledged only once it is on disk; a device that
+ * resumes while a write is on disk still gets what that write holds. Checked through what the
+ * store is asked to do and what the devices observe, not through timing.
  */
 import { describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { newInvite } from '../../src/sync/wire'
+import { MESSAGE_SYNC, newInvite } from '../../src/sync/wire'
+import type { StoredRelayPosition } from '../../src/sync/resume'
 import { openLevelStore } from '../../sync-server/levelStore'
 import type { RoomStore } from '../../sync-server/store'
 import { appConnection } from '../helpers/clients'
@@ -14,27 +18,32 @@ import { metricSample, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
 const { cleanups } = stopAfterEach()
 
-/** A LevelDB store that records every append and holds the first one until `release`. */
-function gatedStore(dir: string): { store: RoomStore; appends: Uint8Array[]; release: () => void } {
+/** A LevelDB store that records every append and holds the first one made after `hold()` until `release()`. */
+function gatedStore(dir: string): { store: RoomStore; appends: Uint8Array[]; hold: () => void; release: () => void } {
   const inner = openLevelStore(dir)
   const appends: Uint8Array[] = []
+  let gate: Promise<void> | undefined
   let release = (): void => undefined
-  const gate = new Promise<void>((resolve) => (release = resolve))
+  const hold = (): void => {
+    gate = new Promise<void>((resolve) => (release = resolve))
+  }
   const store: RoomStore = {
     ...inner,
     async append(room, update) {
       appends.push(update)
-      if (appends.length === 1) await gate
+      const held = gate
+      gate = undefined
+      if (held) await held
       return inner.append(room, update)
     },
   }
-  return { store, appends, release }
+  return { store, appends, hold, release: () => release() }
 }
 
 describe('batched store writes', () => {
-  it('merges what arrives during a write into one append; nothing is forwarded or acknowledged before it is on disk', async () => {
+  it('merges what arrives during a write into one append; the partner gets each edit at once, the sender its acknowledgement only once it is on disk', async () => {
     const dir = tempDir('sb-batch')
-    const { store, appends, release } = gatedStore(dir)
+    const { store, appends, hold, release } = gatedStore(dir)
     const { relay, wsUrl } = await listenInProcess(store)
     cleanups.push(() => {
       release()
@@ -49,20 +58,21 @@ describe('batched store writes', () => {
     const metrics = (): Promise<string> => relay.metrics.registry.metrics()
     const updatesIn = async (): Promise<number> => metricSample(await metrics(), 'scholenband_updates_in_total') ?? NaN
     const before = await updatesIn()
+    const appendsBefore = appends.length
+    hold()
     const text = a.doc.getText('letter')
     text.insert(0, 'a') // its append is held
-    await waitFor(() => appends.length === 1, 'first append under way')
+    await waitFor(() => appends.length === appendsBefore + 1, 'first append under way')
     for (let i = 0; i < 19; i++) text.insert(text.length, String.fromCharCode(98 + i))
-    // give the relay every message while the first write is still held
-    await waitFor(async () => (await updatesIn()) - before >= 20, 'all 20 edits received')
-    expect(b.doc.getText('letter').toString()).toBe('')
+    // every edit reaches B while the first write is still held; A shows no "Synced" meanwhile
+    await waitFor(() => b.doc.getText('letter').toString() === 'abcdefghijklmnopqrst', 'B has every edit before any is on disk')
+    expect((await updatesIn()) - before).toBe(20)
     expect(a.conn.getState().kind).not.toBe('synced')
-    expect(appends).toHaveLength(1)
+    expect(appends).toHaveLength(appendsBefore + 1)
 
     release()
-    await waitFor(() => b.doc.getText('letter').toString() === text.toString(), 'B has every edit')
     await waitFor(() => a.conn.getState().kind === 'synced', 'A acknowledged')
-    expect(appends).toHaveLength(2) // the 19 edits that waited are one write
+    expect(appends).toHaveLength(appendsBefore + 2) // the 19 edits that waited are one write
     const replay = new Y.Doc()
     for (const u of appends) Y.applyUpdate(replay, u)
     expect(replay.getText('letter').toString()).toBe('abcdefghijklmnopqrst')
@@ -74,5 +84,60 @@ describe('batched store writes', () => {
     const { doc } = await reopened.load(invite.roomId)
     expect(doc.getText('letter').toString()).toBe('abcdefghijklmnopqrst')
     await reopened.close()
+  })
+
+  it('sends a device that resumes while a deletion is on disk that deletion (forwarded before the device was there)', async () => {
+    const { store, appends, hold, release } = gatedStore(tempDir('sb-batch-resume'))
+    const { relay, wsUrl } = await listenInProcess(store)
+    cleanups.push(() => {
+      release()
+      return relay.close()
+    })
+    const invite = newInvite()
+    const aDoc = new Y.Doc()
+    aDoc.getText('letter').insert(0, 'Dear partner school, hello world')
+    const a = appConnection(wsUrl, invite, 'create', aDoc)
+    cleanups.push(() => a.conn.destroy())
+    await waitFor(() => a.conn.getState().kind === 'synced', 'A synced')
+
+    // B remembers the positions of its acknowledgements, and notes the kinds of message its sockets get
+    const remembered: StoredRelayPosition[] = []
+    const kinds: string[][] = []
+    class Noting extends WebSocket {
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols)
+        const mine: string[] = []
+        kinds.push(mine)
+        this.on('message', (m: ArrayBuffer | Buffer) => {
+          const bytes = new Uint8Array(m)
+          mine.push(bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0]))
+        })
+      }
+    }
+    const b = appConnection(wsUrl, invite, 'join', new Y.Doc(), {
+      WebSocketPolyfill: Noting as unknown as typeof globalThis.WebSocket,
+      relayPosition: { remember: (next) => void remembered.push(next()) },
+    })
+    cleanups.push(() => b.conn.destroy())
+    const letter = (doc: Y.Doc): string => doc.getText('letter').toString()
+    await waitFor(() => b.conn.getState().kind === 'synced' && remembered.length > 0 && letter(b.doc) === letter(aDoc), 'B synced')
+
+    b.conn.provider.disconnect()
+    await waitFor(() => !b.conn.provider.wsconnected, 'B offline')
+    const appendsBefore = appends.length
+    hold()
+    aDoc.getText('letter').delete(26, 6) // ' world'
+    await waitFor(() => appends.length === appendsBefore + 1, 'the deletion on its way to disk')
+
+    b.conn.provider.connect()
+    // B resumed (the relay named only the clients that moved: 103), and has the deletion while it is still held
+    await waitFor(() => letter(b.doc) === 'Dear partner school, hello', 'B has the deletion')
+    expect(kinds.at(-1)).toContain('103')
+    expect(appends).toHaveLength(appendsBefore + 1)
+    expect(a.conn.getState().kind).not.toBe('synced')
+
+    release()
+    await waitFor(() => a.conn.getState().kind === 'synced', 'A acknowledged')
+    expect(Y.equalSnapshots(Y.snapshot(b.doc), Y.snapshot(aDoc))).toBe(true)
   })
 })

@@ -206,8 +206,8 @@ describe('awareness is bounded in size and rate', () => {
     sender.ws.send(awarenessMessage(huge))
     // then a burst of 9 small ones: 4 fit the window (5 per 10 s, the huge one counted), 5 are cut
     for (let clock = 2; clock <= 10; clock++) sender.ws.send(awarenessMessage(awarenessUpdate(ID, clock, { user: { name: `n${clock}` } })))
-    // a document update after them: forwarded only after it is stored, so when the watcher has
-    // it, every awareness message before it was handled
+    // a document update after them: the relay handles a socket's messages in order, so when the
+    // watcher has it, every awareness message before it was handled
     const doc = new Y.Doc()
     doc.getMap('m').set('barrier', 1)
     sender.ws.send(updateMessage(Y.encodeStateAsUpdate(doc)))
