@@ -13,7 +13,7 @@
  *   MAX_REMOVED_RETRIES_PER_MINUTE (60), MAX_INVITE_CHANGES_PER_HOUR (6 per device), REMOVE_STALE_AFTER_DAYS (30),
  *   MAX_BLOB_REQUESTS_PER_MINUTE (1200), JOIN_CACHE_BYTES (compressed documents kept for joins over HTTP, 64 MiB),
  *   COMPACT_AFTER_UPDATES, FSYNC (1: LevelDB syncs every write to disk before it is acknowledged),
- *   GROUP_COMMIT_MS (5: under load, the rooms' writes go to disk together at most every 5 ms), and for several relays on the same rooms DATABASE_URL (PostgreSQL
+ *   GROUP_COMMIT_MS (20: under load, the rooms' writes go to disk together at most every 20 ms), and for several relays on the same rooms DATABASE_URL (PostgreSQL
  *   holds the rooms instead of LevelDB) with REDIS_URL (streams carry updates between relays) and
  *   CATCH_UP_INTERVAL_MS (how often a relay checks PostgreSQL for updates its stream missed),
  *   SNAPSHOT_INTERVAL_MS (daily snapshots: 24 h windows, UTC days), SNAPSHOT_RETENTION_DAYS (90),
