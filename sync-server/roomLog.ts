@@ -56,18 +56,20 @@ async function flush(ctx: RoomsContext, room: Room): Promise<void> {
   const batch = room.unwritten.splice(0)
   if (room.isFailed) throw new Error('room failed')
   if (batch.length === 0) return
-  // checked here first: most writes need no snapshot, and then no wait
-  if (ctx.snapshotter && (!room.isSnapshotKnown || ctx.snapshotter.isDailyDue(room.lastSnapshotAt))) await dailySnapshot(room, ctx.snapshotter)
-  const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
-  const endTimer = ctx.metrics.appendSeconds.startTimer()
+  // from the moment the batch leaves `unwritten` until noteWrite counts it, `writing` holds it: a
+  // socket resuming meanwhile (even during the daily snapshot below) is sent what it changed
   room.writing = batch
+  const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((u) => u.update))
   let position: number
   try {
+    // checked here first: most writes need no snapshot, and then no wait
+    if (ctx.snapshotter && (!room.isSnapshotKnown || ctx.snapshotter.isDailyDue(room.lastSnapshotAt))) await dailySnapshot(room, ctx.snapshotter)
+    const endTimer = ctx.metrics.appendSeconds.startTimer()
     position = await ctx.store.append(room.name, merged)
+    endTimer()
   } finally {
-    room.writing = []
+    room.writing = [] // noteWrite below counts the batch in the same turn
   }
-  endTimer()
   noteWrite(room, batch.map((u) => u.change))
   ctx.metrics.appendedUpdates.observe(batch.length)
   if (position === room.position + 1) advance(room, position)

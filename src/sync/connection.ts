@@ -373,7 +373,8 @@ export class PartnershipConnection {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this.provider) {
-      // came from the relay, so the relay has it
+      // came from the relay, so the relay has it: applied, and durable once its write (one disk
+      // sync) is done; if that write fails the relay closes this socket and `known` is asked again
       this.known = mergeSnapshots(this.known, snapshotOfUpdate(update))
       this.settle()
       return

@@ -86,7 +86,7 @@ describe('batched store writes', () => {
     await reopened.close()
   })
 
-  it('sends a device that resumes while a deletion is on disk that deletion (forwarded before the device was there)', async () => {
+  it('sends a device that resumes while deletions are on their way to disk those deletions (forwarded before the device was there)', async () => {
     const { store, appends, hold, release } = gatedStore(tempDir('sb-batch-resume'))
     const { relay, wsUrl } = await listenInProcess(store)
     cleanups.push(() => {
@@ -128,10 +128,15 @@ describe('batched store writes', () => {
     hold()
     aDoc.getText('letter').delete(26, 6) // ' world'
     await waitFor(() => appends.length === appendsBefore + 1, 'the deletion on its way to disk')
+    // and one more waiting behind it (the room's next write)
+    const updatesIn = async (): Promise<number> => metricSample(await relay.metrics.registry.metrics(), 'scholenband_updates_in_total') ?? NaN
+    const received = await updatesIn()
+    aDoc.getText('letter').delete(0, 5) // 'Dear '
+    await waitFor(async () => (await updatesIn()) > received, 'the second deletion received')
 
     b.conn.provider.connect()
-    // B resumed (the relay named only the clients that moved: 103), and has the deletion while it is still held
-    await waitFor(() => letter(b.doc) === 'Dear partner school, hello', 'B has the deletion')
+    // B resumed (the relay named only the clients that moved: 103), and has both deletions while they are not on disk
+    await waitFor(() => letter(b.doc) === 'partner school, hello', 'B has both deletions')
     expect(kinds.at(-1)).toContain('103')
     expect(appends).toHaveLength(appendsBefore + 1)
     expect(a.conn.getState().kind).not.toBe('synced')
