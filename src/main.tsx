@@ -9,7 +9,7 @@ import { registerServiceWorker } from './pwa/register'
 import { readSettings, registry } from './storage'
 import { App } from './ui/App'
 import { preloadPartnerships } from './ui/screens/HomeScreen'
-import { partnershipHref, partnershipToResume, takeInviteFromLocation } from './ui/router'
+import { parseRoute, partnershipHref, partnershipToResume, takeInviteFromLocation } from './ui/router'
 import './ui/app.css'
 import './ui/controls.css'
 import './ui/cards.css'
@@ -35,14 +35,15 @@ async function resumeLastPartnership(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const [saved] = await Promise.all([savedLanguage(), preloadPartnerships()])
-  const language = pickInitialLanguage(saved, navigator.languages ?? [navigator.language])
+  const language = pickInitialLanguage(await savedLanguage(), navigator.languages ?? [navigator.language])
   await initI18n(language)
   // an invite link (#join=<code>): prefill the join form, and take the code out of the address bar
   const invitedCode = takeInviteFromLocation()
   if (invitedCode === undefined) await resumeLastPartnership()
   // a changes file shared to the app ("Open with"; src/ui/syncfile/sharedFile.ts): open it on its partnership's page
   if (window.location.hash === '#/shared-changes-file') await import('./ui/syncfile/sharedLanding').then((m) => m.landSharedFile(), () => undefined)
+  // starting on the home screen: its list, so that the first render draws it whole
+  if (parseRoute(window.location.hash).name === 'home') await preloadPartnerships()
   const root = document.getElementById('root')
   if (!root) throw new Error('#root missing from index.html')
   // The first render as a transition: React draws it in slices of a few milliseconds, giving the
