@@ -70,7 +70,7 @@ if (firstView > FIRST_VIEW_BUDGET) {
   console.error(`check-build: first view is ${firstView} bytes gzip, over the ${FIRST_VIEW_BUDGET} byte budget`)
   failed = true
 }
-const entry = refs.find((r) => r.endsWith('.js') && new RegExp(`<script[^>]*type="module"[^>]*src="${r}"`).test(html))
+const entry = /<script[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/.exec(html)?.[1]
 if (entry && !readFileSync(join(DIST, entry.replace(/^\//, '')), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n')) {
   console.error(`check-build: ${entry} does not start with //# allFunctionsCalledOnLoad (src/pwa/compileHint.ts)`)
   failed = true

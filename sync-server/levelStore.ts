@@ -34,7 +34,7 @@ import { GroupCommit } from './groupCommit'
  */
 export interface LevelStoreOptions {
   readonly fsync?: boolean
-  /** Least time between the starts of two group writes under load (groupCommit.ts); default 5 ms, 0: none. */
+  /** Least time between the starts of two group writes under load (groupCommit.ts); default 20 ms (`DEFAULT_GROUP_INTERVAL_MS`), 0: none. */
   readonly groupIntervalMs?: number
 }
 
