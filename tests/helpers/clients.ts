@@ -2,9 +2,14 @@
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { PartnershipConnection, type ConnectionOptions } from '../../src/sync/connection'
-import { clientSubprotocols, newInvite, type Intent, type Invite } from '../../src/sync/wire'
+import { MESSAGE_SYNC, clientSubprotocols, newInvite, type Intent, type Invite } from '../../src/sync/wire'
 import { memoryOutbox } from '../../src/storage/outbox'
 import { waitFor } from './relay'
+
+/** The kind of a message the relay sent: `0.0` sync step 1, `0.1` step 2, `0.2` update, else its type (`1` awareness, `100` ack, `103` resume, …). */
+export function messageKind(bytes: Uint8Array): string {
+  return bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0])
+}
 
 /** `more`: options beside the defaults (another socket class, a remembered relay position). */
 export function appConnection(wsUrl: string, invite: Invite, intent: Intent, doc = new Y.Doc(), more: Partial<ConnectionOptions> = {}): { doc: Y.Doc; conn: PartnershipConnection } {

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { MESSAGE_SYNC, newInvite } from '../../src/sync/wire'
+import { newInvite } from '../../src/sync/wire'
 import type { StoredRelayPosition } from '../../src/sync/resume'
 import { openLevelStore } from '../../sync-server/levelStore'
 import type { RoomStore } from '../../sync-server/store'
-import { appConnection } from '../helpers/clients'
+import { appConnection, messageKind } from '../helpers/clients'
 import { listenInProcess } from '../helpers/inProcessRelay'
 import { metricSample, stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
@@ -40,15 +40,22 @@ function gatedStore(dir: string): { store: RoomStore; appends: Uint8Array[]; hol
   return { store, appends, hold, release: () => release() }
 }
 
+/** An in-process relay on a gated store (stopped after the test), and the updates it has received so far (`scholenband_updates_in_total`). */
+async function gatedRelay(dir: string) {
+  const gated = gatedStore(dir)
+  const { relay, wsUrl } = await listenInProcess(gated.store)
+  cleanups.push(() => {
+    gated.release()
+    return relay.close()
+  })
+  const updatesIn = async (): Promise<number> => metricSample(await relay.metrics.registry.metrics(), 'scholenband_updates_in_total') ?? NaN
+  return { ...gated, relay, wsUrl, updatesIn }
+}
+
 describe('batched store writes', () => {
   it('merges what arrives during a write into one append; the partner gets each edit at once, the sender its acknowledgement only once it is on disk', async () => {
     const dir = tempDir('sb-batch')
-    const { store, appends, hold, release } = gatedStore(dir)
-    const { relay, wsUrl } = await listenInProcess(store)
-    cleanups.push(() => {
-      release()
-      return relay.close()
-    })
+    const { appends, hold, release, relay, wsUrl, updatesIn } = await gatedRelay(dir)
     const invite = newInvite()
     const a = appConnection(wsUrl, invite, 'create')
     const b = appConnection(wsUrl, invite, 'join')
@@ -56,7 +63,6 @@ describe('batched store writes', () => {
     await waitFor(() => a.conn.getState().kind === 'synced' && b.conn.getState().kind === 'synced', 'both synced')
 
     const metrics = (): Promise<string> => relay.metrics.registry.metrics()
-    const updatesIn = async (): Promise<number> => metricSample(await metrics(), 'scholenband_updates_in_total') ?? NaN
     const before = await updatesIn()
     const appendsBefore = appends.length
     hold()
@@ -87,12 +93,7 @@ describe('batched store writes', () => {
   })
 
   it('sends a device that resumes while deletions are on their way to disk those deletions (forwarded before the device was there)', async () => {
-    const { store, appends, hold, release } = gatedStore(tempDir('sb-batch-resume'))
-    const { relay, wsUrl } = await listenInProcess(store)
-    cleanups.push(() => {
-      release()
-      return relay.close()
-    })
+    const { appends, hold, release, wsUrl, updatesIn } = await gatedRelay(tempDir('sb-batch-resume'))
     const invite = newInvite()
     const aDoc = new Y.Doc()
     aDoc.getText('letter').insert(0, 'Dear partner school, hello world')
@@ -108,10 +109,7 @@ describe('batched store writes', () => {
         super(url, protocols)
         const mine: string[] = []
         kinds.push(mine)
-        this.on('message', (m: ArrayBuffer | Buffer) => {
-          const bytes = new Uint8Array(m)
-          mine.push(bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0]))
-        })
+        this.on('message', (m: ArrayBuffer | Buffer) => mine.push(messageKind(new Uint8Array(m))))
       }
     }
     const b = appConnection(wsUrl, invite, 'join', new Y.Doc(), {
@@ -129,7 +127,6 @@ describe('batched store writes', () => {
     aDoc.getText('letter').delete(26, 6) // ' world'
     await waitFor(() => appends.length === appendsBefore + 1, 'the deletion on its way to disk')
     // and one more waiting behind it (the room's next write)
-    const updatesIn = async (): Promise<number> => metricSample(await relay.metrics.registry.metrics(), 'scholenband_updates_in_total') ?? NaN
     const received = await updatesIn()
     aDoc.getText('letter').delete(0, 5) // 'Dear '
     await waitFor(async () => (await updatesIn()) > received, 'the second deletion received')

@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { JOIN_CONTENT_TYPE, JoinFrameReader, MESSAGE_SYNC, authorizationHeader, deriveToken, newInvite, readJoinHeader, type Invite } from '../../src/sync/wire'
+import { JOIN_CONTENT_TYPE, JoinFrameReader, authorizationHeader, deriveToken, newInvite, readJoinHeader, type Invite } from '../../src/sync/wire'
 import type { PartnershipConnection } from '../../src/sync/connection'
-import { appConnection, createdRoom } from '../helpers/clients'
+import { appConnection, createdRoom, messageKind } from '../helpers/clients'
 import { mulberry32 } from '../helpers/random'
 import { metricSample, stopAfterEach, waitFor, type RunningRelay } from '../helpers/relay'
 
@@ -59,7 +59,7 @@ function joiner(relay: RunningRelay, invite: Invite, doFetch: typeof fetch = fet
       this.on('message', (m: ArrayBuffer | Buffer) => {
         const bytes = new Uint8Array(m)
         j.socketBytes += bytes.byteLength
-        kinds.push(bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0]))
+        kinds.push(messageKind(bytes))
       })
     }
   }

@@ -14,7 +14,7 @@ import type { PartnershipConnection } from '../../src/sync/connection'
 import { MESSAGE_RELAY_ACK, MESSAGE_SYNC, newInvite, readAck, type Intent, type Invite, type RelayAck } from '../../src/sync/wire'
 import type { ResumeOptions, StoredRelayPosition } from '../../src/sync/resume'
 import { encodeDeleteSet } from '../../src/sync/deleteSets'
-import { appConnection, protocolsFor } from '../helpers/clients'
+import { appConnection, messageKind, protocolsFor } from '../helpers/clients'
 import { stopAfterEach, tempDir, waitFor } from '../helpers/relay'
 
 const { cleanups, start } = stopAfterEach('stop')
@@ -62,7 +62,7 @@ function device(wsUrl: string, invite: Invite, intent: Intent, doc: Y.Doc, remem
       this.on('message', (m: ArrayBuffer | Buffer) => {
         d.received += m.byteLength
         const bytes = new Uint8Array(m)
-        kinds.push(bytes[0] === MESSAGE_SYNC ? `0.${bytes[1]}` : String(bytes[0]))
+        kinds.push(messageKind(bytes))
       })
     }
     override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
