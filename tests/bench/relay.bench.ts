@@ -10,14 +10,14 @@
  * beside stock with the ratio and whether issue 12's goal is met: p50/p99 fan-out latency (edit →
  * arrival at every other client of its room; after WARMUP edits per client that are not counted, so
  * that neither the servers' code nor this process's clients are measured while V8 still compiles
- * them), deliveries, and server memory per client: RSS (VmRSS)
- * growth per client from half of the clients joined to all of them (what one more connected client
- * costs; what a server sets up once is not in it), and over the whole load (the edits stored
- * included). Memory is read after a full garbage collection in the server
+ * them), deliveries, and server memory per client: RSS (VmRSS) growth per client over the whole
+ * load (the edits stored included), and what one more connected client costs, measured apart in a
+ * join phase on a fresh process: JOIN_CLIENTS clients join the same rooms without editing, and the
+ * RSS growth per client from half of them joined to all (what a server sets up once is not in it). Memory is read after a full garbage collection in the server
  * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry.
  * ROUNDS rounds, each server measured once per round with a fresh process, the order alternating;
  * the table shows the median of the rounds. Not part of `npm test`.
- *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --rounds 3
+ *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --join-clients 1000 --join-step 50 --rounds 3
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -43,7 +43,10 @@ const INTERVAL_MS = arg('interval', 100)
 const ROOM_BYTES = arg('room-bytes', 16_384)
 const WARMUP_EDITS = arg('warmup', 10)
 const ROUNDS = Math.max(1, arg('rounds', 3))
-process.setMaxListeners(CLIENTS + 50) // each y-websocket client listens for the process's exit
+/** Clients of the join phase (memory per joined client), and how many join between two readings. */
+const JOIN_CLIENTS = Math.max(20, arg('join-clients', 1000))
+const JOIN_STEP = Math.max(1, arg('join-step', 50))
+process.setMaxListeners(Math.max(CLIENTS, JOIN_CLIENTS) + 50) // each y-websocket client listens for the process's exit
 const COMPRESS_ALL = arg('compress-all', 0) !== 0
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -60,13 +63,15 @@ interface Figures {
   /** RSS taken by the warm-up room and the rooms' documents, before the measured clients: set up once. */
   setupKiB: number
   /**
-   * What one more client costs once joined, before the first edit: the RSS growth per client from
-   * half of the clients joined to all of them (the slope through a reading every 10 clients; what
-   * a server sets up once is not in it)…
+   * What one more client costs once joined, measured in a join phase of its own (runJoins, a fresh
+   * server, JOIN_CLIENTS clients, no edits): the RSS growth per client from half of them joined to
+   * all (the slope through a reading every JOIN_STEP clients; what a server sets up once is not in it)…
    */
   joinedPerClientKiB: number
   /** …and the part of it that is V8's heap (the rest is native: sockets, zlib, buffers). */
   joinedHeapPerClientKiB: number
+  /** How many clients the join phase had. */
+  joinedClients: number
   /** The server's CPU time from the first edit to the last delivery. */
   cpuSeconds: number
   seconds: number
@@ -174,42 +179,98 @@ function roomDocument(room: number): Y.Doc {
   return doc
 }
 
-async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite) => string[]) | undefined): Promise<Figures> {
-  const invites = Array.from({ length: ROOMS }, () => newInvite())
-  const connect = (invite: Invite, doc: Y.Doc): WebsocketProvider =>
-    new WebsocketProvider(wsBase, invite.roomId, doc, {
+/** A server under load: where clients connect, its process, the subprotocols a client offers it. */
+interface Target {
+  wsBase: string
+  pid: number
+  protocolsFor?: (room: Invite) => string[]
+}
+
+/** A y-websocket client of `target` in the room of `invite`, with `doc`. */
+function connector(target: Target): (invite: Invite, doc: Y.Doc) => WebsocketProvider {
+  return (invite, doc) =>
+    new WebsocketProvider(target.wsBase, invite.roomId, doc, {
       disableBc: true,
       WebSocketPolyfill: Socket,
-      ...(protocolsFor ? { protocols: protocolsFor(invite) } : {}),
+      ...(target.protocolsFor ? { protocols: target.protocolsFor(invite) } : {}),
     })
-  // one room used first, so that what a server sets up once (a store's caches, code warmed up) is
-  // reported apart from what each client costs
-  const before = await memoryOf(pid)
+}
+
+/**
+ * ROOMS rooms, each given its starting document by a first device that then leaves; before them one
+ * room used and left, so that what a server sets up once (a store's caches, code warmed up) is
+ * reported apart from what each client costs. `before`: memory before all that; `baseline`: after.
+ */
+async function prepareRooms(target: Target): Promise<{ invites: Invite[]; starting: Y.Doc[]; warmDoc: Y.Doc; before: Memory; baseline: Memory }> {
+  const connect = connector(target)
+  const invites = Array.from({ length: ROOMS }, () => newInvite())
+  const before = await memoryOf(target.pid)
   const warm = connect(newInvite(), new Y.Doc())
   await waitFor(() => warm.synced, 'warm-up client synced', 30_000)
   warm.doc.getArray('e').push([{ from: -1, i: 0, t: 0 }])
   await sleep(500)
   warm.destroy()
-  // every room gets its starting document from a first device, which then leaves
   const starting = invites.map((_, r) => roomDocument(r))
   const seeders = invites.map((invite, r) => connect(invite, starting[r]!))
   await waitFor(() => seeders.every((p) => p.synced), 'the rooms got their documents', 60_000)
   await sleep(1000)
   for (const p of seeders) p.destroy()
   await sleep(200)
-  const baseline = await memoryOf(pid)
+  return { invites, starting, warmDoc: warm.doc, before, baseline: await memoryOf(target.pid) }
+}
+
+/** Room of client `c`: round robin over the rooms. */
+const roomOf = (c: number): number => c % ROOMS
+
+/**
+ * What one more connected client costs a server: JOIN_CLIENTS clients join the prepared rooms (no
+ * edits), with a reading after a full collection every JOIN_STEP clients from half of them to all;
+ * the slope through the readings. Apart from the timed load and with many more clients than it: over
+ * 100 clients one V8 page (256 KiB) more or less was 2.6 KiB per client, and the stock server's slope
+ * ranged from −1.4 to 9.0 KiB per client between rounds; over 500 it is 0.5 KiB.
+ */
+async function runJoins(target: Target): Promise<Pick<Figures, 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'>> {
+  const connect = connector(target)
+  const { invites, starting, warmDoc } = await prepareRooms(target)
+  const providers: WebsocketProvider[] = []
+  const docs: Y.Doc[] = []
+  const half = Math.floor(JOIN_CLIENTS / 2)
+  const points: [number, Memory][] = []
+  for (let c = 0; c < JOIN_CLIENTS; c++) {
+    const doc = new Y.Doc()
+    docs.push(doc)
+    providers.push(connect(invites[roomOf(c)]!, doc))
+    if (c % 20 === 19) await sleep(20) // do not open hundreds of sockets in one tick
+    if (c >= half - 1 && ((c - half + 1) % JOIN_STEP === 0 || c === JOIN_CLIENTS - 1)) {
+      await waitFor(() => providers.every((p) => p.synced), `${c + 1} clients synced`, 120_000)
+      await sleep(200)
+      points.push([c + 1, await memoryOf(target.pid)])
+    }
+  }
+  const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+  for (const p of providers) p.destroy()
+  for (const doc of [...docs, ...starting, warmDoc]) doc.destroy()
+  if (!joinedWhole) throw new Error('a client of the join phase did not get its room\'s whole document')
+  return {
+    joinedClients: JOIN_CLIENTS,
+    joinedPerClientKiB: slope(points.map(([n, m]) => [n, m.rssKiB])),
+    joinedHeapPerClientKiB: slope(points.map(([n, m]) => [n, m.heapUsedKiB])),
+  }
+}
+
+/** The timed load: CLIENTS clients join the prepared rooms, warm up, then make EDITS edits each. */
+async function runLoad(target: Target): Promise<Omit<Figures, 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'>> {
+  const connect = connector(target)
+  const pid = target.pid
+  const { invites, starting, warmDoc, before, baseline } = await prepareRooms(target)
   const providers: WebsocketProvider[] = []
   // per edit "client:i": when it was made, how many others got it, the latest arrival
   const sentAt = new Map<string, number>()
   const arrivals = new Map<string, { count: number; last: number }>()
   let delivered = 0
   let lastDelivery = 0
-  const roomOf = (c: number): number => c % ROOMS
   const sizes = invites.map((_, r) => Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => roomOf(c) === r).length)
   const docs: Y.Doc[] = []
-  const half = Math.floor(CLIENTS / 2)
-  /** [clients joined, memory] from half of the clients joined to all of them, every 10 clients (more readings: one V8 page more or less is 2.6 KiB per client over 100 clients). */
-  const joinedPoints: [number, Memory][] = []
   for (let c = 0; c < CLIENTS; c++) {
     const doc = new Y.Doc()
     docs.push(doc)
@@ -229,12 +290,8 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     })
     providers.push(connect(invite, doc))
     if (c % 20 === 19) await sleep(20) // do not open 200 sockets in one tick
-    if (c >= half - 1 && ((c - half + 1) % 10 === 0 || c === CLIENTS - 1)) {
-      await waitFor(() => providers.every((p) => p.synced), `${c + 1} clients synced`, 60_000)
-      await sleep(200)
-      joinedPoints.push([c + 1, await memoryOf(pid)])
-    }
   }
+  await waitFor(() => providers.every((p) => p.synced), `${CLIENTS} clients synced`, 60_000)
   const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
   /** Arrivals one edit of every client makes: each reaches the other clients of its room. */
   const othersPerEdit = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0)
@@ -276,7 +333,7 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
   for (const p of providers) p.destroy()
   // and their documents: each provider's awareness keeps a timer until its document is destroyed,
   // which kept every round's 200 documents alive (25 MB more heap per round, and longer pauses)
-  for (const doc of [...docs, ...starting, warm.doc]) doc.destroy()
+  for (const doc of [...docs, ...starting, warmDoc]) doc.destroy()
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -286,8 +343,6 @@ async function runLoad(wsBase: string, pid: number, protocolsFor: ((room: Invite
     joinedWhole,
     rssPerClientKiB: (end.rssKiB - baseline.rssKiB) / CLIENTS,
     setupKiB: baseline.rssKiB - before.rssKiB,
-    joinedPerClientKiB: slope(joinedPoints.map(([n, m]) => [n, m.rssKiB])),
-    joinedHeapPerClientKiB: slope(joinedPoints.map(([n, m]) => [n, m.heapUsedKiB])),
     cpuSeconds: cpu,
     seconds,
     benchPauseMs: pauses.max / 1e6,
@@ -323,7 +378,7 @@ async function stockAcceptsSubprotocols(port: number): Promise<string> {
 const fmt = (f: Figures): string =>
   `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${Math.round(f.deliveriesPerSecond)} deliveries/s ` +
   `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), RSS per joined client ${f.joinedPerClientKiB.toFixed(1)} KiB ` +
-  `(JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
+  `(JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}; ${Math.floor(f.joinedClients / 2)} → ${f.joinedClients} clients joined), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
   `set up once ${Math.round(f.setupKiB)} KiB, CPU ${f.cpuSeconds.toFixed(2)} s; every client got its room's document: ${f.joinedWhole ? 'yes' : 'NO'}; ` +
   `longest pause of the clients' process ${Math.round(f.benchPauseMs)} ms`
 
@@ -341,30 +396,41 @@ process.stdout.write(
     `(${COMPRESS_ALL ? 'compressing every message where the server takes it, as browsers do' : "ws's default: compressing messages of 1 KiB or more"}), ` +
     `${EDITS} edits each every ${INTERVAL_MS} ms; machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
 )
-async function measureOurs(): Promise<Figures> {
+/** Runs `phase` against a fresh process of this relay. */
+async function withOurs<T>(phase: (target: Target) => Promise<T>): Promise<T> {
   const ours = await startRelay({
     env: { ...PROBE_ENV, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
   })
   try {
     // without sb.ack and sb.hb: the stock client has no handler for the relay's acks or heartbeat
     // notices (it printed "Unable to compute message" for each, 451 per load)
-    return await runLoad(ours.wsUrl, ours.process.pid!, (invite) =>
-      clientSubprotocols(invite, 'create').filter((p) => p !== SUBPROTOCOL_ACK && p !== SUBPROTOCOL_HEARTBEAT),
-    )
+    return await phase({
+      wsBase: ours.wsUrl,
+      pid: ours.process.pid!,
+      protocolsFor: (invite) => clientSubprotocols(invite, 'create').filter((p) => p !== SUBPROTOCOL_ACK && p !== SUBPROTOCOL_HEARTBEAT),
+    })
   } finally {
     await ours.kill()
   }
 }
 
-async function measureStock(): Promise<Figures> {
+/** Runs `phase` against a fresh process of the stock server. */
+async function withStock<T>(phase: (target: Target) => Promise<T>): Promise<T> {
   const stock = await startStock()
   try {
     const selected = await stockAcceptsSubprotocols(stock.port)
     if (selected !== SUBPROTOCOL) throw new Error(`the stock server selected "${selected}", not "${SUBPROTOCOL}"`)
-    return await runLoad(`ws://127.0.0.1:${stock.port}`, stock.child.pid!, (invite) => clientSubprotocols(invite, 'create').slice(0, 2))
+    return await phase({ wsBase: `ws://127.0.0.1:${stock.port}`, pid: stock.child.pid!, protocolsFor: (invite) => clientSubprotocols(invite, 'create').slice(0, 2) })
   } finally {
     stock.child.kill('SIGKILL')
   }
+}
+
+/** One round's figures for a server: the timed load, then the join phase, each on a fresh process. */
+async function measure(withServer: <T>(phase: (target: Target) => Promise<T>) => Promise<T>): Promise<Figures> {
+  const load = await withServer(runLoad)
+  const joins = await withServer(runJoins)
+  return { ...load, ...joins }
 }
 
 /** Field by field, the median of the rounds (deliveries: summed; a document missing in any round: missing). */
@@ -381,6 +447,7 @@ function medianOf(rounds: Figures[]): Figures {
     setupKiB: median((f) => f.setupKiB),
     joinedPerClientKiB: median((f) => f.joinedPerClientKiB),
     joinedHeapPerClientKiB: median((f) => f.joinedHeapPerClientKiB),
+    joinedClients: rounds[0]!.joinedClients,
     cpuSeconds: median((f) => f.cpuSeconds),
     seconds: median((f) => f.seconds),
     benchPauseMs: median((f) => f.benchPauseMs),
@@ -394,11 +461,11 @@ const stockRounds: Figures[] = []
 for (let round = 0; round < ROUNDS; round++) {
   for (const which of round % 2 === 0 ? (['ours', 'stock'] as const) : (['stock', 'ours'] as const)) {
     if (which === 'ours') {
-      const f = await measureOurs()
+      const f = await measure(withOurs)
       oursRounds.push(f)
       process.stdout.write(`round ${round + 1}, ours  (durable, room proof, WebSocket compression): ${fmt(f)}\n`)
     } else {
-      const f = await measureStock()
+      const f = await measure(withStock)
       stockRounds.push(f)
       process.stdout.write(`round ${round + 1}, stock (@y/websocket-server 0.1.1, memory only, no compression): ${fmt(f)}\n`)
     }
@@ -416,7 +483,7 @@ for (const line of [
   `| deliveries | ${oursFigures.delivered}/${oursFigures.expected} | ${stockFigures.delivered}/${stockFigures.expected} | — | equal, all | ${deliveriesEqual ? 'yes' : 'no'} |`,
   row('deliveries/s', oursFigures.deliveriesPerSecond, stockFigures.deliveriesPerSecond, '', 0),
   row('server CPU, first edit to last delivery', oursFigures.cpuSeconds, stockFigures.cpuSeconds, 's', 2),
-  row('RSS per client (joined, half → all, after GC)', oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
+  row(`RSS per joined client (${Math.floor(JOIN_CLIENTS / 2)} → ${JOIN_CLIENTS}, no edits, after GC)`, oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
   row('RSS per client over the whole load (after GC)', oursFigures.rssPerClientKiB, stockFigures.rssPerClientKiB, 'KiB', 1, 1),
 ]) {
   process.stdout.write(line + '\n')
