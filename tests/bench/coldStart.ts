@@ -8,7 +8,7 @@
  * the last reload (tests/bench/profileSummary.ts reads it). Every wait is bounded.
  */
 import { writeFileSync } from 'node:fs'
-import type { Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import { answerWhoIsHere, goTo, joinPartnership, syncStatus } from '../e2e/browser'
 import { bounded, launchChromium, newPhone, throttlePage, type Maybe } from './load'
 
@@ -104,6 +104,27 @@ function storedRowsBase64(page: Page): Promise<string[]> {
   })
 }
 
+/** Starts a Chromium trace of the page's main-thread tasks (what DevTools' Performance panel records); `stop` returns its events. */
+function startTrace(cdp: CDPSession): { stop(): Promise<unknown[]> } {
+  const events: unknown[] = []
+  const collect = (d: { value: unknown[] }): void => void events.push(...d.value)
+  cdp.on('Tracing.dataCollected', collect)
+  const started = cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,v8.execute,v8,blink.user_timing,loading,disabled-by-default-devtools.timeline,disabled-by-default-v8.gc',
+    transferMode: 'ReportEvents',
+  })
+  return {
+    async stop() {
+      await started
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
+      await cdp.send('Tracing.end')
+      await done
+      cdp.off('Tracing.dataCollected', collect)
+      return events
+    },
+  }
+}
+
 /** Which reload is profiled (0-based): the last, or the one BENCH_COLD_PROFILE_RELOAD names (1 = the first). */
 function profiledReload(reloads: number): number {
   const n = Number(process.env.BENCH_COLD_PROFILE_RELOAD)
@@ -168,6 +189,8 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
         await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
         await cdp.send('Profiler.start')
       }
+      // BENCH_COLD_TRACE=<prefix>: a Chromium trace of each reload, kept when its longest task is over 200 ms
+      const tracing = process.env.BENCH_COLD_TRACE ? startTrace(cdp) : undefined
       await page.reload({ waitUntil: 'commit', timeout: timeoutMs })
       const at = await bounded(
         page
@@ -199,6 +222,10 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
         return (window as unknown as { __longestTask: number }).__longestTask
       })
       result.longestPerReloadMs = [...(result.longestPerReloadMs ?? []), Math.round(longestNow)]
+      if (tracing) {
+        const events = await tracing.stop()
+        if (longestNow > 200) writeFileSync(`${process.env.BENCH_COLD_TRACE}-reload${i + 1}.json`, JSON.stringify({ traceEvents: events }))
+      }
       // BENCH_COLD_TASKS=1: every reload's long tasks (start: ms) on stderr, with its card and live-plan times
       if (process.env.BENCH_COLD_TASKS === '1') {
         const tasks = await page.evaluate(() => (window as unknown as { __tasks: [number, number][] }).__tasks)

@@ -11,6 +11,7 @@ import type * as Y from 'yjs'
 import { trackHistory } from '../../domain'
 import {
   deviceCredentialIn,
+  nextTask,
   noteAcceptedByRelay,
   noteFullySynced,
   noteRemovedByRelay,
@@ -50,6 +51,17 @@ export async function openSession(entry: PartnershipEntry, invite: Invite): Prom
   if (device && isRegistered) rememberDeviceCredential(roomId, device)
   // where the relay's last acks left off (read while the document loaded): the relay sends only what changed since, if it still can
   const remembered = await rememberedPosition
+  // What watches the document starts in tasks of its own, before the connection can bring in
+  // anything: on a five-year partnership at 4× CPU these steps took 60–100 ms together, and a
+  // garbage collection of the document's loading falling into that one task made it 200–300 ms.
+  // how many photos each record has, for the cards
+  const stopPhotoCounts = keepPhotoCounts(local.doc)
+  await nextTask()
+  // this device's entry in the document (explains its version) and its daily copy of the partnership
+  const stopUpkeep = keepDeviceUpkeep(local.doc, roomId)
+  // every change made from now on gets its history entry, also those that skip assertWritable
+  trackHistory(local.doc)
+  await nextTask()
   const conn = new PartnershipConnection(local.doc, {
     relayUrl: defaultRelayUrl(),
     invite,
@@ -74,12 +86,8 @@ export async function openSession(entry: PartnershipEntry, invite: Invite): Prom
   })
   // delivery receipts: "Received by partner school" on the other device comes from these
   const stopReceipts = keepReceipts(local.doc, conn, roomId)
-  const stopPhotoCounts = keepPhotoCounts(local.doc)
-  // this device's entry in the document (explains its version) and its daily copy of the partnership
-  const stopUpkeep = keepDeviceUpkeep(local.doc, roomId)
-  // every change made from now on gets its history entry, also those that skip assertWritable
-  trackHistory(local.doc)
-  // photos waiting for this partnership's relay go out as soon as there is a connection
+  // photos waiting for this partnership's relay go out as soon as there is a connection (in the
+  // connection's task: its acceptance registers the device's proof, which this must not overwrite)
   attachmentTransfer().register(invite, isRegistered ? device : undefined)
   let closing: Promise<void> | undefined
   return {
