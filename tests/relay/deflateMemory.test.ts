@@ -112,15 +112,23 @@ describe('relay memory with WebSocket compression', () => {
     const url = `${wsUrl}/${invite.roomId}`
 
     // what the relay promises: each message on its own both ways, the client's whole window (no client_max_window_bits)
+    // (and ws's PerMessageDeflate.prototype, from the probe's own)
+    let pmdPrototype: { _compress: (...args: unknown[]) => void } | undefined
     const answer = await new Promise<string>((resolve) => {
       const probe = new WebSocket(url, protocolsFor(invite, 'join'), { perMessageDeflate: { threshold: 0 } })
       let header = ''
       probe.on('upgrade', (res) => (header = String(res.headers['sec-websocket-extensions'])))
-      probe.on('open', () => probe.close())
+      probe.on('open', () => {
+        pmdPrototype = Object.getPrototypeOf(perMessageDeflateOf(probe)) as typeof pmdPrototype
+        probe.close()
+      })
       probe.on('close', () => resolve(header))
     })
     expect(answer).toBe('permessage-deflate; server_no_context_takeover; client_no_context_takeover')
 
+    // ws's own deflate streams (one per socket, or per message once closed after each): none, the
+    // relay compresses whole messages with a few streams shared by all sockets
+    const wsCompress = vi.spyOn(pmdPrototype!, '_compress')
     const a = new Y.Doc()
     const wsA = await compressingClient(url, protocolsFor(invite, 'join'), a)
     await waitFor(() => a.getArray('letters').length === 150, 'the first device joined', 20_000)
@@ -153,6 +161,28 @@ describe('relay memory with WebSocket compression', () => {
       expect(pmd!._inflate).toBeNull()
       expect(pmd!._deflate).toBeNull()
     }
+    // the clients compressed with ws's own streams; the relay never did
+    const byServer = (isServer: boolean): number => wsCompress.mock.contexts.filter((c) => (c as { _isServer: boolean })._isServer === isServer).length
+    expect(byServer(false)).toBeGreaterThan(0)
+    expect(byServer(true)).toBe(0)
+    // and the two sockets share ws's options and negotiated parameters, one object each
+    const [first, second] = open.map((s) => perMessageDeflateOf(s)!)
+    expect(first!.params).toBe(second!.params)
+    expect(first!._options).toBe(second!._options)
+    expect(first!.params).toEqual({ server_no_context_takeover: true, client_no_context_takeover: true })
+  })
+
+  it('compresses many joins at once with the shared streams, each arriving whole', async () => {
+    const store = openLevelStore(tempDir('sb-deflate'))
+    const { relay, wsUrl } = await listenInProcess(store)
+    cleanups.push(() => relay.close())
+    // three rooms with different documents; twelve devices join at once (more than ws compresses at a time, 10)
+    const originals = [40, 60, 80].map((n) => partnership(n))
+    const invites = await Promise.all(originals.map((doc) => createdRoom({ wsUrl }, newInvite(), doc)))
+    const joined = Array.from({ length: 12 }, (_, i) => ({ room: i % 3, doc: new Y.Doc() }))
+    await Promise.all(joined.map(({ room, doc }) => compressingClient(`${wsUrl}/${invites[room]!.roomId}`, protocolsFor(invites[room]!, 'join'), doc)))
+    await waitFor(() => joined.every(({ room, doc }) => doc.getArray('letters').length === originals[room]!.getArray('letters').length), 'every device joined', 20_000)
+    for (const { room, doc } of joined) expect(doc.getArray('letters').toJSON()).toEqual(originals[room]!.getArray('letters').toJSON())
   })
 
   it("keeps no socket's upgrade request alive once the socket is open", async () => {
