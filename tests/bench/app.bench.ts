@@ -21,6 +21,8 @@
  * `--only cold`: only the offline cold start (the app alone is built; no first visits, no
  * Lighthouse, no sync figures); BENCH_COLD_PROFILE=<file>.cpuprofile also writes a CPU profile
  * (CDP Profiler) of the last reload, read with `npx tsx tests/bench/profileSummary.ts <file>`.
+ * BENCH_COLD_TASKS=1: every reload's long tasks on stderr. BENCH_COLD_TRACE=<prefix>: a Chromium
+ * trace of each reload whose longest task is over 200 ms, in <prefix>-reload<n>.json.
  * BENCH_APP_DIST / BENCH_ANCHOR_DIST: use these finished builds instead of building.
  * BENCH_LIGHTHOUSE_JSON=<prefix>: also write each Lighthouse run's report to <prefix>-<time>.json.
  * BENCH_FIXTURE=<file>: the partnership from a file written by tests/bench/buildFixture.ts instead

@@ -51,57 +51,65 @@ export async function openSession(entry: PartnershipEntry, invite: Invite): Prom
   if (device && isRegistered) rememberDeviceCredential(roomId, device)
   // where the relay's last acks left off (read while the document loaded): the relay sends only what changed since, if it still can
   const remembered = await rememberedPosition
-  // What watches the document starts in tasks of its own, before the connection can bring in
-  // anything: on a five-year partnership at 4× CPU these steps took 60–100 ms together, and a
-  // garbage collection of the document's loading falling into that one task made it 200–300 ms.
-  // how many photos each record has, for the cards
-  const stopPhotoCounts = keepPhotoCounts(local.doc)
-  await nextTask()
-  // this device's entry in the document (explains its version) and its daily copy of the partnership
-  const stopUpkeep = keepDeviceUpkeep(local.doc, roomId)
-  // every change made from now on gets its history entry, also those that skip assertWritable
-  trackHistory(local.doc)
-  await nextTask()
-  const conn = new PartnershipConnection(local.doc, {
-    relayUrl: defaultRelayUrl(),
-    invite,
-    intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
-    outbox: outboxOf(roomId),
-    ...(device ? { device } : {}),
-    relayPosition: { ...(remembered ? { remembered } : {}), remember: relayPositionKeeper(roomId) },
-    onAccepted: () => {
-      // accepted with this device's proof: the relay knows the device from now on
-      void noteAcceptedByRelay(roomId, device !== undefined && !isRegistered)
-      if (device) {
-        rememberDeviceCredential(roomId, device)
-        attachmentTransfer().register(invite, device)
-      }
-    },
-    onRemoved: () => {
-      void noteRemovedByRelay(roomId)
-    },
-    onFullySynced: () => {
-      void noteFullySynced(roomId)
-    },
-  })
-  // delivery receipts: "Received by partner school" on the other device comes from these
-  const stopReceipts = keepReceipts(local.doc, conn, roomId)
-  // photos waiting for this partnership's relay go out as soon as there is a connection (in the
-  // connection's task: its acceptance registers the device's proof, which this must not overwrite)
-  attachmentTransfer().register(invite, isRegistered ? device : undefined)
+  // What runs beside the document starts in three tasks, in this order: on a five-year
+  // partnership at 4× CPU the steps took 60–100 ms together, and a garbage collection of the
+  // document's loading falling into that one task made it 200–300 ms (bench:app's cold start).
+  // Each step looks at the whole document when it starts, so what arrives in between is not missed.
+  const stops: (() => void)[] = []
+  let conn: PartnershipConnection | undefined
+  try {
+    conn = new PartnershipConnection(local.doc, {
+      relayUrl: defaultRelayUrl(),
+      invite,
+      intent: entry.isKnownToRelay || entry.origin === 'joined' ? 'join' : 'create',
+      outbox: outboxOf(roomId),
+      ...(device ? { device } : {}),
+      relayPosition: { ...(remembered ? { remembered } : {}), remember: relayPositionKeeper(roomId) },
+      onAccepted: () => {
+        // accepted with this device's proof: the relay knows the device from now on
+        void noteAcceptedByRelay(roomId, device !== undefined && !isRegistered)
+        if (device) {
+          rememberDeviceCredential(roomId, device)
+          attachmentTransfer().register(invite, device)
+        }
+      },
+      onRemoved: () => {
+        void noteRemovedByRelay(roomId)
+      },
+      onFullySynced: () => {
+        void noteFullySynced(roomId)
+      },
+    })
+    // delivery receipts: "Received by partner school" on the other device comes from these
+    stops.push(keepReceipts(local.doc, conn, roomId))
+    // photos waiting for this partnership's relay go out as soon as there is a connection
+    attachmentTransfer().register(invite, isRegistered ? device : undefined)
+    await nextTask()
+    stops.push(keepPhotoCounts(local.doc))
+    await nextTask()
+    // this device's entry in the document (explains its version) and its daily copy of the partnership
+    stops.push(keepDeviceUpkeep(local.doc, roomId))
+    // every change made from now on gets its history entry, also those that skip assertWritable
+    trackHistory(local.doc)
+  } catch (err) {
+    // nothing of a half-opened partnership keeps running
+    for (const stop of stops) stop()
+    conn?.destroy()
+    await local.destroy()
+    throw err
+  }
+  const connection = conn
   let closing: Promise<void> | undefined
   return {
     roomId,
     invite,
     doc: local.doc,
-    conn,
+    conn: connection,
     device,
     close: () => {
       closing ??= (async () => {
-        stopReceipts()
-        stopPhotoCounts()
-        stopUpkeep()
-        conn.destroy()
+        for (const stop of stops) stop()
+        connection.destroy()
         await local.destroy()
       })()
       return closing
