@@ -223,6 +223,14 @@ async function prepareRooms(target: Target): Promise<{ invites: Invite[]; starti
 /** Room of client `c`: round robin over the rooms. */
 const roomOf = (c: number): number => c % ROOMS
 
+/** Every client's document holds its room's whole starting document (client `c` in room `roomOf(c)`). */
+function eachHoldsItsRoom(docs: readonly Y.Doc[], starting: readonly Y.Doc[]): boolean {
+  return docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+}
+
+/** The figures of the join phase (runJoins); the timed load (runLoad) gives the others. */
+type JoinFigures = 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'
+
 /**
  * What one more connected client costs a server: JOIN_CLIENTS clients join the prepared rooms (no
  * edits), with a reading after a full collection every JOIN_STEP clients from half of them to all;
@@ -231,7 +239,7 @@ const roomOf = (c: number): number => c % ROOMS
  * 2.6 KiB per client, and the stock server's slope ranged from −1.4 to 9.0 KiB per client between
  * rounds; over 500 clients it is 0.5 KiB.
  */
-async function runJoins(target: Target): Promise<Pick<Figures, 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients' | 'joinedWhole'>> {
+async function runJoins(target: Target): Promise<Pick<Figures, JoinFigures | 'joinedWhole'>> {
   const connect = connector(target)
   const { invites, starting, warmDoc } = await prepareRooms(target)
   const providers: WebsocketProvider[] = []
@@ -249,7 +257,7 @@ async function runJoins(target: Target): Promise<Pick<Figures, 'joinedPerClientK
       points.push([c + 1, await memoryOf(target.pid)])
     }
   }
-  const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+  const joinedWhole = eachHoldsItsRoom(docs, starting)
   for (const p of providers) p.destroy()
   for (const doc of [...docs, ...starting, warmDoc]) doc.destroy()
   return {
@@ -261,7 +269,7 @@ async function runJoins(target: Target): Promise<Pick<Figures, 'joinedPerClientK
 }
 
 /** The timed load: CLIENTS clients join the prepared rooms, warm up, then make EDITS edits each. */
-async function runLoad(target: Target): Promise<Omit<Figures, 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'>> {
+async function runLoad(target: Target): Promise<Omit<Figures, JoinFigures>> {
   const connect = connector(target)
   const pid = target.pid
   const { invites, starting, warmDoc, before, baseline } = await prepareRooms(target)
@@ -294,7 +302,7 @@ async function runLoad(target: Target): Promise<Omit<Figures, 'joinedPerClientKi
     if (c % 20 === 19) await sleep(20) // do not open 200 sockets in one tick
   }
   await waitFor(() => providers.every((p) => p.synced), `${CLIENTS} clients synced`, 60_000)
-  const joinedWhole = docs.every((doc, c) => doc.getArray('letters').length === starting[roomOf(c)]!.getArray('letters').length)
+  const joinedWhole = eachHoldsItsRoom(docs, starting)
   /** Arrivals one edit of every client makes: each reaches the other clients of its room. */
   const othersPerEdit = Array.from({ length: CLIENTS }, (_, c) => sizes[roomOf(c)]! - 1).reduce((a, b) => a + b, 0)
   // Warm-up, not measured: every client makes WARMUP_EDITS edits like the measured ones (in an array
