@@ -31,7 +31,7 @@ import { clearDocument } from 'y-indexeddb'
 import { Journal, replayJournal } from './journal'
 import { storageHealth } from './health'
 import { CHUNK_BYTES, encodeStateInChunksSliced } from './docChunks'
-import { UPDATES, nextTask, openDatabase, readAllRows, requestResult, sameBytes, whenIdle, writeTransaction } from './docRows'
+import { UPDATES, nextTask, type StoredRow, openDatabase, readAllRows, requestResult, sameBytes, whenIdle, writeTransaction } from './docRows'
 
 export const JOURNAL_ORIGIN = 'scholenband:journal'
 
@@ -125,12 +125,17 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
   let isListening = true
 
   /**
-   * Applies a row read from IndexedDB. Yjs encodes each transaction's changes again for the
-   * 'update' listeners; for a stored row that is wasted work (at a cold start the whole document,
-   * a third of the opening), so onUpdate is off only while this row's own update would be emitted
-   * (right after 'afterTransactionCleanup'); a transaction an observer starts meanwhile is heard.
+   * Applies rows read from IndexedDB, in arrival order, for at most LOAD_SLICE_MS, all in one Yjs
+   * transaction, calling `applied` after each; returns how many it applied (at least one). One transaction per slice, not per
+   * row: each transaction builds the whole state vector twice (before and after), on a five-year
+   * partnership 558 client ids — 12 MB of garbage over its 475 rows at every cold start, and the
+   * collections that came with it ran into the tasks after the load (bench:app). Yjs encodes each
+   * transaction's changes again for the 'update' listeners; for stored rows that is wasted work (at
+   * a cold start the whole document, a third of the opening), so onUpdate is off only while this
+   * transaction's own update would be emitted (right after 'afterTransactionCleanup'); a
+   * transaction an observer starts meanwhile is heard.
    */
-  const applyStored = (update: Uint8Array): void => {
+  const applyStored = (rows: readonly StoredRow[], from: number, applied: (row: StoredRow) => void): number => {
     const listenFor = (tr: Y.Transaction): void => {
       const wanted = tr.origin !== LOAD_ORIGIN
       if (wanted === isListening) return
@@ -138,14 +143,28 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
       else doc.off('update', onUpdate)
       isListening = wanted
     }
+    const sliceStart = performance.now()
+    let i = from
     doc.on('afterTransactionCleanup', listenFor)
     try {
-      Y.applyUpdate(doc, update, LOAD_ORIGIN)
+      Y.transact(
+        doc,
+        () => {
+          do {
+            const row = rows[i++]!
+            Y.applyUpdate(doc, row.update, LOAD_ORIGIN)
+            applied(row)
+          } while (i < rows.length && performance.now() - sliceStart < LOAD_SLICE_MS)
+        },
+        LOAD_ORIGIN,
+        false,
+      )
     } finally {
       doc.off('afterTransactionCleanup', listenFor)
       if (!isListening) doc.on('update', onUpdate)
       isListening = true
     }
+    return i - from
   }
 
   const scheduleRetry = (): void => {
@@ -329,17 +348,13 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
     // in arrival order, a few rows per task: a document written in chunks never holds the page for long
     let hasBigRow = false
     let hasWaited = false
-    let sliceStart = performance.now()
-    for (const row of stored) {
-      if (isClosing) break
-      applyStored(row.update)
-      held.add(row.key)
-      if (row.update.byteLength > BIG_ROW_BYTES) hasBigRow = true
-      if (doc.store.pendingStructs || doc.store.pendingDs) hasWaited = true
-      if (performance.now() - sliceStart >= LOAD_SLICE_MS) {
-        await nextTask()
-        sliceStart = performance.now()
-      }
+    for (let i = 0; i < stored.length && !isClosing; ) {
+      if (i > 0) await nextTask()
+      i += applyStored(stored, i, (row) => {
+        held.add(row.key)
+        if (row.update.byteLength > BIG_ROW_BYTES) hasBigRow = true
+        if (doc.store.pendingStructs || doc.store.pendingDs) hasWaited = true
+      })
     }
     // what opening does next (the connection, the first render) starts in a task of its own, not after the last slice
     await nextTask()
