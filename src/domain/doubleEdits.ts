@@ -16,7 +16,7 @@
 import type * as Y from 'yjs'
 import { COLLECTIONS } from './schema'
 import { sameValue } from './fields'
-import { entriesOf, fieldHeads, recordMap, recordsWithHistory, valueAt } from './history'
+import { entriesOf, headsAmong, recordMap, recordsWithHistory, valueAt } from './history'
 
 export interface DoubleEditValue {
   readonly value: unknown
@@ -41,12 +41,13 @@ export interface DoubleEdit {
 export function doubleEditsOf(doc: Y.Doc, collection: string, record: string): DoubleEdit[] {
   const map = recordMap(doc, collection, record)
   if (!map || typeof map.get('deletedAt') === 'string') return []
+  const entries = entriesOf(doc, collection, record)
   const fields = new Set<string>()
-  for (const e of entriesOf(doc, collection, record)) for (const f of Object.keys(e.fields)) fields.add(f)
+  for (const e of entries) for (const f of Object.keys(e.fields)) fields.add(f)
   const out: DoubleEdit[] = []
   for (const field of fields) {
     if (field === 'deletedAt') continue
-    const heads = fieldHeads(doc, collection, record, field)
+    const heads = headsAmong(entries, field)
     if (heads.length < 2) continue
     const values: DoubleEditValue[] = []
     for (const h of heads) {

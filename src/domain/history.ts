@@ -262,7 +262,16 @@ function compareEntries(a: HistoryEntry, b: HistoryEntry): number {
  * one when everybody saw everybody's change, more after a double edit. Oldest first.
  */
 export function fieldHeads(doc: Y.Doc, collection: string, record: string, field: string): HistoryEntry[] {
-  const touching = entriesOf(doc, collection, record).filter((e) => e.fields[field] !== undefined)
+  return headsAmong(entriesOf(doc, collection, record), field)
+}
+
+/**
+ * The heads of `field` among `entries` (a record's, from `entriesOf`, in their order): for a
+ * caller that looks at every field of a record, the entries are read and sorted once, not per field.
+ */
+export function headsAmong(entries: readonly HistoryEntry[], field: string): HistoryEntry[] {
+  const touching = entries.filter((e) => e.fields[field] !== undefined)
+  if (touching.length < 2) return touching
   const seen = new Set<string>()
   for (const e of touching) for (const p of e.fields[field]?.parents ?? []) seen.add(p)
   return touching.filter((e) => !seen.has(e.id))
