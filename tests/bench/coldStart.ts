@@ -201,6 +201,12 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
         await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
         await cdp.send('Profiler.start')
       }
+      // BENCH_COLD_HEAP=<file>: what the last reload allocated, the garbage too (a sampling heap profile, .heapprofile)
+      const sampling = process.env.BENCH_COLD_HEAP !== undefined && i === reloads - 1
+      if (sampling) {
+        await cdp.send('HeapProfiler.enable')
+        await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never)
+      }
       // BENCH_COLD_TRACE=<prefix>: a Chromium trace of each reload, kept when its longest task is over 200 ms
       const tracing = process.env.BENCH_COLD_TRACE ? startTrace(cdp) : undefined
       await page.reload({ waitUntil: 'commit', timeout: timeoutMs })
@@ -234,6 +240,10 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
         return (window as unknown as { __longestTask: number }).__longestTask
       })
       result.longestPerReloadMs = [...(result.longestPerReloadMs ?? []), Math.round(longestNow)]
+      if (sampling) {
+        const { profile } = (await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: unknown }
+        writeFileSync(process.env.BENCH_COLD_HEAP!, JSON.stringify(profile))
+      }
       if (tracing) {
         const events = await tracing.stop()
         if (longestNow > 200) writeFileSync(`${process.env.BENCH_COLD_TRACE}-reload${i + 1}.json`, JSON.stringify({ traceEvents: events }))
