@@ -190,6 +190,16 @@ describe('working offline', () => {
       await ready.waitFor({ timeout: 30_000 })
       // it is true: the worker is there
       await expect(first.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active))).resolves.toBe(true)
+      // while it is shown, the language picker at the foot of the home screen can still be reached:
+      // scrolled to the end, it sits above the note, and a tap on it lands on it
+      await first.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+      const picker = first.getByRole('combobox', { name: 'Language' })
+      const pickerBox = await picker.boundingBox()
+      const noteBox = await first.locator('.toast').boundingBox()
+      expect(pickerBox && noteBox && pickerBox.y + pickerBox.height).toBeLessThanOrEqual(noteBox!.y)
+      await expect(
+        first.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.id, { x: pickerBox!.x + pickerBox!.width / 2, y: pickerBox!.y + pickerBox!.height / 2 }),
+      ).resolves.toBe('home-language')
       await first.getByRole('button', { name: 'OK', exact: true }).click()
       await ready.waitFor({ state: 'detached' })
 
