@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { CLOSE, CLOSE_REASON, SUBPROTOCOL, constantTimeEqual, deriveVerifier, isRoomId, readOfferedProof, type OfferedProof } from '../src/sync/wire'
 import type { Devices } from './devices'
 import { watchHeartbeats } from './heartbeat'
@@ -23,6 +23,7 @@ import { freeZlibBetweenMessages } from './deflateMemory'
 import { DEFAULT_LIMITS, SYNC_DEFLATE, type RelayConfig } from './relayConfig'
 import type { Rooms } from './rooms'
 import type { RoomStore } from './store'
+import { RelaySocket, listen } from './socket'
 
 type Verdict =
   | 'ok'
@@ -38,7 +39,11 @@ type Verdict =
 
 const SYNC_PATH = /^\/sync\/([^/]+)$/
 
-/** A socket's error listener for the socket's life: made once, so that it keeps no upgrade's scope alive. */
+/**
+ * An upgrading socket's error listener until ws has taken the socket over (ws then listens for its
+ * errors itself, `upgrade` removes this one: a second listener made the socket's listeners an
+ * array, 64 B per socket); made once, so that it keeps no upgrade's scope alive.
+ */
 function destroySocket(this: Duplex): void {
   this.destroy()
 }
@@ -67,8 +72,10 @@ export interface Admission {
 
 export function createAdmission(deps: AdmissionDeps): Admission {
   const { config, store, log, metrics, rooms, devices, withRoomLock, failedProofs } = deps
-  const wss = new WebSocketServer({
+  const wss = new WebSocketServer<typeof RelaySocket>({
     noServer: true,
+    WebSocket: RelaySocket, // the relay's fields per socket (socket.ts)
+    clientTracking: false, // `open` below
     maxPayload: config.maxMessageBytes,
     perMessageDeflate: config.compression === false ? false : SYNC_DEFLATE,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
@@ -106,19 +113,20 @@ export function createAdmission(deps: AdmissionDeps): Admission {
     })
 
   /**
-   * `ws` emits 'error' for protocol faults (an unmasked frame, a message over maxPayload); an
-   * 'error' without a listener would end the whole process. Every socket gets one at once.
+   * Every socket upgraded and not yet closed, for the pinger and `closeAll`. Kept here, not by ws
+   * (`clientTracking`): ws's tracking adds a close listener of its own to every socket, a closure
+   * with its scope, and turns the socket's close listeners into an array (about 170 B per socket).
    */
-  const answeredPing = new WeakSet<WebSocket>()
+  const open = new Set<RelaySocket>()
   const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!answeredPing.has(ws)) {
+    for (const ws of open) {
+      if (!ws.answeredPing) {
         log.debug('socket missed a pong, terminated')
         metrics.closedForLimit.inc({ reason: 'missed_pong' })
         ws.terminate()
         continue
       }
-      answeredPing.delete(ws)
+      ws.answeredPing = false
       ws.ping()
     }
   }, config.pingIntervalMs)
@@ -126,27 +134,40 @@ export function createAdmission(deps: AdmissionDeps): Admission {
 
   // A socket's listeners are made once here, not per socket inside the upgrade: a closure there
   // would keep the upgrade's whole scope (the request with its headers, `head`, the proof) alive
-  // for the socket's life, 2.7 KiB of heap per socket (heap snapshots in bench:relay).
-  function onPong(this: WebSocket): void {
-    answeredPing.add(this)
+  // for the socket's life, 2.7 KiB of heap per socket (heap snapshots in bench:relay). What they
+  // need of the socket is in its fields (socket.ts).
+  function onPong(this: RelaySocket): void {
+    this.answeredPing = true
   }
-  function onSocketError(this: WebSocket, err: Error): void {
+  /**
+   * `ws` emits 'error' for protocol faults (an unmasked frame, a message over maxPayload); an
+   * 'error' without a listener would end the whole process. Every socket gets one at once.
+   */
+  function onSocketError(this: RelaySocket, err: Error): void {
     log.debug('socket error', errorFields(err))
     // ws has already closed it with 1009; the app shows that and stops resending
     if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.closedForLimit.inc({ reason: 'message_too_big' })
     this.terminate()
   }
+  /** A socket closes: it is not pinged any more, devices.ts forgets it, then it leaves its room (when it was let in to one). */
+  function onSocketClose(this: RelaySocket): void {
+    open.delete(this)
+    devices.untrack(this)
+    rooms.leave(this)
+  }
   let hasWarnedZlib = false
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void): void => {
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: RelaySocket) => void): void => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', destroySocket)
       // no zlib memory kept between messages (deflateMemory.ts); a ws whose internals differ keeps ws's own
       if (ws.extensions !== '' && !freeZlibBetweenMessages(ws) && !hasWarnedZlib) {
         hasWarnedZlib = true
         log.warn('zlib streams kept per socket: ws internals are not the ones deflateMemory.ts knows')
       }
-      answeredPing.add(ws)
-      ws.on('pong', onPong)
-      ws.on('error', onSocketError)
+      open.add(ws)
+      listen(ws, 'pong', onPong)
+      listen(ws, 'error', onSocketError)
+      listen(ws, 'close', onSocketClose)
       then(ws)
     })
   }
@@ -286,7 +307,7 @@ export function createAdmission(deps: AdmissionDeps): Admission {
       clearInterval(pinger)
     },
     closeAll(code, reason) {
-      for (const ws of wss.clients) ws.close(code, reason)
+      for (const ws of open) ws.close(code, reason)
       wss.close()
     },
   }

@@ -7,9 +7,9 @@ import type * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import type { WebSocket } from 'ws'
 import { MESSAGE_AWARENESS } from '../src/sync/wire'
 import type { Client, Room, RoomsConfig, RoomsContext } from './room'
+import type { RelaySocket } from './socket'
 
 /** A stock client's awareness state (a name, a colour, a cursor) is well under 1 KB. */
 export const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024
@@ -35,10 +35,11 @@ export function createAwareness(ctx: RoomsContext, room: Room, doc: Y.Doc): awar
   room.awareness = awareness
   awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     const changed = [...added, ...updated, ...removed]
-    const from = origin instanceof Object ? room.clients.get(origin as WebSocket) : undefined
+    const from = origin instanceof Object ? room.clients.get(origin as RelaySocket) : undefined
     if (from) {
-      for (const id of added) from.awarenessIds.add(id)
-      for (const id of removed) from.awarenessIds.delete(id)
+      // copies of the exact size: a push onto an empty array would make room for 16 ids
+      for (const id of added) if (!from.awarenessIds?.includes(id)) from.awarenessIds = from.awarenessIds ? from.awarenessIds.concat(id) : [id]
+      if (from.awarenessIds && removed.length > 0) from.awarenessIds = from.awarenessIds.filter((id) => !removed.includes(id))
     }
     const states = awareness.getStates()
     for (const id of changed) {
@@ -68,7 +69,7 @@ export function encodeAllStates(awareness: awarenessProtocol.Awareness): Uint8Ar
 
 /** The states a socket announced go when it leaves. */
 export function removeClientStates(room: Room, client: Client): void {
-  if (room.awareness && client.awarenessIds.size > 0) {
+  if (room.awareness && client.awarenessIds && client.awarenessIds.length > 0) {
     awarenessProtocol.removeAwarenessStates(room.awareness, [...client.awarenessIds], null)
   }
 }
@@ -88,7 +89,7 @@ export function isAwarenessAllowed(config: RoomsConfig, room: Room, client: Clie
     client.awarenessWindowAt = now
     client.awarenessInWindow = 0
   }
-  client.awarenessInWindow = (client.awarenessInWindow ?? 0) + 1
+  client.awarenessInWindow++
   if (client.awarenessInWindow > (config.maxAwarenessPer10s ?? DEFAULT_MAX_AWARENESS_PER_10S)) return false
   if (!update) return true
   if (update.byteLength > (config.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) return false

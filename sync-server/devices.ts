@@ -30,12 +30,12 @@
  * Never log a token, a verifier or the Authorization header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { WebSocket } from 'ws'
 import { CLOSE, CLOSE_REASON, DEVICE_ID_PATTERN, TOKEN_PATTERN, constantTimeEqual, deriveVerifier, isRoomId, type OfferedDeviceProof } from '../src/sync/wire'
 import { DEVICE_REMOVED, HttpError, checkProofWithin, roomProofCheck, sendJson, type EndpointLimits, type Headers } from './http'
 import { WindowCounter } from './limits'
 import { errorFields, type Logger } from './log'
 import type { DeviceRecord, RoomStore } from './store'
+import type { RelaySocket, TrackedSocket } from './socket'
 
 /** The 403 to a removal of an older device that was seen recently (docs/protocol.md). */
 export const ONLY_AN_OLDER_DEVICE = 'only an older device can remove this device'
@@ -83,13 +83,6 @@ export interface DevicesConfig {
   readonly sweepIntervalMs?: number
 }
 
-interface SocketEntry {
-  /** The device, or undefined for an anonymous (invite-only) socket. */
-  readonly deviceId: string | undefined
-  /** Anonymous sockets: the room verifier their invite matched. */
-  readonly inviteVerifier: string | undefined
-}
-
 export interface Devices {
   /**
    * The verdict for a device proof on a room that exists (`stored`: its verifier, `inviteToken`:
@@ -101,11 +94,31 @@ export interface Devices {
   /** Registers the creator's device of a room just created (inside the room lock). */
   registerCreator(room: string, device: OfferedDeviceProof): Promise<void>
   /** Remembers an accepted socket: by device, or anonymous with the invite token it offered. */
-  track(room: string, ws: WebSocket, device: OfferedDeviceProof | undefined, inviteToken: string): void
+  track(room: string, ws: RelaySocket, device: OfferedDeviceProof | undefined, inviteToken: string): void
+  /** Forgets a socket that closed (its close listener, admission.ts); one never tracked is ignored. */
+  untrack(ws: RelaySocket): void
   /** Answers `/devices/…` and `/invite/…`; false for any other path. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean
   close(): void
 }
+
+/** A room's open sockets on this relay. */
+interface RoomSockets {
+  /** The room id, one string for all of the room's entries. */
+  readonly room: string
+  readonly open: Set<RelaySocket>
+  /**
+   * The entry of the room's latest anonymous socket: the next anonymous socket with the same invite
+   * shares it (one object and one verifier string for all of them, not one per socket).
+   */
+  anonymous: TrackedSocket | undefined
+}
+
+/**
+ * A copy of a short ASCII string of its own: a proof's parts are slices of the upgrade's
+ * `Sec-WebSocket-Protocol` header, which such a slice kept alive, all of it, for the socket's life.
+ */
+const ownCopy = (s: string): string => Buffer.from(s, 'latin1').toString('latin1')
 
 const DEVICES_PATH = /^\/devices\/([^/]+)(?:\/([^/]+)\/remove)?$/
 const INVITE_PATH = /^\/invite\/([^/]+)$/
@@ -133,8 +146,8 @@ function publicDevice(d: DeviceRecord, connectedNow: boolean): Record<string, st
 export function createDevices(config: DevicesConfig): Devices {
   const { store, log, limits } = config
   const authorise = roomProofCheck(store, log, 'devices')
-  /** Open sockets on this relay, per room. */
-  const sockets = new Map<string, Map<WebSocket, SocketEntry>>()
+  /** Open sockets on this relay, per room; what each was let in with is its `tracked` (socket.ts). */
+  const sockets = new Map<string, RoomSockets>()
   /** When this relay last wrote a device's `lastSeenAt`, by `room device`. */
   const lastWritten = new Map<string, number>()
   const maxRegistrationsPerHour = config.maxRegistrationsPerHour ?? DEVICE_DEFAULTS.maxRegistrationsPerHour
@@ -146,7 +159,8 @@ export function createDevices(config: DevicesConfig): Devices {
   /** `PUT /invite` by `room device`: each device has its own budget, so a newcomer cannot spend the older devices'. */
   const inviteChanges = new WindowCounter(config.maxInviteChangesPerHour ?? DEVICE_DEFAULTS.maxInviteChangesPerHour, HOUR_MS)
   const removedKey = (address: string, room: string, deviceId: string): string => `${address} ${room} ${deviceId}`
-  const isConnectedHere = (room: string, id: string): boolean => [...(sockets.get(room)?.values() ?? [])].some((e) => e.deviceId === id)
+  const socketsIn = (room: string): Iterable<RelaySocket> => sockets.get(room)?.open ?? []
+  const isConnectedHere = (room: string, id: string): boolean => [...socketsIn(room)].some((ws) => ws.tracked?.deviceId === id)
 
   const touch = (room: string, id: string, knownLastSeen = 0): void => {
     const key = `${room} ${id}`
@@ -159,10 +173,10 @@ export function createDevices(config: DevicesConfig): Devices {
     store.touchDevice(room, id, now).catch((err: unknown) => log.warn('last seen not written', { room, ...errorFields(err) }))
   }
 
-  const closeWhere = (room: string, which: (e: SocketEntry) => boolean, reason: string): number => {
+  const closeWhere = (room: string, which: (e: TrackedSocket) => boolean, reason: string): number => {
     let n = 0
-    for (const [ws, e] of sockets.get(room) ?? []) {
-      if (!which(e)) continue
+    for (const ws of socketsIn(room)) {
+      if (!ws.tracked || !which(ws.tracked)) continue
       ws.close(CLOSE.proofRefused, reason)
       n++
     }
@@ -195,7 +209,7 @@ export function createDevices(config: DevicesConfig): Devices {
   sweeper?.unref()
   // A device connected for weeks is seen: its `lastSeenAt` moves hourly, so no other relay takes it for a lost phone.
   const seenRefresher = setInterval(() => {
-    for (const [room, bySocket] of sockets) for (const e of bySocket.values()) if (e.deviceId !== undefined) touch(room, e.deviceId)
+    for (const [room, inRoom] of sockets) for (const ws of inRoom.open) if (ws.tracked?.deviceId !== undefined) touch(room, ws.tracked.deviceId)
   }, HOUR_MS)
   seenRefresher.unref()
 
@@ -248,7 +262,7 @@ export function createDevices(config: DevicesConfig): Devices {
   const list = async (req: IncomingMessage, res: ServerResponse, room: string): Promise<void> => {
     await check(req, room)
     const [devices, change] = await Promise.all([store.listDevices(room), store.getInviteChange(room)])
-    const connected = new Set([...(sockets.get(room)?.values() ?? [])].map((e) => e.deviceId))
+    const connected = new Set([...socketsIn(room)].map((ws) => ws.tracked?.deviceId))
     sendJson(
       req,
       res,
@@ -354,15 +368,26 @@ export function createDevices(config: DevicesConfig): Devices {
     },
     registerCreator: register,
     track(room, ws, device, inviteToken) {
-      let bySocket = sockets.get(room)
-      if (!bySocket) sockets.set(room, (bySocket = new Map()))
-      bySocket.set(ws, device ? { deviceId: device.deviceId, inviteVerifier: undefined } : { deviceId: undefined, inviteVerifier: deriveVerifier(inviteToken) })
-      ws.once('close', () => {
-        const now = sockets.get(room)
-        now?.delete(ws)
-        if (now?.size === 0) sockets.delete(room)
-        if (device) touch(room, device.deviceId)
-      })
+      let inRoom = sockets.get(room)
+      if (!inRoom) sockets.set(room, (inRoom = { room, open: new Set(), anonymous: undefined }))
+      if (device) ws.tracked = { room: inRoom.room, deviceId: ownCopy(device.deviceId), inviteVerifier: undefined }
+      else {
+        const verifier = deriveVerifier(inviteToken)
+        if (!inRoom.anonymous || !constantTimeEqual(inRoom.anonymous.inviteVerifier!, verifier)) {
+          inRoom.anonymous = { room: inRoom.room, deviceId: undefined, inviteVerifier: verifier }
+        }
+        ws.tracked = inRoom.anonymous
+      }
+      inRoom.open.add(ws)
+    },
+    untrack(ws) {
+      const entry = ws.tracked
+      if (!entry) return
+      ws.tracked = undefined
+      const inRoom = sockets.get(entry.room)
+      inRoom?.open.delete(ws)
+      if (inRoom?.open.size === 0) sockets.delete(entry.room)
+      if (entry.deviceId !== undefined) touch(entry.room, entry.deviceId)
     },
     handle(req, res, url) {
       const d = DEVICES_PATH.exec(url.pathname)

@@ -6,22 +6,20 @@
  * link for a dead link. The answer itself is rooms.ts's: a heartbeat is sent back as it came,
  * before anything else is done with it.
  */
-import type { WebSocket } from 'ws'
 import { LARGE_MESSAGE_BYTES, encodeHeartbeat, encodeLargeNext } from '../src/sync/wire'
-
-const watched = new WeakSet<WebSocket>()
+import type { RelaySocket } from './socket'
 
 /** The socket offered `sb.hb`: it gets the announcement when greeted, and notices of large messages. */
-export function watchHeartbeats(ws: WebSocket): void {
-  watched.add(ws)
+export function watchHeartbeats(ws: RelaySocket): void {
+  ws.wantsHeartbeat = true
 }
 
 /** First of the greeting (once the room has loaded: nothing is sent before), to a socket that offered `sb.hb`. */
-export function announceHeartbeats(ws: WebSocket): void {
-  if (watched.has(ws)) ws.send(encodeHeartbeat(0))
+export function announceHeartbeats(ws: RelaySocket): void {
+  if (ws.wantsHeartbeat) ws.send(encodeHeartbeat(0))
 }
 
 /** Just before a message of `bytes` is queued on `ws`: the notice, when it is large and the socket asked. */
-export function noticeLargeNext(ws: WebSocket, bytes: number): void {
-  if (bytes >= LARGE_MESSAGE_BYTES && watched.has(ws)) ws.send(encodeLargeNext(bytes))
+export function noticeLargeNext(ws: RelaySocket, bytes: number): void {
+  if (bytes >= LARGE_MESSAGE_BYTES && ws.wantsHeartbeat) ws.send(encodeLargeNext(bytes))
 }

@@ -14,6 +14,7 @@ import { newEpoch } from '../src/sync/wire'
 import { RecentWrites } from './recentWrites'
 import type * as awarenessProtocol from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
+import type { RelaySocket } from './socket'
 import type { RoomStore } from './store'
 import type { RoomBus } from './bus'
 import type { Logger } from './log'
@@ -95,23 +96,43 @@ export type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds']
 export const REMOTE = Symbol('remote relay')
 
 
-export interface Client {
-  readonly ws: WebSocket
+/**
+ * A socket's place in a room (rooms.ts `join`), from its join until it leaves. A class with every
+ * field set in the constructor, so that all of them live inside the object (a field added later
+ * took an out-of-object property array per socket).
+ */
+export class Client {
+  readonly ws: RelaySocket
+  readonly room: Room
   readonly wantsAck: boolean
-  /** Awareness client ids this socket announced, removed when it leaves. */
-  readonly awarenessIds: Set<number>
+  /** The room has loaded and greeted the socket: its messages are handled as they come. */
+  isReady = false
+  /** Messages that arrived before the room loaded, handled in order once it has; made by the first of them. */
+  queue: Uint8Array[] | undefined = undefined
+  queuedBytes = 0
+  /**
+   * Awareness client ids this socket announced, removed when it leaves; made by the first (a stock
+   * client announces one, the relay allows a few: an array is a fraction of a Set's size).
+   */
+  awarenessIds: number[] | undefined = undefined
   /** This socket sent an update that has not been acknowledged yet. */
-  needsAck: boolean
+  needsAck = false
   /**
    * The room's `writeCount` its last acknowledgement covered; undefined before the first (which is
    * whole) — unless the socket resumed from a position of this room's epoch (resume.ts).
    */
-  ackedWrites: number | undefined
+  ackedWrites: number | undefined = undefined
   /** The position (`writeCount`) the socket resumed from: whose deletions its document holds. */
-  resumedFrom?: number
+  resumedFrom: number | undefined = undefined
   /** When this socket's current awareness window began (ms), and the awareness messages in it. */
-  awarenessWindowAt?: number
-  awarenessInWindow?: number
+  awarenessWindowAt: number | undefined = undefined
+  awarenessInWindow = 0
+
+  constructor(ws: RelaySocket, room: Room, wantsAck: boolean) {
+    this.ws = ws
+    this.room = room
+    this.wantsAck = wantsAck
+  }
 }
 
 /** An update the room received from a socket and applied, not yet durable: what it is, who sent it, what it changed (acks.ts `changeOf`). */
@@ -205,7 +226,7 @@ export interface RoomsContext {
   readonly metrics: Metrics
   readonly snapshotter: Snapshotter | undefined
   /** Sends to a socket, or closes it when its reader is too slow (rooms.ts). */
-  send(ws: WebSocket, message: Uint8Array): void
+  send(ws: RelaySocket, message: Uint8Array): void
   /** Closes every socket of a room that cannot be trusted any more and forgets it (rooms.ts). */
   fail(room: Room, why: string): void
 }

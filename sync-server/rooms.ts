@@ -20,20 +20,21 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { applyAwarenessUpdate } from 'y-protocols/awareness'
-import type { WebSocket } from 'ws'
+import type { RawData } from 'ws'
 import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isHeartbeat, type RelayPosition } from '../src/sync/wire'
 import { announceHeartbeats, noticeLargeNext } from './heartbeat'
 import type { RoomStore } from './store'
 import { errorFields, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 import { DEFAULT_SNAPSHOT_POLICY, Snapshotter } from './snapshots'
-import { REMOTE, Room, hasData, type Client, type RoomsConfig, type RoomsContext } from './room'
+import { Client, REMOTE, Room, hasData, type RoomsConfig, type RoomsContext } from './room'
 import { compactWhenLong, enqueueUpdate, forward, wouldOverfill } from './roomLog'
 import { acknowledge, changeOf, noteWrite } from './acks'
 import { answerSyncStep1, resumeAt, syncStep1For } from './resume'
 import { loadWatching, receiveRemote, startCatchUpSweep } from './catchUp'
 import * as awareness from './awareness'
 import { SlowReaders } from './slowReaders'
+import { listen, type RelaySocket } from './socket'
 
 export type { RoomsConfig } from './room'
 export { DEFAULT_MAX_ROOM_BYTES } from './roomLog'
@@ -51,6 +52,11 @@ export class Rooms {
   /** What roomLog.ts, acks.ts, catchUp.ts and awareness.ts work with. */
   private readonly ctx: RoomsContext
   private readonly slowReaders: SlowReaders
+  /**
+   * Every joined socket's message listener (`this`: the socket), made once: a closure per socket
+   * kept its join's whole scope (the room, the queue, the client) alive for the socket's life.
+   */
+  private readonly onMessage: (this: RelaySocket, data: RawData, isBinary: boolean) => void
 
   constructor(store: RoomStore, log: Logger, config: RoomsConfig) {
     this.store = store
@@ -69,6 +75,10 @@ export class Rooms {
       fail: (room, why) => this.fail(room, why),
     }
     this.sweep = startCatchUpSweep(this.ctx, () => this.rooms.values())
+    const receive = (ws: RelaySocket, data: RawData, isBinary: boolean): void => this.receive(ws, data, isBinary)
+    this.onMessage = function (data, isBinary) {
+      receive(this, data, isBinary)
+    }
   }
 
   /**
@@ -77,7 +87,7 @@ export class Rooms {
    * reconnect. One message larger than the bound still goes out to a socket that keeps up, and
    * does not count against the bound while it waits (slowReaders.ts).
    */
-  private send(ws: WebSocket, message: Uint8Array): void {
+  private send(ws: RelaySocket, message: Uint8Array): void {
     if (ws.readyState !== ws.OPEN) return
     if (!this.slowReaders.mayQueue(ws, message.byteLength)) {
       this.log.info('socket closed: slow reader', { bufferedBytes: ws.bufferedAmount })
@@ -139,7 +149,7 @@ export class Rooms {
         forward(this.ctx, room, update, undefined)
         return
       }
-      enqueueUpdate(this.ctx, room, update, room.clients.get(origin as WebSocket), changeOf(tr))
+      enqueueUpdate(this.ctx, room, update, room.clients.get(origin as RelaySocket), changeOf(tr))
     })
   }
 
@@ -174,8 +184,11 @@ export class Rooms {
     return true
   }
 
-  /** Adds an authenticated socket to a room (`position`: the one it offered to resume from). Messages are queued until the room has loaded. */
-  join(name: string, ws: WebSocket, wantsAck: boolean, position?: RelayPosition): void {
+  /**
+   * Adds an authenticated socket to a room (`position`: the one it offered to resume from). Messages
+   * are queued until the room has loaded. The socket's close listener (admission.ts) calls `leave`.
+   */
+  join(name: string, ws: RelaySocket, wantsAck: boolean, position?: RelayPosition): void {
     if (!this.hasSlotFor(name)) {
       ws.close(CLOSE.unavailable, 'relay full, try again later')
       return
@@ -185,49 +198,58 @@ export class Rooms {
       clearTimeout(room.unloadTimer)
       room.unloadTimer = undefined
     }
-    const client: Client = { ws, wantsAck, awarenessIds: new Set(), needsAck: false, ackedWrites: undefined }
+    const client = new Client(ws, room, wantsAck)
+    ws.client = client
     room.joining++
-    const queue: Uint8Array[] = []
-    let queuedBytes = 0
-    let isReady = false
-    ws.on('message', (data, isBinary) => {
-      if (!isBinary) {
-        ws.close(CLOSE.malformed, 'text frames are not part of the protocol')
-        return
-      }
-      const bytes = toBytes(data)
-      this.metrics.bytesIn.inc(bytes.byteLength)
-      if (isHeartbeat(bytes)) this.send(ws, bytes) // answered at once, as it came (heartbeat.ts)
-      else if (isReady) this.handleMessage(room, client, bytes)
-      else if (queue.length >= this.config.maxQueuedMessages || queuedBytes + bytes.byteLength > this.config.maxQueuedBytes) {
-        queue.length = 0
-        this.metrics.closedForLimit.inc({ reason: 'queued_before_load' })
-        ws.close(CLOSE.busy, 'too many messages before the room loaded')
-      } else {
-        queuedBytes += bytes.byteLength
-        queue.push(bytes)
-      }
-    })
-    ws.on('close', () => this.leave(room, client))
+    listen(ws, 'message', this.onMessage)
+    // (these two closures live only until the room has loaded)
     room.loaded.then(
-      () => {
-        room.joining--
-        if (room.isFailed || ws.readyState !== ws.OPEN) {
-          if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, room.closeReason)
-          this.unloadWhenIdle(room) // the socket left while the room loaded
-          return
-        }
-        room.clients.set(ws, client)
-        resumeAt(room, client, position)
-        this.greet(room, client)
-        isReady = true
-        for (const m of queue.splice(0)) this.handleMessage(room, client, m)
-      },
+      () => this.greetWhenLoaded(client, position),
       () => {
         room.joining--
         if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, 'room unavailable: load failed')
       },
     )
+  }
+
+  /** A joined socket's message: a heartbeat answered at once, anything else handled, or queued while the room loads (bounded). */
+  private receive(ws: RelaySocket, data: RawData, isBinary: boolean): void {
+    const client = ws.client
+    if (!client) return
+    if (!isBinary) {
+      ws.close(CLOSE.malformed, 'text frames are not part of the protocol')
+      return
+    }
+    const bytes = toBytes(data)
+    this.metrics.bytesIn.inc(bytes.byteLength)
+    if (isHeartbeat(bytes)) this.send(ws, bytes) // answered at once, as it came (heartbeat.ts)
+    else if (client.isReady) this.handleMessage(client.room, client, bytes)
+    else if ((client.queue?.length ?? 0) >= this.config.maxQueuedMessages || client.queuedBytes + bytes.byteLength > this.config.maxQueuedBytes) {
+      client.queue = undefined
+      this.metrics.closedForLimit.inc({ reason: 'queued_before_load' })
+      ws.close(CLOSE.busy, 'too many messages before the room loaded')
+    } else {
+      client.queuedBytes += bytes.byteLength
+      ;(client.queue ??= []).push(bytes)
+    }
+  }
+
+  /** The room of a joining socket has loaded: the socket is greeted, then what it sent meanwhile is handled in order. */
+  private greetWhenLoaded(client: Client, position: RelayPosition | undefined): void {
+    const { room, ws } = client
+    room.joining--
+    if (room.isFailed || ws.readyState !== ws.OPEN) {
+      if (ws.readyState === ws.OPEN) ws.close(CLOSE.unavailable, room.closeReason)
+      this.unloadWhenIdle(room) // the socket left while the room loaded
+      return
+    }
+    room.clients.set(ws, client)
+    resumeAt(room, client, position)
+    this.greet(room, client)
+    client.isReady = true
+    const queued = client.queue
+    client.queue = undefined
+    if (queued) for (const m of queued) this.handleMessage(room, client, m)
   }
 
   /**
@@ -330,8 +352,12 @@ export class Rooms {
     }
   }
 
-  private leave(room: Room, client: Client): void {
-    if (!room.clients.delete(client.ws)) return
+  /** A socket closed: it leaves its room, if it had joined one (once; a socket refused by `join` has none). */
+  leave(ws: RelaySocket): void {
+    const client = ws.client
+    if (!client) return
+    const room = client.room
+    if (!room.clients.delete(ws)) return
     awareness.removeClientStates(room, client)
     this.unloadWhenIdle(room)
   }

@@ -9,26 +9,27 @@
  * at most the bound plus two large messages (one more may be queued before the first has left);
  * the third is refused.
  */
-import type { WebSocket } from 'ws'
+import type { RelaySocket } from './socket'
 
 export class SlowReaders {
-  /** The large message each socket may have waiting, in bytes: sent while its buffer was within the bound. */
-  private readonly large = new WeakMap<WebSocket, number>()
   private readonly maxBufferedBytes: number
 
   constructor(maxBufferedBytes: number) {
     this.maxBufferedBytes = maxBufferedBytes
   }
 
-  /** Whether `bytes` more may be queued on `ws`; false when its reader is too slow. */
-  mayQueue(ws: WebSocket, bytes: number): boolean {
+  /**
+   * Whether `bytes` more may be queued on `ws`; false when its reader is too slow. The large
+   * message each socket may have waiting is its `largeWaiting` (bytes; 0: none), set when it was
+   * sent while the socket's buffer was within the bound.
+   */
+  mayQueue(ws: RelaySocket, bytes: number): boolean {
     const buffered = ws.bufferedAmount
     if (buffered <= this.maxBufferedBytes) {
       // what is waiting is within the bound: the large message, if any, has (mostly) left
-      this.large.delete(ws)
-      if (bytes > this.maxBufferedBytes) this.large.set(ws, bytes)
+      ws.largeWaiting = bytes > this.maxBufferedBytes ? bytes : 0
       return true
     }
-    return buffered <= this.maxBufferedBytes + (this.large.get(ws) ?? 0)
+    return buffered <= this.maxBufferedBytes + ws.largeWaiting
   }
 }

@@ -185,6 +185,44 @@ describe('relay memory with WebSocket compression', () => {
     for (const { room, doc } of joined) expect(doc.getArray('letters').toJSON()).toEqual(originals[room]!.getArray('letters').toJSON())
   })
 
+  it('gives every socket the same listeners, made once, and one close listener', async () => {
+    // the relay's own sockets, as in the first test
+    const sockets: WebSocket[] = []
+    const proto = WebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }
+    const setSocket = proto.setSocket
+    vi.spyOn(proto, 'setSocket').mockImplementation(function (this: WebSocket, ...args: unknown[]) {
+      sockets.push(this)
+      setSocket.apply(this, args)
+    })
+    const store = openLevelStore(tempDir('sb-deflate'))
+    const { relay, wsUrl } = await listenInProcess(store)
+    cleanups.push(() => relay.close())
+    const invites = await Promise.all([createdRoom({ wsUrl }, newInvite(), partnership(3)), createdRoom({ wsUrl }, newInvite(), partnership(4))])
+    // three devices in two rooms, one without acknowledgements and heartbeats (as stock clients)
+    const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()]
+    const clients = await Promise.all([
+      compressingClient(`${wsUrl}/${invites[0]!.roomId}`, protocolsFor(invites[0]!, 'join'), docs[0]!),
+      compressingClient(`${wsUrl}/${invites[0]!.roomId}`, protocolsFor(invites[0]!, 'join').slice(0, 2), docs[1]!),
+      compressingClient(`${wsUrl}/${invites[1]!.roomId}`, protocolsFor(invites[1]!, 'join'), docs[2]!),
+    ])
+    await waitFor(() => docs.every((d, i) => d.getArray('letters').length === (i < 2 ? 3 : 4)), 'every device joined')
+    await Promise.all(clients.map((ws, i) => roundTrip(ws, docs[i]!)))
+    const open = sockets.filter((s) => (s as unknown as { _isServer: boolean })._isServer && s.readyState === WebSocket.OPEN)
+    expect(open).toHaveLength(3)
+    // a listener made per socket (a closure) kept what it closed over for the socket's life
+    for (const event of ['message', 'close', 'pong', 'error'] as const) {
+      const listeners = open.map((s) => s.listeners(event))
+      for (const l of listeners) expect(l, `one ${event} listener per socket`).toHaveLength(1)
+      expect(new Set(listeners.map((l) => l[0])).size, `one ${event} listener for all sockets`).toBe(1)
+    }
+    // and the sockets still work: an edit reaches the other device of the room, the socket that closes leaves
+    docs[0]!.getArray<string>('letters').push(['muraho'])
+    clients[0]!.send(updateMessage(Y.encodeStateAsUpdate(docs[0]!, Y.encodeStateVector(docs[1]!))))
+    await waitFor(() => docs[1]!.getArray('letters').length === 4, 'the edit reached the other device')
+    clients[1]!.close()
+    await waitFor(() => relay.rooms.socketCount === 2, 'the closed socket left its room')
+  })
+
   it("keeps no socket's upgrade request alive once the socket is open", async () => {
     setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as () => void
