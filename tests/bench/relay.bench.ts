@@ -15,10 +15,11 @@
  * join phase on a second fresh process: rooms like the load's, JOIN_CLIENTS clients joining them
  * without editing, and the RSS growth per client from half of them joined to all (what a server sets
  * up once is not in it). Memory is read after a full garbage collection in the server
- * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry.
+ * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry;
+ * the join phase's servers run with one glibc malloc arena (`--join-arenas`, JOIN_ARENAS below).
  * ROUNDS rounds, each server measured once per round (the load, then the join phase, each on a
  * fresh process), the order alternating; the table shows the median of the rounds. Not part of `npm test`.
- *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --join-clients 1000 --join-step 50 --rounds 3
+ *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --join-clients 2000 --join-step 100 --join-arenas 1 --rounds 3
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -45,8 +46,18 @@ const ROOM_BYTES = arg('room-bytes', 16_384)
 const WARMUP_EDITS = arg('warmup', 10)
 const ROUNDS = Math.max(1, arg('rounds', 3))
 /** Clients of the join phase (memory per joined client), and how many join between two readings. */
-const JOIN_CLIENTS = Math.max(20, arg('join-clients', 1000))
-const JOIN_STEP = Math.max(1, arg('join-step', 50))
+const JOIN_CLIENTS = Math.max(20, arg('join-clients', 2000))
+const JOIN_STEP = Math.max(1, arg('join-step', 100))
+/**
+ * glibc malloc arenas of the join phase's servers (MALLOC_ARENA_MAX; 0: glibc's default, eight per
+ * core). With the default, memory the servers' other threads free (libuv's pool, V8's helpers)
+ * stays in arenas of their own, and the RSS per joined client of the same code
+ * moved from −10.7 to 9.7 KiB between rounds: −8.9 to 4.4 KiB of it outside V8's heap. With one
+ * arena that part moved by tenths of a KiB, for both servers alike. What was left is V8's pages
+ * (256 KiB each, one more or less in 500 clients is 0.5 KiB per client), hence 2,000 clients.
+ * The timed load runs with the default.
+ */
+const JOIN_ARENAS = arg('join-arenas', 1)
 process.setMaxListeners(Math.max(CLIENTS, JOIN_CLIENTS) + 50) // each y-websocket client listens for the process's exit
 const COMPRESS_ALL = arg('compress-all', 0) !== 0
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -359,10 +370,10 @@ async function runLoad(target: Target): Promise<Omit<Figures, JoinFigures>> {
   }
 }
 
-async function startStock(): Promise<{ child: ChildProcess; port: number }> {
+async function startStock(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000)
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@y/websocket-server/src/server.js')], {
-    env: { ...process.env, ...PROBE_ENV, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...PROBE_ENV, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((res, rej) => {
@@ -407,9 +418,9 @@ process.stdout.write(
     `${EDITS} edits each every ${INTERVAL_MS} ms; machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`,
 )
 /** Runs `phase` against a fresh process of this relay. */
-async function withOurs<T>(phase: (target: Target) => Promise<T>): Promise<T> {
+async function withOurs<T>(phase: (target: Target) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
   const ours = await startRelay({
-    env: { ...PROBE_ENV, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
+    env: { ...PROBE_ENV, ...env, MAX_CONNECTIONS_PER_MINUTE: '1000000', MAX_JOINS_PER_MINUTE: '1000000', MAX_ROOMS_CREATED_PER_HOUR: '1000000' },
   })
   try {
     // without sb.ack and sb.hb: the stock client has no handler for the relay's acks or heartbeat
@@ -425,8 +436,8 @@ async function withOurs<T>(phase: (target: Target) => Promise<T>): Promise<T> {
 }
 
 /** Runs `phase` against a fresh process of the stock server. */
-async function withStock<T>(phase: (target: Target) => Promise<T>): Promise<T> {
-  const stock = await startStock()
+async function withStock<T>(phase: (target: Target) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const stock = await startStock(env)
   try {
     const selected = await stockAcceptsSubprotocols(stock.port)
     if (selected !== SUBPROTOCOL) throw new Error(`the stock server selected "${selected}", not "${SUBPROTOCOL}"`)
@@ -437,9 +448,9 @@ async function withStock<T>(phase: (target: Target) => Promise<T>): Promise<T> {
 }
 
 /** One round's figures for a server: the timed load, then the join phase, each on a fresh process. */
-async function measure(withServer: <T>(phase: (target: Target) => Promise<T>) => Promise<T>): Promise<Figures> {
+async function measure(withServer: <T>(phase: (target: Target) => Promise<T>, env?: Record<string, string>) => Promise<T>): Promise<Figures> {
   const load = await withServer(runLoad)
-  const joins = await withServer(runJoins)
+  const joins = await withServer(runJoins, JOIN_ARENAS > 0 ? { MALLOC_ARENA_MAX: String(JOIN_ARENAS) } : {})
   return { ...load, ...joins, joinedWhole: load.joinedWhole && joins.joinedWhole }
 }
 
@@ -493,7 +504,8 @@ for (const line of [
   `| deliveries | ${oursFigures.delivered}/${oursFigures.expected} | ${stockFigures.delivered}/${stockFigures.expected} | — | equal, all | ${deliveriesEqual ? 'yes' : 'no'} |`,
   row('deliveries/s', oursFigures.deliveriesPerSecond, stockFigures.deliveriesPerSecond, '', 0),
   row('server CPU, first edit to last delivery', oursFigures.cpuSeconds, stockFigures.cpuSeconds, 's', 2),
-  row(`RSS per joined client (${Math.floor(JOIN_CLIENTS / 2)} → ${JOIN_CLIENTS}, no edits, after GC)`, oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
+  row(`RSS per joined client (${Math.floor(JOIN_CLIENTS / 2)} → ${JOIN_CLIENTS}, no edits, after GC${JOIN_ARENAS > 0 ? `, MALLOC_ARENA_MAX=${JOIN_ARENAS}` : ''})`, oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
+  row('… of it JS heap (used, after GC)', oursFigures.joinedHeapPerClientKiB, stockFigures.joinedHeapPerClientKiB, 'KiB', 1),
   row('RSS per client over the whole load (after GC)', oursFigures.rssPerClientKiB, stockFigures.rssPerClientKiB, 'KiB', 1, 1),
 ]) {
   process.stdout.write(line + '\n')
