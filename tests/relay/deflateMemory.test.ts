@@ -92,19 +92,26 @@ function roundTrip(ws: WebSocket, doc: Y.Doc): Promise<void> {
   })
 }
 
+/**
+ * A relay in this process, and every socket ws sets up in it from now on (the relay's and the
+ * clients'), to look at the relay's.
+ */
+async function relayWatchingSockets(): Promise<{ sockets: WebSocket[] } & Awaited<ReturnType<typeof listenInProcess>>> {
+  const sockets: WebSocket[] = []
+  const proto = WebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }
+  const setSocket = proto.setSocket
+  vi.spyOn(proto, 'setSocket').mockImplementation(function (this: WebSocket, ...args: unknown[]) {
+    sockets.push(this)
+    setSocket.apply(this, args)
+  })
+  const listening = await listenInProcess(openLevelStore(tempDir('sb-deflate')))
+  cleanups.push(() => listening.relay.close())
+  return { sockets, ...listening }
+}
+
 describe('relay memory with WebSocket compression', () => {
   it('keeps no zlib stream per socket between messages, and compressed joins and edits arrive whole', async () => {
-    // every socket ws sets up in this process (the relay's and the clients'), to look at the relay's
-    const sockets: WebSocket[] = []
-    const proto = WebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }
-    const setSocket = proto.setSocket
-    vi.spyOn(proto, 'setSocket').mockImplementation(function (this: WebSocket, ...args: unknown[]) {
-      sockets.push(this)
-      setSocket.apply(this, args)
-    })
-    const store = openLevelStore(tempDir('sb-deflate'))
-    const { relay, wsUrl } = await listenInProcess(store)
-    cleanups.push(() => relay.close())
+    const { sockets, wsUrl } = await relayWatchingSockets()
 
     const original = partnership(150)
     expect(Y.encodeStateAsUpdate(original).length).toBeGreaterThan(100_000)
@@ -186,17 +193,7 @@ describe('relay memory with WebSocket compression', () => {
   })
 
   it('gives every socket the same listeners, made once, and one close listener', async () => {
-    // the relay's own sockets, as in the first test
-    const sockets: WebSocket[] = []
-    const proto = WebSocket.prototype as unknown as { setSocket: (...args: unknown[]) => void }
-    const setSocket = proto.setSocket
-    vi.spyOn(proto, 'setSocket').mockImplementation(function (this: WebSocket, ...args: unknown[]) {
-      sockets.push(this)
-      setSocket.apply(this, args)
-    })
-    const store = openLevelStore(tempDir('sb-deflate'))
-    const { relay, wsUrl } = await listenInProcess(store)
-    cleanups.push(() => relay.close())
+    const { sockets, relay, wsUrl } = await relayWatchingSockets()
     const invites = await Promise.all([createdRoom({ wsUrl }, newInvite(), partnership(3)), createdRoom({ wsUrl }, newInvite(), partnership(4))])
     // three devices in two rooms, one without acknowledgements and heartbeats (as stock clients)
     const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()]
