@@ -348,8 +348,10 @@ export function openLocalDocument(roomId: string, options: OpenLocalDocumentOpti
     // in arrival order, a few rows per task: a document written in chunks never holds the page for long
     let hasBigRow = false
     let hasWaited = false
-    for (let i = 0; i < stored.length && !isClosing; ) {
+    for (let i = 0; i < stored.length; ) {
       if (i > 0) await nextTask()
+      // destroy() runs while a turn is given: no slice after it
+      if (isClosing) break
       i += applyStored(stored, i, (row) => {
         held.add(row.key)
         if (row.update.byteLength > BIG_ROW_BYTES) hasBigRow = true

@@ -6,7 +6,7 @@
  * changes nothing and the next open tries again; a write an observer makes while rows are applied
  * is still journaled and stored.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { listActivities, listLetterThreads } from '../../src/domain'
 import { docName, openLocalDocument } from '../../src/storage'
@@ -46,6 +46,31 @@ async function storedRows(roomId: string): Promise<Uint8Array[]> {
   } finally {
     db.close()
   }
+}
+
+/** Stores `count` rows for `room` as an earlier session would have left them: one one-field edit each. */
+async function storeOneFieldRows(room: string, count: number): Promise<void> {
+  const writer = new Y.Doc()
+  const rows: Uint8Array[] = []
+  writer.on('update', (u: Uint8Array) => rows.push(u))
+  for (let i = 0; i < count; i++) writer.getMap('meta').set(`note-${i}`, `edit ${i}`)
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(docName(room), 1)
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore('updates', { autoIncrement: true })
+      req.result.createObjectStore('custom')
+    }
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error)
+  })
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(['updates'], 'readwrite')
+    for (const r of rows) tx.objectStore('updates').add(r)
+    tx.oncomplete = () => resolve()
+    tx.onerror = () => reject(tx.error)
+  })
+  db.close()
+  expect(await storedRows(room)).toHaveLength(count)
 }
 
 const until = async (cond: () => boolean | Promise<boolean>): Promise<void> => {
@@ -256,27 +281,7 @@ describe('the document on this device', () => {
     // each Yjs transaction builds the whole state vector twice: one per row cost a five-year
     // partnership 12 MB of garbage at every cold start (bench:app)
     const room = 'room-many-rows'
-    const writer = new Y.Doc()
-    const rows: Uint8Array[] = []
-    writer.on('update', (u: Uint8Array) => rows.push(u))
-    for (let i = 0; i < 200; i++) writer.getMap('meta').set(`note-${i}`, `edit ${i}`)
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(docName(room), 1)
-      req.onupgradeneeded = () => {
-        req.result.createObjectStore('updates', { autoIncrement: true })
-        req.result.createObjectStore('custom')
-      }
-      req.onsuccess = () => resolve(req.result)
-      req.onerror = () => reject(req.error)
-    })
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(['updates'], 'readwrite')
-      for (const r of rows) tx.objectStore('updates').add(r)
-      tx.oncomplete = () => resolve()
-      tx.onerror = () => reject(tx.error)
-    })
-    db.close()
-    expect(await storedRows(room)).toHaveLength(200)
+    await storeOneFieldRows(room, 200)
     const opened = docs.track(openLocalDocument(room))
     let transactions = 0
     opened.doc.on('beforeTransaction', () => transactions++)
@@ -287,6 +292,31 @@ describe('the document on this device', () => {
     expect(transactions).toBeGreaterThan(0)
     expect(transactions).toBeLessThanOrEqual(10)
   }, 120_000)
+
+  it('applies no stored row after it was closed while opening', async () => {
+    const room = 'room-closed-while-opening'
+    await storeOneFieldRows(room, 20)
+    // every row takes a whole slice (LOAD_SLICE_MS): one row per transaction, a turn between
+    let now = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 50))
+    try {
+      const opened = openLocalDocument(room)
+      let closing: Promise<void> | undefined
+      let transactionsAfter = 0
+      opened.doc.on('afterTransaction', () => {
+        if (closing) transactionsAfter++
+        // closed during the turn after the first slice, as a screen left while it opens
+        else queueMicrotask(() => (closing ??= opened.destroy()))
+      })
+      await opened.whenLoaded
+      await closing
+      expect(closing).toBeDefined()
+      expect(transactionsAfter).toBe(0)
+      expect(opened.doc.getMap('meta').size).toBe(1)
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
 
   it('journals and stores a write an observer makes while the stored rows are applied', async () => {
     const room = 'room-observer'
