@@ -132,3 +132,14 @@ export const SYNC_DEFLATE = {
 
 /** Photo requests per address per minute: a school's phones uploading in 64 KiB chunks behind one NAT address. */
 export const DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE = 1200
+
+/**
+ * glibc malloc arenas the relay is deployed with (`MALLOC_ARENA_MAX`, read by glibc when the
+ * process starts, so it is set by what starts the relay: the Dockerfile, `npm start`,
+ * docs/deploy.md). glibc's default is eight per core: each thread that allocates gets an arena of
+ * its own, and what the relay's other threads free (zlib and LevelDB in libuv's pool, V8's
+ * marking and compiling helpers) stays in theirs. With the default, bench:relay's join phase saw
+ * those arenas grow 0.8 MiB over 1,000 joined clients while the main arena did not grow at all.
+ * Two arenas: one for the main thread, one shared by all the others.
+ */
+export const RELAY_MALLOC_ARENAS = '2'

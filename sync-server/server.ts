@@ -185,6 +185,7 @@ relay.server.listen(port, host, () => {
     dataDir,
     store: bus ? 'postgresql+redis' : 'leveldb',
     url: `http://localhost:${actualPort}`,
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? "glibc's default",
     ...(actualMetricsPort === undefined ? {} : { metricsPort: actualMetricsPort, metricsHost }),
   })
 })

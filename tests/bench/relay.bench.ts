@@ -16,10 +16,10 @@
  * without editing, and the RSS growth per client from half of them joined to all (what a server sets
  * up once is not in it). Memory is read after a full garbage collection in the server
  * (tests/bench/memoryProbe.mjs), so that it is what is alive, not the garbage V8 happened to carry;
- * the join phase's servers run with one glibc malloc arena (`--join-arenas`, JOIN_ARENAS below).
+ * our relay runs with the malloc arenas it is deployed with (`--arenas`, OURS_ARENAS below).
  * ROUNDS rounds, each server measured once per round (the load, then the join phase, each on a
  * fresh process), the order alternating; the table shows the median of the rounds. Not part of `npm test`.
- *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --join-clients 2000 --join-step 100 --join-arenas 1 --rounds 3
+ *   npm run bench:relay -- --clients 200 --rooms 50 --edits 40 --interval 100 --room-bytes 16384 --compress-all 0 --warmup 10 --join-clients 2000 --join-step 100 --arenas 2 --stock-arenas 0 --rounds 3
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -33,6 +33,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { SUBPROTOCOL, SUBPROTOCOL_ACK, SUBPROTOCOL_HEARTBEAT, clientSubprotocols, newInvite, type Invite } from '../../src/sync/wire'
 import { startRelay, waitFor } from '../helpers/relay'
+import { RELAY_MALLOC_ARENAS } from '../../sync-server/relayConfig'
 import { mulberry32 } from '../helpers/random'
 import { wholeNumberArg } from '../../scripts/args'
 import { median as medianOfNumbers } from './load'
@@ -49,15 +50,18 @@ const ROUNDS = Math.max(1, arg('rounds', 3))
 const JOIN_CLIENTS = Math.max(20, arg('join-clients', 2000))
 const JOIN_STEP = Math.max(1, arg('join-step', 100))
 /**
- * glibc malloc arenas of the join phase's servers (MALLOC_ARENA_MAX; 0: glibc's default, eight per
- * core). With the default, memory the servers' other threads free (libuv's pool, V8's helpers)
- * stays in arenas of their own, and the RSS per joined client of the same code
- * moved from −10.7 to 9.7 KiB between rounds: −8.9 to 4.4 KiB of it outside V8's heap. With one
- * arena that part moved by tenths of a KiB, for both servers alike. What was left is V8's pages
- * (256 KiB each, one more or less in 500 clients is 0.5 KiB per client), hence 2,000 clients.
- * The timed load runs with the default.
+ * glibc malloc arenas (MALLOC_ARENA_MAX; 0: glibc's default, eight per core) of each server, in
+ * both phases: ours as it is deployed (RELAY_MALLOC_ARENAS: the Dockerfile, `npm start` and
+ * docs/deploy.md set it), the stock server as it ships. With glibc's default, memory the other
+ * threads free (libuv's pool: zlib and LevelDB; V8's helpers: marking, compiling) stays in arenas
+ * of their own: in our relay's join phase those arenas grew 0.8 MiB over 1,000 clients while the
+ * main arena did not grow at all, and the same code read −10.7 to 9.7 KiB per joined client from
+ * round to round. `--stock-arenas 2` measures both with the same allocator.
  */
-const JOIN_ARENAS = arg('join-arenas', 1)
+const OURS_ARENAS = arg('arenas', Number(RELAY_MALLOC_ARENAS))
+const STOCK_ARENAS = arg('stock-arenas', 0)
+const arenasEnv = (n: number): Record<string, string> => (n > 0 ? { MALLOC_ARENA_MAX: String(n) } : {})
+const arenasName = (n: number): string => (n > 0 ? `MALLOC_ARENA_MAX=${n}` : "glibc's default arenas")
 process.setMaxListeners(Math.max(CLIENTS, JOIN_CLIENTS) + 50) // each y-websocket client listens for the process's exit
 const COMPRESS_ALL = arg('compress-all', 0) !== 0
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -77,9 +81,12 @@ interface Figures {
   /**
    * What one more client costs once joined, measured in a join phase of its own (runJoins, a fresh
    * server, JOIN_CLIENTS clients, no edits): the RSS growth per client from half of them joined to
-   * all (the slope through a reading every JOIN_STEP clients; what a server sets up once is not in it)…
+   * all: the median of the growths between two readings (every JOIN_STEP clients), so that a
+   * one-off release or growth inside the window does not decide it; what a server sets up once is not in it…
    */
   joinedPerClientKiB: number
+  /** The same readings' least-squares slope, for comparison (a one-off release turns it negative). */
+  joinedSlopeKiB: number
   /** …and the part of it that is V8's heap (the rest is native: sockets, zlib, buffers). */
   joinedHeapPerClientKiB: number
   /** How many clients the join phase had. */
@@ -168,6 +175,11 @@ function slope(points: [number, number][]): number {
   return sxy / sxx
 }
 
+/** The median of the slopes between consecutive points: robust to one step that is not like the others. */
+function medianStep(points: [number, number][]): number {
+  return medianOfNumbers(points.slice(1).map(([x, y], i) => (y - points[i]![1]) / (x - points[i]![0])))!
+}
+
 /** ws as a browser uses it: offers permessage-deflate and, where the server takes it, compresses every message. */
 class BrowserLikeWebSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
@@ -240,12 +252,16 @@ function eachHoldsItsRoom(docs: readonly Y.Doc[], starting: readonly Y.Doc[]): b
 }
 
 /** The figures of the join phase (runJoins); the timed load (runLoad) gives the others. */
-type JoinFigures = 'joinedPerClientKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'
+type JoinFigures = 'joinedPerClientKiB' | 'joinedSlopeKiB' | 'joinedHeapPerClientKiB' | 'joinedClients'
 
 /**
  * What one more connected client costs a server: JOIN_CLIENTS clients join the prepared rooms (no
  * edits), with a reading after a full collection every JOIN_STEP clients from half of them to all;
- * the slope through the readings. Apart from the timed load and with many more clients than it:
+ * per client, the median of the growths between consecutive readings. Once in a few rounds a server
+ * gives back several MiB between two readings: 256 KiB pages V8 had pooled after the rooms were
+ * prepared (they stop being resident; its heap spaces and the malloc heap do not change): −6.8 and
+ * −2.1 MiB in two steps of our relay's on 2026-12-03, which made the least-squares slope through the
+ * readings −8.9 KiB per client while the other eight steps were 2.1–7.2 KiB. Apart from the timed load and with many more clients than it:
  * over the 100 clients from half of the load's to all of them, one V8 page (256 KiB) more or less was
  * 2.6 KiB per client, and the stock server's slope ranged from −1.4 to 9.0 KiB per client between
  * rounds; over 500 clients it is 0.5 KiB.
@@ -274,7 +290,8 @@ async function runJoins(target: Target): Promise<Pick<Figures, JoinFigures | 'jo
   return {
     joinedWhole,
     joinedClients: JOIN_CLIENTS,
-    joinedPerClientKiB: slope(points.map(([n, m]) => [n, m.rssKiB])),
+    joinedPerClientKiB: medianStep(points.map(([n, m]) => [n, m.rssKiB])),
+    joinedSlopeKiB: slope(points.map(([n, m]) => [n, m.rssKiB])),
     joinedHeapPerClientKiB: slope(points.map(([n, m]) => [n, m.heapUsedKiB])),
   }
 }
@@ -399,7 +416,7 @@ async function stockAcceptsSubprotocols(port: number): Promise<string> {
 const fmt = (f: Figures): string =>
   `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${Math.round(f.deliveriesPerSecond)} deliveries/s ` +
   `(${f.delivered}/${f.expected} in ${f.seconds.toFixed(1)} s), RSS per joined client ${f.joinedPerClientKiB.toFixed(1)} KiB ` +
-  `(JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}; ${Math.floor(f.joinedClients / 2)} → ${f.joinedClients} clients joined), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
+  `(least squares ${f.joinedSlopeKiB.toFixed(1)}; JS heap ${f.joinedHeapPerClientKiB.toFixed(1)}; ${Math.floor(f.joinedClients / 2)} → ${f.joinedClients} clients joined), per client over the whole load ${f.rssPerClientKiB.toFixed(1)} KiB, ` +
   `set up once ${Math.round(f.setupKiB)} KiB, CPU ${f.cpuSeconds.toFixed(2)} s; every client got its room's document: ${f.joinedWhole ? 'yes' : 'NO'}; ` +
   `longest pause of the clients' process ${Math.round(f.benchPauseMs)} ms`
 
@@ -448,9 +465,9 @@ async function withStock<T>(phase: (target: Target) => Promise<T>, env: Record<s
 }
 
 /** One round's figures for a server: the timed load, then the join phase, each on a fresh process. */
-async function measure(withServer: <T>(phase: (target: Target) => Promise<T>, env?: Record<string, string>) => Promise<T>): Promise<Figures> {
-  const load = await withServer(runLoad)
-  const joins = await withServer(runJoins, JOIN_ARENAS > 0 ? { MALLOC_ARENA_MAX: String(JOIN_ARENAS) } : {})
+async function measure(withServer: <T>(phase: (target: Target) => Promise<T>, env?: Record<string, string>) => Promise<T>, env: Record<string, string>): Promise<Figures> {
+  const load = await withServer(runLoad, env)
+  const joins = await withServer(runJoins, env)
   return { ...load, ...joins, joinedWhole: load.joinedWhole && joins.joinedWhole }
 }
 
@@ -467,6 +484,7 @@ function medianOf(rounds: Figures[]): Figures {
     rssPerClientKiB: median((f) => f.rssPerClientKiB),
     setupKiB: median((f) => f.setupKiB),
     joinedPerClientKiB: median((f) => f.joinedPerClientKiB),
+    joinedSlopeKiB: median((f) => f.joinedSlopeKiB),
     joinedHeapPerClientKiB: median((f) => f.joinedHeapPerClientKiB),
     joinedClients: rounds[0]!.joinedClients,
     cpuSeconds: median((f) => f.cpuSeconds),
@@ -482,13 +500,13 @@ const stockRounds: Figures[] = []
 for (let round = 0; round < ROUNDS; round++) {
   for (const which of round % 2 === 0 ? (['ours', 'stock'] as const) : (['stock', 'ours'] as const)) {
     if (which === 'ours') {
-      const f = await measure(withOurs)
+      const f = await measure(withOurs, arenasEnv(OURS_ARENAS))
       oursRounds.push(f)
-      process.stdout.write(`round ${round + 1}, ours  (durable, room proof, WebSocket compression): ${fmt(f)}\n`)
+      process.stdout.write(`round ${round + 1}, ours  (durable, room proof, WebSocket compression, ${arenasName(OURS_ARENAS)}): ${fmt(f)}\n`)
     } else {
-      const f = await measure(withStock)
+      const f = await measure(withStock, arenasEnv(STOCK_ARENAS))
       stockRounds.push(f)
-      process.stdout.write(`round ${round + 1}, stock (@y/websocket-server 0.1.1, memory only, no compression): ${fmt(f)}\n`)
+      process.stdout.write(`round ${round + 1}, stock (@y/websocket-server 0.1.1, memory only, no compression, ${arenasName(STOCK_ARENAS)}): ${fmt(f)}\n`)
     }
   }
 }
@@ -504,7 +522,7 @@ for (const line of [
   `| deliveries | ${oursFigures.delivered}/${oursFigures.expected} | ${stockFigures.delivered}/${stockFigures.expected} | — | equal, all | ${deliveriesEqual ? 'yes' : 'no'} |`,
   row('deliveries/s', oursFigures.deliveriesPerSecond, stockFigures.deliveriesPerSecond, '', 0),
   row('server CPU, first edit to last delivery', oursFigures.cpuSeconds, stockFigures.cpuSeconds, 's', 2),
-  row(`RSS per joined client (${Math.floor(JOIN_CLIENTS / 2)} → ${JOIN_CLIENTS}, no edits, after GC${JOIN_ARENAS > 0 ? `, MALLOC_ARENA_MAX=${JOIN_ARENAS}` : ''})`, oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
+  row(`RSS per joined client (${Math.floor(JOIN_CLIENTS / 2)} → ${JOIN_CLIENTS}, no edits, after GC; median of ${JOIN_STEP}-client steps)`, oursFigures.joinedPerClientKiB, stockFigures.joinedPerClientKiB, 'KiB', 1, 1),
   row('… of it JS heap (used, after GC)', oursFigures.joinedHeapPerClientKiB, stockFigures.joinedHeapPerClientKiB, 'KiB', 1),
   row('RSS per client over the whole load (after GC)', oursFigures.rssPerClientKiB, stockFigures.rssPerClientKiB, 'KiB', 1, 1),
 ]) {

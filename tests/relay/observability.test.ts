@@ -3,9 +3,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { resolve } from 'node:path'
 import { CLOSE, deriveToken, newInvite } from '../../src/sync/wire'
 import { createLogger } from '../../sync-server/log'
+import { RELAY_MALLOC_ARENAS } from '../../sync-server/relayConfig'
 import { appConnection, protocolsFor, rawSession } from '../helpers/clients'
 import { listenInProcess, storeThatFails } from '../helpers/inProcessRelay'
 import { metricSample as sample, startRelay, stopAfterEach, waitFor } from '../helpers/relay'
@@ -123,6 +126,20 @@ describe('/readyz', () => {
 })
 
 describe('logs', () => {
+  it("the listening line names the malloc arenas the relay was started with; npm start, the Dockerfile and docs/deploy.md start it with the relay's number", async () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const setting = `MALLOC_ARENA_MAX=${RELAY_MALLOC_ARENAS}`
+    const scripts = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+    expect(scripts.start).toMatch(new RegExp(`${setting} tsx sync-server/server\\.ts$`))
+    expect(readFileSync(resolve(root, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^ENV .*\\b${setting}\\b`, 'm'))
+    expect(readFileSync(resolve(root, 'docs/deploy.md'), 'utf8')).toMatch(new RegExp(`\\b${setting} node --import tsx sync-server/server\\.ts`))
+    const r = await startRelay({ env: { MALLOC_ARENA_MAX: RELAY_MALLOC_ARENAS } })
+    running.push(r)
+    expect(r.logs.find((l) => l.msg === 'listening')).toMatchObject({ mallocArenaMax: RELAY_MALLOC_ARENAS })
+    const env = readFileSync(`/proc/${r.process.pid}/environ`, 'utf8').split('\0')
+    expect(env).toContain(setting)
+  })
+
   it('are JSON lines with an ISO time, the level as a word and msg; fields named like a secret are redacted', () => {
     const lines: string[] = []
     const log = createLogger('info', (l) => lines.push(l))
