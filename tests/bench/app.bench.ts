@@ -22,7 +22,8 @@
  * Lighthouse, no sync figures); BENCH_COLD_PROFILE=<file>.cpuprofile also writes a CPU profile
  * (CDP Profiler) of the last reload, read with `npx tsx tests/bench/profileSummary.ts <file>`.
  * BENCH_COLD_TASKS=1: every reload's long tasks on stderr. BENCH_COLD_TRACE=<prefix>: a Chromium
- * trace of each reload whose longest task is over 200 ms, in <prefix>-reload<n>.json.
+ * trace of each reload whose longest task is over 200 ms (BENCH_COLD_TRACE_MS=<ms>: over that), in
+ * <prefix>-reload<n>.json.
  * BENCH_COLD_HEAP=<file>: what the last reload allocated, the garbage included (CDP's sampling heap
  * profiler), in a .heapprofile for DevTools' Memory panel.
  * BENCH_APP_DIST / BENCH_ANCHOR_DIST: use these finished builds instead of building.

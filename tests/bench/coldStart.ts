@@ -246,7 +246,7 @@ export async function offlineColdStart(appUrl: string, code: string, reloads: nu
       }
       if (tracing) {
         const events = await tracing.stop()
-        if (longestNow > 200) writeFileSync(`${process.env.BENCH_COLD_TRACE}-reload${i + 1}.json`, JSON.stringify({ traceEvents: events }))
+        if (longestNow > Number(process.env.BENCH_COLD_TRACE_MS ?? 200)) writeFileSync(`${process.env.BENCH_COLD_TRACE}-reload${i + 1}.json`, JSON.stringify({ traceEvents: events }))
       }
       // BENCH_COLD_TASKS=1: every reload's long tasks (start: ms) on stderr, with its card and live-plan times
       if (process.env.BENCH_COLD_TASKS === '1') {
