@@ -5,8 +5,9 @@
  */
 import { useSyncExternalStore } from 'react'
 import type * as Y from 'yjs'
+import { onDocChange } from '../../domain'
 
-interface DocVersionStore {
+export interface DocVersionStore {
   version: number
   readonly listeners: Set<() => void>
   readonly subscribe: (listener: () => void) => () => void
@@ -15,7 +16,8 @@ interface DocVersionStore {
 
 const stores = new WeakMap<Y.Doc, DocVersionStore>()
 
-function storeOf(doc: Y.Doc): DocVersionStore {
+/** The version store of `doc` (made on first use; what useDocVersion subscribes to). */
+export function docVersionStore(doc: Y.Doc): DocVersionStore {
   let store = stores.get(doc)
   if (store) return store
   const onUpdate = (): void => {
@@ -33,13 +35,13 @@ function storeOf(doc: Y.Doc): DocVersionStore {
   }
   // listens for the document's whole life (until doc.destroy()), so no update between a render
   // and the subscription is missed
-  doc.on('update', onUpdate)
+  onDocChange(doc, onUpdate)
   store = s
   stores.set(doc, store)
   return store
 }
 
 export function useDocVersion(doc: Y.Doc): number {
-  const store = storeOf(doc)
+  const store = docVersionStore(doc)
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
 }

@@ -19,7 +19,7 @@
  * until the browser is idle after the first paint (whenIdle.ts), not in the middle of opening.
  */
 import type * as Y from 'yjs'
-import { announceDevice, isTooNew, readSchemaVersion } from '../../domain'
+import { announceDevice, isTooNew, onDocChange, readSchemaVersion } from '../../domain'
 import { deviceIdIn } from '../../storage'
 import { SNAPSHOT_EVERY_MS, listDeviceSnapshots, snapshotDb, takeDeviceSnapshot, type SnapshotDb } from '../../storage/snapshots'
 import { whenIdle } from './whenIdle'
@@ -99,12 +99,12 @@ export function keepDeviceUpkeep(doc: Y.Doc, roomId: string, options: UpkeepOpti
     }, 0)
   }
 
-  doc.on('update', onUpdate)
+  const stopListening = onDocChange(doc, onUpdate)
   check()
   return () => {
     isStopped = true
     clearTimeout(timer)
     cancelIdle?.()
-    doc.off('update', onUpdate)
+    stopListening()
   }
 }

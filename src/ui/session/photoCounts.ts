@@ -5,7 +5,7 @@
  * browser is idle (reading every letter of an old partnership is not done while a screen opens).
  */
 import type * as Y from 'yjs'
-import { letterPhotoRefs } from '../../domain'
+import { letterPhotoRefs, onDocChange } from '../../domain'
 import { isPhotoOnDevice } from '../../storage'
 import { attachmentTransfer } from '../../sync'
 import { whenIdle } from './whenIdle'
@@ -31,12 +31,12 @@ export function keepPhotoCounts(doc: Y.Doc): () => void {
       cancelIdle = whenIdle(() => void recount())
     }, RECOUNT_DELAY_MS)
   }
-  doc.on('update', schedule)
+  const stopListening = onDocChange(doc, schedule)
   schedule()
   return () => {
     isStopped = true
     if (timer) clearTimeout(timer)
     cancelIdle?.()
-    doc.off('update', schedule)
+    stopListening()
   }
 }
