@@ -51,9 +51,13 @@ export async function openSession(entry: PartnershipEntry, invite: Invite): Prom
   if (device && isRegistered) rememberDeviceCredential(roomId, device)
   // where the relay's last acks left off (read while the document loaded): the relay sends only what changed since, if it still can
   const remembered = await rememberedPosition
+  await nextTask()
   // What runs beside the document starts in three tasks, in this order: on a five-year
   // partnership at 4× CPU the steps took 60–100 ms together, and a garbage collection of the
   // document's loading falling into that one task made it 200–300 ms (bench:app's cold start).
+  // The first of them is not the IndexedDB answer's own: that task also runs whatever else
+  // awaited the transaction, and with the connection and a collection in it, one reload in ten
+  // still had a task of 250 ms (2026-12-03; none in 20 since).
   // Each step looks at the whole document when it starts, so what arrives in between is not missed.
   const stops: (() => void)[] = []
   let conn: PartnershipConnection | undefined
