@@ -140,6 +140,6 @@ export const DEFAULT_MAX_BLOB_REQUESTS_PER_MINUTE = 1200
  * its own, and what the relay's other threads free (zlib and LevelDB in libuv's pool, V8's
  * marking and compiling helpers) stays in theirs. With the default, bench:relay's join phase saw
  * those arenas grow 0.8 MiB over 1,000 joined clients while the main arena did not grow at all.
- * Two arenas: one for the main thread, one shared by all the others.
+ * Two: glibc's main arena and one more, shared by all the relay's threads.
  */
 export const RELAY_MALLOC_ARENAS = '2'

@@ -60,7 +60,8 @@ const JOIN_STEP = Math.max(1, arg('join-step', 100))
  */
 const OURS_ARENAS = arg('arenas', Number(RELAY_MALLOC_ARENAS))
 const STOCK_ARENAS = arg('stock-arenas', 0)
-const arenasEnv = (n: number): Record<string, string> => (n > 0 ? { MALLOC_ARENA_MAX: String(n) } : {})
+// empty for glibc's default: a value set in this process's own environment would reach the servers
+const arenasEnv = (n: number): Record<string, string> => ({ MALLOC_ARENA_MAX: n > 0 ? String(n) : '' })
 const arenasName = (n: number): string => (n > 0 ? `MALLOC_ARENA_MAX=${n}` : "glibc's default arenas")
 process.setMaxListeners(Math.max(CLIENTS, JOIN_CLIENTS) + 50) // each y-websocket client listens for the process's exit
 const COMPRESS_ALL = arg('compress-all', 0) !== 0
