@@ -185,7 +185,8 @@ relay.server.listen(port, host, () => {
     dataDir,
     store: bus ? 'postgresql+redis' : 'leveldb',
     url: `http://localhost:${actualPort}`,
-    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? "glibc's default",
+    // empty, as unset, leaves glibc's default
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX || "glibc's default",
     ...(actualMetricsPort === undefined ? {} : { metricsPort: actualMetricsPort, metricsHost }),
   })
 })
